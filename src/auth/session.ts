@@ -1,0 +1,99 @@
+// Server-side sessions in PostgreSQL. Decorates request.user (null when
+// anonymous) and request.sessionId; a deactivated user or a revoked session is
+// out on the next request. The cookie holds a random token; the table holds its
+// SHA-256, so a database dump cannot be replayed as cookies.
+import crypto from 'node:crypto'
+import fp from 'fastify-plugin'
+import { sql } from 'kysely'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../db/database.ts'
+import type { CurrentUser } from './access.ts'
+
+export const SESSION_COOKIE = 'tf_session'
+const LIFETIME_HOURS = 12
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: CurrentUser | null
+    sessionId: string | null
+    pending2fa: boolean
+    actor: { actorId: number | null; requestId: string }
+  }
+}
+
+export const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
+
+export async function loadSession(db: Db, token: string) {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .where('s.id', '=', tokenHash(token))
+    .where('s.expires_at', '>', sql<Date>`now()`)
+    .where('u.active', '=', true)
+    .select([
+      's.id as sessionId',
+      's.pending_2fa',
+      'u.id',
+      'u.name',
+      'u.email',
+      'u.is_admin',
+      'u.is_national',
+      sql<CurrentUser['chapters']>`coalesce((
+        select json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'role', m.role) order by c.name)
+        from memberships m join chapters c on c.id = m.chapter_id and c.deleted_at is null
+        where m.user_id = u.id), '[]'::json)`.as('chapters'),
+    ])
+    .executeTakeFirst()
+  if (!row) return undefined
+  const user: CurrentUser = { id: row.id, name: row.name, email: row.email, isAdmin: row.is_admin, isNational: row.is_national, chapters: row.chapters }
+  return { sessionId: row.sessionId, pending2fa: row.pending_2fa, user }
+}
+
+export async function startSession(db: Db, reply: FastifyReply, userId: number, opts: { pending2fa?: boolean; secure: boolean | 'auto'; oldToken?: string }) {
+  // Rotated at login: any previous session id from this browser is discarded.
+  if (opts.oldToken) await db.deleteFrom('sessions').where('id', '=', tokenHash(opts.oldToken)).execute()
+  const token = crypto.randomBytes(32).toString('base64url')
+  await db
+    .insertInto('sessions')
+    .values({
+      id: tokenHash(token),
+      user_id: userId,
+      csrf_token: crypto.randomBytes(16).toString('hex'),
+      pending_2fa: opts.pending2fa ?? false,
+      expires_at: new Date(Date.now() + LIFETIME_HOURS * 3600_000),
+    })
+    .execute()
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: opts.secure,
+    maxAge: LIFETIME_HOURS * 3600,
+  })
+}
+
+export async function endSession(db: Db, request: FastifyRequest, reply: FastifyReply) {
+  const token = request.cookies[SESSION_COOKIE]
+  if (token) await db.deleteFrom('sessions').where('id', '=', tokenHash(token)).execute()
+  reply.clearCookie(SESSION_COOKIE, { path: '/' })
+}
+
+export default fp(async (app, opts: { db: Db }) => {
+  app.decorateRequest('user', null)
+  app.decorateRequest('sessionId', null)
+  app.decorateRequest('pending2fa', false)
+  app.decorateRequest('actor', null as unknown as FastifyRequest['actor'])
+  app.addHook('onRequest', async (request) => {
+    request.actor = { actorId: null, requestId: request.id }
+    const token = request.cookies[SESSION_COOKIE]
+    if (!token || token.length > 100 || request.url.startsWith('/static/') || request.url === '/healthz') return
+    const s = await loadSession(opts.db, token)
+    if (!s) return
+    request.sessionId = s.sessionId
+    request.pending2fa = s.pending2fa
+    if (!s.pending2fa) {
+      request.user = s.user
+      request.actor = { actorId: s.user.id, requestId: request.id }
+    }
+  })
+}, { name: 'session' })

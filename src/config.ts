@@ -1,0 +1,61 @@
+// Typed, frozen configuration parsed from the environment with zod.
+// A bad value stops start-up with one clear line naming the variable.
+import path from 'node:path'
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  TENFOLD_DATA_DIR: z.string().min(1).default('./.tenfold'),
+  TENFOLD_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_SECURE_COOKIE: z.enum(['auto', 'true', 'false']).default('auto'),
+  TRUST_PROXY: bool.default(false),
+  HSTS: bool.default(false),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+})
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  databaseUrl: string | undefined
+  dataDir: string
+  pgPort: number
+  logLevel: string
+  secureCookie: 'auto' | boolean
+  trustProxy: boolean
+  hsts: boolean
+  poolSize: number
+}>
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const name = issue?.path.join('.') ?? 'environment'
+    throw new ConfigError(`Invalid ${name}: ${issue?.message ?? 'bad value'} (got ${JSON.stringify(env[name] ?? '')})`)
+  }
+  const e = parsed.data
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.TENFOLD_DATA_DIR),
+    pgPort: e.TENFOLD_PG_PORT,
+    logLevel: e.LOG_LEVEL,
+    secureCookie: e.SESSION_SECURE_COOKIE === 'auto' ? 'auto' : e.SESSION_SECURE_COOKIE === 'true',
+    trustProxy: e.TRUST_PROXY,
+    hsts: e.HSTS,
+    poolSize: e.DB_POOL_SIZE,
+  })
+}

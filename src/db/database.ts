@@ -1,0 +1,44 @@
+// Kysely over a pg Pool. One place creates the pool, so every query shares its
+// error handling, its DATE parsing and the query counter tests read.
+import pg from 'pg'
+import { Kysely, PostgresDialect } from 'kysely'
+import type { Database } from './schema.ts'
+
+// DATE columns stay 'YYYY-MM-DD' strings: luxon reads them in the chapter's zone.
+pg.types.setTypeParser(1082, (v) => v)
+// COUNT(*) and other bigints fit in a JS number for our sizes.
+pg.types.setTypeParser(20, (v) => Number(v))
+pg.types.setTypeParser(1700, (v) => Number(v))
+
+export type Db = Kysely<Database>
+
+export type DbHandle = {
+  db: Db
+  pool: pg.Pool
+  queries: { count: number }
+  close: () => Promise<void>
+}
+
+export function createDb(url: string, opts: { poolSize?: number; onError?: (err: Error) => void } = {}): DbHandle {
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 })
+  // A dropped connection (server restart) must not crash the process.
+  pool.on('error', (err) => opts.onError?.(err))
+  const queries = { count: 0 }
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => {
+      if (event.level === 'query' || event.level === 'error') queries.count++
+    },
+  })
+  let closed = false
+  return {
+    db,
+    pool,
+    queries,
+    close: async () => {
+      if (closed) return
+      closed = true
+      await db.destroy()
+    },
+  }
+}

@@ -1,0 +1,163 @@
+// Decisions on a resolution: the vote thresholds a body may apply, the
+// outcomes a meeting or poll can have, and the outcome of a counted vote
+// computed from its tally. Pure: no database, no I/O.
+
+import type { EndKey } from './stages.ts'
+
+export const VOTE_THRESHOLD_KEYS = ['majority_cast', 'majority_present', 'two_thirds', 'custom'] as const
+export type VoteThreshold = (typeof VOTE_THRESHOLD_KEYS)[number]
+
+export type VoteThresholdInfo = { readonly key: VoteThreshold; readonly label: string; readonly description: string }
+
+export const THRESHOLDS: readonly VoteThresholdInfo[] = Object.freeze(
+  (
+    [
+      {
+        key: 'majority_cast',
+        label: 'Majority of votes cast',
+        description: 'More than half of the votes for and against; abstentions are not counted.',
+      },
+      {
+        key: 'majority_present',
+        label: 'Majority of those present',
+        description: 'More than half of everyone voting, abstentions included, so an abstention counts against.',
+      },
+      {
+        key: 'two_thirds',
+        label: 'Two-thirds',
+        description: 'At least two-thirds of the votes for and against.',
+      },
+      {
+        key: 'custom',
+        label: 'Custom percentage',
+        description: 'At least the given percentage of the votes, with or without abstentions.',
+      },
+    ] satisfies VoteThresholdInfo[]
+  ).map((x) => Object.freeze(x)),
+)
+
+export const DECISION_OUTCOME_KEYS = [
+  'adopted',
+  'failed',
+  'tabled',
+  'postponed',
+  'referred',
+  'out_of_order',
+  'no_quorum',
+  'enjoined',
+] as const
+export type DecisionOutcome = (typeof DECISION_OUTCOME_KEYS)[number]
+
+export type DecisionOutcomeInfo = { readonly key: DecisionOutcome; readonly label: string; readonly description: string }
+
+export const DECISION_OUTCOMES: readonly DecisionOutcomeInfo[] = Object.freeze(
+  (
+    [
+      { key: 'adopted', label: 'Adopted', description: 'The resolution passed.' },
+      { key: 'failed', label: 'Failed', description: 'The resolution was voted down.' },
+      { key: 'tabled', label: 'Tabled', description: 'Laid on the table without a vote.' },
+      { key: 'postponed', label: 'Postponed', description: 'Put off to a later meeting.' },
+      { key: 'referred', label: 'Referred', description: 'Sent to a committee or another body.' },
+      { key: 'out_of_order', label: 'Ruled out of order', description: 'The chair ruled the resolution out of order.' },
+      { key: 'no_quorum', label: 'No quorum', description: 'Not enough members present to decide.' },
+      { key: 'enjoined', label: 'Enjoined', description: 'Stopped by the parent union or a court.' },
+    ] satisfies DecisionOutcomeInfo[]
+  ).map((x) => Object.freeze(x)),
+)
+
+export function isVoteThreshold(x: unknown): x is VoteThreshold {
+  return typeof x === 'string' && (VOTE_THRESHOLD_KEYS as readonly string[]).includes(x)
+}
+
+export function isDecisionOutcome(x: unknown): x is DecisionOutcome {
+  return typeof x === 'string' && (DECISION_OUTCOME_KEYS as readonly string[]).includes(x)
+}
+
+export function thresholdLabel(key: VoteThreshold, customPercent?: number | null): string {
+  const info = THRESHOLDS.find((t) => t.key === key)
+  if (info === undefined) throw new RangeError(`Unknown vote threshold: ${String(key)}`)
+  return key === 'custom' && customPercent != null ? `${customPercent}%` : info.label
+}
+
+export function outcomeLabel(key: DecisionOutcome): string {
+  const info = DECISION_OUTCOMES.find((o) => o.key === key)
+  if (info === undefined) throw new RangeError(`Unknown decision outcome: ${String(key)}`)
+  return info.label
+}
+
+export type ComputedOutcome = 'adopted' | 'failed' | 'no_quorum'
+
+export type TallyInput = {
+  votesFor: number
+  votesAgainst: number
+  abstain: number
+  threshold: VoteThreshold
+  // Required for 'custom': the percentage needed, above 50 and at most 100.
+  customPercent?: number | null
+  // For 'custom' only: whether abstentions count in the denominator (and so against).
+  customCountsAbstentions?: boolean
+  quorumMet: boolean
+}
+
+function assertCount(name: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number of 0 or more, got ${n}`)
+}
+
+// The outcome of a counted vote. Procedural outcomes (tabled, postponed …) are
+// recorded by the organizer, not computed. Comparisons are done by cross-
+// multiplying whole numbers so "exactly two-thirds" is never lost to rounding.
+export function computeOutcome(input: TallyInput): ComputedOutcome {
+  const { votesFor, votesAgainst, abstain, threshold, quorumMet } = input
+  assertCount('votesFor', votesFor)
+  assertCount('votesAgainst', votesAgainst)
+  assertCount('abstain', abstain)
+  if (!quorumMet) return 'no_quorum'
+
+  const cast = votesFor + votesAgainst
+  switch (threshold) {
+    case 'majority_cast':
+      return votesFor * 2 > cast ? 'adopted' : 'failed'
+    case 'majority_present':
+      return votesFor * 2 > cast + abstain ? 'adopted' : 'failed'
+    case 'two_thirds':
+      return cast > 0 && votesFor * 3 >= cast * 2 ? 'adopted' : 'failed'
+    case 'custom': {
+      const p = input.customPercent
+      // At or below half, a resolution and its opposite could both pass, and
+      // a tie would carry; that is not a threshold any body uses.
+      if (p == null || !Number.isFinite(p) || p <= 50 || p > 100) {
+        throw new RangeError(`customPercent must be above 50 and at most 100, got ${String(p)}`)
+      }
+      // Work in hundredths of a percent so 57.3% of 1000 is exactly 573 votes,
+      // not a float a hair above or below it.
+      const hundredths = Math.round(p * 100)
+      if (Math.abs(p * 100 - hundredths) > 1e-6) {
+        throw new RangeError(`customPercent may have at most two decimals, got ${p}`)
+      }
+      const base = cast + (input.customCountsAbstentions === true ? abstain : 0)
+      return base > 0 && votesFor * 10000 >= hundredths * base ? 'adopted' : 'failed'
+    }
+    default:
+      throw new RangeError(`Unknown vote threshold: ${String(threshold satisfies never)}`)
+  }
+}
+
+// These leave the drive in `vote` waiting for a new date; none of them is a loss.
+const KEEPS_VOTE: ReadonlySet<DecisionOutcome> = new Set([
+  'tabled',
+  'postponed',
+  'referred',
+  'out_of_order',
+  'no_quorum',
+  'enjoined',
+])
+
+export function outcomeKeepsVote(outcome: DecisionOutcome): boolean {
+  return KEEPS_VOTE.has(outcome)
+}
+
+export function outcomeEnds(outcome: DecisionOutcome): Extract<EndKey, 'won' | 'lost'> | null {
+  if (outcome === 'adopted') return 'won'
+  if (outcome === 'failed') return 'lost'
+  return null
+}

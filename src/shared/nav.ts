@@ -1,0 +1,13 @@
+// The navigation, computed per user so templates only loop and print.
+import type { FastifyRequest } from 'fastify'
+
+export type NavItem = { href: string; label: string; current: boolean }
+
+export function navFor(request: FastifyRequest): NavItem[] {
+  const user = request.user
+  if (!user) return []
+  const path = request.url.split('?')[0] ?? '/'
+  const items: [string, string][] = [['/', 'Dashboard'], ['/locals', 'Locals']]
+  if (user.isAdmin) items.push(['/audit', 'Audit'], ['/admin', 'Admin'])
+  return items.map(([href, label]) => ({ href, label, current: href === '/' ? path === '/' : path.startsWith(href) }))
+}

@@ -1,0 +1,3 @@
+// tap `after`: stop the test server.
+import { stopTestServer } from './pg.ts'
+await stopTestServer()

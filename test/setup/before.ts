@@ -1,0 +1,15 @@
+// tap `before`: start the test server and build the migrated template database.
+import pg from 'pg'
+import { createDb } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { serverUrl, startTestServer, TEMPLATE } from './pg.ts'
+
+await startTestServer()
+const admin = new pg.Client({ connectionString: serverUrl('postgres') })
+await admin.connect()
+await admin.query(`drop database if exists ${TEMPLATE} with (force)`)
+await admin.query(`create database ${TEMPLATE}`)
+await admin.end()
+const handle = createDb(serverUrl(TEMPLATE), { poolSize: 1 })
+await migrateToLatest(handle.db)
+await handle.close()
