@@ -153,3 +153,208 @@ export interface Database {
 }
 
 export type { Created }
+
+// --- pipeline, slate, resolutions (migration 002)
+export type StageKeyCol = 'identify' | 'democratize' | 'build_team' | 'file_resolution' | 'vote'
+export type DriveStatusCol = 'active' | 'paused' | 'won' | 'lost' | 'dropped'
+export type EndorsementStatusCol = 'active' | 'conditional' | 'rescinded' | 'superseded' | 'pending_parent' | 'conflict_parent'
+export type DecisionOutcomeCol = 'adopted' | 'failed' | 'tabled' | 'postponed' | 'referred' | 'out_of_order' | 'no_quorum' | 'enjoined'
+
+export interface SlatesTable {
+  id: Generated<number>
+  name: string
+  cycle: string | null
+  election_date: string | null
+  is_current: Generated<boolean>
+  goal: Generated<number>
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Timestamp>
+  deleted_at: Timestamp | null
+}
+
+export interface CandidatesTable {
+  id: Generated<number>
+  slate_id: number
+  chapter_id: number | null
+  name: string
+  office: string
+  level: Generated<'federal' | 'state' | 'county' | 'municipal' | 'school_board' | 'judicial'>
+  district: string | null
+  election_type: string | null
+  election_date: string | null
+  status: Generated<'running' | 'withdrawn' | 'lost_primary' | 'won' | 'lost'>
+  goal: Generated<number>
+  joined_on: string | null
+  left_on: string | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Timestamp>
+  deleted_at: Timestamp | null
+}
+
+export interface DrivesTable {
+  id: Generated<number>
+  slate_id: number
+  local_id: number | null
+  national_union_id: number | null
+  chapter_id: number | null
+  asks: Generated<'candidate' | 'slate' | 'both'>
+  candidate_id: number | null
+  stage: Generated<StageKeyCol>
+  status: Generated<DriveStatusCol>
+  owner_id: number | null
+  next_step: string | null
+  next_step_due: string | null
+  vote_date: string | null
+  process_skipped_reason: string | null
+  end_reason: string | null
+  stage_entered_at: Generated<Timestamp>
+  last_activity_at: Generated<Timestamp>
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Timestamp>
+  deleted_at: Timestamp | null
+}
+
+export interface StageChangesTable {
+  id: Generated<number>
+  drive_id: number
+  from_stage: StageKeyCol | null
+  to_stage: StageKeyCol
+  from_status: DriveStatusCol | null
+  to_status: DriveStatusCol
+  reason: string | null
+  warnings: Generated<string[]>
+  actor_id: number | null
+  at: Generated<Timestamp>
+}
+
+export interface ProcessPushesTable {
+  id: Generated<number>
+  drive_id: number
+  mechanisms: Generated<string[]>
+  body: string | null
+  decided_on: string | null
+  outcome: Generated<'pending' | 'adopted' | 'rejected' | 'already_democratic'>
+  note: string | null
+  actor_id: number | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
+export interface ResolutionsTable {
+  id: Generated<number>
+  slug: string | null
+  title: string
+  kind: 'democratize' | 'endorse_candidate' | 'endorse_slate' | 'national_endorse' | 'forum_request' | 'issue'
+  language: Generated<'en' | 'es'>
+  tags: Generated<string[]>
+  created_by: number | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Timestamp>
+  deleted_at: Timestamp | null
+}
+
+export interface ResolutionVersionsTable {
+  id: Generated<number>
+  resolution_id: number
+  number: number
+  body: string
+  note: string | null
+  created_by: number | null
+  created_at: Generated<Date>
+  search: ColumnType<string, never, never>
+}
+
+export interface FilingsTable {
+  id: Generated<number>
+  drive_id: number
+  filed_on: string
+  body: string
+  text_filed: string
+  resolution_version_id: number | null
+  candidate_id: number | null
+  adopted_text: string | null
+  earliest_vote_on: string | null
+  actor_id: number | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
+export interface DecisionsTable {
+  id: Generated<number>
+  drive_id: number
+  filing_id: number | null
+  body: string
+  held_on: string
+  kind: Generated<'meeting' | 'poll'>
+  quorum_met: Generated<boolean>
+  votes_for: number | null
+  votes_against: number | null
+  abstain: number | null
+  threshold: VoteThreshold | null
+  threshold_percent: number | null
+  binding: Generated<boolean>
+  outcome: DecisionOutcomeCol
+  next_date: string | null
+  note: string | null
+  actor_id: number | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
+export interface EndorsementsTable {
+  id: Generated<number>
+  slate_id: number
+  local_id: number | null
+  national_union_id: number | null
+  candidate_id: number | null
+  chapter_id: number | null
+  status: Generated<EndorsementStatusCol>
+  conditions: string | null
+  decided_on: string
+  deciding_body: string | null
+  votes_for: number | null
+  votes_against: number | null
+  abstain: number | null
+  threshold_met: boolean | null
+  decision_id: number | null
+  source_url: string | null
+  supersedes_id: number | null
+  is_public: Generated<boolean>
+  actor_id: number | null
+  created_at: Generated<Date>
+}
+
+export interface ShareLinksTable {
+  id: Generated<number>
+  token_hash: string
+  resolution_version_id: number
+  drive_id: number | null
+  candidate_id: number | null
+  chapter_id: number | null
+  filled_title: string
+  filled_body: string
+  language: Generated<string>
+  created_by: number | null
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  uses: Generated<number>
+  created_at: Generated<Date>
+}
+
+export interface Database {
+  slates: SlatesTable
+  candidates: CandidatesTable
+  drives: DrivesTable
+  stage_changes: StageChangesTable
+  process_pushes: ProcessPushesTable
+  resolutions: ResolutionsTable
+  resolution_versions: ResolutionVersionsTable
+  filings: FilingsTable
+  decisions: DecisionsTable
+  endorsements: EndorsementsTable
+  share_links: ShareLinksTable
+}
