@@ -20,20 +20,33 @@ import authRoutes from './auth/routes.ts'
 import dashboardRoutes from './dashboard/routes.ts'
 import unionsRoutes from './unions/routes.ts'
 import auditRoutes from './audit/routes.ts'
+import drivesRoutes from './drives/routes.ts'
+import calendarRoutes from './calendar/routes.ts'
+import slateRoutes from './slate/routes.ts'
+import resolutionsRoutes from './resolutions/routes.ts'
+import adminRoutes from './admin/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: DbHandle['db']
     dbHandle: DbHandle
     config: Config
+    /** Every route as registered, for the authorization and CSRF tests. */
+    routeList: { method: string; url: string; public: boolean }[]
   }
+}
+
+/** Request log lines without secrets in the URL (share, welcome and calendar tokens) or query strings. */
+export function serializeRequest(req: { method: string; url: string; id: string }) {
+  const url = req.url.replace(/^\/(share|welcome|calendar)\/[^/?]+/, '/$1/[token]').replace(/\?.*$/, '?…')
+  return { method: req.method, url, reqId: req.id }
 }
 
 export type BuildOptions = { config: Config; db: DbHandle; logger?: object | boolean }
 
 export async function buildApp({ config, db, logger }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
+    logger: logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'], serializers: { req: serializeRequest } },
     genReqId: () => crypto.randomUUID(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -42,6 +55,13 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   app.decorate('db', db.db)
   app.decorate('dbHandle', db)
   app.decorate('config', config)
+  const routeList: FastifyInstance['routeList'] = []
+  app.decorate('routeList', routeList)
+  app.addHook('onRoute', (r) => {
+    for (const method of ([] as string[]).concat(r.method)) {
+      if (method !== 'HEAD') routeList.push({ method, url: r.url, public: Boolean(r.config?.public) })
+    }
+  })
 
   await app.register(formbody)
   await app.register(fastifyStatic, {
@@ -49,7 +69,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     prefix: '/static/',
     maxAge: config.env === 'production' ? '1d' : 0,
   })
-  await app.register(security, { secret: await cookieSecret(db.db), hsts: config.hsts, secureCookie: config.secureCookie })
+  await app.register(security, { secret: await cookieSecret(db.db, config.sessionSecret), hsts: config.hsts, secureCookie: config.secureCookie })
   await app.register(htmx)
   await app.register(session, { db: db.db })
   await app.register(views, { production: config.env === 'production' })
@@ -61,5 +81,10 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(dashboardRoutes)
   await app.register(unionsRoutes)
   await app.register(auditRoutes, { prefix: '/audit' })
+  await app.register(drivesRoutes)
+  await app.register(calendarRoutes)
+  await app.register(slateRoutes)
+  await app.register(resolutionsRoutes)
+  await app.register(adminRoutes, { prefix: '/admin' })
   return app
 }

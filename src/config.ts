@@ -18,6 +18,7 @@ const schema = z.object({
   SESSION_SECURE_COOKIE: z.enum(['auto', 'true', 'false']).default('auto'),
   TRUST_PROXY: bool.default(false),
   HSTS: bool.default(false),
+  SESSION_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 })
 
@@ -33,12 +34,15 @@ export type Config = Readonly<{
   trustProxy: boolean
   hsts: boolean
   poolSize: number
+  sessionSecret: string | undefined
 }>
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env)
+  // An empty variable means "not set" (as in `DATABASE_URL= npm start`).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = schema.safeParse(present)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const name = issue?.path.join('.') ?? 'environment'
@@ -57,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     hsts: e.HSTS,
     poolSize: e.DB_POOL_SIZE,
+    sessionSecret: e.SESSION_SECRET,
   })
 }

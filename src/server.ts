@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.ts'
 import { buildApp } from './app.ts'
 import { adminExists } from './auth/queries.ts'
 import { loadDemo } from './demo/load.ts'
+import { ensureModelResolutions } from './resolutions/seed.ts'
 
 async function main() {
   let config
@@ -32,6 +33,7 @@ async function main() {
   const handle = createDb(conn.url, { poolSize: config.poolSize, onError: (e) => say(`database connection lost: ${e.message}`) })
   const applied = await migrateToLatest(handle.db)
   if (applied.length) say(`migrations applied: ${applied.join(', ')}`)
+  await ensureModelResolutions(handle.db)
   if (process.argv.includes('--demo')) {
     const summary = await loadDemo(handle.db)
     say(`demo data: ${summary}`)

@@ -23,3 +23,49 @@
     if (e.target.closest && e.target.closest('[data-print]')) window.print()
   })
 })()
+
+// ---- Board drag and drop (drives feature) --------------------------------
+// Dragging a card to another column fills in that card's own "Move to…" form
+// and submits it, so a drop goes through exactly the path the keyboard and
+// no-JS forms use (warnings, a reason when needed, the version check).
+// SortableJS is loaded only on pages with a board.
+(function () {
+  function setup() {
+    var board = document.querySelector('[data-sortable-board]')
+    if (!board || board.getAttribute('data-sortable-ready')) return
+    if (!window.Sortable) {
+      if (document.getElementById('sortable-js')) return
+      var s = document.createElement('script')
+      s.id = 'sortable-js'
+      s.src = '/static/vendor/sortable.min.js'
+      s.onload = setup
+      document.head.appendChild(s)
+      return
+    }
+    board.setAttribute('data-sortable-ready', '1')
+    board.querySelectorAll('.column-cards').forEach(function (list) {
+      window.Sortable.create(list, {
+        group: 'board',
+        draggable: '.drive-card',
+        filter: 'select, button, input, a',
+        preventOnFilter: false,
+        animation: 120,
+        onEnd: function (evt) {
+          if (evt.from === evt.to) return
+          var column = evt.to.closest('[data-column]')
+          var form = evt.item.querySelector('form.card-move')
+          var select = form && form.querySelector('select[name="to"]')
+          var target = column && column.getAttribute('data-column')
+          var ok = select && Array.prototype.some.call(select.options, function (o) { return o.value === target })
+          if (!ok) { evt.from.insertBefore(evt.item, evt.from.children[evt.oldIndex] || null); return }
+          select.value = target
+          if (form.requestSubmit) form.requestSubmit()
+          else form.submit()
+        },
+      })
+    })
+  }
+  document.addEventListener('DOMContentLoaded', setup)
+  document.addEventListener('htmx:after:swap', setup)
+  document.addEventListener('htmx:after:process', setup)
+})()

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import pg from 'pg'
 import type { Test } from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { buildApp } from '../src/app.ts'
+import { buildApp, serializeRequest } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { createDb, type DbHandle } from '../src/db/database.ts'
 import { serverUrl, TEMPLATE } from './setup/pg.ts'
@@ -49,7 +49,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
   const app = await buildApp({
     config,
     db: handle,
-    logger: { level: 'info', stream, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    logger: { level: 'info', stream, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'], serializers: { req: serializeRequest } },
   })
   await app.ready()
   t.teardown(async () => {

@@ -4,9 +4,8 @@ import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 
-export async function cookieSecret(db: Db): Promise<string> {
-  const fromEnv = process.env.SESSION_SECRET
-  if (fromEnv && fromEnv.length >= 32) return fromEnv
+export async function cookieSecret(db: Db, configured?: string): Promise<string> {
+  if (configured) return configured
   const fresh = crypto.randomBytes(32).toString('hex')
   await db
     .insertInto('settings')

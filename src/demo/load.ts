@@ -6,6 +6,8 @@ import type { Db } from '../db/database.ts'
 import type { Database, DecidingBody, Orientation, Sector, VoteThreshold } from '../db/schema.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { audit } from '../audit/audit.ts'
+import { loadDemoDrives } from './drives.ts'
+import { loadDemoSlate } from './slate.ts'
 
 export const DEMO_PASSWORD = 'tenfold-demo-2026'
 
@@ -124,6 +126,10 @@ export async function loadDemo(db: Db): Promise<string> {
       return `${CHAPTERS.length} chapters, ${UNIONS.length} national unions, ${LOCALS.length} locals, ${DEMO_USERS.length} users (password “${DEMO_PASSWORD}”: ${DEMO_USERS.map((u) => u.email).join(', ')})`
     })
     if (directory) done.push(directory)
+    const drives = await once(trx, 'demo:drives:v1', () => loadDemoDrives(trx))
+    if (drives) done.push(drives)
+    const slate = await once(trx, 'demo:slate:v1', () => loadDemoSlate(trx))
+    if (slate) done.push(slate)
     return done.length ? done.join('; ') : 'already loaded'
   })
 }

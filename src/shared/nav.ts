@@ -7,7 +7,8 @@ export function navFor(request: FastifyRequest): NavItem[] {
   const user = request.user
   if (!user) return []
   const path = request.url.split('?')[0] ?? '/'
-  const items: [string, string][] = [['/', 'Dashboard'], ['/locals', 'Locals']]
+  const items: [string, string][] = [['/', 'Dashboard'], ['/board', 'Board'], ['/locals', 'Locals'], ['/resolutions', 'Resolutions']]
+  items.push(['/slates/current', 'Slate'])
   if (user.isAdmin) items.push(['/audit', 'Audit'], ['/admin', 'Admin'])
   return items.map(([href, label]) => ({ href, label, current: href === '/' ? path === '/' : path.startsWith(href) }))
 }

@@ -10,6 +10,7 @@ import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../s
 import { BODY_KINDS, DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, SECTORS, labelOf } from './labels.ts'
 import { fieldForConstraint, findLocal, insertLocal, listChapterOptions, listLocals, listNationalUnionOptions, PAGE_SIZE, setLocalDeleted, updateLocal, type LocalFilters } from './queries.ts'
 import { listQuery, localForm } from './schema.ts'
+import { localDrivesPanel } from '../drives/routes.ts'
 
 type Query = { q?: string; chapter?: string; union?: string; orientation?: string; sector?: string; sort?: LocalFilters['sort']; offset?: number; deleted?: string; format?: string }
 
@@ -164,6 +165,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
         place: [local.city, local.state].filter(Boolean).join(', '),
       },
       history: history.map((h) => ({ ...h, at: h.at.toISOString().slice(0, 16).replace('T', ' ') })),
+      drivesPanel: await localDrivesPanel(db, user, local),
       canEdit: mayEditLocal(user, local.chapter_id),
       canDelete: user.isAdmin || (local.chapter_id !== null && can.delete(user, local.chapter_id)),
     })

@@ -2,6 +2,7 @@
 import pg from 'pg'
 import { createDb } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
+import { ensureModelResolutions } from '../../src/resolutions/seed.ts'
 import { serverUrl, startTestServer, TEMPLATE } from './pg.ts'
 
 await startTestServer()
@@ -12,4 +13,5 @@ await admin.query(`create database ${TEMPLATE}`)
 await admin.end()
 const handle = createDb(serverUrl(TEMPLATE), { poolSize: 1 })
 await migrateToLatest(handle.db)
+await ensureModelResolutions(handle.db)
 await handle.close()

@@ -1,0 +1,148 @@
+// View models for the pipeline's pages: dates in the chapter's time zone with
+// luxon ("in 3 days", "12 days in stage"), labels for stages, statuses, moves
+// and timeline entries, and the board's cards. Templates only print these.
+import { DateTime } from 'luxon'
+import { ORIENTATIONS, labelOf } from '../unions/labels.ts'
+import { outcomeLabel, thresholdLabel, type DecisionOutcome, type VoteThreshold } from './decisions.ts'
+import { END_KEYS, STAGES, driveStatusLabel, endLabel, isEndKey, isStageKey, stageLabel, type DriveStatus, type StageKey } from './stages.ts'
+import { relativeDays, todayIn } from './vote-dates.ts'
+import { MECHANISMS, PROCESS_OUTCOMES, type MoveTarget } from './schema.ts'
+import type { CardRow, TimelineRow } from './queries.ts'
+
+const safeZone = (tz: string | null | undefined) => (tz && DateTime.now().setZone(tz).isValid ? tz : 'UTC')
+
+/** "Tue 1 Dec 2026" for a calendar date. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const d = DateTime.fromISO(iso)
+  return d.isValid ? d.toFormat('ccc d LLL yyyy') : iso
+}
+
+/** "1 Dec 2026, 14:05" for a moment, in the chapter's time zone. */
+export function formatMoment(at: Date, tz: string | null | undefined): string {
+  return DateTime.fromJSDate(at).setZone(safeZone(tz)).toFormat('d LLL yyyy, HH:mm')
+}
+
+export function relativeDayLabel(days: number): string {
+  if (days === 0) return 'today'
+  if (days === 1) return 'tomorrow'
+  if (days === -1) return 'yesterday'
+  return days > 0 ? `in ${days} days` : `${-days} days ago`
+}
+
+/** Days from today (in `tz`) to a date: negative when past. */
+export function daysUntil(iso: string, tz: string | null | undefined, now = new Date()): number {
+  const zone = safeZone(tz)
+  return relativeDays(todayIn(zone, now), iso, zone)
+}
+
+export function daysInStage(enteredAt: Date, tz: string | null | undefined, now = new Date()): number {
+  const zone = safeZone(tz)
+  return Math.max(0, relativeDays(enteredAt.toISOString(), todayIn(zone, now), zone))
+}
+
+export const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`
+
+export function statusLabel(status: string): string {
+  return driveStatusLabel(status as DriveStatus)
+}
+
+export function placeLabel(stage: string, status: string): string {
+  if (isEndKey(status)) return endLabel(status)
+  const s = isStageKey(stage) ? stageLabel(stage) : stage
+  return status === 'paused' ? `${s} (paused)` : s
+}
+
+export const MOVE_TARGET_LABELS: Record<MoveTarget, string> = {
+  identify: stageLabel('identify'),
+  democratize: stageLabel('democratize'),
+  build_team: stageLabel('build_team'),
+  file_resolution: stageLabel('file_resolution'),
+  vote: stageLabel('vote'),
+  won: 'Won',
+  lost: 'Lost',
+  dropped: 'Dropped',
+  paused: 'Pause the drive',
+  active: 'Resume the drive',
+}
+
+/** The choices of a move form, leaving out where the drive already is. */
+export function moveOptions(stage: StageKey, status: string): { value: string; label: string }[] {
+  const out: { value: string; label: string }[] = []
+  for (const s of STAGES) if (!(s.key === stage && (status === 'active' || status === 'paused'))) out.push({ value: s.key, label: s.label })
+  for (const e of END_KEYS) if (e !== status) out.push({ value: e, label: MOVE_TARGET_LABELS[e] })
+  if (status === 'active') out.push({ value: 'paused', label: MOVE_TARGET_LABELS.paused })
+  if (status === 'paused') out.push({ value: 'active', label: MOVE_TARGET_LABELS.active })
+  return out
+}
+
+export function stageProgress(stage: StageKey, status: string) {
+  const current = STAGES.findIndex((s) => s.key === stage)
+  return STAGES.map((s, i) => ({
+    key: s.key,
+    label: s.label,
+    description: s.description,
+    state: status === 'won' || i < current ? 'done' : i === current ? 'current' : 'todo',
+  }))
+}
+
+export function orientationLabel(o: string | null): string {
+  return o ? labelOf(ORIENTATIONS, o) : ''
+}
+
+export function cardView(r: CardRow, canMove: boolean, now = new Date()) {
+  const active = r.status === 'active'
+  const due = r.next_step_due ? daysUntil(r.next_step_due, r.time_zone, now) : null
+  const days = daysInStage(r.stage_entered_at, r.time_zone, now)
+  return {
+    id: r.id,
+    version: r.version,
+    stage: r.stage,
+    status: r.status,
+    local: r.local_name ?? 'National union drive',
+    union: r.union_abbreviation ?? '',
+    daysLabel: isEndKey(r.status) ? `ended ${plural(days, 'day')} ago` : `${plural(days, 'day')} in stage`,
+    paused: r.status === 'paused',
+    nextStep: r.next_step ?? '',
+    dueLabel: due === null ? '' : relativeDayLabel(due),
+    overdue: active && due !== null && due < 0,
+    orientation: r.orientation ?? '',
+    orientationLabel: orientationLabel(r.orientation),
+    owner: r.owner_name ?? '',
+    canMove,
+    moveOptions: moveOptions(r.stage, r.status),
+  }
+}
+
+const mechanismLabel = (m: string) => MECHANISMS.find((x) => x.value === m)?.label ?? m
+
+export function timelineView(rows: TimelineRow[], tz: string | null | undefined) {
+  return rows.map((r) => {
+    const d = r.data as Record<string, any>
+    let title = ''
+    const lines: string[] = []
+    if (r.kind === 'stage') {
+      if (d.from_stage === null) title = `Drive started in “${stageLabel(d.to_stage)}”`
+      else if (d.from_status !== d.to_status) title = `${statusLabel(d.from_status)} → ${statusLabel(d.to_status)}${d.from_stage !== d.to_stage ? ` (${stageLabel(d.to_stage)})` : ''}`
+      else title = `Moved from “${stageLabel(d.from_stage)}” to “${stageLabel(d.to_stage)}”`
+      if (d.reason) lines.push(`Reason: ${d.reason}`)
+      for (const w of (d.warnings as string[] | null) ?? []) lines.push(`Warning: ${w}`)
+    } else if (r.kind === 'process') {
+      const mech = ((d.mechanisms as string[] | null) ?? []).map(mechanismLabel).join(', ')
+      title = `Process push: ${mech || 'democratic process'} — ${labelOf(PROCESS_OUTCOMES, d.outcome)}`
+      if (d.body) lines.push(`Body: ${d.body}`)
+      if (d.note) lines.push(d.note)
+    } else if (r.kind === 'filing') {
+      title = `Resolution filed with ${d.body}`
+      if (d.earliest_vote_on) lines.push(`Earliest vote: ${formatDate(d.earliest_vote_on)}`)
+      lines.push(`Text filed: ${String(d.text_filed).slice(0, 300)}${String(d.text_filed).length > 300 ? '…' : ''}`)
+    } else {
+      title = `${d.kind === 'poll' ? 'Poll' : 'Meeting'} of ${d.body}: ${outcomeLabel(d.outcome as DecisionOutcome)}`
+      if (d.votes_for !== null && d.votes_for !== undefined) lines.push(`For ${d.votes_for} · against ${d.votes_against ?? 0} · abstain ${d.abstain ?? 0}${d.threshold ? ` · ${thresholdLabel(d.threshold as VoteThreshold, d.threshold_percent === null ? null : Number(d.threshold_percent))}` : ''}${d.binding ? '' : ' · advisory'}`)
+      if (d.quorum_met === false) lines.push('No quorum')
+      if (d.next_date) lines.push(`Next date: ${formatDate(d.next_date)}`)
+      if (d.note) lines.push(d.note)
+    }
+    return { kind: r.kind, at: r.on ? formatDate(r.on) : formatMoment(r.at, tz), actor: r.actor ?? 'Tenfold', title, lines }
+  })
+}

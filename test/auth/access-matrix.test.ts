@@ -1,0 +1,154 @@
+// The authorization matrix: every registered route × every kind of user. A
+// route missing from the table fails the test, so no new route escapes it.
+import t from 'tap'
+import { Agent, buildTestApp } from '../helper.ts'
+import { PASSWORD, world } from '../factories.ts'
+
+type Role = 'anonymous' | 'volunteerA' | 'organizerA' | 'organizerB' | 'national' | 'admin'
+type Outcome = 'ok' | 'login' | 403 | 404
+type W = Awaited<ReturnType<typeof world>> & { slate: { id: number }; candidateA: { id: number }; endorsementA: { id: number }; driveA: { id: number } }
+type Entry = { params?: (w: W) => Record<string, string | number>; query?: string; relogin?: boolean; expect: Partial<Record<Role, Outcome>> & { default: Outcome } }
+
+const ROLES: Role[] = ['anonymous', 'volunteerA', 'organizerA', 'organizerB', 'national', 'admin']
+const everyone: Entry['expect'] = { anonymous: 'login', default: 'ok' }
+const adminOnly: Entry['expect'] = { anonymous: 'login', admin: 'ok', default: 403 }
+const editorsOfA: Entry['expect'] = { anonymous: 'login', organizerA: 'ok', admin: 'ok', default: 403 }
+const publicRoute: Entry['expect'] = { default: 'ok' }
+
+export const MATRIX: Record<string, Entry> = {
+  'GET /healthz': { expect: publicRoute },
+  'GET /login': { expect: publicRoute },
+  'POST /login': { expect: publicRoute },
+  // Without a pending two-factor login these send everyone back to /login.
+  'GET /login/2fa': { expect: { default: 'login' } },
+  'POST /login/2fa': { expect: { default: 'login' } },
+  'POST /logout': { relogin: true, expect: { default: 'login' } },
+  'GET /welcome/:token': { params: () => ({ token: 'x'.repeat(30) }), expect: { default: 404 } },
+  'POST /welcome/:token': { params: () => ({ token: 'x'.repeat(30) }), expect: { default: 404 } },
+  'GET /account/2fa': { expect: everyone },
+  'POST /account/2fa': { expect: everyone },
+  'GET /': { expect: everyone },
+  'GET /locals': { expect: everyone },
+  'GET /locals/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /locals': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /locals/:id': { params: (w) => ({ id: w.localA.id }), expect: everyone },
+  'GET /locals/:id/edit': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'POST /locals/:id': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'POST /locals/:id/delete': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'POST /locals/:id/restore': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'GET /audit': { expect: adminOnly },
+  'GET /slates/current': { expect: everyone },
+  'GET /slates': { expect: everyone },
+  'GET /slates/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /slates': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /slates/:id': { params: (w) => ({ id: w.slate.id }), expect: everyone },
+  'GET /slates/:id/candidates/new': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /slates/:id/candidates': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /slates/:id/candidates/:cid/edit': { params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }), expect: editorsOfA },
+  'POST /slates/:id/candidates/:cid': { params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }), expect: editorsOfA },
+  'POST /slates/:id/candidates/:cid/withdraw': { params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }), expect: editorsOfA },
+  'GET /slates/:id/endorsements/new': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /slates/:id/endorsements': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /slates/:id/endorsements/:eid/replace': { params: (w) => ({ id: w.slate.id, eid: w.endorsementA.id }), expect: editorsOfA },
+  'POST /slates/:id/endorsements/:eid/replace': { params: (w) => ({ id: w.slate.id, eid: w.endorsementA.id }), expect: editorsOfA },
+  'GET /slates/:id/matrix': { params: (w) => ({ id: w.slate.id }), expect: everyone },
+  'GET /slates/:id/matrix/cell': { params: (w) => ({ id: w.slate.id }), query: 'body=l1&candidate=slate', expect: everyone },
+  'GET /resolutions': { expect: everyone },
+  'GET /resolutions/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /resolutions': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /resolutions/:id': { expect: everyone },
+  'GET /resolutions/:id/edit': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /resolutions/:id/versions': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /resolutions/:id/render.txt': { expect: everyone },
+  'GET /resolutions/:id/render.md': { expect: everyone },
+  'GET /resolutions/:id/render.docx': { expect: everyone },
+  'POST /resolutions/:id/share': { expect: { anonymous: 'login', default: 404 } },
+  'POST /resolutions/share/:id/revoke': { expect: { anonymous: 'login', default: 404 } },
+  'GET /share/:token': { params: () => ({ token: 'x'.repeat(43) }), expect: { default: 404 } },
+  'POST /resolutions/:id/filings': { expect: { anonymous: 'login', default: 404 } },
+  'GET /resolutions/filings/:id': { expect: { anonymous: 'login', default: 404 } },
+  'POST /resolutions/filings/:id/adopted': { expect: { anonymous: 'login', default: 404 } },
+  // The drive pipeline (drives of chapter A).
+  'POST /drives': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /drives/:id': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerB: 404, default: 'ok' } },
+  'POST /drives/:id/next-step': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /drives/:id/stage': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /drives/:id/process': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /drives/:id/filings': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /drives/:id/decisions': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'GET /board': { expect: everyone },
+  'GET /calendar/:token.ics': { params: () => ({ token: 'x'.repeat(32) }), expect: { default: 404 } },
+  'GET /account/calendar': { expect: everyone },
+  'POST /account/calendar': { expect: everyone },
+  'POST /account/calendar/revoke': { expect: everyone },
+  'GET /admin': { expect: adminOnly }, 'GET /admin/users': { expect: adminOnly }, 'GET /admin/users/new': { expect: adminOnly }, 'POST /admin/users': { expect: adminOnly },
+  'GET /admin/users/:id': { params: (w) => ({ id: w.admin.id }), expect: adminOnly }, 'POST /admin/users/:id': { params: (w) => ({ id: w.admin.id }), expect: adminOnly },
+  'POST /admin/users/:id/deactivate': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
+  'POST /admin/users/:id/reactivate': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
+  'POST /admin/users/:id/reset-link': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
+  'GET /admin/chapters': { expect: adminOnly }, 'GET /admin/chapters/new': { expect: adminOnly }, 'POST /admin/chapters': { expect: adminOnly },
+  'GET /admin/chapters/:id': { params: (w) => ({ id: w.a.id }), expect: adminOnly }, 'POST /admin/chapters/:id': { params: (w) => ({ id: w.a.id }), expect: adminOnly },
+  'POST /admin/chapters/:id/delete': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
+  'POST /admin/chapters/:id/restore': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
+  'GET /admin/unions': { expect: adminOnly }, 'GET /admin/unions/new': { expect: adminOnly }, 'POST /admin/unions': { expect: adminOnly },
+  'GET /admin/unions/:id': { params: (w) => ({ id: w.union.id }), expect: adminOnly }, 'POST /admin/unions/:id': { params: (w) => ({ id: w.union.id }), expect: adminOnly },
+  'GET /admin/settings': { expect: adminOnly }, 'POST /admin/settings': { expect: adminOnly }, 'GET /admin/import': { expect: adminOnly }, 'POST /admin/import': { expect: adminOnly },
+}
+
+function classify(status: number, location: string | undefined): Outcome | string {
+  if (status === 303 && location?.startsWith('/login')) return 'login'
+  if (status === 401) return 'login'
+  if (status === 403 || status === 404) return status
+  if (status >= 500) return `server error ${status}`
+  return 'ok'
+}
+
+t.test('every route answers each kind of user as the matrix says', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const base = await world(db)
+  const slate = await db.insertInto('slates').values({ name: 'Test slate', is_current: true, election_date: '2026-11-03' }).returning('id').executeTakeFirstOrThrow()
+  const candidateA = await db.insertInto('candidates').values({ slate_id: slate.id, chapter_id: base.a.id, name: 'Casey Candidate', office: 'City Council' }).returning('id').executeTakeFirstOrThrow()
+  const endorsementA = await db.insertInto('endorsements').values({ slate_id: slate.id, local_id: base.localA.id, candidate_id: candidateA.id, chapter_id: base.a.id, decided_on: '2026-05-01' }).returning('id').executeTakeFirstOrThrow()
+  const driveA = await db.insertInto('drives').values({ slate_id: slate.id, local_id: base.localA.id, chapter_id: base.a.id, asks: 'slate' }).returning('id').executeTakeFirstOrThrow()
+  const w: W = { ...base, slate, candidateA, endorsementA, driveA }
+  const agents: Record<Role, Agent> = {
+    anonymous: new Agent(app),
+    volunteerA: new Agent(app),
+    organizerA: new Agent(app),
+    organizerB: new Agent(app),
+    national: new Agent(app),
+    admin: new Agent(app),
+  }
+  for (const role of ROLES) {
+    if (role === 'anonymous') await agents.anonymous.get('/login')
+    else await agents[role].login(w[role].email, PASSWORD)
+  }
+  let checks = 0
+  const routes = app.routeList.filter((r) => !r.url.startsWith('/static'))
+  for (const r of routes) {
+    const key = `${r.method} ${r.url}`
+    const entry = MATRIX[key]
+    if (!entry) {
+      t.fail(`${key} has no row in the authorization matrix (test/auth/access-matrix.test.ts)`)
+      continue
+    }
+    const params = entry.params?.(w) ?? {}
+    const url = r.url.replace(/:([a-zA-Z_]+)/g, (_, name: string) => String(params[name] ?? 1)) + (entry.query ? `?${entry.query}` : '')
+    for (const role of ROLES) {
+      const agent = agents[role]
+      const res = r.method === 'GET' ? await agent.get(url) : await agent.post(url, {})
+      const got = classify(res.statusCode, res.headers.location as string | undefined)
+      const want = entry.expect[role] ?? entry.expect.default
+      t.equal(got, want, `${role}: ${r.method} ${url}`)
+      if (entry.relogin && role !== 'anonymous') await agent.login(w[role].email, PASSWORD)
+      checks++
+      if (got === 403 || got === 404) {
+        // A refusal never leaks the record it refused.
+        // (The alert area may hold the flash of the user's own previous action.)
+        const body = res.body.replace(/<div id="alerts"[\s\S]*?<\/div>\s*<\/div>/, '')
+        t.notMatch(body, w.localA.name, `${role}: ${r.method} ${url} refusal shows no record data`)
+      }
+    }
+  }
+  t.comment(`${routes.length} routes × ${ROLES.length} roles = ${checks} checks`)
+})
