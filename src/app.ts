@@ -25,6 +25,12 @@ import calendarRoutes from './calendar/routes.ts'
 import slateRoutes from './slate/routes.ts'
 import resolutionsRoutes from './resolutions/routes.ts'
 import adminRoutes from './admin/routes.ts'
+import mappingRoutes from './mapping/routes.ts'
+import publicRoutes from './public/routes.ts'
+import savedViewsRoutes from './views-saved/routes.ts'
+import circlesRoutes from './mapping/circles-routes.ts'
+import reviewRoutes from './review/routes.ts'
+import peopleRoutes from './people/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,5 +92,11 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(slateRoutes)
   await app.register(resolutionsRoutes)
   await app.register(adminRoutes, { prefix: '/admin' })
+  await app.register(mappingRoutes)
+  await app.register(publicRoutes)
+  await app.register(savedViewsRoutes)
+  await app.register(circlesRoutes)
+  await app.register(reviewRoutes)
+  await app.register(peopleRoutes)
   return app
 }

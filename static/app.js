@@ -29,7 +29,7 @@
 // and submits it, so a drop goes through exactly the path the keyboard and
 // no-JS forms use (warnings, a reason when needed, the version check).
 // SortableJS is loaded only on pages with a board.
-(function () {
+;(function () {
   function setup() {
     var board = document.querySelector('[data-sortable-board]')
     if (!board || board.getAttribute('data-sortable-ready')) return

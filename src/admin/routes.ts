@@ -10,7 +10,7 @@ import { createOneTimeLink, insertUser } from '../auth/queries.ts'
 import { importOlms } from '../imports/olms.ts'
 import { forbidden, notFound, sendError } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { formValues, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { listNationalUnions } from '../unions/queries.ts'
 import {
   adminCounts, adminFieldForConstraint, deleteSessions, findChapter, findUnion, findUserWithMemberships, insertChapter, insertUnion,
@@ -183,7 +183,7 @@ export default async function adminRoutes(app: FastifyInstance) {
     if (form.ok && self && !form.data.is_admin) errors.is_admin = 'You cannot remove your own admin access. Ask another admin.'
     if (form.ok && self && !form.data.active) errors.active = 'You cannot deactivate your own account.'
     if (!form.ok || Object.keys(errors).length) return rerender(errors)
-    const version = Number(values.version)
+    const version = formVersion(values)
     const names = new Map(chapters.map((c) => [c.id, c.name]))
     const after = await db.transaction().execute(async (trx) => {
       const row = await updateUser(trx, id, Number.isInteger(version) ? version : -1, form.data)
@@ -311,7 +311,7 @@ export default async function adminRoutes(app: FastifyInstance) {
       reply.page('admin/chapter-form', { title: `Edit ${before.name}`, action: `/admin/chapters/${id}`, values, errors, chapterId: id, ...extra }, { status })
     const form = parseForm(chapterForm, request.body)
     if (!form.ok) return rerender(form.errors)
-    const version = Number(values.version)
+    const version = formVersion(values)
     try {
       const after = await db.transaction().execute(async (trx) => {
         const row = await updateChapter(trx, id, Number.isInteger(version) ? version : -1, form.data)
@@ -402,7 +402,7 @@ export default async function adminRoutes(app: FastifyInstance) {
       reply.page('admin/union-form', { title: `Edit ${before.abbreviation}`, action: `/admin/unions/${id}`, values, errors, ...extra }, { status })
     const form = parseForm(unionForm, request.body)
     if (!form.ok) return rerender(form.errors)
-    const version = Number(values.version)
+    const version = formVersion(values)
     try {
       const after = await db.transaction().execute(async (trx) => {
         const row = await updateUnion(trx, id, Number.isInteger(version) ? version : -1, form.data)

@@ -18,6 +18,11 @@ const TOKEN = /^[A-Za-z0-9_-]{20,100}$/
 
 export default async function calendarRoutes(app: FastifyInstance) {
   const db = app.db
+  // Forms re-rendered by a POST (422/409) need a fresh CSRF token too; the security
+  // plugin only makes one for GET. Scoped to this plugin's routes.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.csrfToken) request.csrfToken = reply.generateCsrf()
+  })
 
   app.get('/calendar/:token.ics', { config: { public: true }, schema: { params: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] } } }, async function calendarFeed(request, reply) {
     const { token } = request.params as { token: string }

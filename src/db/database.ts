@@ -12,10 +12,13 @@ pg.types.setTypeParser(1700, (v) => Number(v))
 
 export type Db = Kysely<Database>
 
+export type QueryTap = (sql: string, parameters: readonly unknown[]) => void
+
 export type DbHandle = {
   db: Db
   pool: pg.Pool
-  queries: { count: number }
+  /** count: queries run so far; tap: set by the benchmark to record each query's SQL. */
+  queries: { count: number; tap?: QueryTap }
   close: () => Promise<void>
 }
 
@@ -23,11 +26,12 @@ export function createDb(url: string, opts: { poolSize?: number; onError?: (err:
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 })
   // A dropped connection (server restart) must not crash the process.
   pool.on('error', (err) => opts.onError?.(err))
-  const queries = { count: 0 }
+  const queries: DbHandle['queries'] = { count: 0 }
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: (event) => {
       if (event.level === 'query' || event.level === 'error') queries.count++
+      if (event.level === 'query') queries.tap?.(event.query.sql, event.query.parameters)
     },
   })
   let closed = false

@@ -4,6 +4,8 @@ import type { ColumnType, Generated } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Created = ColumnType<Date, never, never>
+/** A timestamp with a default: optional on insert, settable on update. */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
 export type Orientation = 'left_led' | 'progressive_opportunist' | 'middling' | 'hostile'
 export type Sector = 'private' | 'public' | 'federal'
@@ -24,7 +26,7 @@ export interface ChaptersTable {
   min_trained_leaders: Generated<number>
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
   deleted_at: Timestamp | null
 }
 
@@ -36,7 +38,7 @@ export interface NationalUnionsTable {
   rules_notes: string | null
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
   deleted_at: Timestamp | null
 }
 
@@ -68,7 +70,7 @@ export interface LocalsTable {
   notes: string | null
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
   deleted_at: Timestamp | null
 }
 
@@ -86,7 +88,7 @@ export interface UsersTable {
   calendar_token: string | null
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
 }
 
 export interface MembershipsTable {
@@ -101,7 +103,7 @@ export interface SessionsTable {
   csrf_token: string
   pending_2fa: Generated<boolean>
   created_at: Generated<Date>
-  last_seen_at: Generated<Timestamp>
+  last_seen_at: GeneratedTimestamp
   expires_at: Timestamp
 }
 
@@ -117,13 +119,13 @@ export interface OneTimeLinksTable {
 export interface LoginAttemptsTable {
   id: Generated<number>
   key: string
-  at: Generated<Timestamp>
+  at: GeneratedTimestamp
 }
 
 export interface SettingsTable {
   key: string
   value: unknown
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
 }
 
 export interface AuditLogTable {
@@ -169,7 +171,7 @@ export interface SlatesTable {
   goal: Generated<number>
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
   deleted_at: Timestamp | null
 }
 
@@ -189,7 +191,7 @@ export interface CandidatesTable {
   left_on: string | null
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
   deleted_at: Timestamp | null
 }
 
@@ -209,11 +211,11 @@ export interface DrivesTable {
   vote_date: string | null
   process_skipped_reason: string | null
   end_reason: string | null
-  stage_entered_at: Generated<Timestamp>
-  last_activity_at: Generated<Timestamp>
+  stage_entered_at: GeneratedTimestamp
+  last_activity_at: GeneratedTimestamp
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
   deleted_at: Timestamp | null
 }
 
@@ -227,7 +229,7 @@ export interface StageChangesTable {
   reason: string | null
   warnings: Generated<string[]>
   actor_id: number | null
-  at: Generated<Timestamp>
+  at: GeneratedTimestamp
 }
 
 export interface ProcessPushesTable {
@@ -253,7 +255,7 @@ export interface ResolutionsTable {
   created_by: number | null
   version: Generated<number>
   created_at: Generated<Date>
-  updated_at: Generated<Timestamp>
+  updated_at: GeneratedTimestamp
   deleted_at: Timestamp | null
 }
 
@@ -357,4 +359,170 @@ export interface Database {
   decisions: DecisionsTable
   endorsements: EndorsementsTable
   share_links: ShareLinksTable
+}
+
+// --- supporters (migration 050)
+export type RoleInLocal = 'rank_and_file' | 'steward' | 'officer' | 'executive_board' | 'delegate' | 'staff'
+export type ConversationKind = 'one_on_one' | 'call' | 'text' | 'meeting' | 'event'
+export type TeamRole = 'lead' | 'coach' | 'member'
+export type ImportStatus = 'uploaded' | 'mapped' | 'validating' | 'ready' | 'committing' | 'done' | 'failed'
+
+export interface SupportersTable {
+  id: Generated<number>
+  chapter_id: number
+  local_id: number | null
+  name: string
+  role_in_local: Generated<RoleInLocal>
+  chapter_member: Generated<boolean>
+  email: string | null
+  email_normalised: string | null
+  phone: string | null
+  preferred_language: string | null
+  tags: Generated<string[]>
+  notes: string | null
+  do_not_contact: Generated<boolean>
+  keep_off_shared_lists: Generated<boolean>
+  potential_leader: Generated<boolean>
+  current_level: number | null
+  last_contact_on: string | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+  deleted_at: Timestamp | null
+}
+
+export interface SupportLevelsTable {
+  id: Generated<number>
+  supporter_id: number
+  level: number
+  note: string | null
+  actor_id: number | null
+  at: GeneratedTimestamp
+}
+
+export interface ConversationsTable {
+  id: Generated<number>
+  supporter_id: number
+  drive_id: number | null
+  kind: ConversationKind
+  held_on: string
+  by_user_id: number | null
+  outcome: string | null
+  note: string | null
+  follow_up_on: string | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
+export interface TeamMembersTable {
+  id: Generated<number>
+  drive_id: number
+  supporter_id: number
+  role: Generated<TeamRole>
+  trained_on: string | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
+export interface ImportsTable {
+  id: Generated<number>
+  chapter_id: number
+  user_id: number | null
+  status: Generated<ImportStatus>
+  filename: string
+  headers: Generated<string[]>
+  mapping: unknown
+  options: unknown
+  totals: unknown
+  progress: Generated<number>
+  error: string | null
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+}
+
+export interface ImportRowsTable {
+  import_id: number
+  line: number
+  cells: string[]
+  problem: string | null
+}
+
+export interface Database {
+  supporters: SupportersTable
+  support_levels: SupportLevelsTable
+  conversations: ConversationsTable
+  team_members: TeamMembersTable
+  imports: ImportsTable
+  import_rows: ImportRowsTable
+}
+
+// --- mapping facts, political positions, public slate lists, saved views (migration 060)
+export type PositionTopic = 'medicare_for_all' | 'ceasefire' | 'strike_support' | 'climate' | 'immigrant_rights' | 'other'
+export type PositionOutcome = 'passed' | 'refused' | 'tabled'
+
+export interface LocalsMappingColumns {
+  on_labor_council: boolean | null
+  endorses_candidates: Generated<'yes' | 'no' | 'unknown'>
+  endorses_how: string | null
+  officer_election_on: string | null
+  contract_expires_on: string | null
+}
+
+export interface SlatesPublicColumns {
+  public_slug: string | null
+  public_enabled: Generated<boolean>
+}
+
+export interface PoliticalPositionsTable {
+  id: Generated<number>
+  local_id: number
+  topic: PositionTopic
+  description: string | null
+  decided_on: string
+  outcome: PositionOutcome
+  source_url: string | null
+  actor_id: number | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
+export interface SavedViewsTable {
+  id: Generated<number>
+  user_id: number
+  chapter_id: number | null
+  name: string
+  path: string
+  query: Generated<string>
+  created_at: Generated<Date>
+}
+
+export interface LaborCirclesTable {
+  id: Generated<number>
+  chapter_id: number
+  kind: 'circle' | 'section'
+  name: string
+  sector: string | null
+  national_union_id: number | null
+  contact_supporter_id: number | null
+  cadence: string | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Timestamp>
+  deleted_at: Timestamp | null
+}
+
+export interface LaborCircleMembersTable {
+  circle_id: number
+  supporter_id: number
+  created_at: Generated<Date>
+}
+
+export interface LocalsTable extends LocalsMappingColumns {}
+export interface SlatesTable extends SlatesPublicColumns {}
+
+export interface Database {
+  political_positions: PoliticalPositionsTable
+  saved_views: SavedViewsTable
+  labor_circles: LaborCirclesTable
+  labor_circle_members: LaborCircleMembersTable
 }

@@ -8,6 +8,8 @@ import { hashPassword } from '../auth/passwords.ts'
 import { audit } from '../audit/audit.ts'
 import { loadDemoDrives } from './drives.ts'
 import { loadDemoSlate } from './slate.ts'
+import { loadDemoPeople } from './people.ts'
+import { loadDemoReview } from './review.ts'
 
 export const DEMO_PASSWORD = 'tenfold-demo-2026'
 
@@ -130,6 +132,10 @@ export async function loadDemo(db: Db): Promise<string> {
     if (drives) done.push(drives)
     const slate = await once(trx, 'demo:slate:v1', () => loadDemoSlate(trx))
     if (slate) done.push(slate)
+    const people = await once(trx, 'demo:people:v1', () => loadDemoPeople(trx))
+    if (people) done.push(people)
+    const review = await once(trx, 'demo:review:v1', () => loadDemoReview(trx))
+    if (review) done.push(review)
     return done.length ? done.join('; ') : 'already loaded'
   })
 }

@@ -7,10 +7,11 @@ import { entityHistory } from '../audit/queries.ts'
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { formValues, formVersion, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { findLocal, listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
 import { DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, labelOf } from '../unions/labels.ts'
 import { computeOutcome, DECISION_OUTCOMES, outcomeEnds, outcomeKeepsVote, outcomeLabel, THRESHOLDS, type DecisionOutcome } from './decisions.ts'
+import { listTeam, supporterFacts, type SupporterFacts } from '../people/queries.ts'
 import { endLabel, exitChecks, isEndKey, isStageKey, moveRequirements, stageIndex, stageLabel, STAGES, type ExitFacts, type StageKey, type Thresholds } from './stages.ts'
 import { earliestVoteDate, todayIn, voteAfterElection } from './vote-dates.ts'
 import {
@@ -29,9 +30,12 @@ class Conflict extends Error {}
 
 const ZONE = (d: { time_zone: string | null }) => d.time_zone ?? 'UTC'
 
-export function factsOf(d: DriveRow): ExitFacts {
-  // Supporter counts come from the supporters capability; until it exists they are not measurable.
-  return { supportersLevel12: null, potentialLeaders: null, processAdopted: d.process_adopted, processSkippedReason: d.process_skipped_reason, leadersTrained: null, filingRecorded: d.filing_recorded, decisionRecorded: d.decision_recorded }
+/** A drive with its supporter roll-up (from the people capability) when it was loaded. */
+type LoadedDrive = DriveRow & { supporters?: SupporterFacts }
+
+export function factsOf(d: LoadedDrive): ExitFacts {
+  const s = d.supporters
+  return { supportersLevel12: s?.supportersLevel12 ?? null, potentialLeaders: s?.potentialLeaders ?? null, processAdopted: d.process_adopted, processSkippedReason: d.process_skipped_reason, leadersTrained: s?.leadersTrained ?? null, filingRecorded: d.filing_recorded, decisionRecorded: d.decision_recorded }
 }
 
 export function thresholdsOf(d: DriveRow): Thresholds {
@@ -64,12 +68,18 @@ export function planMove(d: DriveRow, to: MoveTarget): MovePlan | null {
 
 export default async function drivesRoutes(app: FastifyInstance) {
   const db = app.db
+  // Forms re-rendered by a POST (422/409) need a fresh CSRF token too; the security
+  // plugin only makes one for GET. Scoped to this plugin's routes.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.csrfToken) request.csrfToken = reply.generateCsrf()
+  })
 
   async function loadDrive(request: FastifyRequest, opts: { edit?: boolean } = {}) {
     const { id } = request.params as { id: number }
     const user = request.user!
-    const drive = await findDrive(db, readScope(user), id)
-    if (!drive) throw notFound('That drive')
+    const found = await findDrive(db, readScope(user), id)
+    if (!found) throw notFound('That drive')
+    const drive: LoadedDrive = { ...found, supporters: (await supporterFacts(db, [found.id])).get(found.id) }
     if (opts.edit && !can.edit(user, drive.chapter_id)) throw forbidden('Only the chapter’s organizers can change this drive.')
     return drive
   }
@@ -88,10 +98,11 @@ export default async function drivesRoutes(app: FastifyInstance) {
     }
   }
 
-  async function renderDrive(request: FastifyRequest, reply: FastifyReply, d: DriveRow, o: { forms?: Partial<Forms>; status?: number } = {}) {
+  async function renderDrive(request: FastifyRequest, reply: FastifyReply, d: LoadedDrive, o: { forms?: Partial<Forms>; status?: number } = {}) {
     const user = request.user!
     const tz = ZONE(d)
-    const [timeline, history, endorsements] = await Promise.all([driveTimeline(db, d.id), entityHistory(db, 'drive', d.id, 30), listDriveEndorsements(db, d.id)])
+    const [timeline, history, endorsements, team] = await Promise.all([driveTimeline(db, d.id), entityHistory(db, 'drive', d.id, 30), listDriveEndorsements(db, d.id), can.seeNames(user, d.chapter_id) ? listTeam(db, d.id) : Promise.resolve([])])
+    const s = d.supporters
     const stage = d.stage as StageKey
     const due = d.next_step_due ? daysUntil(d.next_step_due, tz) : null
     const vote = d.vote_date ? daysUntil(d.vote_date, tz) : null
@@ -122,6 +133,16 @@ export default async function drivesRoutes(app: FastifyInstance) {
         timeZone: tz,
       },
       progress: stageProgress(stage, d.status),
+      rollup: s
+        ? {
+            levels: ([1, 2, 3, 4, 5] as const).map((l) => ({ level: l, count: s.byLevel[l] })),
+            leaders: s.potentialLeaders,
+            trained: s.leadersTrained,
+            board: s.boardShare.total ? `${s.boardShare.atLevel12} of ${s.boardShare.total} executive-board members and delegates we know are at level 1–2` : 'No executive-board members or delegates known yet',
+          }
+        : null,
+      team: team.map((m) => ({ id: m.supporter_id, name: m.name, role: m.role, trained: m.trained_on ? formatDate(m.trained_on) : 'not yet trained', level: m.current_level })),
+      canSeeNames: can.seeNames(user, d.chapter_id),
       stageName: stageLabel(stage),
       checks: exitChecks(stage, factsOf(d), thresholdsOf(d)).map((c) => ({ ...c, badge: c.state === 'met' ? 'ok' : c.state === 'unmet' ? 'warn' : '' , stateLabel: c.state === 'met' ? 'Met' : c.state === 'unmet' ? 'Not met' : 'Not measurable yet' })),
       rules: {
@@ -146,6 +167,8 @@ export default async function drivesRoutes(app: FastifyInstance) {
       choiceOptions: [{ value: 'counted', label: 'A counted vote (the outcome is computed)' }, ...DECISION_OUTCOMES.filter((x) => (DECISION_CHOICES as readonly string[]).includes(x.key)).map((x) => ({ value: x.key, label: x.label }))],
       kindOptions: [{ value: 'meeting', label: 'Meeting' }, { value: 'poll', label: 'Member poll' }],
     }
+    // A re-rendered form answers a POST: keep the address bar on a URL that can be reloaded.
+    if (o.status && o.status >= 400) reply.header('HX-Push-Url', 'false')
     return reply.page('drives/show', view, { fragment: { target: 'next-step', view: 'drives/_next-step' }, status: o.status })
   }
 
@@ -203,7 +226,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const values = formValues(request.body)
     const form = parseForm(nextStepForm, request.body)
     if (!form.ok) return renderDrive(request, reply, d, { forms: { nextStep: { values, errors: form.errors } }, status: 422 })
-    const version = Number(values.version)
+    const version = formVersion(values)
     try {
       await db.transaction().execute(async (trx) => {
         const row = await updateDrive(trx, d.id, Number.isInteger(version) ? version : -1, { next_step: form.data.next_step, next_step_due: form.data.next_step_due })
@@ -229,6 +252,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
   }
 
   async function renderMove(request: FastifyRequest, reply: FastifyReply, d: DriveRow, values: Record<string, string>, errors: FieldErrors, warnings: string[], status: number) {
+    reply.header('HX-Push-Url', 'false')
     return reply.page('drives/move', {
       title: `Move ${d.local_name ?? 'the drive'}`,
       drive: { id: d.id, local: d.local_name ?? d.union_name ?? '', place: placeLabel(d.stage, d.status), version: d.version },
@@ -246,7 +270,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const back = safeBack(values.back, d.id)
     const form = parseForm(moveForm, request.body)
     if (!form.ok) return renderMove(request, reply, d, values, form.errors, [], 422)
-    const version = Number(values.version)
+    const version = formVersion(values)
     if (!Number.isInteger(version) || version !== d.version) {
       return renderMove(request, reply, d, values, { _form: await conflictMessage(d.id, ZONE(d)) }, [], 409)
     }
@@ -332,7 +356,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
         ? 'no_quorum'
         : computeOutcome({ votesFor: f.votes_for ?? 0, votesAgainst: f.votes_against ?? 0, abstain: f.abstain ?? 0, threshold: f.threshold!, customPercent: f.threshold_percent, quorumMet: true })
     const end = outcomeEnds(outcome)
-    const version = Number(values.version)
+    const version = formVersion(values)
     try {
       await db.transaction().execute(async (trx) => {
         const filing = await latestFilingId(trx, d.id)

@@ -51,7 +51,8 @@ export default fp(async (app, opts: { secret: string; hsts: boolean; secureCooki
     app.csrfProtection(request, reply, done)
   })
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD') request.csrfToken = reply.generateCsrf()
+    // Every rendered form needs a token, including a form re-shown after a POST (422, 409).
+    if (!request.url.startsWith('/static/')) request.csrfToken = reply.generateCsrf()
   })
 }, { name: 'security' })
 

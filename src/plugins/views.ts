@@ -31,6 +31,7 @@ function baseContext(request: FastifyRequest, reply: FastifyReply): Record<strin
     flash: readFlash(request, reply),
     nav: navFor(request),
     path: request.url.split('?')[0],
+    currentUrl: request.url,
   }
 }
 

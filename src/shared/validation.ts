@@ -103,3 +103,6 @@ export const idParam = {
 
 /** An optional id filter from a query string ('' or digits, checked by the route schema). */
 export const idFilter = (v: unknown): number | undefined => (typeof v === 'string' && /^[1-9][0-9]{0,8}$/.test(v) ? Number(v) : undefined)
+
+/** The version a form was opened at; anything but a whole number never matches a row. */
+export const formVersion = (values: Record<string, string>): number => (/^\d{1,9}$/.test(values.version ?? '') ? Number(values.version) : -1)

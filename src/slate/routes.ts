@@ -9,7 +9,7 @@ import { stageLabel } from '../drives/stages.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idFilter, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { formValues, idFilter, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
 import { buildMatrix, endorsementLevel, isInForce, LEVEL_LABELS, matrixToCsv, type BodyKind, type Matrix, type MatrixCandidate } from './build-matrix.ts'
 import { stepChartSvg } from './chart.ts'
@@ -246,7 +246,7 @@ export default async function slateRoutes(app: FastifyInstance) {
     const user = request.user!
     const { slate, candidate: before } = await loadCandidate(request)
     const values = formValues(request.body)
-    const version = Number(values.version)
+    const version = formVersion(values)
     const rerender = (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) => renderCandidateEdit(reply, user, slate, before, values, errors, status, extra)
     let input: Parameters<typeof updateCandidate>[3]
     if (mode === 'withdraw') {

@@ -6,11 +6,12 @@ import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { toCsv, csvFilename } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { formValues, idFilter, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { BODY_KINDS, DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, SECTORS, labelOf } from './labels.ts'
 import { fieldForConstraint, findLocal, insertLocal, listChapterOptions, listLocals, listNationalUnionOptions, PAGE_SIZE, setLocalDeleted, updateLocal, type LocalFilters } from './queries.ts'
 import { listQuery, localForm } from './schema.ts'
 import { localDrivesPanel } from '../drives/routes.ts'
+import { localMappingPanel } from '../mapping/routes.ts'
 
 type Query = { q?: string; chapter?: string; union?: string; orientation?: string; sector?: string; sort?: LocalFilters['sort']; offset?: number; deleted?: string; format?: string }
 
@@ -166,6 +167,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
       },
       history: history.map((h) => ({ ...h, at: h.at.toISOString().slice(0, 16).replace('T', ' ') })),
       drivesPanel: await localDrivesPanel(db, user, local),
+      mapping: await localMappingPanel(db, user, local),
       canEdit: mayEditLocal(user, local.chapter_id),
       canDelete: user.isAdmin || (local.chapter_id !== null && can.delete(user, local.chapter_id)),
     })
@@ -187,7 +189,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
     if (!before) throw notFound('That local')
     if (!mayEditLocal(user, before.chapter_id)) throw forbidden()
     const values = formValues(request.body)
-    const version = Number(values.version)
+    const version = formVersion(values)
     const rerender = async (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
       reply.page('locals/form', { title: `Edit ${before.name}`, action: `/locals/${id}`, values, errors, ...extra, ...(await formOptions(user)) }, { status })
     const form = parseForm(localForm, request.body)

@@ -6,7 +6,7 @@ import { PASSWORD, world } from '../factories.ts'
 
 type Role = 'anonymous' | 'volunteerA' | 'organizerA' | 'organizerB' | 'national' | 'admin'
 type Outcome = 'ok' | 'login' | 403 | 404
-type W = Awaited<ReturnType<typeof world>> & { slate: { id: number }; candidateA: { id: number }; endorsementA: { id: number }; driveA: { id: number } }
+type W = Awaited<ReturnType<typeof world>> & { slate: { id: number }; candidateA: { id: number }; endorsementA: { id: number }; driveA: { id: number }; supporterA: { id: number }; supporterDel: { id: number }; importA: { id: number }; circleA: { id: number } }
 type Entry = { params?: (w: W) => Record<string, string | number>; query?: string; relogin?: boolean; expect: Partial<Record<Role, Outcome>> & { default: Outcome } }
 
 const ROLES: Role[] = ['anonymous', 'volunteerA', 'organizerA', 'organizerB', 'national', 'admin']
@@ -37,6 +37,51 @@ export const MATRIX: Record<string, Entry> = {
   'POST /locals/:id/delete': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'POST /locals/:id/restore': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'GET /audit': { expect: adminOnly },
+  // Supporters (chapter A): national reviewers never see people; volunteers log but do not edit.
+  'GET /people': { expect: { anonymous: 'login', national: 403, default: 'ok' } },
+  'POST /people/bulk': { expect: { anonymous: 'login', national: 403, default: 'ok' } },
+  'GET /people/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /people': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /people/:id': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' } },
+  'GET /people/:id/edit': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /people/:id': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /people/:id/delete': { params: (w) => ({ id: w.supporterDel.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /people/:id/restore': { params: (w) => ({ id: w.supporterDel.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /people/:id/level': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' } },
+  'POST /people/:id/conversations': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' } },
+  'POST /people/:id/merge': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /drives/:id/team': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', volunteerA: 403, default: 404 } },
+  'GET /people/import': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /people/import': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /people/import/:id': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /people/import/:id/mapping': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'GET /people/import/:id/report.csv': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /people/import/:id/commit': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'GET /people/import/:id/progress': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  // Mapping, public endorsement lists, saved views (issue 11).
+  'POST /locals/:id/mapping': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'POST /locals/:id/positions': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'POST /locals/:id/positions/:pid/delete': { params: (w) => ({ id: w.localA.id, pid: 999999 }), expect: { anonymous: 'login', organizerA: 404, admin: 404, default: 403 } },
+  'GET /mapping': { expect: everyone },
+  'GET /public/slates/:slug': { params: () => ({ slug: 'no-such-list' }), expect: { default: 404 } },
+  'GET /public/slates/:slug/candidates/:id': { params: () => ({ slug: 'no-such-list', id: 1 }), expect: { default: 404 } },
+  'GET /public/slates/:slug/embed': { params: () => ({ slug: 'no-such-list' }), expect: { default: 404 } },
+  'GET /slates/:id/public': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /slates/:id/public': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /endorsements/:id/public': { params: (w) => ({ id: w.endorsementA.id }), expect: editorsOfA },
+  'GET /saved-views': { expect: everyone },
+  'POST /saved-views': { expect: everyone },
+  'GET /saved-views/:id': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', default: 404 } },
+  'POST /saved-views/:id/delete': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', default: 404 } },
+  'GET /circles': { expect: everyone },
+  'GET /circles/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'POST /circles': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /circles/:id': { params: (w) => ({ id: w.circleA.id }), expect: { anonymous: 'login', organizerB: 404, default: 'ok' } },
+  'POST /circles/:id/members': { params: (w) => ({ id: w.circleA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'POST /circles/:id/members/:sid/delete': { params: (w) => ({ id: w.circleA.id, sid: 999999 }), expect: { anonymous: 'login', organizerA: 404, admin: 404, organizerB: 404, default: 403 } },
+  // The national review: national, admin and organizers (their own chapters); volunteers refused.
+  'GET /review': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
+  'GET /review/drives': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
   'GET /slates/current': { expect: everyone },
   'GET /slates': { expect: everyone },
   'GET /slates/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
@@ -110,7 +155,11 @@ t.test('every route answers each kind of user as the matrix says', async (t) => 
   const candidateA = await db.insertInto('candidates').values({ slate_id: slate.id, chapter_id: base.a.id, name: 'Casey Candidate', office: 'City Council' }).returning('id').executeTakeFirstOrThrow()
   const endorsementA = await db.insertInto('endorsements').values({ slate_id: slate.id, local_id: base.localA.id, candidate_id: candidateA.id, chapter_id: base.a.id, decided_on: '2026-05-01' }).returning('id').executeTakeFirstOrThrow()
   const driveA = await db.insertInto('drives').values({ slate_id: slate.id, local_id: base.localA.id, chapter_id: base.a.id, asks: 'slate' }).returning('id').executeTakeFirstOrThrow()
-  const w: W = { ...base, slate, candidateA, endorsementA, driveA }
+  const supporterA = await db.insertInto('supporters').values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Supporter' }).returning('id').executeTakeFirstOrThrow()
+  const supporterDel = await db.insertInto('supporters').values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Deletable' }).returning('id').executeTakeFirstOrThrow()
+  const importA = await db.insertInto('imports').values({ chapter_id: base.a.id, user_id: base.organizerA.id, filename: 'matrix.csv', headers: ['name'] }).returning('id').executeTakeFirstOrThrow()
+  const circleA = await db.insertInto('labor_circles').values({ chapter_id: base.a.id, kind: 'circle', name: 'Health care circle' }).returning('id').executeTakeFirstOrThrow()
+  const w: W = { ...base, slate, candidateA, endorsementA, driveA, supporterA, supporterDel, importA, circleA }
   const agents: Record<Role, Agent> = {
     anonymous: new Agent(app),
     volunteerA: new Agent(app),

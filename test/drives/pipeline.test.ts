@@ -63,7 +63,7 @@ t.test('the drive pipeline', async (t) => {
     t.equal(res.statusCode, 200)
     t.match(res.body, 'Identify supporters')
     t.match(res.body, 'Hold the vote')
-    t.match(res.body, 'Not measurable yet')
+    t.match(res.body, '0 of 5 supporters at level 1–2', 'the supporter counts now feed the check')
     t.match(res.body, 'Drive started in “Identify supporters”')
     t.match(res.body, 'Majority of votes cast')
   })
@@ -87,11 +87,11 @@ t.test('the drive pipeline', async (t) => {
     t.equal((await drive(db, driveId)).stage, 'identify')
   })
 
-  await t.test('moving past an unmeasured check asks for a reason and changes nothing', async (t) => {
+  await t.test('moving past an unmet check asks for a reason and changes nothing', async (t) => {
     const res = await org.post(`/drives/${driveId}/stage`, { to: 'democratize', version: '1' })
     t.equal(res.statusCode, 422)
     t.match(res.body, 'Give a reason for this move')
-    t.match(res.body, 'Exit check not measurable yet')
+    t.match(res.body, 'Exit check not met')
     t.equal((await drive(db, driveId)).stage, 'identify')
     t.equal((await stageChanges(db, driveId)).length, 1)
   })

@@ -1,5 +1,6 @@
 // tap `before`: start the test server and build the migrated template database.
 import pg from 'pg'
+import { runMigrations } from 'graphile-worker'
 import { createDb } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { ensureModelResolutions } from '../../src/resolutions/seed.ts'
@@ -15,3 +16,5 @@ const handle = createDb(serverUrl(TEMPLATE), { poolSize: 1 })
 await migrateToLatest(handle.db)
 await ensureModelResolutions(handle.db)
 await handle.close()
+// The import queue's own schema, so each test database starts with it.
+await runMigrations({ connectionString: serverUrl(TEMPLATE), logger: undefined })

@@ -134,3 +134,24 @@ t.test('the locals directory', async (t) => {
     t.equal(a?.action, 'export')
   })
 })
+
+t.test('the stylesheet and scripts load without a login', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const file of ['/static/app.css', '/static/app.js', '/static/vendor/htmx.min.js']) {
+    const res = await app.inject(file)
+    t.equal(res.statusCode, 200, file)
+  }
+})
+
+t.test('a form shown again after a failed post carries a fresh CSRF token', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const w = await world(db)
+  const org = new Agent(app)
+  await org.login(w.organizerA.email, PASSWORD)
+  const res = await org.post('/locals', { name: '' })
+  t.equal(res.statusCode, 422)
+  const token = /name="_csrf" value="([^"]*)"/.exec(res.body)?.[1]
+  t.ok(token && token.length > 10, 'the re-shown form has a token')
+  const again = await org.post('/locals', { name: 'Fixed Local', _csrf: token! })
+  t.equal(again.statusCode, 303, 'and submitting it works')
+})

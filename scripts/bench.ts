@@ -1,0 +1,150 @@
+// npm run bench — Tenfold at national scale (run `npm run seed:scale` first).
+// In one run: the framework's ceiling (a bare Fastify route), each main page
+// (req/s, p50/p95/p99 at a fixed concurrency, bytes, SQL queries), the page's
+// own SQL replayed alone through pg at the same concurrency (the data floor),
+// a 100k-row supporter import, and restart to first 200. Prints one table and
+// writes bench-results.json. No timing assertions anywhere: figures to compare.
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import autocannon from 'autocannon'
+import Fastify from 'fastify'
+import pg from 'pg'
+import { sql } from 'kysely'
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { startEmbedded, freePort } from '../src/db/embedded.ts'
+import { createDb } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+
+const DATA_DIR = path.resolve(process.env.TENFOLD_DATA_DIR ?? '.tenfold-scale')
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const PASSWORD = 'scale-bench-password'
+
+type Row = { page: string; url: string; rps: number; p50: number; p95: number; p99: number; bytes: number; queries: number; floorRps: number | null; ofFloor: number | null; ofCeiling: number | null; errors: number }
+
+async function load(url: string, headers: Record<string, string> = {}) {
+  const r = await autocannon({ url, connections: CONCURRENCY, duration: SECONDS, headers })
+  return { rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5 ?? r.latency.p99, p99: r.latency.p99, bytes: r.throughput.total / Math.max(1, r.requests.total), errors: r.errors + r.non2xx, p95exact: (r.latency as unknown as Record<string, number>).p95 }
+}
+
+/** Replays a page's SQL (captured from one real request) on a plain pg Pool, CONCURRENCY loops at once. */
+async function floor(pool: pg.Pool, queries: { sql: string; params: readonly unknown[] }[]): Promise<number> {
+  let done = 0
+  const until = Date.now() + SECONDS * 1000
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < until) {
+      for (const q of queries) await pool.query(q.sql, q.params as unknown[])
+      done++
+    }
+  }))
+  return done / SECONDS
+}
+
+const server = await startEmbedded({ dataDir: DATA_DIR })
+const url = server.url('tenfold')
+const handle = createDb(url, { poolSize: CONCURRENCY })
+await migrateToLatest(handle.db)
+const drives = await sql<{ n: number }>`select count(*)::int as n from drives`.execute(handle.db)
+if (drives.rows[0]!.n < 1000) {
+  console.error('The scale data set is not there. Run `npm run seed:scale` first.')
+  await handle.close()
+  await server.stop()
+  process.exit(1)
+}
+
+// 1. the ceiling: a bare Fastify route, same process, same machine
+const bare = Fastify({ logger: false })
+bare.get('/', async () => 'ok')
+await bare.listen({ port: 0, host: '127.0.0.1' })
+const ceiling = await load(`http://127.0.0.1:${(bare.server.address() as { port: number }).port}/`)
+await bare.close()
+
+// 2. Tenfold itself
+const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'silent', DB_POOL_SIZE: String(CONCURRENCY) })
+const app = await buildApp({ config, db: handle, logger: false })
+await app.listen({ port: 0, host: '127.0.0.1' })
+const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+const loginPage = await fetch(`${base}/login`)
+const setCookies = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
+async function cookieFor(email: string) {
+  const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: setCookies }, body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }) })
+  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c!.startsWith('tf_session='))
+  if (!session) throw new Error(`could not log in as ${email}`)
+  return `${setCookies}; ${session}`
+}
+const adminCookie = await cookieFor('scale-admin@example.org')
+const organizerCookie = await cookieFor('scale-organizer@example.org')
+
+const ids = (await sql<{ drive: number; slate: number; resolution: number }>`
+  select (select d.id from drives d join chapters c on c.id = d.chapter_id where c.slug = 'scale-1' order by (d.stage = 'vote') desc, d.id limit 1) as drive,
+         (select id from slates where is_current) as slate,
+         (select id from resolutions where slug = 'endorse-local-candidate') as resolution`.execute(handle.db)).rows[0]!
+
+const pages: { page: string; path: string; cookie: string }[] = [
+  { page: 'dashboard', path: '/', cookie: organizerCookie },
+  { page: 'board', path: '/board', cookie: organizerCookie },
+  { page: 'drive page', path: `/drives/${ids.drive}`, cookie: organizerCookie },
+  { page: 'locals search', path: '/locals?q=local%2012', cookie: organizerCookie },
+  { page: 'people search', path: '/people?q=Member%201', cookie: organizerCookie },
+  { page: 'resolution filled', path: `/resolutions/${ids.resolution}?drive=${ids.drive}`, cookie: organizerCookie },
+  { page: 'matrix', path: `/slates/${ids.slate}/matrix`, cookie: adminCookie },
+  { page: 'review', path: '/review', cookie: adminCookie },
+  { page: 'matrix CSV export', path: `/slates/${ids.slate}/matrix?format=csv`, cookie: adminCookie },
+]
+
+const floorPool = new pg.Pool({ connectionString: url, max: CONCURRENCY })
+const ceilingRps = ceiling.rps
+const rows: Row[] = [{ page: 'bare Fastify route', url: '/', rps: ceiling.rps, p50: ceiling.p50, p95: ceiling.p95exact ?? ceiling.p95, p99: ceiling.p99, bytes: ceiling.bytes, queries: 0, floorRps: null, ofFloor: null, ofCeiling: 1, errors: ceiling.errors }]
+for (const p of pages) {
+  // One request with the query tap on: the page's own SQL, and its count.
+  const captured: { sql: string; params: readonly unknown[] }[] = []
+  handle.queries.tap = (s, params) => captured.push({ sql: s, params })
+  const probe = await fetch(base + p.path, { headers: { cookie: p.cookie } })
+  await probe.arrayBuffer()
+  handle.queries.tap = undefined
+  if (probe.status !== 200) {
+    rows.push({ page: p.page, url: p.path, rps: 0, p50: 0, p95: 0, p99: 0, bytes: 0, queries: captured.length, floorRps: null, ofFloor: null, ofCeiling: null, errors: probe.status })
+    continue
+  }
+  const r = await load(base + p.path, { cookie: p.cookie })
+  const f = await floor(floorPool, captured)
+  rows.push({ page: p.page, url: p.path, rps: r.rps, p50: r.p50, p95: r.p95exact ?? r.p95, p99: r.p99, bytes: r.bytes, queries: captured.length, floorRps: f, ofFloor: r.rps / f, ofCeiling: r.rps / ceilingRps, errors: r.errors })
+}
+await floorPool.end()
+await app.close()
+await handle.close()
+await server.stop()
+
+// 4. the 100k-row supporter import (its own script and data folder), and restart to first 200
+let importLine = 'not measured (scripts/bench-import.ts missing)'
+if (fs.existsSync('scripts/bench-import.ts')) {
+  const out = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-import.ts'], { encoding: 'utf8', env: { ...process.env, TENFOLD_DATA_DIR: '.tenfold-bench', DATABASE_URL: '' } })
+  importLine = (out.stdout + out.stderr).trim().split('\n').filter((l) => /rows|RSS|import/i.test(l)).slice(-3).join(' | ') || `exit ${out.status}`
+}
+const port = await freePort()
+const started = Date.now()
+const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, TENFOLD_DATA_DIR: DATA_DIR, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: 'ignore' })
+let restartMs = -1
+for (let i = 0; i < 300; i++) {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/login`)
+    if (r.status === 200) { restartMs = Date.now() - started; break }
+  } catch {}
+  await new Promise((r) => setTimeout(r, 50))
+}
+await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGINT') })
+
+// 5. the table and the JSON
+const fmt = (n: number | null, d = 0) => (n === null ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }))
+console.log(`\nTenfold at national scale — concurrency ${CONCURRENCY}, ${SECONDS} s per page, Node ${process.version}\n`)
+console.log(['page'.padEnd(20), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'bytes'.padStart(9), 'SQL'.padStart(4), 'floor/s'.padStart(8), '%floor'.padStart(7), '%ceil'.padStart(6), 'errors'.padStart(6)].join(' '))
+for (const r of rows) {
+  console.log([r.page.padEnd(20), fmt(r.rps).padStart(8), fmt(r.p50).padStart(7), fmt(r.p95).padStart(7), fmt(r.p99).padStart(7), fmt(r.bytes).padStart(9), String(r.queries).padStart(4), fmt(r.floorRps).padStart(8), (r.ofFloor === null ? '—' : Math.round(r.ofFloor * 100) + '%').padStart(7), (r.ofCeiling === null ? '—' : (r.ofCeiling * 100).toFixed(1) + '%').padStart(6), String(r.errors).padStart(6)].join(' '))
+}
+console.log(`\n100k supporter import: ${importLine}`)
+console.log(`restart to first 200: ${restartMs < 0 ? 'no answer in 15 s' : restartMs + ' ms'}`)
+fs.writeFileSync('bench-results.json', JSON.stringify({ at: new Date().toISOString(), node: process.version, concurrency: CONCURRENCY, seconds: SECONDS, rows, import: importLine, restartMs }, null, 2))
+console.log('written: bench-results.json')

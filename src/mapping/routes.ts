@@ -1,0 +1,203 @@
+// Mapping a chapter's city: mapping facts and past political positions on each
+// local (/locals/:id/mapping, /locals/:id/positions), and the mapping view
+// /mapping?chapter=ID — the area's locals by an explained priority score, with
+// "Start a drive" on each row (a form posting to POST /drives).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { audit, diffRecords } from '../audit/audit.ts'
+import { can, readScope, inScope, type CurrentUser } from '../auth/access.ts'
+import { todayIn } from '../drives/vote-dates.ts'
+import { forbidden, notFound } from '../plugins/errors.ts'
+import { setFlash } from '../shared/flash.ts'
+import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { ORIENTATIONS, labelOf as unionLabel } from '../unions/labels.ts'
+import { findLocal } from '../unions/queries.ts'
+import { PRIORITY_EXPLAINED, rankLocals } from './priority.ts'
+import {
+  countMembersInCommon, deletePosition, findChapter, findCurrentSlate, findPosition, insertPosition, listMappingRows, listPositions,
+  updateMappingFacts, type PositionFilters,
+} from './queries.ts'
+import { ENDORSES, LABOR_COUNCIL, OUTCOMES, TOPICS, labelOf, mappingFactsForm, mappingQuery, positionForm, positionParams } from './schema.ts'
+import type { Db } from '../db/database.ts'
+import type { PositionOutcome, PositionTopic } from '../db/schema.ts'
+
+type Local = NonNullable<Awaited<ReturnType<typeof findLocal>>>
+
+/** Same rule as the local's edit form: admins, organizers of its chapter, or any organizer for a local without one. */
+export function mayEditMapping(user: CurrentUser, chapterId: number | null): boolean {
+  if (user.isAdmin) return true
+  return chapterId === null ? can.editDirectory(user) : can.edit(user, chapterId)
+}
+
+const yesNo = (v: boolean | null) => (v === null ? '' : v ? 'yes' : 'no')
+
+function factsValues(local: Pick<Local, 'on_labor_council' | 'endorses_candidates' | 'endorses_how' | 'officer_election_on' | 'contract_expires_on' | 'version'>) {
+  return {
+    on_labor_council: yesNo(local.on_labor_council),
+    endorses_candidates: local.endorses_candidates,
+    endorses_how: local.endorses_how ?? '',
+    officer_election_on: local.officer_election_on ?? '',
+    contract_expires_on: local.contract_expires_on ?? '',
+    version: String(local.version),
+  }
+}
+
+type PanelState = { factValues?: Record<string, string>; factErrors?: FieldErrors; positionValues?: Record<string, string>; positionErrors?: FieldErrors }
+
+/** The mapping panel on a local's page: facts, members in common, past positions, and their forms. Two queries. */
+export async function localMappingPanel(db: Db, user: CurrentUser, local: Local, state: PanelState = {}) {
+  const [positions, common] = await Promise.all([
+    listPositions(db, local.id),
+    local.chapter_id === null ? Promise.resolve(null) : countMembersInCommon(db, local.id, local.chapter_id),
+  ])
+  return {
+    localId: local.id,
+    facts: [
+      { label: 'Members in common', value: common === null ? 'No chapter yet' : `${common} chapter member${common === 1 ? '' : 's'} inside (from supporters)` },
+      { label: 'On the central labor council', value: labelOf(LABOR_COUNCIL, yesNo(local.on_labor_council)) },
+      { label: 'Endorses candidates', value: [labelOf(ENDORSES, local.endorses_candidates), local.endorses_how ?? ''].filter(Boolean).join(' — ') },
+      { label: 'Next officer election', value: local.officer_election_on ?? 'Not known' },
+      { label: 'Contract expires', value: local.contract_expires_on ?? 'Not known' },
+    ],
+    positions: positions.map((p) => ({
+      id: p.id,
+      topic: p.topic === 'other' ? (p.description ?? 'Other') : labelOf(TOPICS, p.topic),
+      description: p.topic === 'other' ? '' : (p.description ?? ''),
+      date: p.decided_on,
+      outcome: p.outcome,
+      outcomeLabel: labelOf(OUTCOMES, p.outcome),
+      sourceUrl: p.source_url,
+    })),
+    canEdit: mayEditMapping(user, local.chapter_id),
+    factValues: state.factValues ?? factsValues(local),
+    factErrors: state.factErrors ?? {},
+    positionValues: state.positionValues ?? { topic: '', outcome: 'passed', decided_on: '' },
+    positionErrors: state.positionErrors ?? {},
+    topicOptions: TOPICS,
+    outcomeOptions: OUTCOMES,
+    endorsesOptions: ENDORSES,
+    councilOptions: LABOR_COUNCIL.filter((o) => o.value !== ''),
+  }
+}
+
+export default async function mappingRoutes(app: FastifyInstance) {
+  const db = app.db
+
+  async function loadEditableLocal(request: FastifyRequest) {
+    const { id } = request.params as { id: number }
+    const local = await findLocal(db, id)
+    if (!local) throw notFound('That local')
+    if (!mayEditMapping(request.user!, local.chapter_id)) throw forbidden()
+    return local
+  }
+
+  /** htmx gets the panel back in place; a browser without JavaScript gets the panel as a page. */
+  async function renderPanel(request: FastifyRequest, reply: FastifyReply, local: Local, state: PanelState, status: number) {
+    const mapping = await localMappingPanel(db, request.user!, local, state)
+    if (request.htmx.partial) return reply.fragment('mapping/_local-panel', { mapping }, status)
+    return reply.page('mapping/local', { title: `Mapping — ${local.name}`, local: { id: local.id, name: local.name }, mapping }, { status })
+  }
+
+  app.post('/locals/:id/mapping', { schema: { params: idParam } }, async function saveMappingFacts(request, reply) {
+    const local = await loadEditableLocal(request)
+    const values = formValues(request.body)
+    const form = parseForm(mappingFactsForm, request.body)
+    if (!form.ok) return renderPanel(request, reply, local, { factValues: values, factErrors: form.errors }, 422)
+    if (Number(values.version) !== local.version) {
+      return renderPanel(request, reply, local, {
+        factValues: { ...values, version: String(local.version) },
+        factErrors: { _form: 'Someone else changed this local after you opened it. Your input is kept below; save again to apply it.' },
+      }, 409)
+    }
+    const after = await db.transaction().execute(async (trx) => {
+      const row = await updateMappingFacts(trx, local.id, form.data)
+      if (!row) return undefined
+      const { before: b, after: a } = diffRecords(
+        { on_labor_council: local.on_labor_council, endorses_candidates: local.endorses_candidates, endorses_how: local.endorses_how, officer_election_on: local.officer_election_on, contract_expires_on: local.contract_expires_on },
+        { on_labor_council: row.on_labor_council, endorses_candidates: row.endorses_candidates, endorses_how: row.endorses_how, officer_election_on: row.officer_election_on, contract_expires_on: row.contract_expires_on },
+      )
+      await audit(trx, request.actor, { action: 'update', entity: 'local', entityId: local.id, chapterId: row.chapter_id, before: b, after: a })
+      return row
+    })
+    if (!after) throw notFound('That local')
+    if (request.htmx.partial) return renderPanel(request, reply, (await findLocal(db, local.id))!, {}, 200)
+    setFlash(reply, 'ok', 'Mapping facts saved.')
+    return reply.redirect(`/locals/${local.id}#local-mapping`, 303)
+  })
+
+  app.post('/locals/:id/positions', { schema: { params: idParam } }, async function recordPosition(request, reply) {
+    const local = await loadEditableLocal(request)
+    const form = parseForm(positionForm, request.body)
+    if (!form.ok) return renderPanel(request, reply, local, { positionValues: formValues(request.body), positionErrors: form.errors }, 422)
+    await db.transaction().execute(async (trx) => {
+      const row = await insertPosition(trx, { ...form.data, local_id: local.id, actor_id: request.user!.id })
+      await audit(trx, request.actor, { action: 'create', entity: 'political_position', entityId: row.id, chapterId: local.chapter_id, after: row })
+    })
+    if (request.htmx.partial) return renderPanel(request, reply, local, {}, 200)
+    setFlash(reply, 'ok', 'Position recorded.')
+    return reply.redirect(`/locals/${local.id}#local-mapping`, 303)
+  })
+
+  app.post('/locals/:id/positions/:pid/delete', { schema: { params: positionParams } }, async function removePosition(request, reply) {
+    const local = await loadEditableLocal(request)
+    const { pid } = request.params as { pid: number }
+    const position = await findPosition(db, local.id, pid)
+    if (!position) throw notFound('That position')
+    await db.transaction().execute(async (trx) => {
+      const row = await deletePosition(trx, pid)
+      if (row) await audit(trx, request.actor, { action: 'delete', entity: 'political_position', entityId: pid, chapterId: local.chapter_id, before: { deleted_at: null }, after: { deleted_at: row.deleted_at } })
+    })
+    if (request.htmx.partial) return renderPanel(request, reply, local, {}, 200)
+    setFlash(reply, 'ok', 'Position removed.')
+    return reply.redirect(`/locals/${local.id}#local-mapping`, 303)
+  })
+
+  app.get('/mapping', { schema: { querystring: mappingQuery } }, async function showMapping(request, reply) {
+    const user = request.user!
+    const q = request.query as { chapter?: string; topic?: string; outcome?: string }
+    const scope = readScope(user)
+    const chapterId = idFilter(q.chapter) ?? user.chapters[0]?.id
+    const chapters = scope.chapterIds === null
+      ? await db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute()
+      : user.chapters.map((c) => ({ id: c.id, name: c.name }))
+    const chapterOptions = chapters.map((c) => ({ value: c.id, label: c.name }))
+    if (chapterId === undefined) {
+      return reply.page('mapping/index', { title: 'Mapping', chapter: null, chapterOptions, filters: { chapter: '', topic: '', outcome: '' }, topicOptions: TOPICS, outcomeOptions: OUTCOMES, rows: [], explained: PRIORITY_EXPLAINED })
+    }
+    if (!inScope(scope, chapterId)) throw notFound('That chapter')
+    const filters: PositionFilters = { topic: (q.topic || undefined) as PositionTopic | undefined, outcome: (q.outcome || undefined) as PositionOutcome | undefined }
+    const [chapter, slate] = await Promise.all([findChapter(db, chapterId), findCurrentSlate(db)])
+    if (!chapter) throw notFound('That chapter')
+    const rows = await listMappingRows(db, chapterId, slate?.id ?? null, filters)
+    const today = todayIn(chapter.time_zone)
+    const ranked = rankLocals(rows.map((r) => ({
+      ...r, positionsPassed: r.positions_passed, officerElectionOn: r.officer_election_on, contractExpiresOn: r.contract_expires_on, membersInCommon: r.members_in_common, today,
+    })))
+    const canStart = slate !== undefined && can.edit(user, chapterId)
+    const view = {
+      title: `Mapping — ${chapter.name}`,
+      chapter,
+      chapterOptions,
+      filters: { chapter: chapterId, topic: filters.topic ?? '', outcome: filters.outcome ?? '' },
+      topicOptions: TOPICS,
+      outcomeOptions: OUTCOMES,
+      slate: slate ?? null,
+      explained: PRIORITY_EXPLAINED,
+      rows: ranked.map((r, i) => ({
+        rank: i + 1,
+        id: r.id,
+        name: r.name,
+        union: r.union_abbreviation ?? '',
+        members: r.members === null ? '' : r.members.toLocaleString('en-US'),
+        orientation: r.orientation,
+        orientationLabel: unionLabel(ORIENTATIONS, r.orientation) || 'Not assessed',
+        score: r.priority.score,
+        parts: r.priority.parts.map((p) => `${p.label} ${p.points > 0 ? '+' : '−'}${Math.abs(p.points)}`),
+        positionsMatching: r.positions_matching,
+        driveUrl: r.drive_id === null ? null : `/drives/${r.drive_id}`,
+        canStart: canStart && r.drive_id === null,
+      })),
+      asksOptions: [{ value: 'slate', label: 'The whole slate' }, { value: 'candidate', label: 'The local candidate' }, { value: 'both', label: 'Both' }],
+    }
+    return reply.page('mapping/index', view, { fragment: { target: 'mapping-results', view: 'mapping/_results' } })
+  })
+}

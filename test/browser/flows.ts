@@ -1,0 +1,184 @@
+// The main flows in a real browser, at one viewport: log in, search the locals,
+// open a local, move a drive on the board with the keyboard, open the drive,
+// fill a resolution and download it as .docx, open a share link logged out,
+// the slate with its 10×10 goals and the matrix. Every main page gets a
+// screenshot and an axe-core check (no serious or critical violations).
+import type { Test } from 'tap'
+import type { Page } from 'playwright-core'
+import { axe, chromiumAvailable, login, newContext, screenshot, seriousLines, startSite, type Site, type ViewportName } from './support.ts'
+
+const ORGANIZER = 'organizer.boston@example.org'
+
+async function check(t: Test, page: Page, viewport: ViewportName, name: string, summary: string[]): Promise<void> {
+  await page.waitForLoadState('load')
+  await screenshot(page, viewport, name)
+  const violations = await axe(page)
+  const serious = seriousLines(violations)
+  summary.push(`${name}: ${violations.length} violation(s), ${serious.length} serious/critical${violations.length ? ' [' + violations.map((v) => `${v.id}(${v.impact})`).join(', ') + ']' : ''}`)
+  t.same(serious, [], `${name} has no serious or critical accessibility violations`)
+}
+
+export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
+  if (!chromiumAvailable(t)) return
+  t.setTimeout(170_000)
+  const site: Site = await startSite(t)
+  const summary: string[] = []
+  t.teardown(() => {
+    // The per-page axe figures, for the report and the CI log.
+    process.stderr.write(`axe results (${viewport}):\n  ${summary.join('\n  ')}\n`)
+  })
+  const ctx = await newContext(site, viewport)
+  const page = await ctx.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+
+  await t.test('an organizer logs in and lands on the dashboard', async (t) => {
+    await page.goto('/login')
+    await check(t, page, viewport, 'login', summary)
+    await login(page, ORGANIZER)
+    t.equal(new URL(page.url()).pathname, '/')
+    t.match(await page.textContent('body'), 'Omar Organizer')
+    await check(t, page, viewport, 'dashboard', summary)
+  })
+
+  await t.test('typing in the locals search updates the rows without a page load', async (t) => {
+    await page.goto('/locals')
+    await check(t, page, viewport, 'locals', summary)
+    const before = await page.locator('#locals-rows tr').count()
+    await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42 })
+    await page.fill('#q', 'Teachers')
+    await page.waitForFunction((n) => document.querySelectorAll('#locals-rows tr').length !== n, before)
+    const rows = await page.locator('#locals-rows tr').allTextContents()
+    t.ok(rows.length > 0 && rows.length < before, `fewer rows (${rows.length} of ${before})`)
+    t.ok(rows.every((r) => /Teachers/i.test(r)), 'every row matches the search')
+    t.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'the page was not reloaded')
+    t.match(page.url(), /q=Teachers/, 'the search is in the address bar')
+  })
+
+  await t.test('an organizer opens a local', async (t) => {
+    await Promise.all([page.waitForURL(/\/locals\/\d+$/), page.locator('#locals-rows a').first().click()])
+    t.ok(await page.locator('h1').first().textContent())
+    await check(t, page, viewport, 'local', summary)
+  })
+
+  await t.test('a drive moves to another stage from the board with the keyboard alone', async (t) => {
+    await page.goto('/board')
+    await check(t, page, viewport, 'board', summary)
+    // A card past the first stage: its first option is a move back, which the stage rules allow.
+    const ids = (await page.locator('.card-move select').evaluateAll((ss) => ss.map((s) => Number(s.id.replace('move-', ''))))).slice(0, 200)
+    const later = await site.db.selectFrom('drives').select('id').where('id', 'in', ids).where('stage', '!=', 'identify').orderBy('id').executeTakeFirstOrThrow()
+    const id = later.id
+    const select = page.locator(`#move-${id}`)
+    const before = await site.db.selectFrom('drives').select(['stage', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+    const target = await select.locator('option:not([value=""])').first().getAttribute('value')
+    await select.focus()
+    await page.keyboard.press('ArrowDown')
+    t.equal(await select.inputValue(), target, 'the arrow key chose the first stage')
+    await page.keyboard.press('Tab')
+    const response = page.waitForResponse((r) => r.url().endsWith(`/drives/${id}/stage`))
+    await page.keyboard.press('Enter')
+    t.ok((await response).status() < 500, 'the move was answered')
+    await page.waitForLoadState('load')
+    const reason = page.locator('form [name=reason]')
+    if (await reason.count()) {
+      // A move back asks for a reason: type it and submit, still from the keyboard.
+      await check(t, page, viewport, 'move', summary)
+      await reason.focus()
+      await page.keyboard.type('Browser test: moved back from the board')
+      await reason.locator('xpath=ancestor::form//button[@type="submit"]').focus()
+      const moved = page.waitForResponse((r) => r.url().endsWith(`/drives/${id}/stage`) && r.request().method() === 'POST')
+      await page.keyboard.press('Enter')
+      t.equal((await moved).status(), 303, 'the move with a reason was accepted')
+      await page.waitForLoadState('load')
+    }
+    const after = await site.db.selectFrom('drives').select(['stage', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+    t.equal(after.stage, target, `drive ${id} moved ${before.stage} → ${target}`)
+    t.ok(after.version > before.version, 'the version went up')
+  })
+
+  await t.test('an organizer opens a drive', async (t) => {
+    const drive = await site.db.selectFrom('drives').innerJoin('chapters', 'chapters.id', 'drives.chapter_id').select('drives.id').where('chapters.slug', '=', 'boston').orderBy('drives.id').executeTakeFirstOrThrow()
+    await page.goto(`/drives/${drive.id}`)
+    t.equal(await page.locator('h1').count() > 0, true)
+    await check(t, page, viewport, 'drive', summary)
+  })
+
+  let shareUrl = ''
+  await t.test('a resolution is filled in for a drive and downloaded as Word', async (t) => {
+    await page.goto('/resolutions')
+    await check(t, page, viewport, 'resolutions', summary)
+    await Promise.all([page.waitForURL(/\/resolutions\/\d+/), page.locator('main a[href^="/resolutions/"]:not([href$="/new"])').first().click()])
+    const options = await page.locator('#drive option:not([value=""])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+    t.ok(options.length > 0, 'drives to fill in for')
+    await page.selectOption('#drive', options[0]!)
+    await page.fill('#meeting_date', '2027-01-12')
+    await Promise.all([page.waitForURL(/drive=/), page.click('form.fill-picker button[type=submit]')])
+    await page.waitForSelector('a[download][href*="render.docx"]')
+    await check(t, page, viewport, 'resolution-filled', summary)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href*="render.docx"]')])
+    t.match(download.suggestedFilename(), /\.docx$/, 'a .docx file')
+    const stream = await download.createReadStream()
+    const chunks: Buffer[] = []
+    for await (const c of stream) chunks.push(c as Buffer)
+    const file = Buffer.concat(chunks)
+    t.equal(file.subarray(0, 2).toString(), 'PK', 'a zip (Word) file')
+
+    await page.fill('input[name=expires_days]', '7')
+    await Promise.all([page.waitForSelector('#share-url'), page.click('button:has-text("Create share link")')])
+    shareUrl = await page.inputValue('#share-url')
+    t.match(shareUrl, /\/share\//, 'a share link')
+  })
+
+  await t.test('a share link opens in a logged-out browser', async (t) => {
+    const anon = await newContext(site, viewport)
+    try {
+      const p = await anon.newPage()
+      const res = await p.goto(new URL(shareUrl).pathname)
+      t.equal(res?.status(), 200)
+      t.notMatch(await p.textContent('body'), 'Omar Organizer', 'no account shown')
+      t.equal(await p.locator('form[action="/logout"]').count(), 0, 'not logged in')
+      const css = await anon.request.get('/static/app.css')
+      t.equal(css.status(), 200, 'the stylesheet loads without logging in')
+      t.match(css.headers()['content-type'], /text\/css/)
+      await check(t, p, viewport, 'share', summary)
+    } finally {
+      await anon.close()
+    }
+  })
+
+  await t.test('the slate shows the 10×10 goals and the matrix', async (t) => {
+    await page.goto('/slates/current')
+    await page.waitForSelector('#goals-h')
+    await check(t, page, viewport, 'slate', summary)
+    const slate = new URL(page.url()).pathname
+    await page.goto(`${slate}/matrix`)
+    t.ok(await page.locator('table').count() > 0, 'a matrix table')
+    await check(t, page, viewport, 'matrix', summary)
+  })
+
+  await t.test('recording a vote changes the matrix and the 10×10 goals', async (t) => {
+    const slate = await site.db.selectFrom('slates').select('id').where('is_current', '=', true).executeTakeFirstOrThrow()
+    const cand = await site.db.selectFrom('candidates').select('id').where('name', '=', 'Rosa Abernathy-Quinn').executeTakeFirstOrThrow()
+    const local = await site.db.selectFrom('locals').select('id').where('name', '=', 'IBEW Local 103').executeTakeFirstOrThrow()
+    const goals = async () => { await page.goto(`/slates/${slate.id}`); return page.locator('table.goals').innerText() }
+    const matrix = async () => { await page.goto(`/slates/${slate.id}/matrix`); return page.locator('main').innerText() }
+    const goalsBefore = await goals()
+    const matrixBefore = await matrix()
+    await page.goto(`/slates/${slate.id}/endorsements/new?body=l${local.id}&candidate=${cand.id}`)
+    await check(t, page, viewport, 'endorsement-form', summary)
+    await page.fill('input[name=decided_on]', '2026-11-20')
+    await page.fill('input[name=votes_for]', '31')
+    await page.fill('input[name=votes_against]', '4')
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/slates/${slate.id}/endorsements`) && r.request().method() === 'POST')
+    await page.locator(`form[action$="/endorsements"] button[type=submit]`).first().click()
+    t.equal((await saved).status(), 303, 'the vote was recorded')
+    await page.waitForLoadState('load')
+    const row = await site.db.selectFrom('endorsements').select('id').where('local_id', '=', local.id).where('candidate_id', '=', cand.id).executeTakeFirst()
+    t.ok(row, 'the endorsement is in the database')
+    t.not(await goals(), goalsBefore, 'the 10×10 goals changed')
+    t.not(await matrix(), matrixBefore, 'the matrix changed')
+  })
+
+  // The context closes with the browser (startSite's teardown): an await here would race the root test's end.
+  t.same(errors, [], 'no JavaScript errors in the pages')
+}

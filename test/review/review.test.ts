@@ -1,0 +1,321 @@
+import t from 'tap'
+import { sql } from 'kysely'
+import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import { PASSWORD, local, nationalUnion, user, world } from '../factories.ts'
+import type { Db } from '../../src/db/database.ts'
+import type { StageKeyCol, DriveStatusCol } from '../../src/db/schema.ts'
+import { groupFigures, stalledDrives, weeklyCounts, type GroupRow } from '../../src/review/queries.ts'
+
+const DAY = 86_400_000
+const NOW = Date.now()
+const ago = (days: number) => new Date(NOW - days * DAY)
+const dateAgo = (days: number) => ago(days).toISOString().slice(0, 10)
+
+/** Monday (UTC) of the week holding `d`, as YYYY-MM-DD. */
+function mondayOf(d: Date): string {
+  const x = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()))
+  x.setUTCDate(x.getUTCDate() - ((x.getUTCDay() + 6) % 7))
+  return x.toISOString().slice(0, 10)
+}
+
+type Move = [daysAgo: number, from: StageKeyCol | null, to: StageKeyCol, fromStatus: DriveStatusCol | null, toStatus: DriveStatusCol]
+
+async function drive(db: Db, o: { slate: number; local: number; chapter: number; stage: StageKeyCol; status: DriveStatusCol; lastDaysAgo: number; moves: Move[] }) {
+  const d = await db.insertInto('drives').values({ slate_id: o.slate, local_id: o.local, chapter_id: o.chapter, asks: 'both', stage: o.stage, status: o.status }).returning('id').executeTakeFirstOrThrow()
+  await sql`update drives set last_activity_at = ${ago(o.lastDaysAgo)}, stage_entered_at = ${ago(o.moves[o.moves.length - 1]![0])} where id = ${d.id}`.execute(db)
+  for (const [days, from, to, fromStatus, toStatus] of o.moves) {
+    await sql`insert into stage_changes (drive_id, from_stage, to_stage, from_status, to_status, at) values (${d.id}, ${from}, ${to}, ${fromStatus}, ${toStatus}, ${ago(days)})`.execute(db)
+  }
+  return d
+}
+
+const SUPPORTERS = [
+  { name: 'Zelda Quartermain', email: 'zelda.q@example.net', phone: '+16175550123', level: 1 },
+  { name: 'Yusuf Brightwater', email: 'ybright@example.net', phone: '+16175550456', level: 2 },
+  { name: 'Xiomara Pennyfeather', email: 'xpenny@example.net', phone: '+16175550789', level: 4 },
+]
+
+t.test('the national review', async (t) => {
+  const { app, db, handle } = await buildTestApp(t)
+  const w = await world(db)
+  const seiu = await nationalUnion(db, { abbreviation: 'SEIU', name: 'Service Employees International Union' })
+  const slate = await db.insertInto('slates').values({ name: 'Review slate', is_current: true, election_date: '2030-11-05' }).returning('id').executeTakeFirstOrThrow()
+  const cand = await db.insertInto('candidates').values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Casey Candidate', office: 'City Council', goal: 10 }).returning('id').executeTakeFirstOrThrow()
+  const l1 = await local(db, { name: 'Fixture Local One', chapter_id: w.a.id, national_union_id: w.union.id })
+  const l2 = await local(db, { name: 'Fixture Local Two', chapter_id: w.a.id, national_union_id: w.union.id })
+  const l3 = await local(db, { name: 'Fixture Local Three', chapter_id: w.a.id, national_union_id: w.union.id })
+  const l5 = await local(db, { name: 'Fixture SEIU Local', chapter_id: w.b.id, national_union_id: seiu.id })
+  const base = { slate: slate.id }
+  // D1: through every stage, won 40 days ago. Stays: 10, 20, 10, 10, 10 days.
+  const d1 = await drive(db, { ...base, local: l1.id, chapter: w.a.id, stage: 'vote', status: 'won', lastDaysAgo: 40, moves: [
+    [100, null, 'identify', null, 'active'], [90, 'identify', 'democratize', 'active', 'active'], [70, 'democratize', 'build_team', 'active', 'active'],
+    [60, 'build_team', 'file_resolution', 'active', 'active'], [50, 'file_resolution', 'vote', 'active', 'active'], [40, 'vote', 'vote', 'active', 'won']] })
+  // D2: stuck in democratize for 60 days (identify stay 20).
+  const d2 = await drive(db, { ...base, local: l2.id, chapter: w.a.id, stage: 'democratize', status: 'active', lastDaysAgo: 60, moves: [
+    [80, null, 'identify', null, 'active'], [60, 'identify', 'democratize', 'active', 'active']] })
+  // D3: skipped democratize (identify stay 25), then paused in build_team (stay still open).
+  await drive(db, { ...base, local: l3.id, chapter: w.a.id, stage: 'build_team', status: 'paused', lastDaysAgo: 20, moves: [
+    [55, null, 'identify', null, 'active'], [30, 'identify', 'build_team', 'active', 'active'], [20, 'build_team', 'build_team', 'active', 'paused']] })
+  // D4 (chapter B): dropped after 30 days in identify.
+  await drive(db, { ...base, local: w.localB.id, chapter: w.b.id, stage: 'identify', status: 'dropped', lastDaysAgo: 10, moves: [
+    [40, null, 'identify', null, 'active'], [10, 'identify', 'identify', 'active', 'dropped']] })
+  // D5 (chapter B, SEIU): started 5 days ago.
+  const d5 = await drive(db, { ...base, local: l5.id, chapter: w.b.id, stage: 'identify', status: 'active', lastDaysAgo: 5, moves: [[5, null, 'identify', null, 'active']] })
+
+  const x1 = await db.insertInto('decisions').values({ drive_id: d1.id, body: 'General membership meeting', held_on: dateAgo(40), kind: 'meeting', outcome: 'adopted', votes_for: 50, votes_against: 10 }).returning('id').executeTakeFirstOrThrow()
+  const x2 = await db.insertInto('decisions').values({ drive_id: d5.id, body: 'Executive board', held_on: dateAgo(5), kind: 'poll', outcome: 'adopted' }).returning('id').executeTakeFirstOrThrow()
+  const e = (v: { local_id?: number; national_union_id?: number; candidate_id?: number | null; chapter_id?: number | null; status: 'active' | 'conditional' | 'rescinded'; decided: number; deciding_body?: string; decision_id?: number }) =>
+    db.insertInto('endorsements').values({ slate_id: slate.id, local_id: v.local_id ?? null, national_union_id: v.national_union_id ?? null, candidate_id: v.candidate_id ?? null, chapter_id: v.chapter_id ?? null, status: v.status, decided_on: dateAgo(v.decided), deciding_body: v.deciding_body ?? null, decision_id: v.decision_id ?? null }).execute()
+  await e({ local_id: l1.id, chapter_id: w.a.id, status: 'active', decided: 40, deciding_body: 'General membership meeting', decision_id: x1.id })
+  await e({ local_id: l1.id, chapter_id: w.a.id, candidate_id: cand.id, status: 'active', decided: 40, deciding_body: 'General membership meeting', decision_id: x1.id })
+  await e({ national_union_id: w.union.id, candidate_id: cand.id, status: 'active', decided: 20, deciding_body: 'Executive board' })
+  await e({ local_id: w.localB.id, chapter_id: w.b.id, candidate_id: cand.id, status: 'rescinded', decided: 30 })
+  await e({ local_id: l5.id, chapter_id: w.b.id, status: 'conditional', decided: 5, deciding_body: 'Executive board', decision_id: x2.id })
+
+  // Supporters with names and contacts that must never reach a reviewer.
+  const supporterIds: number[] = []
+  for (const s of SUPPORTERS) {
+    const row = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: l1.id, name: s.name, email: s.email, email_normalised: s.email, phone: s.phone, current_level: s.level }).returning('id').executeTakeFirstOrThrow()
+    supporterIds.push(row.id)
+  }
+  await db.insertInto('team_members').values({ drive_id: d1.id, supporter_id: supporterIds[0]!, role: 'lead', trained_on: dateAgo(65) }).execute()
+  await db.insertInto('team_members').values({ drive_id: d1.id, supporter_id: supporterIds[1]!, role: 'member', trained_on: null }).execute()
+
+  const all = { chapterIds: null }
+  const f = { slate: slate.id }
+  const byLabel = (rows: GroupRow[]) => Object.fromEntries(rows.map((r) => [r.label, r]))
+
+  t.test('figures by national union match the hand-computed fixture', async (t) => {
+    const rows = byLabel(await groupFigures(db, all, f, 'union'))
+    const cwa = rows.CWA!
+    const cases: [keyof GroupRow, unknown][] = [
+      ['locals', 5], ['targeted', 4], ['drives', 4],
+      ['at_identify', 0], ['at_democratize', 1], ['at_build_team', 1], ['at_file_resolution', 0], ['at_vote', 0],
+      ['reached_identify', 4], ['reached_democratize', 3], ['reached_build_team', 2], ['reached_file_resolution', 1], ['reached_vote', 1], ['reached_won', 1],
+      ['won', 1], ['lost', 0], ['dropped', 1], ['active', 1], ['paused', 1],
+      ['med_identify', 22.5], ['med_democratize', 20], ['med_build_team', 10], ['med_file_resolution', 10], ['med_vote', 10],
+      ['national_slate', 0], ['national_candidate', 1], ['local_slate', 1], ['local_candidate', 1], ['rescinded', 1],
+      ['by_membership', 1], ['by_leadership', 1], ['by_delegate', 0], ['by_unknown', 0],
+      ['national_status', 'Casey Candidate: active'],
+      ['supporters', 3], ['supporters_12', 2], ['leaders_trained', 1],
+    ]
+    for (const [k, v] of cases) t.equal(cwa[k], v, `CWA ${k}`)
+    const seiuRow = rows.SEIU!
+    t.equal(seiuRow.targeted, 1)
+    t.equal(seiuRow.at_identify, 1)
+    t.equal(seiuRow.local_slate, 1, 'a conditional endorsement is in force')
+    t.equal(seiuRow.by_membership, 1, 'a member poll counts as a membership decision even when the board ran it')
+    t.equal(seiuRow.med_identify, null, 'an open stay is not measured')
+    const total = rows.All!
+    t.equal(total.k, -1)
+    t.equal(total.locals, 6)
+    t.equal(total.drives, 5)
+    t.equal(total.reached_identify, 5)
+    t.equal(total.reached_democratize, 3)
+    t.equal(total.by_membership, 2)
+    t.equal(total.med_identify, 22.5)
+  })
+
+  t.test('figures by chapter split the same drives', async (t) => {
+    const rows = byLabel(await groupFigures(db, all, f, 'chapter'))
+    t.equal(rows.Alpha!.drives, 3)
+    t.equal(rows.Alpha!.med_identify, 20, 'median of 10, 20 and 25 days')
+    t.equal(rows.Alpha!.reached_democratize, 3)
+    t.equal(rows.Bravo!.drives, 2)
+    t.equal(rows.Bravo!.med_identify, 30)
+    t.equal(rows.Bravo!.dropped, 1)
+    t.equal(rows.Bravo!.rescinded, 1)
+  })
+
+  t.test('filters narrow every figure', async (t) => {
+    const rows = byLabel(await groupFigures(db, all, { ...f, union: seiuIdOf() }, 'union'))
+    t.same(Object.keys(rows).sort(), ['All', 'SEIU'])
+    const none = await groupFigures(db, all, { ...f, orientation: 'hostile' }, 'union')
+    t.equal(none.length, 1, 'only the total row')
+    t.equal(none[0]!.drives, 0)
+  })
+  const seiuIdOf = () => seiu.id
+
+  t.test('the stalled list holds the active drives quiet for N days', async (t) => {
+    const cases: [number, number[]][] = [[30, [d2.id]], [61, []], [3, [d2.id, d5.id]]]
+    for (const [days, ids] of cases) {
+      const rows = await stalledDrives(db, all, f, days)
+      t.same(rows.map((r) => r.id), ids, `${days} days`)
+    }
+    const [row] = await stalledDrives(db, all, f, 30)
+    t.equal(row!.days, 60)
+    t.equal(row!.local_name, 'Fixture Local Two')
+    t.equal(row!.chapter_name, 'Alpha')
+  })
+
+  t.test('a conversation counts as activity', async (t) => {
+    const cv = await db.insertInto('conversations').values({ supporter_id: supporterIds[2]!, drive_id: d2.id, kind: 'call', held_on: dateAgo(2) }).returning('id').executeTakeFirstOrThrow()
+    t.same((await stalledDrives(db, all, f, 30)).map((r) => r.id), [])
+    await db.deleteFrom('conversations').where('id', '=', cv.id).execute()
+  })
+
+  t.test('weekly counts: endorsements won and drives entering each stage', async (t) => {
+    const rows = await weeklyCounts(db, all, f)
+    t.equal(rows.length, 26)
+    t.equal(rows[25]!.week, mondayOf(new Date()))
+    const sum = (k: 'endorsements' | StageKeyCol | 'won') => rows.reduce((a, r) => a + r[k], 0)
+    t.equal(sum('endorsements'), 5)
+    t.equal(sum('identify'), 5)
+    t.equal(sum('democratize'), 2)
+    t.equal(sum('build_team'), 2)
+    t.equal(sum('file_resolution'), 1)
+    t.equal(sum('vote'), 1)
+    t.equal(sum('won'), 1)
+    const week = rows.find((r) => r.week === mondayOf(ago(5)))!
+    t.ok(week.identify >= 1, 'D5 entered identify in its week')
+    t.equal(rows.find((r) => r.week === mondayOf(ago(100)))!.identify, 1, 'D1 entered identify in its week')
+  })
+
+  const national = new Agent(app)
+  await national.login(w.national.email, PASSWORD)
+  const orgA = new Agent(app)
+  await orgA.login(w.organizerA.email, PASSWORD)
+  const volunteer = new Agent(app)
+  await volunteer.login(w.volunteerA.email, PASSWORD)
+
+  t.test('a national reviewer sees the review page with every section', async (t) => {
+    const res = await national.get('/review')
+    t.equal(res.statusCode, 200)
+    for (const s of ['By national union', 'Stalled drives', 'By chapter', 'Over time', 'Fixture Local Two', 'role="img"', '75%', '22.5', 'Casey Candidate</th><td class="num" data-label="Endorsing locals">2</td><td class="num" data-label="Goal">10</td>']) t.match(res.body, s)
+    t.match(res.body, `/review/drives?slate=${slate.id}&amp;union=${w.union.id}&amp;stage=democratize&amp;status=open`)
+    t.match(res.body, 'Review</a>', 'the nav shows Review')
+  })
+
+  t.test('the filter form gets the report fragment alone', async (t) => {
+    const res = await national.get(`/review?union=${seiu.id}`, { htmx: 'div#review-report' })
+    t.equal(res.statusCode, 200)
+    t.notMatch(res.body, '<html')
+    t.match(res.body, 'id="review-report"')
+    t.notMatch(res.body, 'Fixture Local Two')
+  })
+
+  t.test('a drill-down lists the drives behind a figure', async (t) => {
+    const res = await national.get(`/review/drives?union=${w.union.id}&stage=democratize&status=open`)
+    t.equal(res.statusCode, 200)
+    t.match(res.body, 'Fixture Local Two')
+    t.notMatch(res.body, 'Fixture Local One')
+    t.match(res.body, '1 drive')
+    const reached = await national.get(`/review/drives?union=${w.union.id}&reached=build_team`)
+    t.match(reached.body, 'Fixture Local One')
+    t.match(reached.body, 'Fixture Local Three')
+    t.notMatch(reached.body, 'Fixture Local Two')
+    const stalled = await national.get('/review/drives?stalled=30')
+    t.match(stalled.body, 'Fixture Local Two')
+    t.notMatch(stalled.body, 'Fixture SEIU Local')
+    t.equal((await national.get('/review/drives?stage=sideways')).statusCode, 400)
+  })
+
+  t.test('each table exports as CSV, and the export is audited', async (t) => {
+    for (const table of ['unions', 'chapters', 'stalled', 'weekly']) {
+      const res = await national.get(`/review?format=csv&table=${table}`)
+      t.equal(res.statusCode, 200, table)
+      t.match(res.headers['content-type'], 'text/csv')
+      t.match(res.headers['content-disposition'], `review-${table}-`)
+    }
+    const unions = await national.get('/review?format=csv&table=unions')
+    t.match(unions.body, /CWA,5,4,4,0,1,1,0,0,1,1,1,0,1,75,67,50,100,100,22.5,20,10,10,10,0,1,1,1,1,1,1,0,0,Casey Candidate: active,2,3,1/)
+    const stalled = await national.get('/review?format=csv&table=stalled&days=30')
+    t.match(stalled.body, `${d2.id},Fixture Local Two,CWA,Alpha,democratize,`)
+    const audits = await db.selectFrom('audit_log').select(['entity_id', 'actor_id']).where('action', '=', 'export').where('entity', '=', 'review').execute()
+    t.equal(audits.length, 6)
+    t.ok(audits.every((a) => a.actor_id === w.national.id))
+    t.equal((await national.get('/review?format=csv&table=everything')).statusCode, 400)
+  })
+
+  t.test('no page, fragment or export shown to a national reviewer names a supporter', async (t) => {
+    const urls = [
+      '/review', '/review?days=1', `/review?chapter=${w.a.id}`, '/review/drives', `/review/drives?union=${w.union.id}`, '/review/drives?stalled=1',
+      ...['unions', 'chapters', 'stalled', 'weekly'].map((x) => `/review?format=csv&table=${x}`),
+    ]
+    for (const url of urls) {
+      for (const htmx of [undefined, 'div#review-report']) {
+        const res = await national.get(url, { htmx })
+        t.equal(res.statusCode, 200, url)
+        for (const s of SUPPORTERS) {
+          for (const v of [s.name, s.email, s.phone, s.phone.slice(2)]) t.notMatch(res.body, v, `${url} shows no ${v}`)
+        }
+      }
+    }
+  })
+
+  t.test('an organizer sees only their own chapter', async (t) => {
+    const res = await orgA.get('/review')
+    t.equal(res.statusCode, 200)
+    t.match(res.body, 'Figures for the chapters you organize in.')
+    t.match(res.body, 'Fixture Local Two')
+    t.notMatch(res.body, 'Bravo')
+    t.notMatch(res.body, 'Fixture SEIU Local')
+    const rows = await groupFigures(db, { chapterIds: [w.a.id] }, f, 'union')
+    t.same(rows.map((r) => r.label), ['CWA', 'All'])
+    t.equal(rows[0]!.targeted, 3)
+    t.equal(rows[0]!.locals, 4)
+    t.equal(rows[0]!.national_candidate, 0, 'national endorsements belong to no chapter')
+    const drill = await orgA.get(`/review/drives?chapter=${w.b.id}`)
+    t.equal(drill.statusCode, 200)
+    t.notMatch(drill.body, 'Fixture SEIU Local')
+    t.notMatch(drill.body, w.localB.name)
+    const csv = await orgA.get('/review?format=csv&table=chapters')
+    t.equal(csv.statusCode, 200)
+    t.notMatch(csv.body, 'Bravo')
+  })
+
+  t.test('a volunteer is refused', async (t) => {
+    for (const url of ['/review', '/review/drives', '/review?format=csv&table=unions']) {
+      const res = await volunteer.get(url)
+      t.equal(res.statusCode, 403, url)
+      t.notMatch(res.body, 'Fixture Local')
+    }
+    t.notMatch((await volunteer.get('/')).body, 'href="/review"', 'no Review item in a volunteer’s nav')
+  })
+
+  t.test('an anonymous visitor is sent to the login page', async (t) => {
+    const res = await new Agent(app).get('/review')
+    t.equal(res.statusCode, 303)
+    t.match(res.headers.location, /^\/login/)
+  })
+  void handle
+})
+
+t.test('the review runs the same number of queries for 10 and 300 drives', async (t) => {
+  const { app, db, handle } = await buildTestApp(t)
+  const w = await world(db)
+  const admin = await user(db, 'national')
+  const slate = await db.insertInto('slates').values({ name: 'Scale slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
+  async function addDrives(n: number, from: number) {
+    await sql`
+      with l as (
+        insert into locals (name, chapter_id, national_union_id, state)
+        select 'Scale Local ' || g, case when g % 2 = 0 then ${w.a.id}::int else ${w.b.id}::int end, ${w.union.id}::int, 'MA'
+        from generate_series(${from}::int, ${from + n - 1}::int) g
+        returning id, chapter_id
+      ), d as (
+        insert into drives (slate_id, local_id, chapter_id, stage, status, last_activity_at)
+        select ${slate.id}::int, l.id, l.chapter_id, (array['identify', 'democratize', 'build_team', 'file_resolution', 'vote'])[1 + l.id % 5], 'active', now() - (l.id % 90) * interval '1 day'
+        from l returning id, stage
+      )
+      insert into stage_changes (drive_id, from_stage, to_stage, from_status, to_status, at)
+      select d.id, null, 'identify', null, 'active', now() - interval '100 days' from d
+      union all
+      select d.id, 'identify', d.stage, 'active', 'active', now() - (d.id % 60) * interval '1 day' from d where d.stage <> 'identify'`.execute(db)
+  }
+  const agent = new Agent(app)
+  await agent.login(admin.email, PASSWORD)
+  await addDrives(10, 1)
+  await agent.get('/review')
+  const small = await countQueries(handle, () => agent.get('/review'))
+  const smallCsv = await countQueries(handle, () => agent.get('/review/drives?stage=vote'))
+  await addDrives(290, 11)
+  const big = await countQueries(handle, () => agent.get('/review'))
+  const bigCsv = await countQueries(handle, () => agent.get('/review/drives?stage=vote'))
+  t.equal(big, small, `the review page: ${small} queries`)
+  t.ok(big <= 12, 'at most 12 queries')
+  t.equal(bigCsv, smallCsv, 'the drill-down')
+  const res = await agent.get('/review')
+  t.equal(res.statusCode, 200)
+  t.match(res.body, 'Scale Local')
+})
