@@ -110,7 +110,12 @@ for (const p of pages) {
     continue
   }
   const r = await load(base + p.path, { cookie: p.cookie })
-  const f = await floor(floorPool, captured)
+  let f = 0
+  try {
+    f = await floor(floorPool, captured)
+  } catch (err) {
+    console.error(`floor replay failed for ${p.page}: ${(err as Error).message}`)
+  }
   rows.push({ page: p.page, url: p.path, rps: r.rps, p50: r.p50, p95: r.p95exact ?? r.p95, p99: r.p99, bytes: r.bytes, queries: captured.length, floorRps: f, ofFloor: r.rps / f, ofCeiling: r.rps / ceilingRps, errors: r.errors })
 }
 await floorPool.end()

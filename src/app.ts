@@ -31,6 +31,7 @@ import savedViewsRoutes from './views-saved/routes.ts'
 import circlesRoutes from './mapping/circles-routes.ts'
 import reviewRoutes from './review/routes.ts'
 import peopleRoutes from './people/routes.ts'
+import trashRoutes from './trash/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -98,5 +99,6 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(circlesRoutes)
   await app.register(reviewRoutes)
   await app.register(peopleRoutes)
+  await app.register(trashRoutes)
   return app
 }

@@ -26,6 +26,11 @@ export function createDb(url: string, opts: { poolSize?: number; onError?: (err:
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 })
   // A dropped connection (server restart) must not crash the process.
   pool.on('error', (err) => opts.onError?.(err))
+  // A client that is checked out (a request between queries, the import runner's
+  // LISTEN connection) has no pool listener: without one of its own, PostgreSQL
+  // stopping (57P01) would be an uncaught exception and end the process. The
+  // broken client is not reused (pg drops clients that are no longer queryable).
+  pool.on('connect', (client) => client.on('error', (err) => opts.onError?.(err)))
   const queries: DbHandle['queries'] = { count: 0 }
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),

@@ -10,6 +10,7 @@ import { loadDemoDrives } from './drives.ts'
 import { loadDemoSlate } from './slate.ts'
 import { loadDemoPeople } from './people.ts'
 import { loadDemoReview } from './review.ts'
+import { loadDemoFilings } from './filings.ts'
 
 export const DEMO_PASSWORD = 'tenfold-demo-2026'
 
@@ -136,6 +137,8 @@ export async function loadDemo(db: Db): Promise<string> {
     if (people) done.push(people)
     const review = await once(trx, 'demo:review:v1', () => loadDemoReview(trx))
     if (review) done.push(review)
+    const filings = await once(trx, 'demo:filings:v1', () => loadDemoFilings(trx))
+    if (filings) done.push(filings)
     return done.length ? done.join('; ') : 'already loaded'
   })
 }

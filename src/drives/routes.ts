@@ -21,6 +21,8 @@ import {
 } from './queries.ts'
 import { ASKS, DECISION_CHOICES, MECHANISMS, PROCESS_OUTCOMES, boardQuery, decisionForm, filingForm, moveForm, nextStepForm, processForm, startDriveForm, type MoveTarget } from './schema.ts'
 import { cardView, formatDate, formatMoment, moveOptions, placeLabel, plural, relativeDayLabel, daysUntil, daysInStage, stageProgress, statusLabel, timelineView, MOVE_TARGET_LABELS } from './present.ts'
+import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
+import { sectionSupportersForDrive } from '../mapping/circles-routes.ts'
 
 type FormState = { values: Record<string, string>; errors: FieldErrors; warnings?: string[]; checked?: string[] }
 type Forms = { nextStep: FormState; process: FormState; filing: FormState; decision: FormState }
@@ -101,7 +103,9 @@ export default async function drivesRoutes(app: FastifyInstance) {
   async function renderDrive(request: FastifyRequest, reply: FastifyReply, d: LoadedDrive, o: { forms?: Partial<Forms>; status?: number } = {}) {
     const user = request.user!
     const tz = ZONE(d)
-    const [timeline, history, endorsements, team] = await Promise.all([driveTimeline(db, d.id), entityHistory(db, 'drive', d.id, 30), listDriveEndorsements(db, d.id), can.seeNames(user, d.chapter_id) ? listTeam(db, d.id) : Promise.resolve([])])
+    const [timeline, history, endorsements, team, logRows, section] = await Promise.all([driveTimeline(db, d.id), entityHistory(db, 'drive', d.id, 30), listDriveEndorsements(db, d.id), can.seeNames(user, d.chapter_id) ? listTeam(db, d.id) : Promise.resolve([]),
+      d.chapter_id !== null && d.local_id !== null && can.log(user, d.chapter_id) && can.seeNames(user, d.chapter_id) ? loadLogPanelRows(db, d.chapter_id, d.local_id) : Promise.resolve(null),
+      sectionSupportersForDrive(db, user, d)])
     const s = d.supporters
     const stage = d.stage as StageKey
     const due = d.next_step_due ? daysUntil(d.next_step_due, tz) : null
@@ -143,6 +147,8 @@ export default async function drivesRoutes(app: FastifyInstance) {
         : null,
       team: team.map((m) => ({ id: m.supporter_id, name: m.name, role: m.role, trained: m.trained_on ? formatDate(m.trained_on) : 'not yet trained', level: m.current_level })),
       canSeeNames: can.seeNames(user, d.chapter_id),
+      logPanel: logPanelView(user, d.chapter_id, `/drives/${d.id}`, logRows),
+      section,
       stageName: stageLabel(stage),
       checks: exitChecks(stage, factsOf(d), thresholdsOf(d)).map((c) => ({ ...c, badge: c.state === 'met' ? 'ok' : c.state === 'unmet' ? 'warn' : '' , stateLabel: c.state === 'met' ? 'Met' : c.state === 'unmet' ? 'Not met' : 'Not measurable yet' })),
       rules: {

@@ -33,8 +33,9 @@ export function findCircle(db: Q, scope: Scope, id: number) {
     .selectFrom('labor_circles as c')
     .innerJoin('chapters as ch', 'ch.id', 'c.chapter_id')
     .leftJoin('national_unions as n', 'n.id', 'c.national_union_id')
+    .leftJoin('supporters as cs', 'cs.id', 'c.contact_supporter_id')
     .selectAll('c')
-    .select(['ch.name as chapter_name', 'n.name as union_name', 'n.abbreviation as union_abbreviation'])
+    .select(['ch.name as chapter_name', 'n.name as union_name', 'n.abbreviation as union_abbreviation', 'cs.name as contact_name'])
     .where('c.id', '=', id)
     .where('c.deleted_at', 'is', null)
   const chapters = inList(scope)
@@ -115,4 +116,29 @@ export function listSectionMembersForLocal(db: Db, chapterId: number, nationalUn
     .orderBy('s.potential_leader', 'desc')
     .orderBy('s.name')
     .execute()
+}
+
+/** The same, for a drive: the union is its local's (or the drive's own, for a national union drive); 100 at most. */
+export function listSectionMembersForDrive(db: Db, chapterId: number, driveId: number) {
+  return db
+    .selectFrom('labor_circles as c')
+    .innerJoin('labor_circle_members as m', 'm.circle_id', 'c.id')
+    .innerJoin('supporters as s', 's.id', 'm.supporter_id')
+    .select(['s.id', 's.name', 's.potential_leader', 'c.name as section_name', 'c.id as section_id'])
+    .where('c.chapter_id', '=', chapterId)
+    .where('c.kind', '=', 'section')
+    .where('c.national_union_id', '=', sql<number>`(select coalesce(l.national_union_id, d.national_union_id) from drives d left join locals l on l.id = d.local_id where d.id = ${driveId})`)
+    .where('c.deleted_at', 'is', null)
+    .where('s.deleted_at', 'is', null)
+    .orderBy('s.potential_leader', 'desc')
+    .orderBy('s.name')
+    .orderBy('s.id')
+    .limit(100)
+    .execute()
+}
+
+/** Contact person and cadence, only at the version the form was opened at; undefined when someone saved first. */
+export function updateCircleContact(trx: Q, id: number, version: number, row: { contact_supporter_id: number | null; cadence: string | null }) {
+  return trx.updateTable('labor_circles').set({ ...row, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id).where('version', '=', version).where('deleted_at', 'is', null).returningAll().executeTakeFirst()
 }

@@ -1,10 +1,10 @@
 // Labor circles and union sections: /circles (list), /circles/new, POST
 // /circles, /circles/:id (members and the drives in its unions), members added
-// and removed. Privacy as for supporters: national reviewers see counts, never
+// and removed, contact person and cadence (POST /circles/:id/contact, version-checked). Privacy as for supporters: national reviewers see counts, never
 // names; volunteers see names, never emails or phones.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { audit } from '../audit/audit.ts'
+import { audit, diffRecords } from '../audit/audit.ts'
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { stageLabel } from '../drives/stages.ts'
 import { peopleScope } from '../people/queries.ts'
@@ -15,7 +15,7 @@ import { listNationalUnionOptions } from '../unions/queries.ts'
 import type { Db } from '../db/database.ts'
 import {
   addCircleMember, findChapterSupporter, findCircle, insertCircle, listChapterSupporterOptions, listCircleDrives, listCircleMembers, listCircles,
-  listSectionMembersForLocal, removeCircleMember,
+  listSectionMembersForDrive, listSectionMembersForLocal, removeCircleMember, updateCircleContact,
 } from './circles-queries.ts'
 
 const circleForm = z
@@ -31,6 +31,11 @@ const circleForm = z
 
 const memberForm = z.object({ supporter_id: requiredInt('Member', 1, 2147483647) })
 
+const contactForm = z.object({
+  contact_supporter_id: optionalInt('Contact person', 1, 2147483647),
+  cadence: optionalText('Meets', 200),
+})
+
 const memberParams = {
   type: 'object',
   properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 }, sid: { type: 'integer', minimum: 1, maximum: 2147483647 } },
@@ -43,9 +48,10 @@ const ROLE_LABELS: Record<string, string> = { rank_and_file: 'Rank and file', st
 const seesNames = (user: CurrentUser, chapterId: number) => can.seeNames(user, chapterId)
 
 /** For a drive's page: the chapter's section members in this local's union, potential leaders first. Empty for those who may not see names. */
-export async function sectionSupportersForDrive(db: Db, user: CurrentUser, drive: { chapter_id: number | null }, local: { national_union_id: number | null }) {
-  if (drive.chapter_id === null || local.national_union_id === null || !seesNames(user, drive.chapter_id)) return []
-  const rows = await listSectionMembersForLocal(db, drive.chapter_id, local.national_union_id)
+// Without `local`, the union is read from the drive's local in the same query.
+export async function sectionSupportersForDrive(db: Db, user: CurrentUser, drive: { id: number; chapter_id: number | null }, local: { national_union_id: number | null } | null = null) {
+  if (drive.chapter_id === null || (local && local.national_union_id === null) || !seesNames(user, drive.chapter_id)) return []
+  const rows = local ? await listSectionMembersForLocal(db, drive.chapter_id, local.national_union_id!) : await listSectionMembersForDrive(db, drive.chapter_id, drive.id)
   return rows.map((r) => ({ id: r.id, name: r.name, potentialLeader: r.potential_leader, section: r.section_name, sectionUrl: `/circles/${r.section_id}` }))
 }
 
@@ -111,9 +117,11 @@ export default async function circlesRoutes(app: FastifyInstance) {
     return circle
   }
 
-  app.get('/circles/:id', { schema: { params: idParam } }, async function showCircle(request, reply) {
+  type ContactFormState = { values: Record<string, string>; errors: FieldErrors; conflict?: Record<string, string> }
+  type Circle = Awaited<ReturnType<typeof loadCircle>>
+
+  async function renderCircle(request: FastifyRequest, reply: FastifyReply, circle: Circle, o: { contactForm?: ContactFormState; status?: number } = {}) {
     const user = request.user!
-    const circle = await loadCircle(request)
     const names = seesNames(user, circle.chapter_id)
     const contacts = names && can.seeContacts(user, circle.chapter_id)
     const editable = can.edit(user, circle.chapter_id)
@@ -123,11 +131,13 @@ export default async function circlesRoutes(app: FastifyInstance) {
       editable ? listChapterSupporterOptions(db, circle.chapter_id) : Promise.resolve([]),
     ])
     const memberIds = new Set(members.map((m) => m.id))
+    const label = (o: { name: string; chapter_member: boolean }) => o.name + (o.chapter_member ? ' (chapter member)' : '')
     return reply.page('mapping/circle', {
       title: circle.name,
       circle: {
         id: circle.id, name: circle.name, chapter: circle.chapter_name, kindLabel: circle.kind === 'section' ? 'Union section' : 'Labor circle',
         what: circle.kind === 'section' ? `${circle.union_name} (${circle.union_abbreviation})` : (circle.sector ?? 'Not set'), cadence: circle.cadence ?? 'Not set',
+        contact: names && circle.contact_name ? circle.contact_name : '', contactId: circle.contact_supporter_id,
       },
       memberCount: members.length,
       showNames: names,
@@ -135,8 +145,54 @@ export default async function circlesRoutes(app: FastifyInstance) {
       members: names ? members.map((m) => ({ ...m, role: ROLE_LABELS[m.role_in_local] ?? m.role_in_local, email: m.email ?? '', phone: m.phone ?? '' })) : [],
       drives: drives.map((d) => ({ id: d.id, local: d.local_name, slate: d.slate_name, stage: stageLabel(d.stage) + (d.status === 'paused' ? ' (paused)' : '') })),
       canEdit: editable,
-      supporterOptions: options.filter((o) => !memberIds.has(o.id)).map((o) => ({ value: o.id, label: o.name + (o.chapter_member ? ' (chapter member)' : '') })),
+      supporterOptions: options.filter((o) => !memberIds.has(o.id)).map((o) => ({ value: o.id, label: label(o) })),
+      // Members first (they are who a contact person usually is), then the chapter's other supporters.
+      contactOptions: [...options.filter((o) => memberIds.has(o.id)), ...options.filter((o) => !memberIds.has(o.id))].map((o) => ({ value: o.id, label: label(o) })),
+      contactForm: o.contactForm ?? {
+        values: { contact_supporter_id: circle.contact_supporter_id === null ? '' : String(circle.contact_supporter_id), cadence: circle.cadence ?? '', version: String(circle.version) },
+        errors: {},
+      },
+    }, { status: o.status })
+  }
+
+  app.get('/circles/:id', { schema: { params: idParam } }, async function showCircle(request, reply) {
+    return renderCircle(request, reply, await loadCircle(request))
+  })
+
+  app.post('/circles/:id/contact', { schema: { params: idParam } }, async function saveContact(request, reply) {
+    const user = request.user!
+    const before = await loadCircle(request)
+    if (!can.edit(user, before.chapter_id)) throw forbidden()
+    const values = formValues(request.body)
+    const form = parseForm(contactForm, request.body)
+    if (!form.ok) return renderCircle(request, reply, before, { contactForm: { values, errors: form.errors }, status: 422 })
+    const contactId = form.data.contact_supporter_id
+    const contact = contactId === null ? null : await findChapterSupporter(db, before.chapter_id, contactId)
+    if (contact === undefined) return renderCircle(request, reply, before, { contactForm: { values, errors: { contact_supporter_id: 'Choose a supporter of this chapter.' } }, status: 422 })
+    const version = /^\d{1,9}$/.test(values.version ?? '') ? Number(values.version) : -1
+    const after = await db.transaction().execute(async (trx) => {
+      const row = await updateCircleContact(trx, before.id, version, { contact_supporter_id: contactId, cadence: form.data.cadence })
+      if (!row) return undefined
+      const { before: b, after: a } = diffRecords(
+        { contact_supporter_id: before.contact_supporter_id, cadence: before.cadence },
+        { contact_supporter_id: row.contact_supporter_id, cadence: row.cadence },
+      )
+      await audit(trx, request.actor, { action: 'update', entity: 'labor_circle', entityId: row.id, chapterId: row.chapter_id, before: b, after: a })
+      return row
     })
+    if (!after) {
+      const current = await loadCircle(request)
+      return renderCircle(request, reply, current, {
+        status: 409,
+        contactForm: {
+          values: { ...values, version: String(current.version) },
+          errors: { _form: 'Someone else changed this circle after you opened it. Your choice is kept below; the saved values are listed under the form. Save again to overwrite them.' },
+          conflict: { 'Contact person': current.contact_name ?? 'Nobody', Meets: current.cadence ?? 'Not set' },
+        },
+      })
+    }
+    setFlash(reply, 'ok', 'Contact person and meetings saved.')
+    return reply.redirect(`/circles/${before.id}`, 303)
   })
 
   app.post('/circles/:id/members', { schema: { params: idParam } }, async function addMember(request, reply) {

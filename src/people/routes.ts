@@ -1,7 +1,8 @@
 // Supporters: /people (list, active search, filters, load more, bulk actions in
 // one form, CSV), /people/new, /people/:id (details, level history,
 // conversations, teams), edit with a version check, delete/restore, support
-// levels and conversations added inline (htmx), merge, and POST /drives/:id/team.
+// levels and conversations added inline (htmx; also POST /conversations from the
+// drive and local pages, with a `back` path), merge, and POST /drives/:id/team.
 // Privacy: national reviewers get 403 here; volunteers never get email/phone
 // (the queries do not fetch them, see contactScope).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -14,6 +15,7 @@ import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { formatPhone } from './normalise.ts'
 import importRoutes from './import-routes.ts'
+import { LOG_PANEL_ID, backTarget, loadLogPanelRows, logPanelView, safeBack, type LogForm } from './inline-log.ts'
 import {
   PAGE_SIZE, addTags, forAudit, contactScope, fieldForConstraint, findDriveInScope, findLocalDriveId, findLocalForSupporter, findSupporter, findSupporterRaw,
   insertConversation, insertLevels, insertSupporter, listDriveOptions, listLocalOptions, listSupporters, mergeSupporters, peopleScope,
@@ -212,9 +214,13 @@ export default async function peopleRoutes(app: FastifyInstance) {
   })
 
   async function loadPerson(request: FastifyRequest, o: { withDeleted?: boolean } = {}): Promise<SupporterRow> {
+    const { id } = request.params as { id: number }
+    return loadPersonById(request, id, o)
+  }
+
+  async function loadPersonById(request: FastifyRequest, id: number, o: { withDeleted?: boolean } = {}): Promise<SupporterRow> {
     const user = request.user!
     mayOpenPeople(user)
-    const { id } = request.params as { id: number }
     const p = await findSupporter(db, peopleScope(user), contactScope(user), id, o)
     if (!p) throw notFound('That supporter')
     return p
@@ -352,29 +358,77 @@ export default async function peopleRoutes(app: FastifyInstance) {
     return reply.redirect(`/people/${p.id}`, 303)
   })
 
-  app.post('/people/:id/conversations', { schema: { params: idParam } }, async function logConversation(request, reply) {
-    const p = await loadPerson(request)
+  // The local's panel on a drive or local page (views/people/_logged.eta), for the page a `back` path names.
+  async function logPanelFor(user: CurrentUser, back: string | null, o: { form?: LogForm; saved?: string } = {}) {
+    const target = backTarget(back)
+    if (!back || !target) return null
+    const scope = peopleScope(user)
+    const where = target.kind === 'drive' ? await findDriveInScope(db, scope, target.id) : await findLocalForSupporter(db, scope, target.id)
+    const localId = where ? ('local_id' in where ? where.local_id : where.id) : null
+    if (!where || localId === null || where.chapter_id === null) return null
+    return logPanelView(user, where.chapter_id, back, await loadLogPanelRows(db, where.chapter_id, localId), o)
+  }
+
+  async function logConversationFor(request: FastifyRequest, reply: FastifyReply, p: SupporterRow) {
     const user = request.user!
     if (!can.log(user, p.chapter_id)) throw forbidden()
-    const form = parseForm(conversationForm, request.body)
+    const raw = formValues(request.body)
+    const back = safeBack(raw.back)
+    const target = backTarget(back)
     const inline = request.htmx.partial && request.htmx.target === 'person-conversations'
+    const inlinePanel = request.htmx.partial && request.htmx.target === LOG_PANEL_ID && back !== null
+    const form = parseForm(conversationForm, request.body)
     if (!form.ok) {
-      const forms = { ...emptyForms(), conversationForm: { values: formValues(request.body), errors: form.errors } }
+      if (inlinePanel) {
+        const logPanel = await logPanelFor(user, back, { form: { values: raw, errors: form.errors } })
+        if (logPanel) return reply.fragment('people/_logged', { logPanel }, 422)
+      }
+      const forms = { ...emptyForms(), conversationForm: { values: raw, errors: form.errors } }
       if (inline) return reply.fragment('people/_conversations', { person: personView(user, p), kindOptions: CONVERSATION_KINDS, ...forms }, 422)
       return showPage(request, reply, p, forms, 422)
     }
     await db.transaction().execute(async (trx) => {
-      const drive = await findLocalDriveId(trx, p.local_id)
+      // Logged from a drive page: tie it to that drive when it is the supporter's local's drive.
+      const fromPage = target?.kind === 'drive' ? await findDriveInScope(trx, { chapterIds: [p.chapter_id] }, target.id) : undefined
+      const drive = fromPage && fromPage.local_id !== null && fromPage.local_id === p.local_id ? fromPage : await findLocalDriveId(trx, p.local_id)
       const c = await insertConversation(trx, { supporter_id: p.id, drive_id: drive?.id ?? null, by_user_id: user.id, ...form.data })
       await touchLocalDrives(trx, [p.local_id])
-      await audit(trx, request.actor, { action: 'create', entity: 'conversation', entityId: c.id, chapterId: p.chapter_id, after: { supporter_id: p.id, kind: c.kind, held_on: c.held_on } })
+      await audit(trx, request.actor, { action: 'create', entity: 'conversation', entityId: c.id, chapterId: p.chapter_id, after: { supporter_id: p.id, drive_id: c.drive_id, kind: c.kind, held_on: c.held_on } })
     })
+    if (inlinePanel) {
+      const logPanel = await logPanelFor(user, back, { saved: `Conversation with ${p.name} logged.` })
+      if (logPanel) return reply.fragment('people/_logged', { logPanel })
+    }
     if (inline) {
-      const fresh = await loadPerson(request)
+      const fresh = await loadPersonById(request, p.id)
       return reply.fragment('people/_conversations', { person: personView(user, fresh), kindOptions: CONVERSATION_KINDS, ...emptyForms(), saved: 'Conversation logged.' })
     }
-    setFlash(reply, 'ok', 'Conversation logged.')
-    return reply.redirect(`/people/${p.id}`, 303)
+    setFlash(reply, 'ok', `Conversation with ${p.name} logged.`)
+    return reply.redirect(back ?? `/people/${p.id}`, 303)
+  }
+
+  app.post('/people/:id/conversations', { schema: { params: idParam } }, async function logConversation(request, reply) {
+    return logConversationFor(request, reply, await loadPerson(request))
+  })
+
+  // From the drive and local pages: the supporter is picked in the form.
+  app.post('/conversations', async function logConversationFromPage(request, reply) {
+    const user = request.user!
+    mayOpenPeople(user)
+    const raw = formValues(request.body)
+    const id = idFilter(raw.supporter_id)
+    if (!id) {
+      const back = safeBack(raw.back)
+      const errors = { supporter_id: 'Choose the supporter you talked with.' }
+      if (request.htmx.partial && request.htmx.target === LOG_PANEL_ID) {
+        const logPanel = await logPanelFor(user, back, { form: { values: raw, errors } })
+        if (logPanel) return reply.fragment('people/_logged', { logPanel }, 422)
+      }
+      if (!back) throw notFound('That supporter')
+      setFlash(reply, 'error', errors.supporter_id)
+      return reply.redirect(back, 303)
+    }
+    return logConversationFor(request, reply, await loadPersonById(request, id))
   })
 
   // ---- merge ----------------------------------------------------------------------

@@ -242,14 +242,16 @@ const LAST_ACTIVITY = sql`greatest(
   (select max(least(f.filed_on::timestamptz, now())) from filings f where f.drive_id = fd.id and f.deleted_at is null),
   (select max(least(x.held_on::timestamptz, now())) from decisions x where x.drive_id = fd.id and x.deleted_at is null),
   (select max(least(coalesce(p.decided_on::timestamptz, p.created_at), now())) from process_pushes p where p.drive_id = fd.id and p.deleted_at is null),
-  (select max(least(cv.held_on::timestamptz, now())) from conversations cv where cv.drive_id = fd.id and cv.deleted_at is null),
-  (select max(sl.at) from support_levels sl join supporters s on s.id = sl.supporter_id where s.local_id = fd.local_id and s.deleted_at is null))`
+  (select max(least(cv.held_on::timestamptz, now())) from conversations cv where cv.drive_id = fd.id and cv.deleted_at is null))`
+// Support-level changes are not read here: every level change touches its
+// drives' last_activity_at in the same transaction, and reading levels through
+// the local's supporters cost a second per page at national scale.
 
 /** Active drives with no recorded activity for `days` days, longest silence first. */
 export async function stalledDrives(db: Db, scope: Scope, f: ReviewFilters, days: number, limit = 200): Promise<StalledRow[]> {
   const r = await sql<StalledRow>`
     with fd as (${filteredDrives(scope, f)}),
-    act as (select fd.*, ${LAST_ACTIVITY} as last_at from fd where fd.status = 'active')
+    act as materialized (select fd.*, ${LAST_ACTIVITY} as last_at from fd where fd.status = 'active')
     select act.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name, act.stage, act.last_at,
       floor(extract(epoch from now() - act.last_at) / 86400)::int as days, count(*) over ()::int as total
     from act

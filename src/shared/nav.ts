@@ -12,6 +12,7 @@ export function navFor(request: FastifyRequest): NavItem[] {
   items.push(['/slates/current', 'Slate'])
   items.push(['/mapping', 'Mapping'])
   if (user.isAdmin || user.isNational || user.chapters.some((c) => c.role === 'organizer')) items.push(['/review', 'Review'])
+  if (user.isAdmin || user.chapters.some((c) => c.role === 'organizer')) items.push(['/trash', 'Trash'])
   if (user.isAdmin) items.push(['/audit', 'Audit'], ['/admin', 'Admin'])
   return items.map(([href, label]) => ({ href, label, current: href === '/' ? path === '/' : path.startsWith(href) }))
 }

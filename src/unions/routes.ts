@@ -12,6 +12,7 @@ import { fieldForConstraint, findLocal, insertLocal, listChapterOptions, listLoc
 import { listQuery, localForm } from './schema.ts'
 import { localDrivesPanel } from '../drives/routes.ts'
 import { localMappingPanel } from '../mapping/routes.ts'
+import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 
 type Query = { q?: string; chapter?: string; union?: string; orientation?: string; sector?: string; sort?: LocalFilters['sort']; offset?: number; deleted?: string; format?: string }
 
@@ -168,6 +169,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
       history: history.map((h) => ({ ...h, at: h.at.toISOString().slice(0, 16).replace('T', ' ') })),
       drivesPanel: await localDrivesPanel(db, user, local),
       mapping: await localMappingPanel(db, user, local),
+      logPanel: local.chapter_id !== null && can.log(user, local.chapter_id) && can.seeNames(user, local.chapter_id) ? logPanelView(user, local.chapter_id, `/locals/${id}`, await loadLogPanelRows(db, local.chapter_id, id)) : null,
       canEdit: mayEditLocal(user, local.chapter_id),
       canDelete: user.isAdmin || (local.chapter_id !== null && can.delete(user, local.chapter_id)),
     })

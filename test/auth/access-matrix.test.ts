@@ -37,6 +37,13 @@ export const MATRIX: Record<string, Entry> = {
   'POST /locals/:id/delete': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'POST /locals/:id/restore': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'GET /audit': { expect: adminOnly },
+  // Trash: organizers of some chapter and admins; purge admins only. A record not in the trash (or not in scope) is a 404.
+  'GET /trash': { expect: { anonymous: 'login', organizerA: 'ok', organizerB: 'ok', admin: 'ok', default: 403 } },
+  'POST /trash/:entity/:id/restore': { params: () => ({ entity: 'local', id: 999999 }), expect: { anonymous: 'login', organizerA: 404, organizerB: 404, admin: 404, default: 403 } },
+  'POST /trash/:entity/:id/purge': { params: () => ({ entity: 'local', id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
+  // Log a conversation from a drive or local page; the matrix posts no supporter_id, so a 404 for whoever may log.
+  'POST /conversations': { expect: { anonymous: 'login', national: 403, default: 404 } },
+  'POST /circles/:id/contact': { params: (w) => ({ id: w.circleA.id }), expect: { anonymous: 'login', organizerB: 404, volunteerA: 403, national: 403, organizerA: 'ok', admin: 'ok', default: 403 } },
   // Supporters (chapter A): national reviewers never see people; volunteers log but do not edit.
   'GET /people': { expect: { anonymous: 'login', national: 403, default: 'ok' } },
   'POST /people/bulk': { expect: { anonymous: 'login', national: 403, default: 'ok' } },
