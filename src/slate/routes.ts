@@ -78,6 +78,9 @@ function candidateView(c: SlateCandidateRow, user: CurrentUser) {
 const candidateValues = (c: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]))
 
+// Bodies drawn per page of the matrix: a national slate has thousands.
+const MATRIX_PAGE = 150
+
 export default async function slateRoutes(app: FastifyInstance) {
   const db = app.db
 
@@ -404,13 +407,14 @@ export default async function slateRoutes(app: FastifyInstance) {
 
   // ---- The matrix ---------------------------------------------------------------
 
-  type MatrixQ = { chapter?: string; union?: string; state?: string; level?: string; status?: string; format?: string }
+  type MatrixQ = { chapter?: string; union?: string; state?: string; level?: string; status?: string; format?: string; rows?: string }
 
-  function matrixView(slateId: number, matrix: Matrix) {
+  /** The first `limit` bodies are drawn; the totals always count every body. */
+  function matrixView(slateId: number, matrix: Matrix, limit: number, moreUrl: (n: number) => string) {
     let group: string | null = null
     const rows: unknown[] = []
     const width = matrix.columns.length + 2
-    for (const r of matrix.rows) {
+    for (const r of matrix.rows.slice(0, limit)) {
       if (r.group !== group) {
         group = r.group
         rows.push({ isGroup: true, label: r.group, width })
@@ -440,6 +444,9 @@ export default async function slateRoutes(app: FastifyInstance) {
       localColumnTotals: matrix.localColumnTotals,
       legend: matrix.legend,
       empty: matrix.rows.length === 0,
+      shown: Math.min(limit, matrix.rows.length),
+      totalBodies: matrix.rows.length,
+      moreRowsUrl: matrix.rows.length > limit ? moreUrl(limit + MATRIX_PAGE) : null,
     }
   }
 
@@ -467,6 +474,7 @@ export default async function slateRoutes(app: FastifyInstance) {
     const params = new URLSearchParams()
     for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') params.set(k, String(v))
     const base = params.toString()
+    const limit = Math.min(Math.max(Number(q.rows ?? MATRIX_PAGE) || MATRIX_PAGE, MATRIX_PAGE), 100_000)
     const view = {
       title: `Matrix — ${slate.name}`,
       slate,
@@ -479,7 +487,7 @@ export default async function slateRoutes(app: FastifyInstance) {
       canExport: mayExport(user),
       canRecord: mayCreate(user),
       anyFilter: Boolean(base),
-      ...matrixView(id, matrix),
+      ...matrixView(id, matrix, limit, (n) => `/slates/${id}/matrix?${base ? base + '&' : ''}rows=${n}`),
     }
     return reply.page('slates/matrix', view, { fragment: { target: 'matrix-results', view: 'slates/_matrix' } })
   })

@@ -154,6 +154,7 @@ export const matrixQuery = {
     level: { type: 'string', enum: ['', ...values(CANDIDATE_LEVELS)] },
     status: { type: 'string', enum: ['', ...values(CANDIDATE_STATUSES)] },
     format: { type: 'string', enum: ['html', 'csv'] },
+    rows: { type: 'string', pattern: '^[0-9]{0,6}$' },
   },
   additionalProperties: true,
 } as const

@@ -294,8 +294,11 @@ t.test('the slate pages', async (t) => {
     const qb = await countQueries(handle, async () => {
       const res = await orgA.get(`/slates/${big.id}/matrix`)
       t.equal(res.statusCode, 200)
-      t.equal((res.body.match(/<td class="cell s-/g) ?? []).length, 200 * 31)
+      t.equal((res.body.match(/<td class="cell s-/g) ?? []).length, 150 * 31, 'the first 150 bodies are drawn')
+      t.match(res.body, 'Showing 150 of 200 bodies')
     })
+    const all = await orgA.get(`/slates/${big.id}/matrix?rows=300`)
+    t.equal((all.body.match(/<td class="cell s-/g) ?? []).length, 200 * 31, 'show more draws the rest')
     t.equal(qs, qb)
     t.ok(qb <= 12, `${qb} queries`)
     const ps = await countQueries(handle, () => orgA.get(`/slates/${small.id}`))
