@@ -127,7 +127,7 @@ await server.stop()
 let importLine = 'not measured (scripts/bench-import.ts missing)'
 if (fs.existsSync('scripts/bench-import.ts')) {
   const out = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-import.ts'], { encoding: 'utf8', env: { ...process.env, TENFOLD_DATA_DIR: '.tenfold-bench', DATABASE_URL: '' } })
-  importLine = (out.stdout + out.stderr).trim().split('\n').filter((l) => /rows|RSS|import/i.test(l)).slice(-3).join(' | ') || `exit ${out.status}`
+  importLine = (out.stdout + out.stderr).trim().split('\n').filter((l) => /^(total|peak memory)/.test(l)).map((l) => l.replace(/\s+/g, ' ')).join(' | ') || `exit ${out.status}`
 }
 const port = await freePort()
 const started = Date.now()
