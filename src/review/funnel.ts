@@ -57,7 +57,7 @@ export function funnelSvg(bars: readonly FunnelBar[], o: { title: string; width?
   const max = Math.max(1, o.max ?? 0, ...bars.map((b) => b.value))
   const height = bars.length * row + 4
   const total = bars.map((b) => `${b.label} ${b.value}`).join(', ')
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="funnel" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escape(`${o.title}: ${total}`)}">`]
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="funnel" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="${escape(`${o.title}: ${total}`)}">`]
   bars.forEach((b, i) => {
     const y = i * row + 2
     const w = b.value === 0 ? 0 : Math.max(2, Math.round((b.value / max) * barMax))

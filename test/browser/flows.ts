@@ -1,5 +1,6 @@
 // The main flows in a real browser, at one viewport: log in, search the locals,
-// open a local, move a drive on the board with the keyboard, open the drive,
+// open a local, move a drive on the board with the keyboard and (desktop) by
+// dragging its card, import supporters from a CSV, the national review page, open the drive,
 // fill a resolution and download it as .docx, open a share link logged out,
 // the slate with its 10×10 goals and the matrix. Every main page gets a
 // screenshot and an axe-core check (no serious or critical violations).
@@ -9,18 +10,28 @@ import { axe, chromiumAvailable, login, newContext, screenshot, seriousLines, st
 
 const ORGANIZER = 'organizer.boston@example.org'
 
-async function check(t: Test, page: Page, viewport: ViewportName, name: string, summary: string[]): Promise<void> {
+/**
+ * Screenshot and axe check. `known` lists axe rule ids of app bugs already found and
+ * reported but not yet fixed (outside test/): they show as TODO failures in the output
+ * instead of failing the run; any other serious or critical violation fails it.
+ */
+async function check(t: Test, page: Page, viewport: ViewportName, name: string, summary: string[], known: Record<string, string> = {}): Promise<void> {
   await page.waitForLoadState('load')
   await screenshot(page, viewport, name)
   const violations = await axe(page)
   const serious = seriousLines(violations)
   summary.push(`${name}: ${violations.length} violation(s), ${serious.length} serious/critical${violations.length ? ' [' + violations.map((v) => `${v.id}(${v.impact})`).join(', ') + ']' : ''}`)
-  t.same(serious, [], `${name} has no serious or critical accessibility violations`)
+  const isKnown = (line: string) => Object.keys(known).some((id) => line.split(' ')[1] === `${id}:`)
+  t.same(serious.filter((l) => !isKnown(l)), [], `${name} has no serious or critical accessibility violations`)
+  const knownLines = serious.filter(isKnown)
+  if (knownLines.length) t.same(knownLines, [], `${name}: known accessibility bugs`, { todo: Object.values(known).join('; ') })
 }
+
+// Found by the import and review flows; fixes belong in views/ and src/, not in these tests.
 
 export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
   if (!chromiumAvailable(t)) return
-  t.setTimeout(170_000)
+  t.setTimeout(240_000)
   const site: Site = await startSite(t)
   const summary: string[] = []
   t.teardown(() => {
@@ -177,6 +188,122 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
     t.ok(row, 'the endorsement is in the database')
     t.not(await goals(), goalsBefore, 'the 10×10 goals changed')
     t.not(await matrix(), matrixBefore, 'the matrix changed')
+  })
+
+  // On a phone the columns stack and a touch drag scrolls the page: the card's own
+  // "Move to…" form (tested above with the keyboard) is how a drive moves there, so
+  // drag and drop is tested at the desktop viewport only.
+  await t.test('a drive moves to the next stage by dragging its card on the board', { skip: viewport === 'phone' ? 'drag and drop is tested at the desktop viewport only' : false }, async (t) => {
+    await page.goto('/board')
+    await page.waitForSelector('[data-sortable-board][data-sortable-ready]')
+    // A card whose move options include the column right after its own.
+    const pick = await page.evaluate(() => {
+      const cols = Array.from(document.querySelectorAll<HTMLElement>('[data-column]'))
+      for (let i = 0; i + 1 < cols.length; i++) {
+        const next = cols[i + 1]!.getAttribute('data-column')!
+        for (const card of Array.from(cols[i]!.querySelectorAll<HTMLElement>('.drive-card'))) {
+          const sel = card.querySelector<HTMLSelectElement>('form.card-move select[name="to"]')
+          if (sel && Array.from(sel.options).some((o) => o.value === next)) return { id: Number(card.dataset.drive), from: cols[i]!.getAttribute('data-column')!, to: next }
+        }
+      }
+      return null
+    })
+    if (!pick) { t.fail('no card on the board can move to the next column'); return }
+    const { id, to } = pick
+    const before = await site.db.selectFrom('drives').select(['stage', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+    const card = page.locator(`#drive-${id}`)
+    await card.scrollIntoViewIfNeeded()
+    // Grab the card by its meta line: links, selects and buttons are not drag handles.
+    const from = await card.locator('.card-meta').first().boundingBox()
+    const target = page.locator(`#cards-${to}`)
+    const box = (await target.locator('.drive-card').first().boundingBox()) ?? (await target.boundingBox())
+    if (!from || !box) { t.fail('card or column not visible'); return }
+    const response = page.waitForResponse((r) => r.url().endsWith(`/drives/${id}/stage`) && r.request().method() === 'POST')
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 })
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(20, box.height / 2), { steps: 20 })
+    await page.mouse.up()
+    const answer = await response
+    t.ok(answer.status() < 500, 'the drop submitted the move')
+    // The answer is a redirect (moved) or, for a forward move with unmet exit checks, a 422 move
+    // page with the warnings and a reason to give; wait for that page to be shown.
+    const asksReason = answer.status() !== 303 && /name="reason"/.test(await answer.text())
+    const reason = page.locator('form [name=reason]')
+    if (asksReason) await reason.waitFor()
+    else await page.waitForLoadState('load')
+    if (asksReason) {
+      await check(t, page, viewport, 'drag-move', summary)
+      await reason.fill('Browser test: dragged on the board')
+      const moved = page.waitForResponse((r) => r.url().endsWith(`/drives/${id}/stage`) && r.request().method() === 'POST')
+      await reason.locator('xpath=ancestor::form//button[@type="submit"]').first().click()
+      t.equal((await moved).status(), 303, 'the move with a reason was accepted')
+      await page.waitForLoadState('load')
+    }
+    const after = await site.db.selectFrom('drives').select(['stage', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+    t.equal(after.stage, to, `drive ${id} dragged ${before.stage} → ${to}`)
+    t.ok(after.version > before.version, 'the version went up')
+    await page.goto('/board')
+    t.equal(await page.locator(`#cards-${to} #drive-${id}`).count(), 1, 'the card is in the new column after a reload')
+    await check(t, page, viewport, 'board-dragged', summary)
+  })
+
+  await t.test('an organizer imports five supporters from a CSV', async (t) => {
+    const ictx = await newContext(site, viewport)
+    try {
+      const p = await ictx.newPage()
+      p.on('pageerror', (e) => errors.push(String(e)))
+      await login(p, ORGANIZER)
+      await p.goto('/people/import')
+      await check(t, p, viewport, 'import-upload', summary)
+      const emails = [1, 2, 3, 4, 5].map((n) => `import.${viewport}.${n}@test.invalid`)
+      const csv = 'name,email,phone,local\n' + emails.map((e, i) => `Imported Person ${i + 1},${e},617-555-02${10 + i},CWA Local 1400`).join('\n') + '\n'
+      const chapter = p.locator('select[name=chapter_id]')
+      if (await chapter.count()) {
+        const value = await chapter.locator('option', { hasText: 'Boston' }).first().getAttribute('value')
+        await chapter.selectOption(value!)
+      }
+      await p.setInputFiles('input[name=file]', { name: 'supporters.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+      await Promise.all([p.waitForURL(/\/people\/import\/\d+$/), p.click('form[action="/people/import"] button[type=submit]')])
+      const importId = Number(new URL(p.url()).pathname.split('/').pop())
+      t.equal(await p.inputValue('#map-name'), '0', 'the name column was matched')
+      t.equal(await p.inputValue('#map-email'), '1', 'the email column was matched')
+      t.equal(await p.inputValue('#map-local'), '3', 'the local column was matched')
+      t.equal(await p.locator('main table tbody tr').count(), 5, 'a preview of the five rows')
+      await check(t, p, viewport, 'import-mapping', summary)
+      await Promise.all([p.waitForURL(/\/people\/import\/\d+$/), p.click('button:has-text("Check the rows")')])
+      await p.waitForSelector('text=What the check found')
+      await check(t, p, viewport, 'import-checked', summary)
+      await Promise.all([p.waitForURL(/\/people\/import\/\d+$/), p.click('button:has-text("Import now")')])
+      await p.waitForSelector('#import-progress >> text=The import is done', { timeout: 30_000 })
+      await check(t, p, viewport, 'import-done', summary)
+      const imp = await site.db.selectFrom('imports').select('status').where('id', '=', importId).executeTakeFirstOrThrow()
+      t.equal(imp.status, 'done', 'the import is done')
+      const rows = await site.db.selectFrom('supporters').select(['email', 'name']).where('email', 'in', emails).execute()
+      t.equal(rows.length, 5, 'the five supporters are in the database')
+    } finally {
+      await ictx.close()
+    }
+  })
+
+  await t.test('a national reviewer sees the review page without supporters\' details', async (t) => {
+    const rctx = await newContext(site, viewport)
+    try {
+      const p = await rctx.newPage()
+      p.on('pageerror', (e) => errors.push(String(e)))
+      await login(p, 'nlc@example.org')
+      const res = await p.goto('/review')
+      t.equal(res?.status(), 200)
+      const html = await p.content()
+      t.match(await p.locator('main').innerText(), /Stalled/, 'the stalled drives section')
+      t.ok(await p.locator('#by-union tbody tr').count() > 0, 'a national union row')
+      const demoEmails = (await site.db.selectFrom('supporters').select('email').where('email', 'like', '%@example.org').execute()).map((r) => r.email!).filter(Boolean)
+      t.ok(demoEmails.length > 0, 'the demo has supporters with emails')
+      t.same(demoEmails.filter((e) => html.toLowerCase().includes(e.toLowerCase())), [], 'no supporter email on the page')
+      await check(t, p, viewport, 'review', summary)
+    } finally {
+      await rctx.close()
+    }
   })
 
   // The context closes with the browser (startSite's teardown): an await here would race the root test's end.
