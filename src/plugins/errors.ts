@@ -42,11 +42,15 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, st
   return reply.page('errors/error', { title, message, status }, { status })
 }
 
-function isDbDown(err: unknown): boolean {
+/** Errors that mean "the database is not answering" (down, restarting, connection lost), not a bug. */
+export function isDbDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string }
+  const code = e.code ?? ''
   return (
-    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003'].includes(e.code ?? '') ||
-    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? '')
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '53300'].includes(code) ||
+    code.startsWith('08') || // connection exceptions
+    code.startsWith('57P') || // shutdown, crash, cannot connect now
+    /Connection terminated|not queryable|terminating connection|server closed the connection|database system is (shutting down|starting up|in recovery)|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? '')
   )
 }
 

@@ -43,3 +43,17 @@ t.test('the vendored htmx is the installed package version', async (t) => {
   t.equal(fs.readFileSync('static/vendor/htmx.version', 'utf8').trim(), installed)
   t.equal(fs.readFileSync('static/vendor/htmx.min.js', 'utf8'), fs.readFileSync('node_modules/htmx.org/dist/htmx.min.js', 'utf8'))
 })
+
+t.test('every way the database can drop out is a 503, not a 500', async (t) => {
+  const { isDbDown } = await import('../../src/plugins/errors.ts')
+  const down = [
+    { code: '57P01', message: 'terminating connection due to administrator command' },
+    { code: '57P03', message: 'the database system is shutting down' },
+    { code: '08006', message: 'connection failure' },
+    { message: 'Client has encountered a connection error and is not queryable' },
+    { message: 'Connection terminated unexpectedly' },
+    { code: 'EPIPE', message: 'write EPIPE' },
+  ]
+  for (const e of down) t.ok(isDbDown(e), e.message)
+  t.notOk(isDbDown({ code: '23505', message: 'duplicate key value violates unique constraint' }), 'a real error stays a 500')
+})
