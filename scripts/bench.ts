@@ -14,20 +14,46 @@ import { sql } from 'kysely'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { startEmbedded, freePort } from '../src/db/embedded.ts'
-import { createDb } from '../src/db/database.ts'
+import { createDb, SESSION_OPTIONS } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 
 const DATA_DIR = path.resolve(process.env.TENFOLD_DATA_DIR ?? '.tenfold-scale')
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const PASSWORD = 'scale-bench-password'
+// BENCH_PAGES=board,matrix measures only those pages (and skips the import and
+// the restart, and writes no JSON): for trying a change quickly.
+const ONLY = process.env.BENCH_PAGES ? new Set(process.env.BENCH_PAGES.split(',').map((s) => s.trim())) : null
 
-type Row = { page: string; url: string; rps: number; p50: number; p95: number; p99: number; bytes: number; queries: number; floorRps: number | null; ofFloor: number | null; ofCeiling: number | null; errors: number }
+type Row = { page: string; url: string; nodeCpuMs?: number; pgCpuMs?: number; rps: number; p50: number; p95: number; p99: number; bytes: number; queries: number; floorRps: number | null; ofFloor: number | null; ofCeiling: number | null; errors: number }
 
 async function load(url: string, headers: Record<string, string> = {}) {
   const r = await autocannon({ url, connections: CONCURRENCY, duration: SECONDS, headers })
   return { rps: r.requests.average, p50: r.latency.p50, p95: r.latency.p97_5 ?? r.latency.p99, p99: r.latency.p99, bytes: r.throughput.total / Math.max(1, r.requests.total), errors: r.errors + r.non2xx, p95exact: (r.latency as unknown as Record<string, number>).p95 }
 }
+
+// CPU seconds used so far by every PostgreSQL process on this machine (the
+// server's backends live as long as the pools, so deltas over a page's load
+// are that page's database work). Linux only; zero elsewhere.
+function postgresCpuMs(): number {
+  let ticks = 0
+  try {
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+        const close = stat.lastIndexOf(')')
+        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue
+        const f = stat.slice(close + 2).split(' ')
+        ticks += Number(f[11]) + Number(f[12])
+      } catch {}
+    }
+  } catch {
+    return 0
+  }
+  return ticks * 10
+}
+const nodeCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 
 /** Replays a page's SQL (captured from one real request) on a plain pg Pool, CONCURRENCY loops at once. */
 async function floor(pool: pg.Pool, queries: { sql: string; params: readonly unknown[] }[]): Promise<number> {
@@ -95,10 +121,11 @@ const pages: { page: string; path: string; cookie: string }[] = [
   { page: 'matrix CSV export', path: `/slates/${ids.slate}/matrix?format=csv`, cookie: adminCookie },
 ]
 
-const floorPool = new pg.Pool({ connectionString: url, max: CONCURRENCY })
+const floorPool = new pg.Pool({ connectionString: url, max: CONCURRENCY, options: SESSION_OPTIONS })
 const ceilingRps = ceiling.rps
 const rows: Row[] = [{ page: 'bare Fastify route', url: '/', rps: ceiling.rps, p50: ceiling.p50, p95: ceiling.p95exact ?? ceiling.p95, p99: ceiling.p99, bytes: ceiling.bytes, queries: 0, floorRps: null, ofFloor: null, ofCeiling: 1, errors: ceiling.errors }]
 for (const p of pages) {
+  if (ONLY && !ONLY.has(p.page) && !ONLY.has(p.page.split(' ')[0]!)) continue
   // One request with the query tap on: the page's own SQL, and its count.
   const captured: { sql: string; params: readonly unknown[] }[] = []
   handle.queries.tap = (s, params) => captured.push({ sql: s, params })
@@ -109,14 +136,17 @@ for (const p of pages) {
     rows.push({ page: p.page, url: p.path, rps: 0, p50: 0, p95: 0, p99: 0, bytes: 0, queries: captured.length, floorRps: null, ofFloor: null, ofCeiling: null, errors: probe.status })
     continue
   }
+  const cpu0 = [nodeCpuMs(), postgresCpuMs()]
   const r = await load(base + p.path, { cookie: p.cookie })
+  const served = Math.max(1, r.rps * SECONDS)
+  const cpu = { nodeCpuMs: (nodeCpuMs() - cpu0[0]!) / served, pgCpuMs: (postgresCpuMs() - cpu0[1]!) / served }
   let f = 0
   try {
     f = await floor(floorPool, captured)
   } catch (err) {
     console.error(`floor replay failed for ${p.page}: ${(err as Error).message}`)
   }
-  rows.push({ page: p.page, url: p.path, rps: r.rps, p50: r.p50, p95: r.p95exact ?? r.p95, p99: r.p99, bytes: r.bytes, queries: captured.length, floorRps: f, ofFloor: r.rps / f, ofCeiling: r.rps / ceilingRps, errors: r.errors })
+  rows.push({ page: p.page, url: p.path, ...cpu, rps: r.rps, p50: r.p50, p95: r.p95exact ?? r.p95, p99: r.p99, bytes: r.bytes, queries: captured.length, floorRps: f, ofFloor: r.rps / f, ofCeiling: r.rps / ceilingRps, errors: r.errors })
 }
 await floorPool.end()
 await app.close()
@@ -125,31 +155,34 @@ await server.stop()
 
 // 4. the 100k-row supporter import (its own script and data folder), and restart to first 200
 let importLine = 'not measured (scripts/bench-import.ts missing)'
-if (fs.existsSync('scripts/bench-import.ts')) {
+if (ONLY) importLine = 'not measured (BENCH_PAGES set)'
+else if (fs.existsSync('scripts/bench-import.ts')) {
   const out = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-import.ts'], { encoding: 'utf8', env: { ...process.env, TENFOLD_DATA_DIR: '.tenfold-bench', DATABASE_URL: '' } })
   importLine = (out.stdout + out.stderr).trim().split('\n').filter((l) => /^(total|peak memory)/.test(l)).map((l) => l.replace(/\s+/g, ' ')).join(' | ') || `exit ${out.status}`
 }
-const port = await freePort()
-const started = Date.now()
-const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, TENFOLD_DATA_DIR: DATA_DIR, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: 'ignore' })
 let restartMs = -1
-for (let i = 0; i < 300; i++) {
-  try {
-    const r = await fetch(`http://127.0.0.1:${port}/login`)
-    if (r.status === 200) { restartMs = Date.now() - started; break }
-  } catch {}
-  await new Promise((r) => setTimeout(r, 50))
+if (!ONLY) {
+  const port = await freePort()
+  const started = Date.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, TENFOLD_DATA_DIR: DATA_DIR, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: 'ignore' })
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/login`)
+      if (r.status === 200) { restartMs = Date.now() - started; break }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGINT') })
 }
-await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGINT') })
 
 // 5. the table and the JSON
 const fmt = (n: number | null, d = 0) => (n === null ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }))
 console.log(`\nTenfold at national scale — concurrency ${CONCURRENCY}, ${SECONDS} s per page, Node ${process.version}\n`)
-console.log(['page'.padEnd(20), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'bytes'.padStart(9), 'SQL'.padStart(4), 'floor/s'.padStart(8), '%floor'.padStart(7), '%ceil'.padStart(6), 'errors'.padStart(6)].join(' '))
+console.log(['page'.padEnd(20), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'bytes'.padStart(9), 'SQL'.padStart(4), 'floor/s'.padStart(8), '%floor'.padStart(7), '%ceil'.padStart(6), 'errors'.padStart(6), 'CPU ms/req node+pg'.padStart(19)].join(' '))
 for (const r of rows) {
-  console.log([r.page.padEnd(20), fmt(r.rps).padStart(8), fmt(r.p50).padStart(7), fmt(r.p95).padStart(7), fmt(r.p99).padStart(7), fmt(r.bytes).padStart(9), String(r.queries).padStart(4), fmt(r.floorRps).padStart(8), (r.ofFloor === null ? '—' : Math.round(r.ofFloor * 100) + '%').padStart(7), (r.ofCeiling === null ? '—' : (r.ofCeiling * 100).toFixed(1) + '%').padStart(6), String(r.errors).padStart(6)].join(' '))
+  console.log([r.page.padEnd(20), fmt(r.rps).padStart(8), fmt(r.p50).padStart(7), fmt(r.p95).padStart(7), fmt(r.p99).padStart(7), fmt(r.bytes).padStart(9), String(r.queries).padStart(4), fmt(r.floorRps).padStart(8), (r.ofFloor === null ? '—' : Math.round(r.ofFloor * 100) + '%').padStart(7), (r.ofCeiling === null ? '—' : (r.ofCeiling * 100).toFixed(1) + '%').padStart(6), String(r.errors).padStart(6), (r.nodeCpuMs === undefined ? '—' : `${fmt(r.nodeCpuMs, 1)} + ${fmt(r.pgCpuMs ?? 0, 1)}`).padStart(19)].join(' '))
 }
 console.log(`\n100k supporter import: ${importLine}`)
 console.log(`restart to first 200: ${restartMs < 0 ? 'no answer in 15 s' : restartMs + ' ms'}`)
-fs.writeFileSync('bench-results.json', JSON.stringify({ at: new Date().toISOString(), node: process.version, concurrency: CONCURRENCY, seconds: SECONDS, rows, import: importLine, restartMs }, null, 2))
-console.log('written: bench-results.json')
+if (!ONLY) fs.writeFileSync('bench-results.json', JSON.stringify({ at: new Date().toISOString(), node: process.version, concurrency: CONCURRENCY, seconds: SECONDS, rows, import: importLine, restartMs }, null, 2))
+if (!ONLY) console.log('written: bench-results.json')

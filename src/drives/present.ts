@@ -5,22 +5,45 @@ import { DateTime } from 'luxon'
 import { ORIENTATIONS, labelOf } from '../unions/labels.ts'
 import { outcomeLabel, thresholdLabel, type DecisionOutcome, type VoteThreshold } from './decisions.ts'
 import { END_KEYS, STAGES, driveStatusLabel, endLabel, isEndKey, isStageKey, stageLabel, type DriveStatus, type StageKey } from './stages.ts'
-import { relativeDays, todayIn } from './vote-dates.ts'
+import { isValidTimeZone, relativeDays, todayIn } from './vote-dates.ts'
 import { MECHANISMS, PROCESS_OUTCOMES, type MoveTarget } from './schema.ts'
 import type { CardRow, TimelineRow } from './queries.ts'
 
-const safeZone = (tz: string | null | undefined) => (tz && DateTime.now().setZone(tz).isValid ? tz : 'UTC')
+const safeZone = (tz: string | null | undefined) => (tz && isValidTimeZone(tz) ? tz : 'UTC')
+
+// Lists print hundreds of dates: plain dates are formatted by arithmetic and
+// moments through one cached Intl formatter per zone, not a luxon DateTime each.
+const WEEKDAY_SHORT = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+const MONTH_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** "Tue 1 Dec 2026" for a calendar date. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return ''
+  const m = PLAIN_DATE.exec(iso)
+  if (m) {
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+    if (d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1) return iso
+    return `${WEEKDAY_SHORT[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH_SHORT[d.getUTCMonth()]} ${m[1]}`
+  }
   const d = DateTime.fromISO(iso)
   return d.isValid ? d.toFormat('ccc d LLL yyyy') : iso
 }
 
+const momentFormats = new Map<string, Intl.DateTimeFormat>()
+
 /** "1 Dec 2026, 14:05" for a moment, in the chapter's time zone. */
 export function formatMoment(at: Date, tz: string | null | undefined): string {
-  return DateTime.fromJSDate(at).setZone(safeZone(tz)).toFormat('d LLL yyyy, HH:mm')
+  const zone = safeZone(tz)
+  let f = momentFormats.get(zone)
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    if (momentFormats.size < 500) momentFormats.set(zone, f)
+  }
+  if (Number.isNaN(at.getTime())) return ''
+  const p: Record<string, string> = {}
+  for (const part of f.formatToParts(at)) p[part.type] = part.value
+  return `${Number(p.day)} ${MONTH_SHORT[Number(p.month) - 1]} ${p.year}, ${p.hour}:${p.minute}`
 }
 
 export function relativeDayLabel(days: number): string {

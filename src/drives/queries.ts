@@ -273,15 +273,35 @@ export function listUpcomingVotes(db: Db, chapterIds: number[] | null, days = 30
 }
 
 export function listRecentMoves(db: Db, chapterIds: number[] | null, limit = 10) {
-  const q = db
-    .selectFrom('stage_changes as sc')
-    .innerJoin('drives as d', 'd.id', 'sc.drive_id')
+  const base = db
+    .selectFrom('drives as d')
     .leftJoin('locals as l', 'l.id', 'd.local_id')
     .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
+    .where('d.deleted_at', 'is', null)
+  // Within some chapters: each drive's own latest moves (an index probe per
+  // drive), then the latest of those. Across the whole country the newest
+  // moves overall come first, so one backward walk of the time index is cheaper.
+  const moves =
+    chapterIds === null
+      ? base.innerJoin('stage_changes as sc', 'sc.drive_id', 'd.id')
+      : base.innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('stage_changes as s')
+              .selectAll('s')
+              .whereRef('s.drive_id', '=', 'd.id')
+              .orderBy('s.at', 'desc')
+              .orderBy('s.id', 'desc')
+              .limit(limit)
+              .as('sc'),
+          (join) => join.onTrue(),
+        )
+  const q = moves
     .leftJoin('users as u', 'u.id', 'sc.actor_id')
     .select(['sc.id', 'sc.at', 'sc.from_stage', 'sc.to_stage', 'sc.from_status', 'sc.to_status', 'd.id as drive_id', 'l.name as local_name', 'u.name as actor', sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone')])
-    .where('d.deleted_at', 'is', null)
-    .orderBy('sc.at', 'desc').orderBy('sc.id', 'desc').limit(limit)
+    .orderBy('sc.at', 'desc')
+    .orderBy('sc.id', 'desc')
+    .limit(limit)
   return scoped(q, chapterIds).execute()
 }
 

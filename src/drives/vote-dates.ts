@@ -27,9 +27,47 @@ export function isWeekday(x: unknown): x is Weekday {
   return typeof x === 'string' && (WEEKDAY_KEYS as readonly string[]).includes(x)
 }
 
+// Asked for every card on a board: the answer per zone name is remembered
+// (bounded, so junk zone names cannot grow it without limit).
+const zoneValidity = new Map<string, boolean>()
 export function isValidTimeZone(zone: string): boolean {
-  return DateTime.now().setZone(zone).isValid
+  let valid = zoneValidity.get(zone)
+  if (valid === undefined) {
+    valid = DateTime.now().setZone(zone).isValid
+    if (zoneValidity.size < 500) zoneValidity.set(zone, valid)
+  }
+  return valid
 }
+
+// The calendar date of an instant in a zone, through one Intl formatter per
+// zone (luxon builds several per DateTime; a board asks this hundreds of
+// times). 'en-CA' prints YYYY-MM-DD; checked once, with a fallback.
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+const EN_CA_IS_ISO = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(0) === '1970-01-01'
+function dateInZone(ms: number, zone: string): string {
+  let f = dateFormats.get(zone)
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    if (dateFormats.size < 500) dateFormats.set(zone, f)
+  }
+  if (EN_CA_IS_ISO) return f.format(ms)
+  const parts = Object.fromEntries(f.formatToParts(ms).map((p) => [p.type, p.value]))
+  return `${parts.year}-${parts.month}-${parts.day}`
+}
+
+// Days since 1970-01-01 of a YYYY-MM-DD date, or NaN when it is not a real date.
+function dayNumber(iso: string): number {
+  const y = Number(iso.slice(0, 4))
+  const m = Number(iso.slice(5, 7))
+  const d = Number(iso.slice(8, 10))
+  const ms = Date.UTC(y, m - 1, d)
+  const back = new Date(ms)
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) return Number.NaN
+  return ms / 86_400_000
+}
+
+// A full timestamp with Z or an offset, as Date.parse reads it exactly.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
@@ -109,6 +147,8 @@ export function voteAfterElection(voteDate: string, electionDate: string | null 
 // dates in `timeZone`. Counted on dates, not hours, so a 23-hour DST day
 // still counts as one day.
 export function relativeDays(fromISO: string, toISO: string, timeZone = 'UTC'): number {
+  const fast = fastDay(fromISO, timeZone) - fastDay(toISO, timeZone)
+  if (!Number.isNaN(fast)) return -fast
   const a = toLocalDate('fromISO', fromISO, timeZone)
   const b = toLocalDate('toISO', toISO, timeZone)
   const dayA = DateTime.utc(a.year, a.month, a.day)
@@ -116,8 +156,22 @@ export function relativeDays(fromISO: string, toISO: string, timeZone = 'UTC'): 
   return Math.round(dayB.diff(dayA, 'days').days)
 }
 
+// The day number of a plain date or a plain timestamp in `zone`, or NaN for
+// anything else (relativeDays then takes luxon's slower, stricter path, which
+// also names what was wrong).
+function fastDay(iso: string, zone: string): number {
+  if (!isValidTimeZone(zone)) return Number.NaN
+  if (ISO_DATE.test(iso)) return dayNumber(iso)
+  if (!ISO_INSTANT.test(iso)) return Number.NaN
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms) || Number.isNaN(dayNumber(iso.slice(0, 10)))) return Number.NaN
+  return dayNumber(dateInZone(ms, zone))
+}
+
 // Today's date in the chapter's time zone.
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   if (!isValidTimeZone(timeZone)) throw new RangeError(`Unknown time zone: ${timeZone}`)
-  return isoDate(DateTime.fromJSDate(now).setZone(timeZone))
+  const ms = now.getTime()
+  if (Number.isNaN(ms)) throw new RangeError('Date out of range')
+  return dateInZone(ms, timeZone)
 }
