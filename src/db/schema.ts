@@ -526,3 +526,14 @@ export interface Database {
   labor_circles: LaborCirclesTable
   labor_circle_members: LaborCircleMembersTable
 }
+
+// ---- 095 matrix change stamps ---------------------------------------------------
+
+export interface ChangeStampsTable {
+  key: string
+  n: number
+}
+
+export interface Database {
+  change_stamps: ChangeStampsTable
+}

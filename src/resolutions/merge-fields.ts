@@ -6,6 +6,7 @@
 // and a splitter that sorts a body into WHEREAS / RESOLVED clauses for the
 // DOCX builder. Pure: no database, no I/O.
 
+import { escapeHtml } from '../shared/html.ts'
 import { DateTime } from 'luxon'
 
 export const MERGE_FIELDS = [
@@ -249,14 +250,7 @@ export function renderPlain(text: string, values: FieldValues, options: PlainOpt
     .join('')
 }
 
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-}
+export { escapeHtml }
 
 /**
  * Renders a template as HTML: every piece of text and every value escaped,

@@ -8,8 +8,14 @@ export function neutralise(value: unknown): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
 }
 
+/** Records as CSV lines, each value neutralised: for exports written in chunks. */
+export function csvLines(rows: unknown[][]): string {
+  return rows.length ? stringify(rows.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' }) : ''
+}
+
+/** A whole CSV file: the byte-order mark spreadsheets need for UTF-8, the header, the rows. */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return '\ufeff' + stringify([header, ...rows.map((r) => r.map(neutralise))], { record_delimiter: '\r\n' })
+  return '\ufeff' + csvLines([header, ...rows])
 }
 
 export function csvFilename(base: string): string {

@@ -361,7 +361,7 @@ function tierOf(body: MatrixBody): number {
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true })
 
-function compareBodies(a: MatrixBody, b: MatrixBody): number {
+export function compareBodies(a: MatrixBody, b: MatrixBody): number {
   return (
     tierOf(a) - tierOf(b) ||
     (a.kind === 'local' && b.kind === 'local' ? collator.compare(a.chapterName ?? '', b.chapterName ?? '') : 0) ||

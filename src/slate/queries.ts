@@ -184,28 +184,40 @@ export type SlateData = {
   endorsements: MatrixEndorsement[]
 }
 
+type MatrixSourceOptions = {
+  // Goals need only the drives that can still win a local before the election.
+  drives?: 'all' | 'projecting'
+  // Bodies count as rows through endorsements of the shown candidates only.
+  shownCandidatesOnly?: boolean
+}
+
+function candidateWhere(slateId: number, f: MatrixFilters) {
+  const parts = [sql`c.slate_id = ${slateId}`, sql`c.deleted_at is null`]
+  if (f.level) parts.push(sql`c.level = ${f.level}`)
+  if (f.status) parts.push(sql`c.status = ${f.status}`)
+  return sql.join(parts, sql` and `)
+}
+
 /**
- * Candidates, endorsing bodies (locals with `id`, national unions with `-id`),
- * drives (in scope) and every endorsement row of a slate, in one statement.
- * Row filters (chapter, union, state) narrow the bodies; column filters (level,
- * status) narrow the candidates.
+ * The CTEs every matrix query starts from: d (the slate's drives in scope),
+ * e (its endorsements), b (bodies with either: locals as `id`, national unions
+ * as `-id`) and bf (b narrowed by the row filters).
  */
-export async function slateMatrixData(db: Q, slateId: number, scope: Scope, f: MatrixFilters = {}): Promise<SlateData> {
-  const all = scope.chapterIds === null
-  const ids = scope.chapterIds ?? []
-  const driveScope = all ? sql`true` : sql`(d.chapter_id is null or d.chapter_id = any(${ids}::int[]))`
+function matrixSources(slateId: number, scope: Scope, f: MatrixFilters, opts: MatrixSourceOptions = {}) {
+  const driveWhere = [sql`d.slate_id = ${slateId}`, sql`d.deleted_at is null`]
+  if (scope.chapterIds !== null) driveWhere.push(sql`(d.chapter_id is null or d.chapter_id = any(${scope.chapterIds}::int[]))`)
+  if (opts.drives === 'projecting') driveWhere.push(sql`d.status = 'active'`, sql`d.stage in ('file_resolution', 'vote')`)
+  const endorsementWhere = [sql`e.slate_id = ${slateId}`]
+  if (opts.shownCandidatesOnly) endorsementWhere.push(sql`(e.candidate_id is null or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))`)
   const bodyFilters = [sql`true`]
   if (f.chapter) bodyFilters.push(sql`b.chapter_id = ${f.chapter}`)
   if (f.union) bodyFilters.push(sql`b.union_id = ${f.union}`)
   if (f.state) bodyFilters.push(sql`b.state = ${f.state.toUpperCase()}`)
-  const candidateFilters = [sql`c.slate_id = ${slateId}`, sql`c.deleted_at is null`]
-  if (f.level) candidateFilters.push(sql`c.level = ${f.level}`)
-  if (f.status) candidateFilters.push(sql`c.status = ${f.status}`)
-  const result = await sql<{ candidates: SlateCandidateRow[]; bodies: SlateData['bodies']; drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }>`
+  return sql`
     with d as (
-      select d.* from drives d where d.slate_id = ${slateId} and d.deleted_at is null and ${driveScope}
+      select d.* from drives d where ${sql.join(driveWhere, sql` and `)}
     ), e as (
-      select e.* from endorsements e where e.slate_id = ${slateId}
+      select e.* from endorsements e where ${sql.join(endorsementWhere, sql` and `)}
     ), b as (
       select l.id, case l.kind when 'council' then 'council' when 'clc' then 'federation' when 'federation' then 'federation' else 'local' end as kind,
         l.name, l.chapter_id, ch.name as chapter_name, n.abbreviation as national_name, l.state, l.national_union_id as union_id
@@ -219,29 +231,124 @@ export async function slateMatrixData(db: Q, slateId: number, scope: Scope, f: M
       where n.id in (select national_union_id from d where national_union_id is not null union select national_union_id from e where national_union_id is not null)
     ), bf as (
       select * from b where ${sql.join(bodyFilters, sql` and `)}
-    )
+    )`
+}
+
+const CANDIDATE_JSON = sql`json_build_object(
+  'id', c.id, 'name', c.name, 'office', c.office, 'level', c.level, 'district', c.district,
+  'chapter_id', c.chapter_id, 'chapter_name', ch.name, 'election_type', c.election_type,
+  'election_date', c.election_date, 'status', c.status, 'goal', c.goal, 'joined_on', c.joined_on,
+  'left_on', c.left_on, 'version', c.version)`
+const CANDIDATE_ORDER = sql`(c.status = 'withdrawn'), c.election_date nulls last, c.name, c.id`
+const DRIVE_JSON = sql`json_build_object(
+  'bodyId', coalesce(d.local_id, -d.national_union_id), 'driveId', d.id, 'stage', d.stage, 'status', d.status,
+  'asks', d.asks, 'candidateId', d.candidate_id, 'voteDate', d.vote_date)`
+const ENDORSEMENT_JSON = sql`json_build_object(
+  'id', e.id, 'bodyId', coalesce(e.local_id, -e.national_union_id), 'candidateId', e.candidate_id, 'status', e.status,
+  'decidedOn', e.decided_on, 'createdAt', e.created_at, 'conditions', e.conditions)`
+const BODY_JSON = sql`json_build_object(
+  'id', bf.id, 'kind', bf.kind, 'name', bf.name, 'chapterId', bf.chapter_id, 'chapterName', bf.chapter_name,
+  'nationalName', bf.national_name, 'state', bf.state, 'unionId', bf.union_id)`
+
+/**
+ * Candidates, endorsing bodies (locals with `id`, national unions with `-id`),
+ * drives (in scope) and every endorsement row of a slate, in one statement.
+ * Row filters (chapter, union, state) narrow the bodies; column filters (level,
+ * status) narrow the candidates. With `drives: 'projecting'` only the drives
+ * goals.ts counts come along (and so only the bodies it looks at).
+ */
+export async function slateMatrixData(db: Q, slateId: number, scope: Scope, f: MatrixFilters = {}, opts: MatrixSourceOptions = {}): Promise<SlateData> {
+  const result = await sql<{ candidates: SlateCandidateRow[]; bodies: SlateData['bodies']; drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }>`
+    ${matrixSources(slateId, scope, f, opts)}
     select
-      (select coalesce(json_agg(json_build_object(
-          'id', c.id, 'name', c.name, 'office', c.office, 'level', c.level, 'district', c.district,
-          'chapter_id', c.chapter_id, 'chapter_name', ch.name, 'election_type', c.election_type,
-          'election_date', c.election_date, 'status', c.status, 'goal', c.goal, 'joined_on', c.joined_on,
-          'left_on', c.left_on, 'version', c.version)
-        order by (c.status = 'withdrawn'), c.election_date nulls last, c.name, c.id), '[]'::json)
+      (select coalesce(json_agg(${CANDIDATE_JSON} order by ${CANDIDATE_ORDER}), '[]'::json)
         from candidates c left join chapters ch on ch.id = c.chapter_id
-        where ${sql.join(candidateFilters, sql` and `)}) as candidates,
-      (select coalesce(json_agg(json_build_object(
-          'id', bf.id, 'kind', bf.kind, 'name', bf.name, 'chapterId', bf.chapter_id, 'chapterName', bf.chapter_name,
-          'nationalName', bf.national_name, 'state', bf.state, 'unionId', bf.union_id)), '[]'::json) from bf) as bodies,
-      (select coalesce(json_agg(json_build_object(
-          'bodyId', coalesce(d.local_id, -d.national_union_id), 'driveId', d.id, 'stage', d.stage, 'status', d.status,
-          'asks', d.asks, 'candidateId', d.candidate_id, 'voteDate', d.vote_date) order by d.id), '[]'::json)
+        where ${candidateWhere(slateId, f)}) as candidates,
+      (select coalesce(json_agg(${BODY_JSON}), '[]'::json) from bf) as bodies,
+      (select coalesce(json_agg(${DRIVE_JSON} order by d.id), '[]'::json)
         from d where coalesce(d.local_id, -d.national_union_id) in (select id from bf)) as drives,
-      (select coalesce(json_agg(json_build_object(
-          'id', e.id, 'bodyId', coalesce(e.local_id, -e.national_union_id), 'candidateId', e.candidate_id, 'status', e.status,
-          'decidedOn', e.decided_on, 'createdAt', e.created_at, 'conditions', e.conditions) order by e.id), '[]'::json)
+      (select coalesce(json_agg(${ENDORSEMENT_JSON} order by e.id), '[]'::json)
         from e where coalesce(e.local_id, -e.national_union_id) in (select id from bf)) as endorsements
   `.execute(db)
   const row = result.rows[0]!
   return { candidates: row.candidates, bodies: row.bodies, drives: row.drives, endorsements: row.endorsements }
 }
 
+// ---- The matrix a page at a time ---------------------------------------------------
+
+/** The stamp the matrix's body list is cached under (see migration 095). Read it before the list. */
+export async function matrixStamp(db: Q, slateId: number): Promise<string> {
+  const rows = await db.selectFrom('change_stamps').select(['key', 'n']).where('key', 'in', [`slate_${slateId}`, 'directory']).execute()
+  const n = (key: string) => rows.find((r) => r.key === key)?.n ?? 0
+  return `${n(`slate_${slateId}`)}:${n('directory')}`
+}
+
+/** The slate's candidates as matrix columns, narrowed by the column filters. */
+export async function listMatrixCandidates(db: Q, slateId: number, f: MatrixFilters): Promise<SlateCandidateRow[]> {
+  const result = await sql<{ candidates: SlateCandidateRow[] }>`
+    select coalesce(json_agg(${CANDIDATE_JSON} order by ${CANDIDATE_ORDER}), '[]'::json) as candidates
+    from candidates c left join chapters ch on ch.id = c.chapter_id
+    where ${candidateWhere(slateId, f)}`.execute(db)
+  return result.rows[0]!.candidates
+}
+
+/** Every row of the matrix (bodies with a drive in scope or an endorsement of a shown candidate), unordered. */
+export async function listMatrixBodies(db: Q, slateId: number, scope: Scope, f: MatrixFilters): Promise<MatrixBody[]> {
+  const result = await sql<MatrixBody>`
+    ${matrixSources(slateId, scope, f, { shownCandidatesOnly: true })}
+    select bf.id, bf.kind, bf.name, bf.chapter_id as "chapterId", bf.chapter_name as "chapterName", bf.national_name as "nationalName" from bf`.execute(db)
+  return result.rows
+}
+
+/** Drives (in scope) and endorsements of some bodies of the matrix: one page's cells. */
+export async function matrixCellData(db: Q, slateId: number, scope: Scope, bodyIds: readonly number[]): Promise<{ drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }> {
+  const locals = bodyIds.filter((id) => id > 0)
+  const nationals = bodyIds.filter((id) => id < 0).map((id) => -id)
+  const driveScope = scope.chapterIds === null ? sql`true` : sql`(d.chapter_id is null or d.chapter_id = any(${scope.chapterIds}::int[]))`
+  const result = await sql<{ drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }>`
+    select
+      (select coalesce(json_agg(${DRIVE_JSON} order by d.id), '[]'::json) from drives d
+        where d.slate_id = ${slateId} and d.deleted_at is null and ${driveScope}
+          and (d.local_id = any(${locals}::int[]) or d.national_union_id = any(${nationals}::int[]))) as drives,
+      (select coalesce(json_agg(${ENDORSEMENT_JSON} order by e.id), '[]'::json) from endorsements e
+        where e.slate_id = ${slateId}
+          and (e.local_id = any(${locals}::int[]) or e.national_union_id = any(${nationals}::int[]))) as endorsements`.execute(db)
+  return result.rows[0]!
+}
+
+export type MatrixTotalsRow = { candidate_id: number | null; all_bodies: number; locals: number }
+
+/**
+ * Cells in force per column, over every body of the matrix (not only the page
+ * drawn). A cell is in force when its deciding endorsement — the latest by
+ * decision date, then time recorded (to the millisecond, as build-matrix.ts
+ * compares them), then id — has an in-force status; drives never put a cell in
+ * force, so endorsements alone decide the totals.
+ */
+export async function matrixTotals(db: Q, slateId: number, f: MatrixFilters): Promise<MatrixTotalsRow[]> {
+  const bodyFilters = [sql`true`]
+  if (f.chapter) bodyFilters.push(sql`b.chapter_id = ${f.chapter}`)
+  if (f.union) bodyFilters.push(sql`b.union_id = ${f.union}`)
+  if (f.state) bodyFilters.push(sql`b.state = ${f.state.toUpperCase()}`)
+  const result = await sql<MatrixTotalsRow>`
+    with deciding as (
+      select distinct on (coalesce(e.local_id, -e.national_union_id), e.candidate_id)
+        e.local_id, e.national_union_id, e.candidate_id, e.status
+      from endorsements e
+      where e.slate_id = ${slateId}
+        and (e.candidate_id is null or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))
+      order by coalesce(e.local_id, -e.national_union_id), e.candidate_id, e.decided_on desc, date_trunc('milliseconds', e.created_at) desc, e.id desc
+    ), b as (
+      select x.candidate_id, x.status,
+        case when x.local_id is null then 'national' when l.kind in ('council', 'clc', 'federation') then 'other' else 'local' end as kind,
+        case when x.local_id is null then null else l.chapter_id end as chapter_id,
+        coalesce(l.national_union_id, x.national_union_id) as union_id,
+        case when x.local_id is null then null else l.state end as state
+      from deciding x left join locals l on l.id = x.local_id
+    )
+    select b.candidate_id, count(*)::int as all_bodies, (count(*) filter (where b.kind = 'local'))::int as locals
+    from b
+    where b.status in ('active', 'conditional', 'pending_parent', 'conflict_parent') and ${sql.join(bodyFilters, sql` and `)}
+    group by b.candidate_id`.execute(db)
+  return result.rows
+}

@@ -2,22 +2,26 @@
 // goals, the 10×10 picture, endorsements over time), candidate forms and
 // withdrawal, endorsements (record, rescind or supersede — always a new row),
 // the matrix /slates/:id/matrix (filters, CSV, a cell's detail in place).
+import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
-import { can, editScope, readScope, type CurrentUser } from '../auth/access.ts'
+import { can, editScope, readScope, type CurrentUser, type Scope } from '../auth/access.ts'
 import { stageLabel } from '../drives/stages.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
-import { csvFilename, toCsv } from '../shared/csv.ts'
+import { csvFilename, csvLines, toCsv } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
+import { escaper } from '../shared/html.ts'
 import { formValues, idFilter, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
-import { buildMatrix, endorsementLevel, isInForce, LEVEL_LABELS, matrixToCsv, type BodyKind, type Matrix, type MatrixCandidate } from './build-matrix.ts'
+import { buildMatrix, endorsementLevel, isInForce, LEVEL_LABELS, matrixToCsv, type BodyKind, type Matrix, type MatrixBody, type MatrixCandidate } from './build-matrix.ts'
+import { createMatrixOrderCache } from './matrix-order.ts'
 import { stepChartSvg } from './chart.ts'
 import { computeGoals, cumulativeByWeek, squares } from './goals.ts'
 import {
   findBody, findCandidate, findCurrentSlateId, findEndorsement, findSlate, insertCandidate, insertEndorsement, insertSlate,
-  listBodyDrives, listBodyOptions, listCandidateOptions, listCellEndorsements, listSlates, slateMatrixData, updateCandidate,
-  type MatrixFilters, type SlateCandidateRow,
+  listBodyDrives, listBodyOptions, listCandidateOptions, listCellEndorsements, listMatrixBodies, listMatrixCandidates, listSlates,
+  matrixCellData, matrixStamp, matrixTotals, slateMatrixData, updateCandidate,
+  type MatrixFilters, type MatrixTotalsRow, type SlateCandidateRow,
 } from './queries.ts'
 import {
   CANDIDATE_LEVELS, CANDIDATE_STATUSES, ENDORSEMENT_STATUSES, RECORD_STATUSES, REPLACE_STATUSES, THRESHOLD_MET,
@@ -78,8 +82,13 @@ function candidateView(c: SlateCandidateRow, user: CurrentUser) {
 const candidateValues = (c: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]))
 
-// Bodies drawn per page of the matrix: a national slate has thousands.
-const MATRIX_PAGE = 150
+// A page of the matrix draws about this many cells: a national slate has
+// thousands of bodies and a hundred candidates, so the bodies per page follow
+// the number of columns (25 rows of 101 columns, 100 rows of 11).
+const MATRIX_PAGE_CELLS = 2500
+const matrixPageSize = (columns: number) => Math.min(100, Math.max(20, Math.round(MATRIX_PAGE_CELLS / Math.max(1, columns))))
+// Bodies per round trip when the CSV export walks the whole matrix.
+const CSV_CHUNK = 500
 
 export default async function slateRoutes(app: FastifyInstance) {
   const db = app.db
@@ -135,7 +144,7 @@ export default async function slateRoutes(app: FastifyInstance) {
     const { id } = request.params as { id: number }
     const user = request.user!
     const slate = await loadSlate(id)
-    const data = await slateMatrixData(db, id, readScope(user))
+    const data = await slateMatrixData(db, id, readScope(user), {}, { drives: 'projecting' })
     const candidates = matrixCandidates(data.candidates)
     const goals = computeGoals({ candidates, bodies: data.bodies, drives: data.drives, endorsements: data.endorsements, today: today() })
     const points = cumulativeByWeek(data.endorsements, data.bodies, today())
@@ -354,7 +363,8 @@ export default async function slateRoutes(app: FastifyInstance) {
       return e
     })
     setFlash(reply, 'ok', `The endorsement by ${body.name} was recorded.`)
-    return reply.redirect(`/slates/${id}/matrix#${refOf(body.kind === 'national' ? -row.national_union_id! : row.local_id!)}`, 303)
+    const anchor = refOf(body.kind === 'national' ? -row.national_union_id! : row.local_id!)
+    return reply.redirect(`/slates/${id}/matrix?body=${anchor}#${anchor}`, 303)
   })
 
   async function loadReplace(request: FastifyRequest) {
@@ -407,32 +417,49 @@ export default async function slateRoutes(app: FastifyInstance) {
 
   // ---- The matrix ---------------------------------------------------------------
 
-  type MatrixQ = { chapter?: string; union?: string; state?: string; level?: string; status?: string; format?: string; rows?: string }
+  type MatrixQ = { chapter?: string; union?: string; state?: string; level?: string; status?: string; format?: string; page?: string; body?: string }
 
-  /** The first `limit` bodies are drawn; the totals always count every body. */
-  function matrixView(slateId: number, matrix: Matrix, limit: number, moreUrl: (n: number) => string) {
+  const matrixOrder = createMatrixOrderCache()
+
+  /** The matrix's rows in order: kept per slate, scope and filters until the stamp moves. */
+  async function orderedBodies(slateId: number, scope: Scope, filters: MatrixFilters) {
+    const stamp = await matrixStamp(db, slateId)
+    const key = JSON.stringify([slateId, scope.chapterIds, filters.chapter, filters.union, filters.state, filters.level, filters.status])
+    return matrixOrder.get(key, stamp, () => listMatrixBodies(db, slateId, scope, filters))
+  }
+
+  /** One page of rows, drawn from its own bodies' drives and endorsements; totals from SQL over every body. */
+  function matrixView(slateId: number, matrix: Matrix, totals: MatrixTotalsRow[]) {
+    const column = (rows: MatrixTotalsRow[], pick: 'all_bodies' | 'locals') =>
+      matrix.columns.map((c) => rows.find((t) => t.candidate_id === (c.kind === 'slate' ? null : c.id))?.[pick] ?? 0)
+    // A page has thousands of cells but few distinct labels: each is escaped
+    // once here and printed raw (<%~ %>) by the template.
+    const html = escaper()
+    const columnLabels = matrix.columns.map((c) => html(c.label))
     let group: string | null = null
     const rows: unknown[] = []
     const width = matrix.columns.length + 2
-    for (const r of matrix.rows.slice(0, limit)) {
+    for (const r of matrix.rows) {
       if (r.group !== group) {
         group = r.group
         rows.push({ isGroup: true, label: r.group, width })
       }
+      const ref = refOf(r.body.id)
       rows.push({
         isGroup: false,
-        anchor: refOf(r.body.id),
+        anchor: ref,
         name: r.body.name,
         sub: [r.body.nationalName, r.body.kind === 'council' ? 'council' : r.body.kind === 'federation' ? 'federation' : ''].filter(Boolean).join(' · '),
         total: r.total,
         cells: r.cells.map((c, i) => {
           const col = matrix.columns[i]!
           return {
-            label: c.label,
+            labelHtml: html(c.label),
             state: c.state,
             conditions: c.conditions ?? '',
-            url: cellUrl(slateId, r.body.id, col.kind === 'slate' ? null : col.id),
-            column: col.label,
+            // Only letters, digits and / ? = & in a cell's address: & is the one to escape.
+            urlHtml: `/slates/${slateId}/matrix/cell?body=${ref}&amp;candidate=${col.kind === 'slate' ? 'slate' : col.id}`,
+            columnHtml: columnLabels[i]!,
           }
         }),
       })
@@ -440,13 +467,19 @@ export default async function slateRoutes(app: FastifyInstance) {
     return {
       columns: matrix.columns.map((c) => ({ label: c.label, office: c.kind === 'slate' ? 'Every candidate' : c.office, withdrawn: c.kind === 'candidate' && c.status === 'withdrawn' })),
       rows,
-      columnTotals: matrix.columnTotals,
-      localColumnTotals: matrix.localColumnTotals,
+      columnTotals: column(totals, 'all_bodies'),
+      localColumnTotals: column(totals, 'locals'),
       legend: matrix.legend,
-      empty: matrix.rows.length === 0,
-      shown: Math.min(limit, matrix.rows.length),
-      totalBodies: matrix.rows.length,
-      moreRowsUrl: matrix.rows.length > limit ? moreUrl(limit + MATRIX_PAGE) : null,
+    }
+  }
+
+  /** The matrix as CSV, built a chunk of bodies at a time and streamed. */
+  async function* matrixCsv(slateId: number, scope: Scope, candidates: MatrixCandidate[], bodies: readonly MatrixBody[]) {
+    for (let at = 0; at < Math.max(bodies.length, 1); at += CSV_CHUNK) {
+      const chunk = bodies.slice(at, at + CSV_CHUNK)
+      const cells = chunk.length ? await matrixCellData(db, slateId, scope, chunk.map((b) => b.id)) : { drives: [], endorsements: [] }
+      const [header, ...rows] = matrixToCsv(buildMatrix({ candidates, bodies: chunk, ...cells }))
+      yield at === 0 ? toCsv(header ?? [], rows) : csvLines(rows)
     }
   }
 
@@ -454,27 +487,41 @@ export default async function slateRoutes(app: FastifyInstance) {
     const { id } = request.params as { id: number }
     const q = request.query as MatrixQ
     const user = request.user!
+    const scope = readScope(user)
     const filters: MatrixFilters = {
       chapter: idFilter(q.chapter), union: idFilter(q.union), state: q.state?.trim().toUpperCase() || undefined,
       level: q.level || undefined, status: q.status || undefined,
     }
     if (q.format === 'csv' && !mayExport(user)) throw forbidden()
     const slate = await loadSlate(id)
-    const data = await slateMatrixData(db, id, readScope(user), filters)
-    const matrix = buildMatrix({ candidates: matrixCandidates(data.candidates), bodies: data.bodies, drives: data.drives, endorsements: data.endorsements })
+    const [ordered, candidateRows] = await Promise.all([orderedBodies(id, scope, filters), listMatrixCandidates(db, id, filters)])
+    const candidates = matrixCandidates(candidateRows)
     if (q.format === 'csv') {
-      const [header, ...rows] = matrixToCsv(matrix)
-      await audit(db, request.actor, { action: 'export', entity: 'slate_matrix', entityId: id, after: { rows: rows.length, filters } })
+      await audit(db, request.actor, { action: 'export', entity: 'slate_matrix', entityId: id, after: { rows: ordered.bodies.length, filters } })
       return reply
         .type('text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${csvFilename(`slate-${id}-matrix`)}"`)
-        .send(toCsv(header ?? [], rows))
+        .send(Readable.from(matrixCsv(id, scope, candidates, ordered.bodies)))
     }
-    const [chapters, unions] = await Promise.all([listChapterOptions(db), listNationalUnionOptions(db)])
+    const perPage = matrixPageSize(candidates.length + 1)
+    const pages = Math.max(1, Math.ceil(ordered.bodies.length / perPage))
+    // ?body=l12 opens the page that body is on (after recording its endorsement).
+    const ref = q.body ? parseBodyRef(q.body) : null
+    const at = ref === null ? undefined : ordered.position.get(ref.kind === 'national' ? -ref.id : ref.id)
+    const page = at !== undefined ? Math.floor(at / perPage) + 1 : Math.min(Math.max(Number(q.page) || 1, 1), pages)
+    const pageBodies = ordered.bodies.slice((page - 1) * perPage, page * perPage)
+    const [cells, totals, chapters, unions] = await Promise.all([
+      pageBodies.length ? matrixCellData(db, id, scope, pageBodies.map((b) => b.id)) : { drives: [], endorsements: [] },
+      matrixTotals(db, id, filters),
+      listChapterOptions(db),
+      listNationalUnionOptions(db),
+    ])
+    const matrix = buildMatrix({ candidates, bodies: pageBodies, ...cells })
     const params = new URLSearchParams()
     for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') params.set(k, String(v))
     const base = params.toString()
-    const limit = Math.min(Math.max(Number(q.rows ?? MATRIX_PAGE) || MATRIX_PAGE, MATRIX_PAGE), 100_000)
+    const pageUrl = (n: number) => `/slates/${id}/matrix?${base ? base + '&' : ''}page=${n}`
+    const first = (page - 1) * perPage + 1
     const view = {
       title: `Matrix — ${slate.name}`,
       slate,
@@ -487,7 +534,17 @@ export default async function slateRoutes(app: FastifyInstance) {
       canExport: mayExport(user),
       canRecord: mayCreate(user),
       anyFilter: Boolean(base),
-      ...matrixView(id, matrix, limit, (n) => `/slates/${id}/matrix?${base ? base + '&' : ''}rows=${n}`),
+      empty: ordered.bodies.length === 0,
+      paging: pages > 1
+        ? {
+            summary: `Bodies ${first.toLocaleString('en-US')}–${(first + pageBodies.length - 1).toLocaleString('en-US')} of ${ordered.bodies.length.toLocaleString('en-US')}`,
+            previous: page > 1 ? pageUrl(page - 1) : null,
+            next: page < pages ? pageUrl(page + 1) : null,
+            page,
+            pages,
+          }
+        : null,
+      ...matrixView(id, matrix, totals),
     }
     return reply.page('slates/matrix', view, { fragment: { target: 'matrix-results', view: 'slates/_matrix' } })
   })

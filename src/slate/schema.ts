@@ -154,7 +154,8 @@ export const matrixQuery = {
     level: { type: 'string', enum: ['', ...values(CANDIDATE_LEVELS)] },
     status: { type: 'string', enum: ['', ...values(CANDIDATE_STATUSES)] },
     format: { type: 'string', enum: ['html', 'csv'] },
-    rows: { type: 'string', pattern: '^[0-9]{0,6}$' },
+    page: { type: 'string', pattern: '^[0-9]{0,6}$' },
+    body: { type: 'string', pattern: '^([ln][1-9][0-9]{0,8})?$' },
   },
   additionalProperties: true,
 } as const

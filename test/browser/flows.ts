@@ -156,6 +156,14 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
     await page.goto(`${slate}/matrix`)
     t.ok(await page.locator('table').count() > 0, 'a matrix table')
     await check(t, page, viewport, 'matrix', summary)
+    // A cell opens its detail in place (htmx, targets inherited from the table body).
+    const before = page.url()
+    const detail = page.waitForResponse((r) => r.url().includes('/matrix/cell?') && r.status() === 200)
+    await page.locator('td.cell.s-endorsed a').first().click()
+    await detail
+    await page.waitForFunction(() => (document.querySelector('#matrix-cell')?.textContent ?? '').trim().length > 0)
+    t.equal(page.url(), before, 'the page stays where it was')
+    t.match(await page.locator('#matrix-cell').innerText(), /Endorsed|endorsement/i, 'the cell detail is shown above the matrix')
   })
 
   await t.test('recording a vote changes the matrix and the 10×10 goals', async (t) => {

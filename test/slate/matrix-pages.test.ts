@@ -1,0 +1,123 @@
+import t from 'tap'
+import { sql } from 'kysely'
+import { Agent, buildTestApp } from '../helper.ts'
+import { PASSWORD, nationalUnion, world } from '../factories.ts'
+import { loadDemo } from '../../src/demo/load.ts'
+import { buildMatrix } from '../../src/slate/build-matrix.ts'
+import { matrixTotals, slateMatrixData } from '../../src/slate/queries.ts'
+
+const stamps = async (db: Parameters<typeof matrixTotals>[0]) =>
+  Object.fromEntries((await db.selectFrom('change_stamps').select(['key', 'n']).execute()).map((r) => [r.key, r.n]))
+
+t.test('the totals counted in SQL equal the totals of the whole matrix built in memory', async (t) => {
+  const { db } = await buildTestApp(t)
+  await loadDemo(db)
+  const slate = await db.selectFrom('slates').select('id').where('is_current', '=', true).executeTakeFirstOrThrow()
+  const scope = { chapterIds: null }
+  const filterSets = [{}, { level: 'municipal' }, { status: 'running' }, { state: 'MA' }]
+  for (const f of filterSets) {
+    const data = await slateMatrixData(db, slate.id, scope, f)
+    const whole = buildMatrix({ candidates: data.candidates.map((c) => ({ id: c.id, name: c.name, office: c.office, status: c.status, goal: c.goal, electionDate: c.election_date })), bodies: data.bodies, drives: data.drives, endorsements: data.endorsements })
+    const totals = await matrixTotals(db, slate.id, f)
+    const pick = (candidateId: number | null) => totals.find((r) => r.candidate_id === candidateId)
+    const fromSql = whole.columns.map((c) => pick(c.kind === 'slate' ? null : c.id)?.all_bodies ?? 0)
+    const localsFromSql = whole.columns.map((c) => pick(c.kind === 'slate' ? null : c.id)?.locals ?? 0)
+    t.same(fromSql, whole.columnTotals, `all bodies, filters ${JSON.stringify(f)}`)
+    t.same(localsFromSql, whole.localColumnTotals, `locals only, filters ${JSON.stringify(f)}`)
+    if (Object.keys(f).length === 0) t.ok(whole.columnTotals.reduce((a, b) => a + b, 0) >= 10, 'the demo has cells in force to count')
+  }
+})
+
+t.test('the matrix is drawn a page at a time, and its body list follows every change', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const w = await world(db)
+  const s = await db.insertInto('slates').values({ name: 'Paged slate', cycle: '2030', is_current: true }).returning('id').executeTakeFirstOrThrow()
+  const cand = await db.insertInto('candidates').values({ slate_id: s.id, chapter_id: w.a.id, name: 'Paz Page', office: 'Mayor' }).returning('id').executeTakeFirstOrThrow()
+  const locals = await db.insertInto('locals')
+    .values(Array.from({ length: 120 }, (_, i) => ({ name: `Paged Local ${i + 1}`, chapter_id: w.a.id, national_union_id: w.union.id })))
+    .returning('id').execute()
+  await db.insertInto('drives')
+    .values(locals.map((l) => ({ slate_id: s.id, local_id: l.id, chapter_id: w.a.id, asks: 'candidate' as const, candidate_id: cand.id, stage: 'identify' as const })))
+    .execute()
+  const admin = new Agent(app)
+  await admin.login(w.admin.email, PASSWORD)
+
+  const first = await admin.get(`/slates/${s.id}/matrix`)
+  t.equal(first.statusCode, 200)
+  t.match(first.body, 'Bodies 1–100 of 120', 'two columns: 100 bodies a page')
+  t.match(first.body, '>Paged Local 2<', 'names sort as numbers: 2 before 10')
+  t.ok(first.body.indexOf('>Paged Local 2<') < first.body.indexOf('>Paged Local 10<'))
+  t.notMatch(first.body, '>Paged Local 101<')
+  t.notMatch(first.body, '>Previous<')
+
+  const third = await admin.get(`/slates/${s.id}/matrix?page=2`, { htmx: 'div#matrix-results' })
+  t.equal(third.statusCode, 200)
+  t.notMatch(third.body, '<html', 'htmx gets the results alone')
+  t.match(third.body, 'Bodies 101–120 of 120')
+  t.match(third.body, '>Paged Local 120<')
+  t.equal((await admin.get(`/slates/${s.id}/matrix?page=99`)).statusCode, 200, 'a page past the end shows the last one')
+  t.equal((await admin.get(`/slates/${s.id}/matrix?page=abc`)).statusCode, 400)
+
+  const jump = await admin.get(`/slates/${s.id}/matrix?body=l${locals[109]!.id}`)
+  t.match(jump.body, 'Bodies 101–120 of 120', '?body= opens the page that body is on')
+  t.match(jump.body, `id="l${locals[109]!.id}"`)
+
+  // A stage move changes a cell but not the list: no stamp moves, the cell is fresh.
+  const before = await stamps(db)
+  await db.updateTable('drives').set({ stage: 'vote' }).where('local_id', '=', locals[0]!.id).execute()
+  t.same(await stamps(db), before, 'a stage move leaves the stamps alone')
+  t.match((await admin.get(`/slates/${s.id}/matrix`)).body, 'Drive: Hold the vote', 'the moved cell is drawn fresh')
+
+  // A new drive, a renamed local and a new endorsement each show at once.
+  const extra = await db.insertInto('locals').values({ name: 'Paged Local 0', chapter_id: w.a.id, national_union_id: w.union.id }).returning('id').executeTakeFirstOrThrow()
+  await db.insertInto('drives').values({ slate_id: s.id, local_id: extra.id, chapter_id: w.a.id, asks: 'candidate', candidate_id: cand.id, stage: 'identify' }).execute()
+  t.ok((await stamps(db))[`slate_${s.id}`]! > (before[`slate_${s.id}`] ?? 0), 'a new drive moves the slate stamp')
+  const grown = await admin.get(`/slates/${s.id}/matrix`)
+  t.match(grown.body, 'Bodies 1–100 of 121')
+  t.ok(grown.body.indexOf('>Paged Local 0<') < grown.body.indexOf('>Paged Local 1<'), 'the new body sorts first')
+  await db.updateTable('locals').set({ name: 'Zebra Local' }).where('id', '=', extra.id).execute()
+  const renamed = await admin.get(`/slates/${s.id}/matrix?page=2`)
+  t.match(renamed.body, '>Zebra Local<', 'a renamed body moves to its new place')
+  const seiu = await nationalUnion(db, { abbreviation: 'NPU', name: 'National Paged Union' })
+  await db.insertInto('endorsements').values({ slate_id: s.id, national_union_id: seiu.id, candidate_id: null, decided_on: '2026-05-01' }).execute()
+  const withNational = await admin.get(`/slates/${s.id}/matrix`)
+  t.match(withNational.body, 'Bodies 1–100 of 122')
+  t.match(withNational.body, '>National Paged Union<', 'national unions come first')
+
+  // One transaction touching many rows moves each stamp once.
+  const s0 = (await stamps(db))[`slate_${s.id}`]!
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('drives').set({ deleted_at: sql`now()` }).where('slate_id', '=', s.id).where('local_id', 'in', locals.slice(0, 30).map((l) => l.id)).execute()
+  })
+  t.equal((await stamps(db))[`slate_${s.id}`], s0 + 1, 'thirty soft-deleted drives, one bump')
+  const fewer = await admin.get(`/slates/${s.id}/matrix`)
+  t.equal((fewer.body.match(/<tr id="[ln]\d+"/g) ?? []).length, 92, 'the deleted drives left the list: 92 bodies on one page')
+  t.notMatch(fewer.body, 'Matrix pages')
+})
+
+t.test('the CSV export walks every body, a chunk at a time, with one header', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const w = await world(db)
+  const s = await db.insertInto('slates').values({ name: 'Export slate', cycle: '2030', is_current: true }).returning('id').executeTakeFirstOrThrow()
+  const cand = await db.insertInto('candidates').values({ slate_id: s.id, chapter_id: w.a.id, name: 'Eva Export', office: 'Mayor' }).returning('id').executeTakeFirstOrThrow()
+  const locals = await db.insertInto('locals')
+    .values(Array.from({ length: 1100 }, (_, i) => ({ name: `Export Local ${i + 1}`, chapter_id: w.a.id })))
+    .returning('id').execute()
+  await db.insertInto('drives')
+    .values(locals.map((l) => ({ slate_id: s.id, local_id: l.id, chapter_id: w.a.id, asks: 'candidate' as const, candidate_id: cand.id, stage: 'democratize' as const })))
+    .execute()
+  await db.insertInto('endorsements').values({ slate_id: s.id, local_id: locals[1049]!.id, candidate_id: cand.id, decided_on: '2026-05-01' }).execute()
+  const agent = new Agent(app)
+  await agent.login(w.admin.email, PASSWORD)
+  const res = await agent.get(`/slates/${s.id}/matrix?format=csv`)
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], 'text/csv')
+  const lines = res.body.split('\r\n').filter(Boolean)
+  t.ok(res.body.startsWith('\ufeffBody,Kind,Group,'), 'byte-order mark, then the header')
+  t.equal(lines.filter((l) => l.includes('Body,Kind,Group')).length, 1, 'one header')
+  t.equal(lines.length, 1 + 1100, 'one row per body')
+  for (const n of [1, 500, 501, 1000, 1001, 1100]) t.match(res.body, `Export Local ${n},Local,`, `body ${n} is there`)
+  t.match(res.body, /Export Local 1050,Local,[^\r]*Endorsed · local–candidate · 2026-05-01/, 'cells of a later chunk are filled')
+  const a = await db.selectFrom('audit_log').select(['after']).where('entity', '=', 'slate_matrix').where('action', '=', 'export').executeTakeFirstOrThrow()
+  t.equal((a.after as { rows: number }).rows, 1100, 'the audit row counts the bodies exported')
+})
