@@ -20,6 +20,7 @@ const schema = z.object({
   HSTS: bool.default(false),
   SESSION_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
 })
 
 export type Config = Readonly<{
@@ -35,6 +36,8 @@ export type Config = Readonly<{
   hsts: boolean
   poolSize: number
   sessionSecret: string | undefined
+  /** How long the national review's figures are reused; 0 = read them on every request. */
+  reviewCacheSeconds: number
 }>
 
 export class ConfigError extends Error {}
@@ -62,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hsts: e.HSTS,
     poolSize: e.DB_POOL_SIZE,
     sessionSecret: e.SESSION_SECRET,
+    reviewCacheSeconds: e.REVIEW_CACHE_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 60),
   })
 }

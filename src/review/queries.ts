@@ -75,8 +75,9 @@ function endorsementWhere(scope: Scope, f: ReviewFilters): RawBuilder<unknown> {
   return all([...p, ...localFacets(f)])
 }
 
+/** Filters on the live supporters' counters (alias s: review_supporter_counts, joined to locals l). */
 function supporterWhere(scope: Scope, f: ReviewFilters): RawBuilder<unknown> {
-  const p: RawBuilder<unknown>[] = [sql`s.deleted_at is null`]
+  const p: RawBuilder<unknown>[] = []
   if (scope.chapterIds !== null) p.push(sql`s.chapter_id = any(${scopeIds(scope)}::int[])`)
   if (f.chapter !== undefined) p.push(eqOrNone(sql`s.chapter_id`, f.chapter))
   if (f.union !== undefined) p.push(eqOrNone(sql`l.national_union_id`, f.union))
@@ -110,66 +111,61 @@ export type GroupRow = {
   supporters: number; supporters_12: number; leaders_trained: number
 }
 
-const grouped = (k: RawBuilder<unknown>) => sql`case when grouping(${k}) = 1 then -1 else ${k} end`
+/** Which grouping a row of `reviewFigures` belongs to: by union, by chapter, or the total. */
+type Tagged = GroupRow & { g: 'u' | 'c' | 't' }
+
+// One pass of grouping sets gives the rows by union, the rows by chapter and
+// the total row (k = -1) from the same scan of each source.
+const GSETS = sql`grouping sets ((u), (c), ())`
+const G = sql`case when grouping(u) = 0 then 'u' when grouping(c) = 0 then 'c' else 't' end`
+const K = sql`case when grouping(u) = 0 then u when grouping(c) = 0 then c else -1 end`
 
 /**
- * Every figure of the review, one row per national union (or chapter) and a
- * total row (k = -1), in ONE statement.
+ * Every figure of the review, one row per national union AND one per chapter,
+ * plus the total row (k = -1, in both lists), in ONE statement that reads each
+ * source once: drives, their stage changes (one window pass serves both the
+ * furthest stage reached and the stays), endorsements, locals, the supporter
+ * counters (review_supporter_counts, kept by triggers) and trained team members.
  */
-export async function groupFigures(db: Db, scope: Scope, f: ReviewFilters, by: GroupBy): Promise<GroupRow[]> {
-  const key = by === 'union'
-    ? { drive: sql`fd.union_id`, local: sql`l.national_union_id`, endorsement: sql`coalesce(l.national_union_id, e.national_union_id)`, supporter: sql`l.national_union_id` }
-    : { drive: sql`fd.chapter_id`, local: sql`l.chapter_id`, endorsement: sql`coalesce(e.chapter_id, l.chapter_id)`, supporter: sql`s.chapter_id` }
-  const k = sql`k`
+export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Promise<Record<GroupBy, GroupRow[]>> {
   const stageCounts = sql.join(STAGE_KEYS.map((s) => sql`count(*) filter (where status in ('active', 'paused') and stage = ${s})::int as ${sql.ref(`at_${s}`)}`), sql`, `)
   const reached = sql.join(STAGE_KEYS.map((s, i) => sql`count(*) filter (where maxidx >= ${i + 1})::int as ${sql.ref(`reached_${s}`)}`), sql`, `)
   const medians = sql.join(STAGE_KEYS.map((s) => sql`percentile_cont(0.5) within group (order by days) filter (where to_stage = ${s}) as ${sql.ref(`med_${s}`)}`), sql`, `)
-  const label = by === 'union'
-    ? sql`case when keys.k = -1 then 'All' when keys.k = 0 then 'Independent' else coalesce(n.abbreviation, '?') end`
-    : sql`case when keys.k = -1 then 'All' when keys.k = 0 then 'No chapter' else coalesce(c.name, '?') end`
-  const labelJoin = by === 'union' ? sql`left join national_unions n on n.id = keys.k` : sql`left join chapters c on c.id = keys.k`
-  const result = await sql<GroupRow>`
-    with fd as (${filteredDrives(scope, f)}),
-    dx as (
-      select fd.*, coalesce(${key.drive}, 0) as k,
-        case when fd.status = 'won' then 6 else greatest(array_position(${STAGE_ARRAY}, fd.stage),
-          (select max(array_position(${STAGE_ARRAY}, sc.to_stage)) from stage_changes sc where sc.drive_id = fd.id)) end as maxidx
-      from fd
-    ),
-    dagg as (
-      select ${grouped(k)} as k, count(*)::int as drives, count(distinct local_id)::int as targeted, ${stageCounts}, ${reached},
-        count(*) filter (where maxidx >= 6)::int as reached_won,
-        count(*) filter (where status = 'active')::int as active, count(*) filter (where status = 'paused')::int as paused,
-        count(*) filter (where status = 'won')::int as won, count(*) filter (where status = 'lost')::int as lost, count(*) filter (where status = 'dropped')::int as dropped
-      from dx group by grouping sets ((k), ())
-    ),
-    marks as (
-      select sc.id, sc.drive_id, sc.at, sc.to_stage, sc.to_status, coalesce(${key.drive}, 0) as k,
+  const result = await sql<Tagged>`
+    with fd as materialized (${filteredDrives(scope, f)}),
+    marks as materialized (
+      select sc.id, sc.drive_id, sc.at, sc.to_stage, sc.to_status, coalesce(fd.union_id, 0) as u, coalesce(fd.chapter_id, 0) as c,
         lag(sc.to_stage) over w as prev_stage, lag(sc.to_status) over w as prev_status
       from stage_changes sc join fd on fd.id = sc.drive_id
       window w as (partition by sc.drive_id order by sc.at, sc.id)
     ),
+    reach as (
+      select drive_id, max(array_position(${STAGE_ARRAY}, to_stage)) as idx from marks group by drive_id
+    ),
+    dagg as (
+      select ${G} as g, ${K} as k, count(*)::int as drives, count(distinct local_id)::int as targeted, ${stageCounts}, ${reached},
+        count(*) filter (where maxidx >= 6)::int as reached_won,
+        count(*) filter (where status = 'active')::int as active, count(*) filter (where status = 'paused')::int as paused,
+        count(*) filter (where status = 'won')::int as won, count(*) filter (where status = 'lost')::int as lost, count(*) filter (where status = 'dropped')::int as dropped
+      from (
+        select fd.local_id, fd.stage, fd.status, coalesce(fd.union_id, 0) as u, coalesce(fd.chapter_id, 0) as c,
+          case when fd.status = 'won' then 6 else greatest(array_position(${STAGE_ARRAY}, fd.stage), reach.idx) end as maxidx
+        from fd left join reach on reach.drive_id = fd.id
+      ) x
+      group by ${GSETS}
+    ),
     stays as (
-      select k, to_stage, to_status, extract(epoch from (lead(at) over (partition by drive_id order by at, id) - at)) / 86400.0 as days
+      select u, c, to_stage, to_status, extract(epoch from (lead(at) over (partition by drive_id order by at, id) - at)) / 86400.0 as days
       from marks
       where prev_stage is null or prev_stage is distinct from to_stage or to_status in ${ENDED} or prev_status in ${ENDED}
     ),
     magg as (
-      select ${grouped(k)} as k, ${medians}
+      select ${G} as g, ${K} as k, ${medians}
       from stays where to_status in ('active', 'paused') and days is not null
-      group by grouping sets ((k), ())
-    ),
-    ex as (
-      select e.*, coalesce(${key.endorsement}, 0) as k, ${METHOD_SQL} as method, e.status in ${IN_FORCE} as in_force,
-        coalesce(e.decision_id * 2, e.id * 2 + 1) as win_key, cand.name as candidate_name
-      from endorsements e
-      left join locals l on l.id = e.local_id
-      left join decisions x on x.id = e.decision_id
-      left join candidates cand on cand.id = e.candidate_id
-      where ${endorsementWhere(scope, f)}
+      group by ${GSETS}
     ),
     eagg as (
-      select ${grouped(k)} as k,
+      select ${G} as g, ${K} as k,
         count(*) filter (where in_force and national_union_id is not null and candidate_id is null)::int as national_slate,
         count(*) filter (where in_force and national_union_id is not null and candidate_id is not null)::int as national_candidate,
         count(*) filter (where in_force and local_id is not null and candidate_id is null)::int as local_slate,
@@ -180,28 +176,58 @@ export async function groupFigures(db: Db, scope: Scope, f: ReviewFilters, by: G
         count(distinct win_key) filter (where in_force and method = 'delegate')::int as by_delegate,
         count(distinct win_key) filter (where in_force and method = 'unknown')::int as by_unknown,
         string_agg(distinct case when national_union_id is not null then coalesce(candidate_name, 'whole slate') || ': ' || replace(status, '_', ' ') end, '; ') as national_status
-      from ex group by grouping sets ((k), ())
+      from (
+        select e.national_union_id, e.candidate_id, e.local_id, e.status,
+          coalesce(l.national_union_id, e.national_union_id, 0) as u, coalesce(e.chapter_id, l.chapter_id, 0) as c,
+          ${METHOD_SQL} as method, e.status in ${IN_FORCE} as in_force,
+          coalesce(e.decision_id * 2, e.id * 2 + 1) as win_key, cand.name as candidate_name
+        from endorsements e
+        left join locals l on l.id = e.local_id
+        left join decisions x on x.id = e.decision_id
+        left join candidates cand on cand.id = e.candidate_id
+        where ${endorsementWhere(scope, f)}
+      ) x
+      group by ${GSETS}
     ),
     lagg as (
-      select ${grouped(k)} as k, count(*)::int as locals
-      from (select coalesce(${key.local}, 0) as k from locals l where ${localWhere(scope, f)}) x
-      group by grouping sets ((k), ())
+      select ${G} as g, ${K} as k, count(*)::int as locals
+      from (select coalesce(l.national_union_id, 0) as u, coalesce(l.chapter_id, 0) as c from locals l where ${localWhere(scope, f)}) x
+      group by ${GSETS}
     ),
     sagg as (
-      select ${grouped(k)} as k, count(*)::int as supporters, count(*) filter (where current_level in (1, 2))::int as supporters_12
-      from (select coalesce(${key.supporter}, 0) as k, s.current_level from supporters s left join locals l on l.id = s.local_id where ${supporterWhere(scope, f)}) x
-      group by grouping sets ((k), ())
+      select ${G} as g, ${K} as k, sum(n)::int as supporters, sum(n12)::int as supporters_12
+      from (
+        select coalesce(l.national_union_id, 0) as u, s.chapter_id as c, s.supporters as n, s.supporters_12 as n12
+        from review_supporter_counts s left join locals l on l.id = s.local_key
+        where s.supporters <> 0 and ${supporterWhere(scope, f)}
+      ) x
+      group by ${GSETS}
     ),
     tagg as (
-      select ${grouped(k)} as k, count(distinct supporter_id)::int as leaders_trained
-      from (select coalesce(${key.drive}, 0) as k, tm.supporter_id from team_members tm join fd on fd.id = tm.drive_id join supporters s on s.id = tm.supporter_id
-            where tm.deleted_at is null and tm.trained_on is not null and s.deleted_at is null) x
-      group by grouping sets ((k), ())
+      select ${G} as g, ${K} as k, count(distinct supporter_id)::int as leaders_trained
+      from (
+        select coalesce(fd.union_id, 0) as u, coalesce(fd.chapter_id, 0) as c, tm.supporter_id
+        from team_members tm join fd on fd.id = tm.drive_id
+        -- one primary-key probe per team member (limit keeps the planner from scanning every supporter)
+        join lateral (select 1 from supporters s where s.id = tm.supporter_id and s.deleted_at is null limit 1) live on true
+        where tm.deleted_at is null and tm.trained_on is not null
+      ) x
+      group by ${GSETS}
     ),
     keys as (
-      select k from dagg union select k from eagg union select k from lagg union select k from sagg union select k from tagg
+      select g, k from dagg union select g, k from eagg union select g, k from lagg union select g, k from sagg union select g, k from tagg
+      union select 't', -1
+    ),
+    labelled as (
+      select keys.g, keys.k, case
+          when keys.k = -1 then 'All'
+          when keys.g = 'u' and keys.k = 0 then 'Independent' when keys.g = 'u' then coalesce(n.abbreviation, '?')
+          when keys.k = 0 then 'No chapter' else coalesce(ch.name, '?') end as label
+      from keys
+      left join national_unions n on keys.g = 'u' and n.id = keys.k
+      left join chapters ch on keys.g = 'c' and ch.id = keys.k
     )
-    select keys.k, ${label} as label,
+    select keys.g, keys.k, keys.label,
       coalesce(lagg.locals, 0) as locals, coalesce(dagg.drives, 0) as drives, coalesce(dagg.targeted, 0) as targeted,
       ${sql.join(STAGE_KEYS.map((s) => sql`coalesce(dagg.${sql.ref(`at_${s}`)}, 0) as ${sql.ref(`at_${s}`)}`), sql`, `)},
       ${sql.join(STAGE_KEYS.map((s) => sql`coalesce(dagg.${sql.ref(`reached_${s}`)}, 0) as ${sql.ref(`reached_${s}`)}`), sql`, `)},
@@ -214,12 +240,21 @@ export async function groupFigures(db: Db, scope: Scope, f: ReviewFilters, by: G
       coalesce(eagg.by_membership, 0) as by_membership, coalesce(eagg.by_leadership, 0) as by_leadership,
       coalesce(eagg.by_delegate, 0) as by_delegate, coalesce(eagg.by_unknown, 0) as by_unknown, eagg.national_status,
       coalesce(sagg.supporters, 0) as supporters, coalesce(sagg.supporters_12, 0) as supporters_12, coalesce(tagg.leaders_trained, 0) as leaders_trained
-    from keys
-    left join dagg on dagg.k = keys.k left join magg on magg.k = keys.k left join eagg on eagg.k = keys.k
-    left join lagg on lagg.k = keys.k left join sagg on sagg.k = keys.k left join tagg on tagg.k = keys.k
-    ${labelJoin}
-    order by keys.k = -1, coalesce(dagg.drives, 0) = 0, label, keys.k`.execute(db)
-  return result.rows
+    from labelled keys
+    left join dagg using (g, k) left join magg using (g, k) left join eagg using (g, k)
+    left join lagg using (g, k) left join sagg using (g, k) left join tagg using (g, k)
+    order by keys.g, keys.k = -1, coalesce(dagg.drives, 0) = 0, keys.label, keys.k`.execute(db)
+  const total = result.rows.filter((r) => r.g === 't')
+  const strip = (rows: Tagged[]): GroupRow[] => rows.map(({ g: _g, ...r }) => r)
+  return {
+    union: strip([...result.rows.filter((r) => r.g === 'u'), ...total]),
+    chapter: strip([...result.rows.filter((r) => r.g === 'c'), ...total]),
+  }
+}
+
+/** The figures of one grouping (with its total row); the page asks `reviewFigures` for both at once. */
+export async function groupFigures(db: Db, scope: Scope, f: ReviewFilters, by: GroupBy): Promise<GroupRow[]> {
+  return (await reviewFigures(db, scope, f))[by]
 }
 
 // ---- Stalled drives -------------------------------------------------------------
@@ -235,32 +270,54 @@ export type StalledRow = {
   total: number
 }
 
-/** Activity of a drive: the latest of its own mark and of every record about it (event dates, never in the future). */
-const LAST_ACTIVITY = sql`greatest(
-  fd.last_activity_at,
-  (select max(sc.at) from stage_changes sc where sc.drive_id = fd.id),
-  (select max(least(f.filed_on::timestamptz, now())) from filings f where f.drive_id = fd.id and f.deleted_at is null),
-  (select max(least(x.held_on::timestamptz, now())) from decisions x where x.drive_id = fd.id and x.deleted_at is null),
-  (select max(least(coalesce(p.decided_on::timestamptz, p.created_at), now())) from process_pushes p where p.drive_id = fd.id and p.deleted_at is null),
-  (select max(least(cv.held_on::timestamptz, now())) from conversations cv where cv.drive_id = fd.id and cv.deleted_at is null))`
+/**
+ * Activity of a drive (alias `d`): the latest of its own mark and of every
+ * record about it (event dates, never in the future). Each record's latest is
+ * one backward index probe: max(least(x, now())) = least(max(x), now()).
+ */
+const lastActivity = (d: RawBuilder<unknown>) => sql`greatest(
+  ${d}.last_activity_at,
+  (select max(sc.at) from stage_changes sc where sc.drive_id = ${d}.id),
+  (select least(max(f.filed_on)::timestamptz, now()) from filings f where f.drive_id = ${d}.id and f.deleted_at is null having max(f.filed_on) is not null),
+  (select least(max(x.held_on)::timestamptz, now()) from decisions x where x.drive_id = ${d}.id and x.deleted_at is null having max(x.held_on) is not null),
+  (select least(max(coalesce(p.decided_on::timestamptz, p.created_at)), now()) from process_pushes p where p.drive_id = ${d}.id and p.deleted_at is null having max(coalesce(p.decided_on::timestamptz, p.created_at)) is not null),
+  (select least(max(cv.held_on)::timestamptz, now()) from conversations cv where cv.drive_id = ${d}.id and cv.deleted_at is null having max(cv.held_on) is not null))`
 // Support-level changes are not read here: every level change touches its
 // drives' last_activity_at in the same transaction, and reading levels through
 // the local's supporters cost a second per page at national scale.
+
+/**
+ * "No activity for `days` days" without computing every drive's activity: the
+ * drive's own mark is old and no record about it is that recent (each an index
+ * probe that stops at the first hit). Same answer as lastActivity(d) < now() - days,
+ * since a record's date capped at now() is only recent when the date itself is.
+ */
+function quietSince(d: RawBuilder<unknown>, days: number): RawBuilder<unknown> {
+  const since = sql`(now() - make_interval(days => ${days}::int))`
+  return sql`${d}.last_activity_at < ${since}
+    and not exists (select 1 from stage_changes sc where sc.drive_id = ${d}.id and sc.at >= ${since})
+    and not exists (select 1 from filings f where f.drive_id = ${d}.id and f.deleted_at is null and f.filed_on >= ${since}::date and f.filed_on::timestamptz >= ${since})
+    and not exists (select 1 from decisions x where x.drive_id = ${d}.id and x.deleted_at is null and x.held_on >= ${since}::date and x.held_on::timestamptz >= ${since})
+    and not exists (select 1 from process_pushes p where p.drive_id = ${d}.id and p.deleted_at is null and coalesce(p.decided_on::timestamptz, p.created_at) >= ${since})
+    and not exists (select 1 from conversations cv where cv.drive_id = ${d}.id and cv.deleted_at is null and cv.held_on >= ${since}::date and cv.held_on::timestamptz >= ${since})`
+}
 
 /** Active drives with no recorded activity for `days` days, longest silence first. */
 export async function stalledDrives(db: Db, scope: Scope, f: ReviewFilters, days: number, limit = 200): Promise<StalledRow[]> {
   const r = await sql<StalledRow>`
     with fd as (${filteredDrives(scope, f)}),
-    act as materialized (select fd.*, ${LAST_ACTIVITY} as last_at from fd where fd.status = 'active')
-    select act.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name, act.stage, act.last_at,
-      floor(extract(epoch from now() - act.last_at) / 86400)::int as days, count(*) over ()::int as total
-    from act
-    left join locals l on l.id = act.local_id
-    left join national_unions n on n.id = act.union_id
-    left join chapters c on c.id = act.chapter_id
-    where act.last_at < now() - make_interval(days => ${days}::int)
-    order by act.last_at, act.id
-    limit ${limit}`.execute(db)
+    act as materialized (
+      select fd.*, ${lastActivity(sql`fd`)} as last_at, count(*) over ()::int as total
+      from fd where fd.status = 'active' and ${quietSince(sql`fd`, days)}
+    ),
+    page as (select * from act order by last_at, id limit ${limit})
+    select page.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name, page.stage, page.last_at,
+      floor(extract(epoch from now() - page.last_at) / 86400)::int as days, page.total
+    from page
+    left join locals l on l.id = page.local_id
+    left join national_unions n on n.id = page.union_id
+    left join chapters c on c.id = page.chapter_id
+    order by page.last_at, page.id`.execute(db)
   return r.rows
 }
 
@@ -268,30 +325,30 @@ export async function stalledDrives(db: Db, scope: Scope, f: ReviewFilters, days
 
 export type WeekRow = { week: string; endorsements: number } & Record<StageKey | 'won', number>
 
-/** The last `weeks` weeks (Monday starts, UTC): endorsements won, drives entering each stage, drives won. */
+/** The last `weeks` weeks (Monday starts, UTC): endorsements won, drives entering each stage, drives won. Each source is bucketed by week once. */
 export async function weeklyCounts(db: Db, scope: Scope, f: ReviewFilters, weeks = 26): Promise<WeekRow[]> {
-  const entries = sql.join([...STAGE_KEYS].map((s) => sql`count(distinct m.id) filter (where m.to_stage = ${s} and m.to_status in ('active', 'paused'))::int as ${sql.ref(s)}`), sql`, `)
+  const entries = sql.join([...STAGE_KEYS].map((s) => sql`coalesce(m.${sql.ref(s)}, 0) as ${sql.ref(s)}`), sql`, `)
+  const stageCounts = sql.join([...STAGE_KEYS].map((s) => sql`count(*) filter (where sc.to_stage = ${s} and sc.to_status in ('active', 'paused'))::int as ${sql.ref(s)}`), sql`, `)
+  const first = sql`(date_trunc('week', now()) - make_interval(weeks => ${weeks - 1}::int))`
   const r = await sql<WeekRow>`
     with fd as (${filteredDrives(scope, f)}),
-    w as (
-      select generate_series(date_trunc('week', now()) - make_interval(weeks => ${weeks - 1}::int), date_trunc('week', now()), interval '1 week') as week
-    ),
+    w as (select generate_series(${first}, date_trunc('week', now()), interval '1 week') as week),
     m as (
-      select sc.id, sc.at, sc.to_stage, sc.to_status, sc.from_stage, sc.from_status
+      select date_trunc('week', sc.at) as week, ${stageCounts}, count(*) filter (where sc.to_status = 'won')::int as won
       from stage_changes sc join fd on fd.id = sc.drive_id
-      where sc.at >= (select min(week) from w)
+      where sc.at >= ${first}
         and (sc.from_stage is null or sc.from_stage is distinct from sc.to_stage or sc.to_status is distinct from sc.from_status and (sc.to_status in ${ENDED} or sc.from_status in ${ENDED}))
+      group by 1
     ),
     e as (
-      select e.decided_on from endorsements e left join locals l on l.id = e.local_id
-      where ${endorsementWhere(scope, f)} and e.decided_on >= (select min(week) from w)::date
+      select date_trunc('week', e.decided_on::timestamptz) as week, count(*)::int as n
+      from endorsements e left join locals l on l.id = e.local_id
+      where ${endorsementWhere(scope, f)} and e.decided_on >= ${first}::date
+      group by 1
     )
-    select to_char(w.week, 'YYYY-MM-DD') as week,
-      (select count(*)::int from e where e.decided_on >= w.week::date and e.decided_on < (w.week + interval '1 week')::date) as endorsements,
-      ${entries},
-      count(distinct m.id) filter (where m.to_status = 'won')::int as won
-    from w left join m on m.at >= w.week and m.at < w.week + interval '1 week'
-    group by w.week order by w.week`.execute(db)
+    select to_char(w.week, 'YYYY-MM-DD') as week, coalesce(e.n, 0) as endorsements, ${entries}, coalesce(m.won, 0) as won
+    from w left join m on m.week = w.week left join e on e.week = w.week
+    order by w.week`.execute(db)
   return r.rows
 }
 
@@ -312,11 +369,11 @@ export async function drillDrives(db: Db, scope: Scope, f: DrillFilters, limit =
     const idx = STAGE_KEYS.indexOf(f.reached) + 1
     p.push(sql`(fd.status = 'won' or greatest(array_position(${STAGE_ARRAY}, fd.stage), (select max(array_position(${STAGE_ARRAY}, sc.to_stage)) from stage_changes sc where sc.drive_id = fd.id)) >= ${idx})`)
   }
-  if (f.stalled !== undefined) p.push(sql`fd.status = 'active' and ${LAST_ACTIVITY} < now() - make_interval(days => ${f.stalled}::int)`)
+  if (f.stalled !== undefined) p.push(sql`fd.status = 'active' and ${quietSince(sql`fd`, f.stalled)}`)
   const r = await sql<DrillRow>`
     with fd as (${filteredDrives(scope, f)})
     select fd.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name, fd.stage, fd.status, fd.stage_entered_at,
-      ${LAST_ACTIVITY} as last_at, count(*) over ()::int as total
+      ${lastActivity(sql`fd`)} as last_at, count(*) over ()::int as total
     from fd
     left join locals l on l.id = fd.local_id
     left join national_unions n on n.id = fd.union_id

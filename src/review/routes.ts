@@ -11,11 +11,12 @@ import { STAGE_KEYS, stageLabel, driveStatusLabel, type DriveStatus, type StageK
 import { forbidden } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { computeGoals } from '../slate/goals.ts'
-import { slateMatrixData } from '../slate/queries.ts'
+import { slateMatrixData, type SlateData } from '../slate/queries.ts'
+import { createTtlCache } from '../shared/ttl-cache.ts'
 import { ORIENTATIONS, SECTORS } from '../unions/labels.ts'
 import { weeklyBarsSvg } from './charts.ts'
 import { conversions, daysLabel, funnelSvg, percentLabel, queryString, shortStageLabel } from './funnel.ts'
-import { drillDrives, groupFigures, reviewOptions, stalledDrives, weeklyCounts, type GroupBy, type GroupRow, type ReviewFilters, type StalledRow, type WeekRow } from './queries.ts'
+import { drillDrives, groupFigures, reviewFigures, reviewOptions, stalledDrives, weeklyCounts, type GroupBy, type GroupRow, type ReviewFilters, type StalledRow, type WeekRow } from './queries.ts'
 import { drillQuery, filterParams, parseDrill, parseFilters, reviewQuery, type RawQuery } from './schema.ts'
 
 /** Who may read the review, and over which chapters: national and admin all, organizers their own. */
@@ -35,6 +36,18 @@ type Link = (extra: Record<string, string | number | undefined>) => string
 function linker(f: ReviewFilters): Link {
   const base = filterParams(f)
   return (extra) => `/review/drives${queryString({ ...base, ...extra })}`
+}
+
+/** The page shows this many groups per table (the busiest first) and this many stalled drives; "Show all", the drill-down and the CSV carry the rest. */
+export const TOP_GROUPS = 10
+export const TOP_STALLED = 25
+
+/** The busiest groups (most drives, then by name) and the total row, unless every row is asked for. */
+export function topGroups(rows: GroupRow[], all: boolean): { rows: GroupRow[]; hidden: number } {
+  const groups = rows.filter((r) => r.k !== -1)
+  if (all || groups.length <= TOP_GROUPS) return { rows, hidden: 0 }
+  const top = [...groups].sort((a, b) => b.drives - a.drives || a.label.localeCompare(b.label, 'en') || a.k - b.k).slice(0, TOP_GROUPS)
+  return { rows: [...top, ...rows.filter((r) => r.k === -1)], hidden: groups.length - top.length }
 }
 
 export type GoalLine = { name: string; won: number; goal: number; projected: number; withdrawn: boolean }
@@ -127,6 +140,7 @@ function groupCsvRow(r: GroupRow): unknown[] {
 
 export default async function reviewRoutes(app: FastifyInstance) {
   const db = app.db
+  const reviewCache = createTtlCache<[Awaited<ReturnType<typeof reviewFigures>>, StalledRow[], WeekRow[], SlateData | null]>(app.config.reviewCacheSeconds * 1000)
 
   async function exportTable(request: FastifyRequest, reply: FastifyReply, scope: Scope, f: ReviewFilters & { days: number }, table: string) {
     let head: string[]
@@ -158,14 +172,18 @@ export default async function reviewRoutes(app: FastifyInstance) {
     const f = parseFilters(q, defaultSlate)
     if (q.format === 'csv') return exportTable(request, reply, scope, f, q.table || 'unions')
 
-    const [unions, chapters, stalled, weekly, slateData] = await Promise.all([
-      groupFigures(db, scope, f, 'union'),
-      groupFigures(db, scope, f, 'chapter'),
-      stalledDrives(db, scope, f, f.days),
-      weeklyCounts(db, scope, f),
-      f.slate === null ? Promise.resolve(null) : slateMatrixData(db, f.slate, scope, { chapter: f.chapter || undefined, union: f.union || undefined, state: f.state }),
-    ])
+    // Counts only, kept a minute per scope and filters (REVIEW_CACHE_SECONDS).
+    const cached = await reviewCache.get(JSON.stringify([scope.chapterIds, f]), () =>
+      Promise.all([
+        reviewFigures(db, scope, f),
+        stalledDrives(db, scope, f, f.days, TOP_STALLED),
+        weeklyCounts(db, scope, f),
+        f.slate === null ? Promise.resolve(null) : slateMatrixData(db, f.slate, scope, { chapter: f.chapter || undefined, union: f.union || undefined, state: f.state }, { drives: 'projecting' }),
+      ]),
+    )
+    const [figures, stalled, weekly, slateData] = cached.value
 
+    const { union: unions, chapter: chapters } = figures
     // Each chapter's candidates against their goals (goals.ts, from the one matrix query).
     const goalRows: (GoalLine & { chapter: string })[] = []
     if (slateData) {
@@ -187,6 +205,16 @@ export default async function reviewRoutes(app: FastifyInstance) {
     const params = filterParams(f)
     const csv = (table: string) => `/review${queryString({ ...params, days: f.days === 30 ? undefined : f.days, format: 'csv', table })}`
     const stalledTotal = stalled[0]?.total ?? 0
+    const allUnions = q.unions === 'all'
+    const allChapters = q.chapters === 'all'
+    const shownUnions = topGroups(unions, allUnions)
+    const shownChapters = topGroups(chapters, allChapters)
+    const keep = { ...params, days: f.days === 30 ? undefined : f.days, unions: allUnions ? 'all' : undefined, chapters: allChapters ? 'all' : undefined }
+    const more = (which: 'unions' | 'chapters', hidden: number, all: boolean, anchor: string) => ({
+      hidden,
+      all,
+      href: `/review${queryString({ ...keep, [which]: all ? undefined : 'all' })}#${anchor}`,
+    })
     const view = {
       title: 'National review',
       filters: { slate: f.slate ?? '', union: params.union ?? '', chapter: params.chapter ?? '', state: f.state ?? '', sector: f.sector ?? '', orientation: f.orientation ?? '', days: f.days },
@@ -198,18 +226,22 @@ export default async function reviewRoutes(app: FastifyInstance) {
       orientationOptions: ORIENTATIONS,
       noSlate: f.slate === null,
       scopeNote: scope.chapterIds === null ? '' : 'Figures for the chapters you organize in.',
-      unions: groupView(unions, 'union', f),
-      chapters: groupView(chapters, 'chapter', f),
+      unions: groupView(shownUnions.rows, 'union', f),
+      chapters: groupView(shownChapters.rows, 'chapter', f),
+      unionsMore: more('unions', shownUnions.hidden, allUnions && unions.length - 1 > TOP_GROUPS, 'by-union'),
+      chaptersMore: more('chapters', shownChapters.hidden, allChapters && chapters.length - 1 > TOP_GROUPS, 'by-chapter'),
       nationalLevel: unions.filter((r) => r.k > 0 && r.national_status).map((r) => ({ union: r.label, status: r.national_status! })),
       goals: goalRows.map((g) => ({ ...g, status: g.withdrawn ? 'Withdrawn' : g.won >= g.goal ? 'Goal met' : `${g.goal - g.won} to go` })),
       stalled: stalledView(stalled),
       stalledTotal,
+      topGroups: TOP_GROUPS,
       stalledMore: stalledTotal > stalled.length ? stalledTotal - stalled.length : 0,
       stalledHref: linker(f)({ stalled: f.days }),
       weekly: weeklyView(weekly),
       hidden: Object.entries(params).filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value })),
       csv: { unions: csv('unions'), chapters: csv('chapters'), stalled: csv('stalled'), weekly: csv('weekly') },
       printedOn: DateTime.utc().toFormat('d LLL yyyy'),
+      figuresAt: app.config.reviewCacheSeconds > 0 ? `Figures as of ${DateTime.fromJSDate(cached.at, { zone: 'utc' }).toFormat('HH:mm')} UTC; they refresh every ${app.config.reviewCacheSeconds === 60 ? 'minute' : `${app.config.reviewCacheSeconds} seconds`}.` : '',
       filterSummary: [
         options.slates.find((x) => x.id === f.slate)?.name ?? '',
         f.union === undefined ? 'all national unions' : f.union === 0 ? 'independent locals' : options.unions.find((u) => u.id === f.union)?.abbreviation ?? '',

@@ -22,6 +22,8 @@ export const reviewQuery = {
     ...filterProps,
     format: { type: 'string', enum: ['', 'html', 'csv'] },
     table: { type: 'string', enum: ['', 'unions', 'chapters', 'stalled', 'weekly'] },
+    unions: { type: 'string', enum: ['', 'all'] },
+    chapters: { type: 'string', enum: ['', 'all'] },
   },
   additionalProperties: true,
 } as const
@@ -38,7 +40,7 @@ export const drillQuery = {
   additionalProperties: true,
 } as const
 
-export type RawQuery = Partial<Record<keyof typeof filterProps | 'format' | 'table' | 'stage' | 'status' | 'reached' | 'stalled', string>>
+export type RawQuery = Partial<Record<keyof typeof filterProps | 'format' | 'table' | 'stage' | 'status' | 'reached' | 'stalled' | 'unions' | 'chapters', string>>
 
 export const DEFAULT_STALLED_DAYS = 30
 

@@ -319,3 +319,42 @@ t.test('the review runs the same number of queries for 10 and 300 drives', async
   t.equal(res.statusCode, 200)
   t.match(res.body, 'Scale Local')
 })
+
+t.test('the page shows the busiest groups and a "Show all" link that keeps the filters', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const w = await world(db)
+  const admin = await user(db, 'national')
+  const slate = await db.insertInto('slates').values({ name: 'Many unions slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
+  // 12 national unions, union number i with i drives: the two quietest are left off the summary.
+  for (let i = 1; i <= 12; i++) {
+    const n = await nationalUnion(db, { abbreviation: `U${String(i).padStart(2, '0')}`, name: `Union ${i}` })
+    for (let j = 0; j < i; j++) {
+      const l = await local(db, { name: `Union ${i} Local ${j}`, chapter_id: w.a.id, national_union_id: n.id })
+      await db.insertInto('drives').values({ slate_id: slate.id, local_id: l.id, chapter_id: w.a.id, asks: 'both', stage: 'identify', status: 'active' }).execute()
+    }
+  }
+  const agent = new Agent(app)
+  await agent.login(admin.email, PASSWORD)
+  const res = await agent.get('/review?state=')
+  t.equal(res.statusCode, 200)
+  const union = res.body.slice(res.body.indexOf('id="by-union"'), res.body.indexOf('id="stalled"'))
+  t.match(union, '>U12</th>')
+  t.match(union, '>U03</th>')
+  t.notMatch(union, '>U01</th>', 'the quietest union is left off')
+  t.notMatch(union, '>U02</th>')
+  t.match(union, '3 more are in the CSV export', 'two unions plus the world’s own CWA')
+  const href = `/review?slate=${slate.id}&amp;unions=all#by-union`
+  t.match(union, `href="${href}"`, 'a plain link works without JavaScript')
+  t.match(union, `hx-get="${href}"`)
+  const all = await agent.get(`/review?slate=${slate.id}&unions=all`)
+  const allUnion = all.body.slice(all.body.indexOf('id="by-union"'), all.body.indexOf('id="stalled"'))
+  t.match(allUnion, '>U01</th>')
+  t.match(allUnion, '>U02</th>')
+  t.match(allUnion, 'Show the busiest only')
+  const fragment = await agent.get(`/review?slate=${slate.id}&unions=all`, { htmx: 'div#review-report' })
+  t.notMatch(fragment.body, '<html')
+  t.match(fragment.body, '>U01</th>')
+  const csv = await agent.get('/review?format=csv&table=unions')
+  t.match(csv.body, /\nU01,/, 'the CSV carries every union')
+  t.equal((await agent.get('/review?unions=some')).statusCode, 400)
+})
