@@ -86,8 +86,11 @@ export function stageIndex(key: StageKey): number {
   return stageAt(key).index
 }
 
+const STAGE_LABELS: ReadonlyMap<string, string> = new Map(STAGES.map((s) => [s.key, s.label]))
+
 export function stageLabel(key: StageKey): string {
-  return stageAt(key).stage.label
+  // A map lookup: the matrix asks this for thousands of cells.
+  return STAGE_LABELS.get(key) ?? stageAt(key).stage.label
 }
 
 export function endLabel(key: EndKey): string {

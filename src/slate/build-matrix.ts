@@ -314,6 +314,7 @@ function candidateCell(
   deciding: MatrixEndorsement | undefined,
   drives: readonly MatrixDrive[],
   coveredBySlate: boolean,
+  slateDriveCell: () => Cell,
 ): Cell {
   const level = endorsementLevel(body.kind, candidate.id)
   const covered = coveredBySlate ? { coveredBySlate: true } : {}
@@ -337,8 +338,7 @@ function candidateCell(
   }
   if (own !== undefined) return driveCell(own, false)
   // Asking for the slate is asking for every candidate on it.
-  const slate = currentDrive(drives, null)
-  return slate === undefined ? { ...NOT_TARGETED } : driveCell(slate, true)
+  return slateDriveCell()
 }
 
 // ---- Rows -------------------------------------------------------------------
@@ -408,8 +408,18 @@ export function buildMatrix({ candidates, bodies, drives, endorsements }: Matrix
     const bodyDrives = drivesByBody.get(body.id) ?? []
     const slate = slateCell(body, deciding.get(cellKey(body.id, null)), bodyDrives)
     const covered = isCellInForce(slate)
+    // The cell a slate drive gives every candidate without a drive of their
+    // own: worked out once per row (a row has a hundred such cells).
+    let viaSlate: Cell | undefined
+    const slateDriveCell = (): Cell => {
+      if (viaSlate === undefined) {
+        const drive = currentDrive(bodyDrives, null)
+        viaSlate = Object.freeze(drive === undefined ? NOT_TARGETED : driveCell(drive, true))
+      }
+      return viaSlate
+    }
     const cells = candidates.map((c) => {
-      const cell = candidateCell(body, c, deciding.get(cellKey(body.id, c.id)), bodyDrives, covered)
+      const cell = candidateCell(body, c, deciding.get(cellKey(body.id, c.id)), bodyDrives, covered, slateDriveCell)
       if (c.status !== 'withdrawn') return cell
       const suffix = isCellInForce(cell) ? ' · candidate withdrawn' : ''
       return { ...cell, label: `${cell.label}${suffix}`, withdrawnCandidate: true }
