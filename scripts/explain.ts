@@ -1,10 +1,13 @@
-// npm run explain -- PATH [email] — runs one page against the scale data set and
+// npm run explain -- PATH [email] [--warm] — runs one page against the scale data set and
 // prints EXPLAIN (ANALYZE, BUFFERS) of every SQL query it issued, slowest first.
 // A tool for finding missing indexes; it changes nothing.
 import { openScaleSession } from './scale-session.ts'
 
-const [page = '/', email = 'scale-organizer@example.org'] = process.argv.slice(2)
+// --warm: request the page once first, so what is kept between requests is not counted.
+const warm = process.argv.includes('--warm')
+const [page = '/', email = 'scale-organizer@example.org'] = process.argv.slice(2).filter((a) => a !== '--warm')
 const { app, handle, cookie, close } = await openScaleSession(email)
+if (warm) await app.inject({ url: page, headers: { cookie } })
 const captured: { sql: string; params: readonly unknown[] }[] = []
 handle.queries.tap = (sql, params) => captured.push({ sql, params })
 const started = Date.now()

@@ -27,8 +27,10 @@ await session.post('Profiler.enable')
 await session.post('Profiler.setSamplingInterval', { interval: 200 })
 await session.post('Profiler.start')
 const t0 = performance.now()
+const q0 = handle.queries.count
 for (let i = 0; i < Number(n); i++) await app.inject({ url: page, headers: { cookie } })
 const wall = performance.now() - t0
+console.log(`${((handle.queries.count - q0) / Number(n)).toFixed(1)} SQL queries per request once warm`)
 const { profile } = await session.post('Profiler.stop')
 console.log(`${n} requests: ${(wall / Number(n)).toFixed(1)} ms each, of which SQL (wall, awaited) ${(sqlMs / Number(n)).toFixed(1)} ms`)
 

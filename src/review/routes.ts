@@ -138,9 +138,29 @@ function groupCsvRow(r: GroupRow): unknown[] {
   ]
 }
 
+type ChapterGoalLine = GoalLine & { chapter: string }
+
+/** Each chapter's candidates against their goals (goals.ts, from the matrix query). */
+function goalLines(slateData: SlateData, scope: Scope, f: ReviewFilters): ChapterGoalLine[] {
+  const goals = computeGoals({
+    candidates: slateData.candidates.map((c) => ({ id: c.id, name: c.name, office: c.office, status: c.status, goal: c.goal, electionDate: c.election_date })),
+    bodies: slateData.bodies, drives: slateData.drives, endorsements: slateData.endorsements, today: DateTime.utc().toISODate()!,
+  })
+  const chapterOf = new Map(slateData.candidates.map((c) => [c.id, { id: c.chapter_id ?? 0, name: c.chapter_name ?? 'No chapter' }]))
+  const out: ChapterGoalLine[] = []
+  for (const g of goals.candidates) {
+    const ch = chapterOf.get(g.candidateId) ?? { id: 0, name: 'No chapter' }
+    if (scope.chapterIds !== null && !scope.chapterIds.includes(ch.id)) continue
+    if (f.chapter !== undefined && f.chapter !== ch.id) continue
+    out.push({ chapter: ch.name, name: g.name, won: g.won, goal: g.goal, projected: g.projected, withdrawn: g.withdrawn })
+  }
+  return out.sort((a, b) => a.chapter.localeCompare(b.chapter, 'en') || a.name.localeCompare(b.name, 'en'))
+}
+
 export default async function reviewRoutes(app: FastifyInstance) {
   const db = app.db
-  const reviewCache = createTtlCache<[Awaited<ReturnType<typeof reviewFigures>>, StalledRow[], WeekRow[], SlateData | null]>(app.config.reviewCacheSeconds * 1000)
+  const optionsCache = createTtlCache<Awaited<ReturnType<typeof reviewOptions>>>(app.config.reviewCacheSeconds * 1000)
+  const reviewCache = createTtlCache<{ figures: Awaited<ReturnType<typeof reviewFigures>>; stalled: StalledRow[]; weekly: WeekRow[]; goalRows: ChapterGoalLine[] }>(app.config.reviewCacheSeconds * 1000)
 
   async function exportTable(request: FastifyRequest, reply: FastifyReply, scope: Scope, f: ReviewFilters & { days: number }, table: string) {
     let head: string[]
@@ -167,40 +187,23 @@ export default async function reviewRoutes(app: FastifyInstance) {
     const user = request.user!
     const scope = reviewScope(user)
     const q = request.query as RawQuery
-    const options = await reviewOptions(db, scope)
+    const options = (await optionsCache.get(JSON.stringify(scope.chapterIds), () => reviewOptions(db, scope))).value
     const defaultSlate = (options.slates.find((s) => s.is_current) ?? options.slates[0])?.id ?? null
     const f = parseFilters(q, defaultSlate)
     if (q.format === 'csv') return exportTable(request, reply, scope, f, q.table || 'unions')
 
     // Counts only, kept a minute per scope and filters (REVIEW_CACHE_SECONDS).
-    const cached = await reviewCache.get(JSON.stringify([scope.chapterIds, f]), () =>
-      Promise.all([
+    const cached = await reviewCache.get(JSON.stringify([scope.chapterIds, f]), async () => {
+      const [figures, stalled, weekly, slateData] = await Promise.all([
         reviewFigures(db, scope, f),
         stalledDrives(db, scope, f, f.days, TOP_STALLED),
         weeklyCounts(db, scope, f),
         f.slate === null ? Promise.resolve(null) : slateMatrixData(db, f.slate, scope, { chapter: f.chapter || undefined, union: f.union || undefined, state: f.state }, { drives: 'projecting' }),
-      ]),
-    )
-    const [figures, stalled, weekly, slateData] = cached.value
-
+      ])
+      return { figures, stalled, weekly, goalRows: slateData ? goalLines(slateData, scope, f) : [] }
+    })
+    const { figures, stalled, weekly, goalRows } = cached.value
     const { union: unions, chapter: chapters } = figures
-    // Each chapter's candidates against their goals (goals.ts, from the one matrix query).
-    const goalRows: (GoalLine & { chapter: string })[] = []
-    if (slateData) {
-      const today = DateTime.utc().toISODate()!
-      const goals = computeGoals({
-        candidates: slateData.candidates.map((c) => ({ id: c.id, name: c.name, office: c.office, status: c.status, goal: c.goal, electionDate: c.election_date })),
-        bodies: slateData.bodies, drives: slateData.drives, endorsements: slateData.endorsements, today,
-      })
-      const chapterOf = new Map(slateData.candidates.map((c) => [c.id, { id: c.chapter_id ?? 0, name: c.chapter_name ?? 'No chapter' }]))
-      for (const g of goals.candidates) {
-        const ch = chapterOf.get(g.candidateId) ?? { id: 0, name: 'No chapter' }
-        if (scope.chapterIds !== null && !scope.chapterIds.includes(ch.id)) continue
-        if (f.chapter !== undefined && f.chapter !== ch.id) continue
-        goalRows.push({ chapter: ch.name, name: g.name, won: g.won, goal: g.goal, projected: g.projected, withdrawn: g.withdrawn })
-      }
-      goalRows.sort((a, b) => a.chapter.localeCompare(b.chapter, 'en') || a.name.localeCompare(b.name, 'en'))
-    }
 
     const params = filterParams(f)
     const csv = (table: string) => `/review${queryString({ ...params, days: f.days === 30 ? undefined : f.days, format: 'csv', table })}`

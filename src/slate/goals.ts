@@ -84,10 +84,6 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
   )
 
   const localIds = [...bodyById.values()].filter((b) => b.kind === 'local').map((b) => b.id)
-  const inForce = (bodyId: number, candidateId: number | null): boolean => {
-    const e = deciding.get(cellKey(bodyId, candidateId))
-    return e !== undefined && isInForce(e.status)
-  }
 
   const projectingDrives = drives.filter(
     (d) => d.status === 'active' && PROJECTING_STAGES.has(d.stage) && bodyById.get(d.bodyId)?.kind === 'local',
@@ -114,11 +110,23 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
   const endorsingLocals = new Set<number>()
   const projectedLocals = new Set<number>()
 
-  const rows = candidates.map((c): CandidateGoal => {
-    const won = new Set<number>()
-    for (const id of localIds) {
-      if (inForce(id, c.id) || inForce(id, null)) won.add(id)
+  // Locals whose slate endorsement is in force, and per candidate those whose
+  // own endorsement is: built once, not looked up per candidate and local.
+  const isLocal = new Set(localIds)
+  const slateLocals: number[] = []
+  const candidateLocals = new Map<number, number[]>()
+  for (const e of deciding.values()) {
+    if (!isLocal.has(e.bodyId) || !isInForce(e.status)) continue
+    if (e.candidateId === null) slateLocals.push(e.bodyId)
+    else {
+      const list = candidateLocals.get(e.candidateId)
+      if (list === undefined) candidateLocals.set(e.candidateId, [e.bodyId])
+      else list.push(e.bodyId)
     }
+  }
+
+  const rows = candidates.map((c): CandidateGoal => {
+    const won = new Set<number>([...slateLocals, ...(candidateLocals.get(c.id) ?? [])])
     const projected = new Set<number>()
     for (const d of projectingDrives) {
       if (won.has(d.bodyId)) continue
@@ -144,7 +152,7 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
 
   // A slate endorsement with no candidate on the slate yet still makes an
   // endorsing local.
-  for (const id of localIds) if (inForce(id, null)) endorsingLocals.add(id)
+  for (const id of slateLocals) endorsingLocals.add(id)
   for (const id of endorsingLocals) projectedLocals.delete(id)
 
   // Candidates off the ballot drop out of the slate's target; the locals that
