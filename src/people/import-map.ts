@@ -61,14 +61,17 @@ export type RawRow = Partial<Record<ImportField, string>>
 
 export function mapCells(cells: string[], mapping: Mapping): RawRow {
   const out: RawRow = {}
-  for (const [k, i] of Object.entries(mapping) as [ImportField, number][]) {
-    const v = cells[i]
-    if (v !== undefined && v.trim() !== '') out[k] = v.trim()
+  // for…in, not Object.entries: the same keys in the same order, without arrays per row.
+  for (const k in mapping) {
+    if (!Object.hasOwn(mapping, k)) continue
+    const v = cells[mapping[k as ImportField]!]
+    if (v !== undefined && v.trim() !== '') out[k as ImportField] = v.trim()
   }
   return out
 }
 
-export type LocalIndex = { byKey: Map<string, number | 'ambiguous'> }
+// seen: what findLocal answered for each (local, union) typed so far — a file names the same few locals over and over.
+export type LocalIndex = { byKey: Map<string, number | 'ambiguous'>; seen?: Map<string, number | 'ambiguous' | undefined> }
 
 /** Index of a chapter's locals under the names people type: "CWA Local 1400", "Local 1400", "1400" with union "CWA". */
 export function buildLocalIndex(locals: { id: number; name: string; designation: string | null; union: string | null }[]): LocalIndex {
@@ -90,11 +93,20 @@ export function buildLocalIndex(locals: { id: number; name: string; designation:
       add(`#${num}`, l.id)
     }
   }
-  return { byKey }
+  return { byKey, seen: new Map() }
 }
 
 export function findLocal(index: LocalIndex, local: string | undefined, union: string | undefined): number | 'ambiguous' | undefined {
   if (!local) return undefined
+  if (!index.seen) return lookUpLocal(index, local, union)
+  const key = `${union ?? ''}\u0000${local}`
+  if (index.seen.has(key)) return index.seen.get(key)
+  const found = lookUpLocal(index, local, union)
+  index.seen.set(key, found)
+  return found
+}
+
+function lookUpLocal(index: LocalIndex, local: string, union: string | undefined): number | 'ambiguous' | undefined {
   const u = (union ?? '').trim().toLowerCase()
   const n = norm(local)
   const num = /\d+/.exec(local)?.[0]

@@ -58,16 +58,21 @@ export async function storeUpload(db: Db, file: Readable, o: { chapterId: number
   pipeline(Readable.from(chunks(), { objectMode: false }), parser).catch(() => {})
   const imp = await db.insertInto('imports').values({ chapter_id: o.chapterId, user_id: o.userId, filename: o.filename.slice(0, 200) || 'upload.csv' }).returning('id').executeTakeFirstOrThrow()
   let headers: string[] | null = null
-  let lines: number[] = []
-  let cells: string[] = []
+  let records: string[][] = []
   let rows = 0
+  // One batch is written while the parser reads the next; never more than one.
+  let writing: Promise<unknown> = Promise.resolve()
   const flush = async () => {
-    if (!lines.length) return
-    // One array of JSON-encoded cell lists per batch: unnest keeps it one statement.
-    await sql`insert into import_rows (import_id, line, cells)
-      select ${imp.id}, l, array(select json_array_elements_text(c::json)) from unnest(${lines}::int[], ${cells}::text[]) as u(l, c)`.execute(db)
-    lines = []
-    cells = []
+    if (!records.length) return
+    // Numbered like the spreadsheet's rows: the header is row 1, and a batch's rows are consecutive.
+    const first = rows - records.length + 2
+    const json = JSON.stringify(records)
+    records = []
+    await writing
+    // The batch as one JSON array of cell lists: one parameter, one statement.
+    writing = sql`insert into import_rows (import_id, line, cells)
+      select ${imp.id}, ${first}::int + (n - 1)::int, array(select json_array_elements_text(c)) from json_array_elements(${json}::json) with ordinality as u(c, n)`.execute(db)
+    writing.catch(() => {})
   }
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
@@ -77,13 +82,13 @@ export async function storeUpload(db: Db, file: Readable, o: { chapterId: number
       }
       rows++
       if (rows > MAX_ROWS) throw new ImportFileError(`The file has more than ${MAX_ROWS.toLocaleString('en-US')} rows. Split it and import the parts one at a time.`)
-      // Numbered like the spreadsheet's rows: the header is row 1.
-      lines.push(rows + 1)
-      cells.push(JSON.stringify(record))
-      if (lines.length >= BATCH) await flush()
+      records.push(record)
+      if (records.length >= BATCH) await flush()
     }
     await flush()
+    await writing
   } catch (err) {
+    await writing.catch(() => {})
     await db.deleteFrom('imports').where('id', '=', imp.id).execute()
     if (err instanceof ImportFileError) throw err
     if ((err as { code?: string }).code?.startsWith('CSV_')) throw new ImportFileError('That file is not a readable CSV file. Check that it is saved as CSV (UTF-8).')
@@ -140,8 +145,9 @@ async function classify(db: Q, chapterId: number, locals: LocalIndex, mapping: M
   const emails = checked.flatMap((c) => (c.v.ok && c.v.rec.email ? [c.v.rec.email] : []))
   const phones = checked.flatMap((c) => (c.v.ok && c.v.rec.phone ? [c.v.rec.phone] : []))
   const existing = emails.length || phones.length
+    // = any(array): what PostgreSQL makes of an IN list anyway, as two parameters instead of one per value.
     ? await db.selectFrom('supporters').select(['id', 'email_normalised', 'phone']).where('chapter_id', '=', chapterId).where('deleted_at', 'is', null)
-      .where((eb) => eb.or([eb('email_normalised', 'in', emails.length ? emails : ['']), eb('phone', 'in', phones.length ? phones : [''])])).execute()
+      .where(sql<boolean>`(email_normalised = any(${emails.length ? emails : ['']}::text[]) or phone = any(${phones.length ? phones : ['']}::text[]))`).execute()
     : []
   const byEmail = new Map(existing.filter((e) => e.email_normalised).map((e) => [e.email_normalised!, e.id]))
   const byPhone = new Map(existing.filter((e) => e.phone).map((e) => [e.phone!, e.id]))
@@ -151,7 +157,8 @@ async function classify(db: Q, chapterId: number, locals: LocalIndex, mapping: M
       out.push({ line, kind: 'error', problem: v.problems.join('; ') })
       continue
     }
-    const keys = [v.rec.email ? `e:${v.rec.email}` : '', v.rec.phone ? `p:${v.rec.phone}` : ''].filter(Boolean)
+    // The email and phone themselves are the keys (an email always has an @, a phone never): no new strings per row.
+    const keys = [v.rec.email ?? '', v.rec.phone ?? ''].filter(Boolean)
     const earlier = keys.map((k) => seen.keys.get(k)).find((x) => x !== undefined)
     const idE = v.rec.email ? byEmail.get(v.rec.email) : undefined
     const idP = v.rec.phone ? byPhone.get(v.rec.phone) : undefined
@@ -174,13 +181,21 @@ async function classify(db: Q, chapterId: number, locals: LocalIndex, mapping: M
   return out
 }
 
+/** The rows in batches, the next one already asked for while the caller works on this one. */
 async function* batches(db: Q, importId: number) {
-  let after = 0
+  // As JSON: parsed natively, far cheaper than reading the text[] literal.
+  const fetch = (after: number) => db.selectFrom('import_rows').select(['line', sql<string[]>`array_to_json(cells)`.as('cells')])
+    .where('import_id', '=', importId).where('line', '>', after).orderBy('line').limit(BATCH).execute()
+  let next = fetch(0)
   for (;;) {
-    const rows = await db.selectFrom('import_rows').select(['line', 'cells']).where('import_id', '=', importId).where('line', '>', after).orderBy('line').limit(BATCH).execute()
+    const rows = await next
     if (!rows.length) return
+    if (rows.length === BATCH) {
+      next = fetch(rows[rows.length - 1]!.line)
+      // Awaited on the next turn; a failure there is the caller's to see then (or never, if it stops first).
+      next.catch(() => {})
+    } else next = Promise.resolve([])
     yield rows
-    after = rows[rows.length - 1]!.line
   }
 }
 
@@ -211,6 +226,17 @@ export async function validateImport(db: Db, importId: number, mapping: Mapping,
 }
 
 const SEP = '\u001f'
+// Half of a surrogate pair (a tag cut at 40 characters can end in one): the
+// database gets U+FFFD for it, as it would from a text parameter.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** A batch of new supporters as one JSON parameter: one native JSON.stringify, no per-value array literals. */
+function freshJson(recs: ImportRecord[]): string {
+  return JSON.stringify(recs.map((r) => ({
+    local_id: r.local_id, name: r.name, role: r.role_in_local, member: r.chapter_member, email: r.email, phone: r.phone,
+    lang: r.preferred_language, tags: r.tags.join(SEP).replace(LONE_SURROGATE, '\ufffd'), notes: r.notes, level: r.level,
+  })))
+}
 
 /**
  * Commits an import in ONE transaction. Rows with errors and duplicates inside
@@ -223,6 +249,7 @@ export async function commitImport(db: Db, importId: number, actor: AuditActor):
   const options = (imp.options ?? { duplicates: 'skip' }) as ImportOptions
   const rowsTotal = (imp.totals as ImportTotals | null)?.rows ?? 0
   const totals: ImportTotals = { rows: rowsTotal, created: 0, updated: 0, skipped: 0, errors: 0 }
+  let progress: Promise<unknown> = Promise.resolve()
   await db.transaction().execute(async (trx) => {
     // Held until commit or rollback: tells other instances this import is alive.
     await sql`select pg_advisory_xact_lock(${LOCK}, ${importId})`.execute(trx)
@@ -236,21 +263,20 @@ export async function commitImport(db: Db, importId: number, actor: AuditActor):
       totals.errors! += res.filter((r) => r.kind === 'error').length
       totals.skipped! += res.filter((r) => r.kind === 'dup_file').length
       if (fresh.length) {
-        const created = await sql<{ id: number; current_level: number | null }>`
-          insert into supporters (chapter_id, local_id, name, role_in_local, chapter_member, email, email_normalised, phone, preferred_language, tags, notes, current_level)
-          select ${imp.chapter_id}, u.local_id, u.name, u.role, u.member, u.email, u.email, u.phone, u.lang,
-            case when u.tags = '' then '{}'::text[] else string_to_array(u.tags, ${SEP}) end, u.notes, u.level
-          from unnest(${fresh.map((r) => r.local_id)}::int[], ${fresh.map((r) => r.name)}::text[], ${fresh.map((r) => r.role_in_local)}::text[],
-            ${fresh.map((r) => r.chapter_member)}::bool[], ${fresh.map((r) => r.email)}::text[], ${fresh.map((r) => r.phone)}::text[],
-            ${fresh.map((r) => r.preferred_language)}::text[], ${fresh.map((r) => r.tags.join(SEP))}::text[], ${fresh.map((r) => r.notes)}::text[],
-            ${fresh.map((r) => r.level)}::smallint[]) as u(local_id, name, role, member, email, phone, lang, tags, notes, level)
-          returning id, current_level`.execute(trx)
-        const leveled = created.rows.filter((r) => r.current_level !== null)
-        if (leveled.length) {
-          await sql`insert into support_levels (supporter_id, level, note, actor_id)
-            select unnest(${leveled.map((r) => r.id)}::int[]), unnest(${leveled.map((r) => r.current_level)}::smallint[]), ${`CSV import ${importId}`}, ${actor.actorId}`.execute(trx)
-        }
-        totals.created! += created.rows.length
+        // The new supporters and their first support level in one statement: no ids travel back.
+        const created = await sql<{ n: number }>`
+          with ins as (
+            insert into supporters (chapter_id, local_id, name, role_in_local, chapter_member, email, email_normalised, phone, preferred_language, tags, notes, current_level)
+            select ${imp.chapter_id}, u.local_id, u.name, u.role, u.member, u.email, u.email, u.phone, u.lang,
+              case when u.tags = '' then '{}'::text[] else string_to_array(u.tags, ${SEP}) end, u.notes, u.level
+            from json_to_recordset(${freshJson(fresh)}::json) as u(local_id int, name text, role text, member bool, email text, phone text, lang text, tags text, notes text, level smallint)
+            returning id, current_level
+          ), lev as (
+            insert into support_levels (supporter_id, level, note, actor_id)
+            select id, current_level, ${`CSV import ${importId}`}, ${actor.actorId}::int from ins where current_level is not null
+          )
+          select count(*)::int as n from ins`.execute(trx)
+        totals.created! += created.rows[0]?.n ?? 0
       }
       if (known.length && options.duplicates === 'update') {
         const recs = known.map((k) => k.rec)
@@ -276,13 +302,18 @@ export async function commitImport(db: Db, importId: number, actor: AuditActor):
       }
       done += batch.length
       // Progress goes through the pool, outside this transaction, so every instance sees it now.
-      await db.updateTable('imports').set({ progress: rowsTotal ? Math.min(99, Math.floor((done / rowsTotal) * 100)) : 99, updated_at: sql`now()` }).where('id', '=', importId).execute()
+      // It is written while the next batch is worked on; one at a time, in order.
+      await progress
+      progress = db.updateTable('imports').set({ progress: rowsTotal ? Math.min(99, Math.floor((done / rowsTotal) * 100)) : 99, updated_at: sql`now()` }).where('id', '=', importId).execute()
+      progress.catch(() => {})
     }
+    // Before this transaction touches the import's row (a pending progress write would wait for it).
+    await progress
     const localIds = await trx.selectFrom('supporters').select('local_id').distinct().where('chapter_id', '=', imp.chapter_id).where('local_id', 'is not', null).execute()
     if (localIds.length) await trx.updateTable('drives').set({ last_activity_at: sql`now()` }).where('local_id', 'in', localIds.map((l) => l.local_id!)).where('deleted_at', 'is', null).execute()
     await trx.updateTable('imports').set({ status: 'done', progress: 100, totals: JSON.stringify(totals), error: null, updated_at: sql`now()` }).where('id', '=', importId).execute()
     await audit(trx, actor, { action: 'import', entity: 'supporters', entityId: importId, chapterId: imp.chapter_id, after: { filename: imp.filename, ...totals } })
-  })
+  }).finally(() => progress.catch(() => {}))
   return totals
 }
 

@@ -14,10 +14,20 @@ export function normaliseEmail(raw: string | null | undefined): Normalised {
   return { ok: true, value: s }
 }
 
+// The common shapes of a North American number — (617) 555-0123, 617.555.0123,
+// +1 617-555-0123, 6175550123 — with a 10-digit national number starting 2–9:
+// libphonenumber-js reads every one of them as +1 and those ten digits, and every
+// NANP numbering plan counts 10 digits as possible. Reading them directly skips
+// its per-call parsing (most of the import's work); anything else goes to it.
+// test/people/normalise.test.ts checks the two agree.
+const NANP = /^(?:\+1[ .-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[ .-]?(\d{3})[ .-]?(\d{4})$/
+
 export function normalisePhone(raw: string | null | undefined, country: 'US' = 'US'): Normalised {
   const s = (raw ?? '').trim()
   if (s === '') return { ok: true, value: null }
   if (s.length > 40) return { ok: false, message: 'Phone is too long.' }
+  const m = NANP.exec(s)
+  if (m) return { ok: true, value: `+1${m[1] ?? m[2]}${m[3]}${m[4]}` }
   const p = parsePhoneNumberFromString(s, country)
   // 555-01xx numbers are reserved for fiction: possible, though not "valid".
   if (!p || !p.isPossible()) return { ok: false, message: 'Phone must be a phone number, like (617) 555-0123 or +44 20 7946 0000.' }
