@@ -59,6 +59,9 @@ export async function restoreDatabase(handle: DbHandle, file: string): Promise<R
     await client.query('begin')
     // Migrations may seed rows; the backup has its own copy of them.
     if (header.tables.length) await client.query(`truncate ${header.tables.map((t) => quoteIdent(t.name)).join(', ')} cascade`)
+    // Tables kept by triggers (review counters, change stamps) come back as
+    // they were backed up: the triggers must not count the restored rows again.
+    for (const t of header.tables) await client.query(`alter table ${quoteIdent(t.name)} disable trigger user`)
     for (const t of header.tables) {
       const stream = client.query(copyFrom(`copy ${quoteIdent(t.name)} (${t.columns.map(quoteIdent).join(', ')}) from stdin`))
       const finished = new Promise<void>((resolve, reject) => { stream.on('finish', resolve); stream.on('error', reject) })
@@ -74,6 +77,7 @@ export async function restoreDatabase(handle: DbHandle, file: string): Promise<R
       await finished
       counts[t.name] = rows
     }
+    for (const t of header.tables) await client.query(`alter table ${quoteIdent(t.name)} enable trigger user`)
     // Identity and serial columns continue after the restored ids.
     const seqs = await client.query<{ table_name: string; column_name: string; seq: string }>(`select table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) as seq
       from information_schema.columns where table_schema = 'public' and pg_get_serial_sequence(quote_ident(table_name), column_name) is not null`)
