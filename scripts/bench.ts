@@ -126,7 +126,10 @@ const ceilingRps = ceiling.rps
 const rows: Row[] = [{ page: 'bare Fastify route', url: '/', rps: ceiling.rps, p50: ceiling.p50, p95: ceiling.p95exact ?? ceiling.p95, p99: ceiling.p99, bytes: ceiling.bytes, queries: 0, floorRps: null, ofFloor: null, ofCeiling: 1, errors: ceiling.errors }]
 for (const p of pages) {
   if (ONLY && !ONLY.has(p.page) && !ONLY.has(p.page.split(' ')[0]!)) continue
-  // One request with the query tap on: the page's own SQL, and its count.
+  // One request to warm what a page keeps between requests (the matrix's body
+  // list, the review's figures), then one with the query tap on: the SQL the
+  // page issues under load, and its count.
+  await (await fetch(base + p.path, { headers: { cookie: p.cookie } })).arrayBuffer()
   const captured: { sql: string; params: readonly unknown[] }[] = []
   handle.queries.tap = (s, params) => captured.push({ sql: s, params })
   const probe = await fetch(base + p.path, { headers: { cookie: p.cookie } })

@@ -1,12 +1,13 @@
-// The rows of a slate's matrix in order, kept between requests. Working out
-// which bodies are rows and sorting them (collated names, chapters) costs far
-// more than drawing a page, and the list changes only when a drive or an
-// endorsement is added, moved or deleted, or a body or chapter is renamed —
-// which bumps a stamp in the database (migration 095). Each list is kept
+// The rows of a slate's matrix in order, and its column totals, kept between
+// requests. Working out which bodies are rows and sorting them (collated
+// names, chapters) costs far more than drawing a page, and neither the list
+// nor the totals change unless a drive or an endorsement is added, moved or
+// deleted, a candidate changes, or a body or chapter is renamed — each of which
+// bumps a stamp in the database (migrations 095, 096). Each entry is kept
 // under its slate, scope and filters with the stamp it was read at; a request
-// reads the stamp first and reuses the list only while it is unchanged, so
+// reads the stamp first and reuses the entry only while it is unchanged, so
 // every instance of Tenfold sees a change at its next request. Bounded: the
-// least recently used lists go first.
+// least recently used entries go first.
 import { compareBodies, type MatrixBody } from './build-matrix.ts'
 
 export type OrderedBodies = {
@@ -21,31 +22,29 @@ export function orderBodies(unordered: readonly MatrixBody[]): OrderedBodies {
   return { bodies, position: new Map(bodies.map((b, i) => [b.id, i])) }
 }
 
-export function createMatrixOrderCache(maxLists = 32) {
-  const lists = new Map<string, { stamp: string; value: Promise<OrderedBodies> }>()
+export function createStampedCache<T>(maxEntries = 32) {
+  const entries = new Map<string, { stamp: string; value: Promise<T> }>()
   return {
-    /** The ordered rows under `key`, loaded again when `stamp` has moved on. */
-    get(key: string, stamp: string, load: () => Promise<readonly MatrixBody[]>): Promise<OrderedBodies> {
-      const hit = lists.get(key)
-      lists.delete(key)
+    /** The value under `key`, loaded again when `stamp` has moved on. */
+    get(key: string, stamp: string, load: () => Promise<T>): Promise<T> {
+      const hit = entries.get(key)
+      entries.delete(key)
       if (hit !== undefined && hit.stamp === stamp) {
-        lists.set(key, hit)
+        entries.set(key, hit)
         return hit.value
       }
-      // Requests arriving while the list loads share the one load.
-      const value = load().then(orderBodies)
+      // Requests arriving while the value loads share the one load.
+      const value = load()
       const entry = { stamp, value }
-      lists.set(key, entry)
+      entries.set(key, entry)
       value.catch(() => {
-        if (lists.get(key) === entry) lists.delete(key)
+        if (entries.get(key) === entry) entries.delete(key)
       })
-      while (lists.size > maxLists) lists.delete(lists.keys().next().value!)
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
       return value
     },
     get size() {
-      return lists.size
+      return entries.size
     },
   }
 }
-
-export type MatrixOrderCache = ReturnType<typeof createMatrixOrderCache>

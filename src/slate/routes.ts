@@ -14,7 +14,7 @@ import { escaper } from '../shared/html.ts'
 import { formValues, idFilter, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
 import { buildMatrix, endorsementLevel, isInForce, LEVEL_LABELS, matrixToCsv, type BodyKind, type Matrix, type MatrixBody, type MatrixCandidate } from './build-matrix.ts'
-import { createMatrixOrderCache } from './matrix-order.ts'
+import { createStampedCache, orderBodies, type OrderedBodies } from './matrix-order.ts'
 import { stepChartSvg } from './chart.ts'
 import { computeGoals, cumulativeByWeek, squares } from './goals.ts'
 import {
@@ -84,8 +84,8 @@ const candidateValues = (c: Record<string, unknown>) =>
 
 // A page of the matrix draws about this many cells: a national slate has
 // thousands of bodies and a hundred candidates, so the bodies per page follow
-// the number of columns (25 rows of 101 columns, 100 rows of 11).
-const MATRIX_PAGE_CELLS = 2500
+// the number of columns (20 rows of 101 columns, 100 rows of 20).
+const MATRIX_PAGE_CELLS = 2000
 const matrixPageSize = (columns: number) => Math.min(100, Math.max(20, Math.round(MATRIX_PAGE_CELLS / Math.max(1, columns))))
 // Bodies per round trip when the CSV export walks the whole matrix.
 const CSV_CHUNK = 500
@@ -419,13 +419,16 @@ export default async function slateRoutes(app: FastifyInstance) {
 
   type MatrixQ = { chapter?: string; union?: string; state?: string; level?: string; status?: string; format?: string; page?: string; body?: string }
 
-  const matrixOrder = createMatrixOrderCache()
+  const matrixCache = createStampedCache<OrderedBodies & { totals: MatrixTotalsRow[] }>()
 
-  /** The matrix's rows in order: kept per slate, scope and filters until the stamp moves. */
-  async function orderedBodies(slateId: number, scope: Scope, filters: MatrixFilters) {
+  /** The matrix's rows in order and its totals: kept per slate, scope and filters until the stamp moves. */
+  async function matrixFrame(slateId: number, scope: Scope, filters: MatrixFilters) {
     const stamp = await matrixStamp(db, slateId)
     const key = JSON.stringify([slateId, scope.chapterIds, filters.chapter, filters.union, filters.state, filters.level, filters.status])
-    return matrixOrder.get(key, stamp, () => listMatrixBodies(db, slateId, scope, filters))
+    return matrixCache.get(key, stamp, async () => {
+      const [bodies, totals] = await Promise.all([listMatrixBodies(db, slateId, scope, filters), matrixTotals(db, slateId, filters)])
+      return { ...orderBodies(bodies), totals }
+    })
   }
 
   /** One page of rows, drawn from its own bodies' drives and endorsements; totals from SQL over every body. */
@@ -494,7 +497,7 @@ export default async function slateRoutes(app: FastifyInstance) {
     }
     if (q.format === 'csv' && !mayExport(user)) throw forbidden()
     const slate = await loadSlate(id)
-    const [ordered, candidateRows] = await Promise.all([orderedBodies(id, scope, filters), listMatrixCandidates(db, id, filters)])
+    const [ordered, candidateRows] = await Promise.all([matrixFrame(id, scope, filters), listMatrixCandidates(db, id, filters)])
     const candidates = matrixCandidates(candidateRows)
     if (q.format === 'csv') {
       await audit(db, request.actor, { action: 'export', entity: 'slate_matrix', entityId: id, after: { rows: ordered.bodies.length, filters } })
@@ -510,9 +513,8 @@ export default async function slateRoutes(app: FastifyInstance) {
     const at = ref === null ? undefined : ordered.position.get(ref.kind === 'national' ? -ref.id : ref.id)
     const page = at !== undefined ? Math.floor(at / perPage) + 1 : Math.min(Math.max(Number(q.page) || 1, 1), pages)
     const pageBodies = ordered.bodies.slice((page - 1) * perPage, page * perPage)
-    const [cells, totals, chapters, unions] = await Promise.all([
+    const [cells, chapters, unions] = await Promise.all([
       pageBodies.length ? matrixCellData(db, id, scope, pageBodies.map((b) => b.id)) : { drives: [], endorsements: [] },
-      matrixTotals(db, id, filters),
       listChapterOptions(db),
       listNationalUnionOptions(db),
     ])
@@ -544,7 +546,7 @@ export default async function slateRoutes(app: FastifyInstance) {
             pages,
           }
         : null,
-      ...matrixView(id, matrix, totals),
+      ...matrixView(id, matrix, ordered.totals),
     }
     return reply.page('slates/matrix', view, { fragment: { target: 'matrix-results', view: 'slates/_matrix' } })
   })

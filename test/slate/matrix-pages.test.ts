@@ -84,6 +84,13 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
   t.match(withNational.body, 'Bodies 1–100 of 122')
   t.match(withNational.body, '>National Paged Union<', 'national unions come first')
 
+  // A status changed in place (a hand fix) moves the stamp: the totals are kept with the list.
+  const e = await db.insertInto('endorsements').values({ slate_id: s.id, local_id: locals[5]!.id, candidate_id: cand.id, decided_on: '2026-05-02' }).returning('id').executeTakeFirstOrThrow()
+  const totalsOf = (body: string) => /In force, all bodies<\/th>\s*<td class="num">(\d+)<\/td>/.exec(body)![1]
+  t.equal(totalsOf((await admin.get(`/slates/${s.id}/matrix`)).body), '1')
+  await db.updateTable('endorsements').set({ status: 'rescinded' }).where('id', '=', e.id).execute()
+  t.equal(totalsOf((await admin.get(`/slates/${s.id}/matrix`)).body), '0', 'the kept totals follow a status changed in place')
+
   // One transaction touching many rows moves each stamp once.
   const s0 = (await stamps(db))[`slate_${s.id}`]!
   await db.transaction().execute(async (trx) => {
@@ -91,7 +98,7 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
   })
   t.equal((await stamps(db))[`slate_${s.id}`], s0 + 1, 'thirty soft-deleted drives, one bump')
   const fewer = await admin.get(`/slates/${s.id}/matrix`)
-  t.equal((fewer.body.match(/<tr id="[ln]\d+"/g) ?? []).length, 92, 'the deleted drives left the list: 92 bodies on one page')
+  t.equal((fewer.body.match(/<tr id="[ln]\d+"/g) ?? []).length, 93, 'the deleted drives left the list (one body stays for its endorsement): 93 bodies on one page')
   t.notMatch(fewer.body, 'Matrix pages')
 })
 
