@@ -45,9 +45,21 @@ export function parseTags(raw: string | string[] | null | undefined): string[] {
   return out.slice(0, 20)
 }
 
+// Within North America the country follows the area code and exchange
+// (libphonenumber-js knows which): once it has placed a number of an
+// exchange in the US, other numbers of that exchange print as
+// (617) 555-0123 without asking again. Only exchanges are remembered (never a
+// whole number), and a bounded number of them: a people list formats dozens
+// of phones per request.
+const US_NUMBER = /^\+1([2-9]\d\d)([2-9]\d\d)(\d{4})$/
+const usExchanges = new Set<string>()
+
 /** Pretty print an E.164 phone for display. */
 export function formatPhone(e164: string | null): string {
   if (!e164) return ''
+  const m = US_NUMBER.exec(e164)
+  if (m && usExchanges.has(m[1]! + m[2]!)) return `(${m[1]}) ${m[2]}-${m[3]}`
   const p = parsePhoneNumberFromString(e164)
+  if (m && p?.country === 'US' && p.formatNational() === `(${m[1]}) ${m[2]}-${m[3]}` && usExchanges.size < 100_000) usExchanges.add(m[1]! + m[2]!)
   return p ? (p.country === 'US' ? p.formatNational() : p.formatInternational()) : e164
 }

@@ -3,7 +3,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
-import { normalisePhone } from '../../src/people/normalise.ts'
+import { formatPhone, normalisePhone } from '../../src/people/normalise.ts'
 
 function reference(s: string): string | null | 'bad' {
   const v = s.trim()
@@ -36,4 +36,24 @@ t.test('other text reads as libphonenumber-js reads it', async (t) => {
   for (const s of ['(617) 555-0123', '617.555.0123', '+1 617-555-0123', '6175550123', '+44 20 7946 0000', '12', '1 617 555 0123', '+1 117 555 0123', '617 555 012', '+16175550123 ext 4', '０617 555 0123']) {
     t.equal(ours(s), reference(s), s)
   }
+})
+
+t.test('phones print as libphonenumber-js prints them, with the area-code shortcut warm or cold', async (t) => {
+  const referencePrint = (e164: string) => {
+    const p = parsePhoneNumberFromString(e164)
+    return p ? (p.country === 'US' ? p.formatNational() : p.formatInternational()) : e164
+  }
+  // Many line numbers per exchange (what is remembered), over random exchanges
+  // and a few well-known ones, including the 555 exchange kept for fiction.
+  const exchanges = [...fc.sample(fc.tuple(digits(3), digits(3)).map(([a, b]) => a + b), 300), '617555', '212555', '800555', '524592']
+  const sample = fc.sample(fc.tuple(fc.constantFrom(...exchanges), digits(4)).map(([x, c]) => `+1${x}${c}`), 20_000)
+  // Twice over the same numbers: the second pass runs on remembered exchanges.
+  for (let pass = 0; pass < 2; pass++) {
+    const wrong = sample.filter((n) => formatPhone(n) !== referencePrint(n))
+    t.same(wrong, [], `pass ${pass + 1}: every number prints the same`)
+  }
+  t.equal(formatPhone('+16175550123'), '(617) 555-0123')
+  t.equal(formatPhone('+14165550123'), referencePrint('+14165550123'), 'a Canadian number prints internationally')
+  t.equal(formatPhone('+442079460000'), referencePrint('+442079460000'))
+  t.equal(formatPhone(null), '')
 })
