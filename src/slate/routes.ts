@@ -438,7 +438,6 @@ export default async function slateRoutes(app: FastifyInstance) {
     // A page has thousands of cells but few distinct labels: each is escaped
     // once here and printed raw (<%~ %>) by the template.
     const html = escaper()
-    const columnLabels = matrix.columns.map((c) => html(c.label))
     let group: string | null = null
     const rows: unknown[] = []
     const width = matrix.columns.length + 2
@@ -462,7 +461,6 @@ export default async function slateRoutes(app: FastifyInstance) {
             conditions: c.conditions ?? '',
             // Only letters, digits and / ? = & in a cell's address: & is the one to escape.
             urlHtml: `/slates/${slateId}/matrix/cell?body=${ref}&amp;candidate=${col.kind === 'slate' ? 'slate' : col.id}`,
-            columnHtml: columnLabels[i]!,
           }
         }),
       })
