@@ -4,15 +4,14 @@
 // own SQL replayed alone through pg at the same concurrency (the data floor),
 // a 100k-row supporter import, and restart to first 200. Prints one table and
 // writes bench-results.json. No timing assertions anywhere: figures to compare.
-import { spawn, spawnSync } from 'node:child_process'
+// The servers run in child processes (scripts/bench-server.ts); autocannon
+// drives them from here.
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import autocannon from 'autocannon'
-import Fastify from 'fastify'
 import pg from 'pg'
 import { sql } from 'kysely'
-import { buildApp } from '../src/app.ts'
-import { loadConfig } from '../src/config.ts'
 import { startEmbedded, freePort } from '../src/db/embedded.ts'
 import { createDb, SESSION_OPTIONS } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
@@ -53,7 +52,6 @@ function postgresCpuMs(): number {
   }
   return ticks * 10
 }
-const nodeCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
 
 /** Replays a page's SQL (captured from one real request) on a plain pg Pool, CONCURRENCY loops at once. */
 async function floor(pool: pg.Pool, queries: { sql: string; params: readonly unknown[] }[]): Promise<number> {
@@ -80,18 +78,28 @@ if (drives.rows[0]!.n < 1000) {
   process.exit(1)
 }
 
-// 1. the ceiling: a bare Fastify route, same process, same machine
-const bare = Fastify({ logger: false })
-bare.get('/', async () => 'ok')
-await bare.listen({ port: 0, host: '127.0.0.1' })
-const ceiling = await load(`http://127.0.0.1:${(bare.server.address() as { port: number }).port}/`)
-await bare.close()
+// The servers run in a child process each (scripts/bench-server.ts), so the
+// load generator here never shares their event loop.
+type Child = { proc: ChildProcess; base: string; ask: <T>(m: string) => Promise<T> }
+async function startChild(mode: 'bare' | 'tenfold'): Promise<Child> {
+  const proc = fork('scripts/bench-server.ts', [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, DATABASE_URL: url, DB_POOL_SIZE: String(CONCURRENCY) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.once('message', (m) => resolve((m as { port: number }).port))
+    proc.once('exit', (code) => reject(new Error(`bench server (${mode}) exited with ${code}`)))
+  })
+  const ask = <T>(m: string) => new Promise<T>((resolve) => { proc.once('message', (r) => resolve(r as T)); proc.send(m) })
+  return { proc, base: `http://127.0.0.1:${port}`, ask }
+}
+const stopChild = (c: Child) => new Promise<void>((resolve) => { c.proc.once('exit', () => resolve()); c.proc.disconnect(); setTimeout(() => c.proc.kill(), 5000).unref() })
+
+// 1. the ceiling: a bare Fastify route, same setup, same machine
+const bareServer = await startChild('bare')
+const ceiling = await load(`${bareServer.base}/`)
+await stopChild(bareServer)
 
 // 2. Tenfold itself
-const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'silent', DB_POOL_SIZE: String(CONCURRENCY) })
-const app = await buildApp({ config, db: handle, logger: false })
-await app.listen({ port: 0, host: '127.0.0.1' })
-const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+const tenfold = await startChild('tenfold')
+const base = tenfold.base
 const loginPage = await fetch(`${base}/login`)
 const setCookies = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
 const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
@@ -121,6 +129,7 @@ const pages: { page: string; path: string; cookie: string }[] = [
   { page: 'matrix CSV export', path: `/slates/${ids.slate}/matrix?format=csv`, cookie: adminCookie },
 ]
 
+const serverCpuMs = async () => (await tenfold.ask<{ cpu: number }>('cpu')).cpu
 const floorPool = new pg.Pool({ connectionString: url, max: CONCURRENCY, options: SESSION_OPTIONS })
 const ceilingRps = ceiling.rps
 const rows: Row[] = [{ page: 'bare Fastify route', url: '/', rps: ceiling.rps, p50: ceiling.p50, p95: ceiling.p95exact ?? ceiling.p95, p99: ceiling.p99, bytes: ceiling.bytes, queries: 0, floorRps: null, ofFloor: null, ofCeiling: 1, errors: ceiling.errors }]
@@ -130,19 +139,18 @@ for (const p of pages) {
   // list, the review's figures), then one with the query tap on: the SQL the
   // page issues under load, and its count.
   await (await fetch(base + p.path, { headers: { cookie: p.cookie } })).arrayBuffer()
-  const captured: { sql: string; params: readonly unknown[] }[] = []
-  handle.queries.tap = (s, params) => captured.push({ sql: s, params })
+  await tenfold.ask('tap-on')
   const probe = await fetch(base + p.path, { headers: { cookie: p.cookie } })
   await probe.arrayBuffer()
-  handle.queries.tap = undefined
+  const captured = (await tenfold.ask<{ queries: { sql: string; params: readonly unknown[] }[] }>('tap-off')).queries
   if (probe.status !== 200) {
     rows.push({ page: p.page, url: p.path, rps: 0, p50: 0, p95: 0, p99: 0, bytes: 0, queries: captured.length, floorRps: null, ofFloor: null, ofCeiling: null, errors: probe.status })
     continue
   }
-  const cpu0 = [nodeCpuMs(), postgresCpuMs()]
+  const cpu0 = [await serverCpuMs(), postgresCpuMs()]
   const r = await load(base + p.path, { cookie: p.cookie })
   const served = Math.max(1, r.rps * SECONDS)
-  const cpu = { nodeCpuMs: (nodeCpuMs() - cpu0[0]!) / served, pgCpuMs: (postgresCpuMs() - cpu0[1]!) / served }
+  const cpu = { nodeCpuMs: ((await serverCpuMs()) - cpu0[0]!) / served, pgCpuMs: (postgresCpuMs() - cpu0[1]!) / served }
   let f = 0
   try {
     f = await floor(floorPool, captured)
@@ -152,7 +160,7 @@ for (const p of pages) {
   rows.push({ page: p.page, url: p.path, ...cpu, rps: r.rps, p50: r.p50, p95: r.p95exact ?? r.p95, p99: r.p99, bytes: r.bytes, queries: captured.length, floorRps: f, ofFloor: r.rps / f, ofCeiling: r.rps / ceilingRps, errors: r.errors })
 }
 await floorPool.end()
-await app.close()
+await stopChild(tenfold)
 await handle.close()
 await server.stop()
 
