@@ -136,7 +136,11 @@ await withDatabase(async ({ db }) => {
     select 'locals' as t, count(*)::int as n from locals union all select 'national unions', count(*)::int from national_unions
     union all select 'drives', count(*)::int from drives union all select 'stage changes', count(*)::int from stage_changes
     union all select 'endorsements', count(*)::int from endorsements union all select 'audit rows', count(*)::int from audit_log
-    union all select 'resolution versions', count(*)::int from resolution_versions`.execute(db)
+    union all select 'resolution versions', count(*)::int from resolution_versions
+    union all select 'supporters', count(*)::int from supporters union all select 'support levels', count(*)::int from support_levels
+    union all select 'conversations', count(*)::int from conversations union all select 'team members', count(*)::int from team_members`.execute(db)
   for (const r of counts.rows) console.log(`  ${r.t.padEnd(22)} ${r.n.toLocaleString('en-US')}`)
+  const history = counts.rows.filter((r) => ['stage changes', 'audit rows', 'support levels', 'conversations'].includes(r.t)).reduce((a, r) => a + r.n, 0)
+  console.log(`  ${'history rows'.padEnd(22)} ${history.toLocaleString('en-US')} (stage changes, audit, support levels, conversations)`)
   console.log(`seed:scale done in ${((Date.now() - started) / 1000).toFixed(1)} s. Log in as scale-admin@example.org / ${SCALE_PASSWORD}`)
 })
