@@ -160,7 +160,7 @@ function goalLines(slateData: SlateData, scope: Scope, f: ReviewFilters): Chapte
 export default async function reviewRoutes(app: FastifyInstance) {
   const db = app.db
   const optionsCache = createTtlCache<Awaited<ReturnType<typeof reviewOptions>>>(app.config.reviewCacheSeconds * 1000)
-  const reviewCache = createTtlCache<{ figures: Awaited<ReturnType<typeof reviewFigures>>; stalled: StalledRow[]; weekly: WeekRow[]; goalRows: ChapterGoalLine[] }>(app.config.reviewCacheSeconds * 1000)
+  const reviewCache = createTtlCache<{ figures: Awaited<ReturnType<typeof reviewFigures>>; stalled: StalledRow[]; weekly: WeekRow[]; goalRows: ChapterGoalLine[]; reports: Map<string, Promise<string>> }>(app.config.reviewCacheSeconds * 1000)
 
   async function exportTable(request: FastifyRequest, reply: FastifyReply, scope: Scope, f: ReviewFilters & { days: number }, table: string) {
     let head: string[]
@@ -200,7 +200,8 @@ export default async function reviewRoutes(app: FastifyInstance) {
         weeklyCounts(db, scope, f),
         f.slate === null ? Promise.resolve(null) : slateMatrixData(db, f.slate, scope, { chapter: f.chapter || undefined, union: f.union || undefined, state: f.state }, { drives: 'projecting' }),
       ])
-      return { figures, stalled, weekly, goalRows: slateData ? goalLines(slateData, scope, f) : [] }
+      // The report's HTML, rendered once per show-all choice while the figures are kept.
+      return { figures, stalled, weekly, goalRows: slateData ? goalLines(slateData, scope, f) : [], reports: new Map<string, Promise<string>>() }
     })
     const { figures, stalled, weekly, goalRows } = cached.value
     const { union: unions, chapter: chapters } = figures
@@ -227,8 +228,14 @@ export default async function reviewRoutes(app: FastifyInstance) {
       stateOptions: options.states,
       sectorOptions: SECTORS,
       orientationOptions: ORIENTATIONS,
-      noSlate: f.slate === null,
       scopeNote: scope.chapterIds === null ? '' : 'Figures for the chapters you organize in.',
+      hidden: Object.entries(params).filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value })),
+      figuresAt: app.config.reviewCacheSeconds > 0 ? `Figures as of ${DateTime.fromJSDate(cached.at, { zone: 'utc' }).toFormat('HH:mm')} UTC; they refresh every ${app.config.reviewCacheSeconds === 60 ? 'minute' : `${app.config.reviewCacheSeconds} seconds`}.` : '',
+    }
+    // What the report draws: only worked out when its HTML is not kept already.
+    const reportView = () => ({
+      ...view,
+      noSlate: f.slate === null,
       unions: groupView(shownUnions.rows, 'union', f),
       chapters: groupView(shownChapters.rows, 'chapter', f),
       unionsMore: more('unions', shownUnions.hidden, allUnions && unions.length - 1 > TOP_GROUPS, 'by-union'),
@@ -241,18 +248,23 @@ export default async function reviewRoutes(app: FastifyInstance) {
       stalledMore: stalledTotal > stalled.length ? stalledTotal - stalled.length : 0,
       stalledHref: linker(f)({ stalled: f.days }),
       weekly: weeklyView(weekly),
-      hidden: Object.entries(params).filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value })),
       csv: { unions: csv('unions'), chapters: csv('chapters'), stalled: csv('stalled'), weekly: csv('weekly') },
       printedOn: DateTime.utc().toFormat('d LLL yyyy'),
-      figuresAt: app.config.reviewCacheSeconds > 0 ? `Figures as of ${DateTime.fromJSDate(cached.at, { zone: 'utc' }).toFormat('HH:mm')} UTC; they refresh every ${app.config.reviewCacheSeconds === 60 ? 'minute' : `${app.config.reviewCacheSeconds} seconds`}.` : '',
       filterSummary: [
         options.slates.find((x) => x.id === f.slate)?.name ?? '',
         f.union === undefined ? 'all national unions' : f.union === 0 ? 'independent locals' : options.unions.find((u) => u.id === f.union)?.abbreviation ?? '',
         f.chapter === undefined ? (scope.chapterIds === null ? 'all chapters' : 'your chapters') : f.chapter === 0 ? 'no chapter' : options.chapters.find((c) => c.id === f.chapter)?.name ?? '',
         f.state ?? '', SECTORS.find((x) => x.value === f.sector)?.label ?? '', ORIENTATIONS.find((x) => x.value === f.orientation)?.label ?? '',
       ].filter(Boolean).join(' · '),
+    })
+    const reportKey = `${allUnions}:${allChapters}`
+    let report = cached.value.reports.get(reportKey)
+    if (report === undefined) {
+      report = reply.viewAsync('review/_report', reportView()) as Promise<string>
+      if (app.config.reviewCacheSeconds > 0) cached.value.reports.set(reportKey, report)
     }
-    return reply.page('review/index', view, { fragment: { target: 'review-report', view: 'review/_report' } })
+    const reportHtml = await report
+    return reply.page('review/index', { ...view, reportHtml }, { fragment: { target: 'review-report', view: 'review/_report-kept' } })
   })
 
   app.get('/review/drives', { schema: { querystring: drillQuery } }, async function listReviewDrives(request, reply) {
