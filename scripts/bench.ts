@@ -13,7 +13,7 @@ import autocannon from 'autocannon'
 import pg from 'pg'
 import { sql } from 'kysely'
 import { startEmbedded, freePort } from '../src/db/embedded.ts'
-import { createDb, SESSION_OPTIONS } from '../src/db/database.ts'
+import { createDb, prepareStatements, SESSION_OPTIONS } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 
 const DATA_DIR = path.resolve(process.env.TENFOLD_DATA_DIR ?? '.tenfold-scale')
@@ -144,6 +144,7 @@ const pages: { page: string; path: string; cookie: string }[] = [
 
 const serverCpuMs = async () => (await tenfold.ask<{ cpu: number }>('cpu')).cpu
 const floorPool = new pg.Pool({ connectionString: url, max: CONCURRENCY, options: SESSION_OPTIONS })
+prepareStatements(floorPool) // the same driver settings as the app's pool
 const ceilingRps = ceiling.rps
 const rows: Row[] = [{ page: 'bare Fastify route', url: '/', rps: ceiling.rps, p50: ceiling.p50, p97_5: ceiling.p97_5, p99: ceiling.p99, bytes: ceiling.bytes, queries: 0, floorRps: null, ofFloor: null, ofCeiling: 1, errors: ceiling.errors }]
 for (const p of pages) {

@@ -6,7 +6,7 @@ import crypto from 'node:crypto'
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Db } from '../db/database.ts'
+import { PREPARE, type Db } from '../db/database.ts'
 import type { CurrentUser } from './access.ts'
 
 export const SESSION_COOKIE = 'tf_session'
@@ -43,6 +43,7 @@ export async function loadSession(db: Db, token: string) {
         from memberships m join chapters c on c.id = m.chapter_id and c.deleted_at is null
         where m.user_id = u.id), '[]'::json)`.as('chapters'),
     ])
+    .modifyEnd(PREPARE) // every request: a lookup by key
     .executeTakeFirst()
   if (!row) return undefined
   const user: CurrentUser = { id: row.id, name: row.name, email: row.email, isAdmin: row.is_admin, isNational: row.is_national, chapters: row.chapters }

@@ -4,7 +4,7 @@
 // in SQL, so another chapter's drive is simply not found.
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely'
 import type { Scope } from '../auth/access.ts'
-import type { Db } from '../db/database.ts'
+import { PREPARE, type Db } from '../db/database.ts'
 import type { Database, DecisionOutcomeCol, DrivesTable, DriveStatusCol, StageKeyCol } from '../db/schema.ts'
 
 type Q = Kysely<Database> | Transaction<Database>
@@ -75,7 +75,7 @@ export function findDrive(db: Q, scope: Scope, id: number) {
     .where('d.id', '=', id)
     .where('d.deleted_at', 'is', null)
   if (scope.chapterIds !== null) q = q.where('d.chapter_id', 'in', ids(scope))
-  return q.executeTakeFirst()
+  return q.modifyEnd(PREPARE).executeTakeFirst() // one drive by key, eight joins: planning cost more than running
 }
 export type DriveRow = NonNullable<Awaited<ReturnType<typeof findDrive>>>
 
