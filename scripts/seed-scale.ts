@@ -13,7 +13,8 @@ import { withDatabase } from '../src/cli/run.ts'
 
 process.env.TENFOLD_DATA_DIR ??= '.tenfold-scale'
 const force = process.argv.includes('--force')
-const OLMS = path.resolve(import.meta.dirname, '../../shared/data/olms-locals.csv')
+// The real OLMS directory ships with the project (test/fixtures/README.md); OLMS_CSV reads another file.
+const OLMS = path.resolve(process.env.OLMS_CSV || path.join(import.meta.dirname, '../test/fixtures/olms-locals.csv'))
 export const SCALE_PASSWORD = 'scale-bench-password'
 
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Phoenix', 'America/Anchorage', 'Pacific/Honolulu', 'America/Detroit']

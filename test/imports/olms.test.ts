@@ -67,7 +67,7 @@ t.test('importing the directory', async (t) => {
 t.test('the real OLMS directory loads whole', async (t) => {
   const fs = await import('node:fs')
   const { db } = await buildTestApp(t)
-  const res = await importOlms(db, fs.readFileSync('../shared/data/olms-locals.csv'), actor)
+  const res = await importOlms(db, fs.readFileSync(new URL('../fixtures/olms-locals.csv', import.meta.url)), actor)
   t.ok(res.ok)
   if (!res.ok) return
   t.equal(res.result.rows, 33543, 'every row read')
