@@ -3,7 +3,7 @@
 // names, chapters) costs far more than drawing a page, and neither the list
 // nor the totals change unless a drive or an endorsement is added, moved or
 // deleted, a candidate changes, or a body or chapter is renamed — each of which
-// bumps a stamp in the database (migrations 095, 096). Each entry is kept
+// bumps a stamp in the database (migrations 095–097). Each entry is kept
 // under its slate, scope and filters with the stamp it was read at; a request
 // reads the stamp first and reuses the entry only while it is unchanged, so
 // every instance of Tenfold sees a change at its next request. Bounded: the

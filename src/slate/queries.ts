@@ -276,11 +276,10 @@ export async function slateMatrixData(db: Q, slateId: number, scope: Scope, f: M
 
 // ---- The matrix a page at a time ---------------------------------------------------
 
-/** The stamp the matrix's body list is cached under (see migration 095). Read it before the list. */
-export async function matrixStamp(db: Q, slateId: number): Promise<string> {
-  const rows = await db.selectFrom('change_stamps').select(['key', 'n']).where('key', 'in', [`slate_${slateId}`, 'directory']).execute()
-  const n = (key: string) => rows.find((r) => r.key === key)?.n ?? 0
-  return `${n(`slate_${slateId}`)}:${n('directory')}`
+/** The stamp the matrix's body list and totals are kept under (migrations 095–097). Read it before them. */
+export async function matrixStamp(db: Q): Promise<string> {
+  const row = await db.selectFrom('change_stamps').select('n').where('key', '=', 'matrix').executeTakeFirst()
+  return String(row?.n ?? 0)
 }
 
 /** The slate's candidates as matrix columns, narrowed by the column filters. */

@@ -423,7 +423,7 @@ export default async function slateRoutes(app: FastifyInstance) {
 
   /** The matrix's rows in order and its totals: kept per slate, scope and filters until the stamp moves. */
   async function matrixFrame(slateId: number, scope: Scope, filters: MatrixFilters) {
-    const stamp = await matrixStamp(db, slateId)
+    const stamp = await matrixStamp(db)
     const key = JSON.stringify([slateId, scope.chapterIds, filters.chapter, filters.union, filters.state, filters.level, filters.status])
     return matrixCache.get(key, stamp, async () => {
       const [bodies, totals] = await Promise.all([listMatrixBodies(db, slateId, scope, filters), matrixTotals(db, slateId, filters)])

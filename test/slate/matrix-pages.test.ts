@@ -71,7 +71,7 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
   // A new drive, a renamed local and a new endorsement each show at once.
   const extra = await db.insertInto('locals').values({ name: 'Paged Local 0', chapter_id: w.a.id, national_union_id: w.union.id }).returning('id').executeTakeFirstOrThrow()
   await db.insertInto('drives').values({ slate_id: s.id, local_id: extra.id, chapter_id: w.a.id, asks: 'candidate', candidate_id: cand.id, stage: 'identify' }).execute()
-  t.ok((await stamps(db))[`slate_${s.id}`]! > (before[`slate_${s.id}`] ?? 0), 'a new drive moves the slate stamp')
+  t.ok((await stamps(db)).matrix! > (before.matrix ?? 0), 'a new drive moves the stamp')
   const grown = await admin.get(`/slates/${s.id}/matrix`)
   t.match(grown.body, 'Bodies 1–100 of 121')
   t.ok(grown.body.indexOf('>Paged Local 0<') < grown.body.indexOf('>Paged Local 1<'), 'the new body sorts first')
@@ -92,11 +92,11 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
   t.equal(totalsOf((await admin.get(`/slates/${s.id}/matrix`)).body), '0', 'the kept totals follow a status changed in place')
 
   // One transaction touching many rows moves each stamp once.
-  const s0 = (await stamps(db))[`slate_${s.id}`]!
+  const s0 = (await stamps(db)).matrix!
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('drives').set({ deleted_at: sql`now()` }).where('slate_id', '=', s.id).where('local_id', 'in', locals.slice(0, 30).map((l) => l.id)).execute()
   })
-  t.equal((await stamps(db))[`slate_${s.id}`], s0 + 1, 'thirty soft-deleted drives, one bump')
+  t.equal((await stamps(db)).matrix, s0 + 1, 'thirty soft-deleted drives, one bump')
   const fewer = await admin.get(`/slates/${s.id}/matrix`)
   t.equal((fewer.body.match(/<tr id="[ln]\d+"/g) ?? []).length, 93, 'the deleted drives left the list (one body stays for its endorsement): 93 bodies on one page')
   t.notMatch(fewer.body, 'Matrix pages')
@@ -127,4 +127,32 @@ t.test('the CSV export walks every body, a chunk at a time, with one header', as
   t.match(res.body, /Export Local 1050,Local,[^\r]*Endorsed · local–candidate · 2026-05-01/, 'cells of a later chunk are filled')
   const a = await db.selectFrom('audit_log').select(['after']).where('entity', '=', 'slate_matrix').where('action', '=', 'export').executeTakeFirstOrThrow()
   t.equal((a.after as { rows: number }).rows, 1100, 'the audit row counts the bodies exported')
+})
+
+t.test('two transactions changing a body and a drive in opposite orders both commit (one stamp, taken last)', async (t) => {
+  const { db, handle } = await buildTestApp(t)
+  const w = await world(db)
+  const s = await db.insertInto('slates').values({ name: 'Busy slate', cycle: '2030', is_current: true }).returning('id').executeTakeFirstOrThrow()
+  const [d1, d2] = await db.insertInto('drives')
+    .values([w.localA, w.localB].map((l) => ({ slate_id: s.id, local_id: l.id, chapter_id: w.a.id, asks: 'slate' as const, stage: 'identify' as const })))
+    .returning('id').execute()
+  const before = (await stamps(db)).matrix ?? 0
+  const c1 = await handle.pool.connect()
+  const c2 = await handle.pool.connect()
+  try {
+    await c1.query('begin')
+    await c2.query('begin')
+    await c1.query('update locals set name = name || $2 where id = $1', [w.localA.id, ' (renamed)'])
+    await c2.query('update drives set deleted_at = now() where id = $1', [d2!.id])
+    await c1.query('update drives set deleted_at = now() where id = $1', [d1!.id])
+    await c2.query('update locals set name = name || $2 where id = $1', [w.localB.id, ' (renamed)'])
+    const results = await Promise.allSettled([c1.query('commit'), c2.query('commit')])
+    t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled'], 'no deadlock at commit')
+  } finally {
+    c1.release()
+    c2.release()
+  }
+  const after = await stamps(db)
+  t.same(Object.keys(after), ['matrix'], 'bodies and drives move the one stamp: no second row to lock in another order')
+  t.equal(after.matrix, before + 2, 'each transaction moved it once')
 })
