@@ -75,9 +75,9 @@ function endorsementWhere(scope: Scope, f: ReviewFilters): RawBuilder<unknown> {
   return all([...p, ...localFacets(f)])
 }
 
-/** Filters on the live supporters' counters (alias s: review_supporter_counts, joined to locals l). */
+/** Live supporters (alias s, joined to locals l) in scope and filters. */
 function supporterWhere(scope: Scope, f: ReviewFilters): RawBuilder<unknown> {
-  const p: RawBuilder<unknown>[] = []
+  const p: RawBuilder<unknown>[] = [sql`s.deleted_at is null`]
   if (scope.chapterIds !== null) p.push(sql`s.chapter_id = any(${scopeIds(scope)}::int[])`)
   if (f.chapter !== undefined) p.push(eqOrNone(sql`s.chapter_id`, f.chapter))
   if (f.union !== undefined) p.push(eqOrNone(sql`l.national_union_id`, f.union))
@@ -125,7 +125,9 @@ const K = sql`case when grouping(u) = 0 then u when grouping(c) = 0 then c else 
  * plus the total row (k = -1, in both lists), in ONE statement that reads each
  * source once: drives, their stage changes (one window pass serves both the
  * furthest stage reached and the stays), endorsements, locals, the supporter
- * counters (review_supporter_counts, kept by triggers) and trained team members.
+ * supporters (counted here: the review keeps its figures a minute, and
+ * counters kept by triggers made every supporter write wait on a long import)
+ * and trained team members.
  */
 export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Promise<Record<GroupBy, GroupRow[]>> {
   const stageCounts = sql.join(STAGE_KEYS.map((s) => sql`count(*) filter (where status in ('active', 'paused') and stage = ${s})::int as ${sql.ref(`at_${s}`)}`), sql`, `)
@@ -197,9 +199,9 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
     sagg as (
       select ${G} as g, ${K} as k, sum(n)::int as supporters, sum(n12)::int as supporters_12
       from (
-        select coalesce(l.national_union_id, 0) as u, s.chapter_id as c, s.supporters as n, s.supporters_12 as n12
-        from review_supporter_counts s left join locals l on l.id = s.local_key
-        where s.supporters <> 0 and ${supporterWhere(scope, f)}
+        select coalesce(l.national_union_id, 0) as u, s.chapter_id as c, 1 as n, (s.current_level in (1, 2))::int as n12
+        from supporters s left join locals l on l.id = s.local_id
+        where ${supporterWhere(scope, f)}
       ) x
       group by ${GSETS}
     ),
