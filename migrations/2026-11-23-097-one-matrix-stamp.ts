@@ -9,18 +9,15 @@
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`
-    create or replace function bump_slate_stamp() returns trigger language plpgsql as $$
-    begin
-      perform bump_change_stamp('matrix');
-      return null;
-    end $$`.execute(db)
-  await sql`
-    create or replace function bump_directory_stamp() returns trigger language plpgsql as $$
-    begin
-      perform bump_change_stamp('matrix');
-      return null;
-    end $$`.execute(db)
+  // Both trigger functions now move the same stamp.
+  for (const fn of ['bump_slate_stamp', 'bump_directory_stamp']) {
+    await sql`
+      create or replace function ${sql.id(fn)}() returns trigger language plpgsql as $$
+      begin
+        perform bump_change_stamp('matrix');
+        return null;
+      end $$`.execute(db)
+  }
   await sql`delete from change_stamps where key <> 'matrix'`.execute(db)
 }
 

@@ -198,21 +198,30 @@ function candidateWhere(slateId: number, f: MatrixFilters) {
   return sql.join(parts, sql` and `)
 }
 
+/** Drives the caller may see: their chapters', and those of no chapter. */
+function driveScopeSql(scope: Scope) {
+  return scope.chapterIds === null ? sql`true` : sql`(d.chapter_id is null or d.chapter_id = any(${scope.chapterIds}::int[]))`
+}
+
+/** The row filters on a body (alias b: chapter_id, union_id, state). */
+function bodyFilterSql(f: MatrixFilters) {
+  const parts = [sql`true`]
+  if (f.chapter) parts.push(sql`b.chapter_id = ${f.chapter}`)
+  if (f.union) parts.push(sql`b.union_id = ${f.union}`)
+  if (f.state) parts.push(sql`b.state = ${f.state.toUpperCase()}`)
+  return sql.join(parts, sql` and `)
+}
+
 /**
  * The CTEs every matrix query starts from: d (the slate's drives in scope),
  * e (its endorsements), b (bodies with either: locals as `id`, national unions
  * as `-id`) and bf (b narrowed by the row filters).
  */
 function matrixSources(slateId: number, scope: Scope, f: MatrixFilters, opts: MatrixSourceOptions = {}) {
-  const driveWhere = [sql`d.slate_id = ${slateId}`, sql`d.deleted_at is null`]
-  if (scope.chapterIds !== null) driveWhere.push(sql`(d.chapter_id is null or d.chapter_id = any(${scope.chapterIds}::int[]))`)
+  const driveWhere = [sql`d.slate_id = ${slateId}`, sql`d.deleted_at is null`, driveScopeSql(scope)]
   if (opts.drives === 'projecting') driveWhere.push(sql`d.status = 'active'`, sql`d.stage in ('file_resolution', 'vote')`)
   const endorsementWhere = [sql`e.slate_id = ${slateId}`]
   if (opts.shownCandidatesOnly) endorsementWhere.push(sql`(e.candidate_id is null or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))`)
-  const bodyFilters = [sql`true`]
-  if (f.chapter) bodyFilters.push(sql`b.chapter_id = ${f.chapter}`)
-  if (f.union) bodyFilters.push(sql`b.union_id = ${f.union}`)
-  if (f.state) bodyFilters.push(sql`b.state = ${f.state.toUpperCase()}`)
   return sql`
     with d as (
       select d.* from drives d where ${sql.join(driveWhere, sql` and `)}
@@ -230,7 +239,7 @@ function matrixSources(slateId: number, scope: Scope, f: MatrixFilters, opts: Ma
       from national_unions n
       where n.id in (select national_union_id from d where national_union_id is not null union select national_union_id from e where national_union_id is not null)
     ), bf as (
-      select * from b where ${sql.join(bodyFilters, sql` and `)}
+      select * from b where ${bodyFilterSql(f)}
     )`
 }
 
@@ -303,11 +312,10 @@ export async function listMatrixBodies(db: Q, slateId: number, scope: Scope, f: 
 export async function matrixCellData(db: Q, slateId: number, scope: Scope, bodyIds: readonly number[]): Promise<{ drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }> {
   const locals = bodyIds.filter((id) => id > 0)
   const nationals = bodyIds.filter((id) => id < 0).map((id) => -id)
-  const driveScope = scope.chapterIds === null ? sql`true` : sql`(d.chapter_id is null or d.chapter_id = any(${scope.chapterIds}::int[]))`
   const result = await sql<{ drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }>`
     select
       (select coalesce(json_agg(${DRIVE_JSON} order by d.id), '[]'::json) from drives d
-        where d.slate_id = ${slateId} and d.deleted_at is null and ${driveScope}
+        where d.slate_id = ${slateId} and d.deleted_at is null and ${driveScopeSql(scope)}
           and (d.local_id = any(${locals}::int[]) or d.national_union_id = any(${nationals}::int[]))) as drives,
       (select coalesce(json_agg(${ENDORSEMENT_JSON} order by e.id), '[]'::json) from endorsements e
         where e.slate_id = ${slateId}
@@ -325,10 +333,6 @@ export type MatrixTotalsRow = { candidate_id: number | null; all_bodies: number;
  * force, so endorsements alone decide the totals.
  */
 export async function matrixTotals(db: Q, slateId: number, f: MatrixFilters): Promise<MatrixTotalsRow[]> {
-  const bodyFilters = [sql`true`]
-  if (f.chapter) bodyFilters.push(sql`b.chapter_id = ${f.chapter}`)
-  if (f.union) bodyFilters.push(sql`b.union_id = ${f.union}`)
-  if (f.state) bodyFilters.push(sql`b.state = ${f.state.toUpperCase()}`)
   const result = await sql<MatrixTotalsRow>`
     with deciding as (
       select distinct on (coalesce(e.local_id, -e.national_union_id), e.candidate_id)
@@ -347,7 +351,7 @@ export async function matrixTotals(db: Q, slateId: number, f: MatrixFilters): Pr
     )
     select b.candidate_id, count(*)::int as all_bodies, (count(*) filter (where b.kind = 'local'))::int as locals
     from b
-    where b.status in ('active', 'conditional', 'pending_parent', 'conflict_parent') and ${sql.join(bodyFilters, sql` and `)}
+    where b.status in ('active', 'conditional', 'pending_parent', 'conflict_parent') and ${bodyFilterSql(f)}
     group by b.candidate_id`.execute(db)
   return result.rows
 }

@@ -460,7 +460,7 @@ export default async function slateRoutes(app: FastifyInstance) {
             state: c.state,
             conditions: c.conditions ?? '',
             // Only letters, digits and / ? = & in a cell's address: & is the one to escape.
-            urlHtml: `/slates/${slateId}/matrix/cell?body=${ref}&amp;candidate=${col.kind === 'slate' ? 'slate' : col.id}`,
+            urlHtml: cellUrl(slateId, r.body.id, col.kind === 'slate' ? null : col.id).replace('&', '&amp;'),
           }
         }),
       })
