@@ -79,9 +79,13 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
     await page.keyboard.press('Tab')
     const response = page.waitForResponse((r) => r.url().endsWith(`/drives/${id}/stage`))
     await page.keyboard.press('Enter')
-    t.ok((await response).status() < 500, 'the move was answered')
+    const answer = await response
+    t.ok(answer.status() < 500, 'the move was answered')
     await page.waitForLoadState('load')
     const reason = page.locator('form [name=reason]')
+    // A move that needs a reason answers 422 with the form; htmx swaps it in
+    // just after the response arrives, so wait for it rather than race it.
+    if (answer.status() === 422) await reason.first().waitFor({ timeout: 5000 })
     if (await reason.count()) {
       // A move back asks for a reason: type it and submit, still from the keyboard.
       await check(t, page, viewport, 'move', summary)
