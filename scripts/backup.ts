@@ -18,17 +18,35 @@ export const FORMAT = 'tenfold-backup'
 export const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock']
 
 export type TableInfo = { name: string; columns: string[] }
-export type Header = { format: typeof FORMAT; version: 1; createdAt: string; server: string; migrations: string[]; tables: TableInfo[] }
+export type Header = {
+  format: typeof FORMAT
+  version: 1
+  createdAt: string
+  server: string
+  migrations: string[]
+  tables: TableInfo[]
+}
 
 export const quoteIdent = (s: string) => '"' + s.replace(/"/g, '""') + '"'
 
 /** Tables of the public schema (without the migration bookkeeping), parents before children. */
 export async function tablesInOrder(client: pg.ClientBase): Promise<TableInfo[]> {
-  const tables = (await client.query<{ name: string }>(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`)).rows.map((r) => r.name).filter((n) => !MIGRATION_TABLES.includes(n))
-  const fks = (await client.query<{ child: string; parent: string }>(`select c.relname as child, p.relname as parent from pg_constraint k
+  const tables = (
+    await client.query<{
+      name: string
+    }>(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`)
+  ).rows
+    .map((r) => r.name)
+    .filter((n) => !MIGRATION_TABLES.includes(n))
+  const fks = (
+    await client.query<{
+      child: string
+      parent: string
+    }>(`select c.relname as child, p.relname as parent from pg_constraint k
     join pg_class c on c.oid = k.conrelid join pg_class p on p.oid = k.confrelid join pg_namespace n on n.oid = c.relnamespace
-    where k.contype = 'f' and n.nspname = 'public'`)).rows
+    where k.contype = 'f' and n.nspname = 'public'`)
+  ).rows
   const ordered: string[] = []
   const visiting = new Set<string>()
   const visit = (t: string) => {
@@ -41,7 +59,10 @@ export async function tablesInOrder(client: pg.ClientBase): Promise<TableInfo[]>
   const out: TableInfo[] = []
   for (const name of ordered) {
     // Generated columns are computed again on restore; COPY refuses them anyway.
-    const cols = await client.query<{ attname: string }>(`select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = '' order by attnum`, [quoteIdent(name)])
+    const cols = await client.query<{ attname: string }>(
+      `select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = '' order by attnum`,
+      [quoteIdent(name)],
+    )
     out.push({ name, columns: cols.rows.map((c) => c.attname) })
   }
   return out
@@ -56,19 +77,36 @@ export async function backupDatabase(pool: pg.Pool, file: string): Promise<Recor
   const client = await pool.connect()
   const gzip = zlib.createGzip()
   const sink = fs.createWriteStream(file, { mode: 0o600 })
-  const done = new Promise<void>((resolve, reject) => { sink.on('finish', resolve); sink.on('error', reject); gzip.on('error', reject) })
+  const done = new Promise<void>((resolve, reject) => {
+    sink.on('finish', resolve)
+    sink.on('error', reject)
+    gzip.on('error', reject)
+  })
   gzip.pipe(sink)
   const counts: Record<string, number> = {}
   try {
     await client.query('begin transaction isolation level repeatable read read only')
     const tables = await tablesInOrder(client)
     const hasMigrations = (await client.query(`select to_regclass('public.kysely_migration') as t`)).rows[0].t !== null
-    const migrations = hasMigrations ? (await client.query<{ name: string }>('select name from kysely_migration order by name')).rows.map((r) => r.name) : []
+    const migrations = hasMigrations
+      ? (await client.query<{ name: string }>('select name from kysely_migration order by name')).rows.map(
+          (r) => r.name,
+        )
+      : []
     const server = (await client.query<{ server_version: string }>('show server_version')).rows[0]!.server_version
-    const header: Header = { format: FORMAT, version: 1, createdAt: new Date().toISOString(), server, migrations, tables }
+    const header: Header = {
+      format: FORMAT,
+      version: 1,
+      createdAt: new Date().toISOString(),
+      server,
+      migrations,
+      tables,
+    }
     await write(gzip, JSON.stringify(header) + '\n')
     for (const t of tables) {
-      const stream = client.query(copyTo(`copy ${quoteIdent(t.name)} (${t.columns.map(quoteIdent).join(', ')}) to stdout`))
+      const stream = client.query(
+        copyTo(`copy ${quoteIdent(t.name)} (${t.columns.map(quoteIdent).join(', ')}) to stdout`),
+      )
       let rows = 0
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const b of chunk) if (b === 10) rows++
@@ -99,9 +137,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.exit(2)
   }
   const { withDatabase } = await import('../src/cli/run.ts')
-  await withDatabase(async (handle) => {
-    const counts = await backupDatabase(handle.pool, file)
-    const rows = Object.values(counts).reduce((a, b) => a + b, 0)
-    console.log(`Backed up ${Object.keys(counts).length} tables, ${rows} rows to ${file} (${fs.statSync(file).size} bytes).`)
-  }, { migrate: false })
+  await withDatabase(
+    async (handle) => {
+      const counts = await backupDatabase(handle.pool, file)
+      const rows = Object.values(counts).reduce((a, b) => a + b, 0)
+      console.log(
+        `Backed up ${Object.keys(counts).length} tables, ${rows} rows to ${file} (${fs.statSync(file).size} bytes).`,
+      )
+    },
+    { migrate: false },
+  )
 }

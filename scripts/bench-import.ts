@@ -28,7 +28,10 @@ function writeCsv(file: string): number {
     const phone = `+1 (617) ${String(200 + Math.floor(n / 10000)).padStart(3, '0')}-${String(n % 10000).padStart(4, '0')}`
     const local = bad && !(i % 2) ? '9999' : locals[n % 4]!
     buf += `Bench${n};Person;${email};${phone};CWA;${local};${['steward', 'rank and file', 'officer', 'delegate'][n % 4]};${(n % 5) + 1};"bench; night";${n % 3 ? 'no' : 'yes'};"Notes for ${n}, with a comma"\r\n`
-    if (buf.length > 1 << 20) { fs.writeSync(out, buf); buf = '' }
+    if (buf.length > 1 << 20) {
+      fs.writeSync(out, buf)
+      buf = ''
+    }
   }
   fs.writeSync(out, buf)
   fs.closeSync(out)
@@ -36,19 +39,49 @@ function writeCsv(file: string): number {
 }
 
 await withDatabase(async ({ db }) => {
-  const chapter = await db.insertInto('chapters').values({ name: 'Bench', slug: `bench-${Date.now()}` }).returning('id').executeTakeFirstOrThrow()
-  const union = await db.insertInto('national_unions').values({ name: 'Bench Union', abbreviation: `CWA` }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst()
-    ?? await db.selectFrom('national_unions').select('id').where(sql`upper(abbreviation)`, '=', 'CWA').executeTakeFirstOrThrow()
+  const chapter = await db
+    .insertInto('chapters')
+    .values({ name: 'Bench', slug: `bench-${Date.now()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const union =
+    (await db
+      .insertInto('national_unions')
+      .values({ name: 'Bench Union', abbreviation: `CWA` })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst()) ??
+    (await db
+      .selectFrom('national_unions')
+      .select('id')
+      .where(sql`upper(abbreviation)`, '=', 'CWA')
+      .executeTakeFirstOrThrow())
   for (const n of [1400, 1401, 1402, 1403]) {
-    await db.insertInto('locals').values({ name: `CWA Local ${n}`, designation: `Local ${n}`, chapter_id: chapter.id, national_union_id: union.id }).execute()
+    await db
+      .insertInto('locals')
+      .values({
+        name: `CWA Local ${n}`,
+        designation: `Local ${n}`,
+        chapter_id: chapter.id,
+        national_union_id: union.id,
+      })
+      .execute()
   }
-  const user = await db.insertInto('users').values({ email: `bench-${Date.now()}@example.org`, name: 'Bench' }).returning('id').executeTakeFirstOrThrow()
+  const user = await db
+    .insertInto('users')
+    .values({ email: `bench-${Date.now()}@example.org`, name: 'Bench' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const file = path.join(os.tmpdir(), `tenfold-bench-${process.pid}.csv`)
   const bytes = writeCsv(file)
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`
   console.log(`Generated ${ROWS.toLocaleString('en-US')} rows (${mb(bytes)}) in ${file}`)
   const t0 = performance.now()
-  const stored = await storeUpload(db, fs.createReadStream(file), { chapterId: chapter.id, userId: user.id, filename: 'bench.csv' })
+  const stored = await storeUpload(db, fs.createReadStream(file), {
+    chapterId: chapter.id,
+    userId: user.id,
+    filename: 'bench.csv',
+  })
   const t1 = performance.now()
   const imp = await db.selectFrom('imports').select('mapping').where('id', '=', stored.id).executeTakeFirstOrThrow()
   const checked = await validateImport(db, stored.id, imp.mapping as never, { duplicates: 'skip' })
@@ -58,8 +91,12 @@ await withDatabase(async ({ db }) => {
   fs.rmSync(file, { force: true })
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   console.log(`upload (stream parse + store): ${s(t1 - t0)}`)
-  console.log(`validation report:             ${s(t2 - t1)}  (${checked.valid} valid, ${checked.errors} errors, ${checked.duplicatesInFile} duplicates in the file)`)
-  console.log(`commit (one transaction):      ${s(t3 - t2)}  (${totals.created} created, ${totals.skipped} skipped, ${totals.errors} errors)`)
+  console.log(
+    `validation report:             ${s(t2 - t1)}  (${checked.valid} valid, ${checked.errors} errors, ${checked.duplicatesInFile} duplicates in the file)`,
+  )
+  console.log(
+    `commit (one transaction):      ${s(t3 - t2)}  (${totals.created} created, ${totals.skipped} skipped, ${totals.errors} errors)`,
+  )
   console.log(`total:                         ${s(t3 - t0)}`)
   console.log(`peak memory (maxRSS):          ${mb(process.resourceUsage().maxRSS * 1024)}`)
 })

@@ -11,20 +11,29 @@ import { createDb } from '../src/db/database.ts'
 
 type Query = { sql: string; params: readonly unknown[] }
 const send = (m: unknown) => process.send!(m)
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+const cpuMs = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
 
 if (process.argv[2] === 'bare') {
   const bare = Fastify({ logger: false })
   bare.get('/', async () => 'ok')
   await bare.listen({ port: 0, host: '127.0.0.1' })
   send({ port: (bare.server.address() as { port: number }).port })
-  process.on('message', (m) => { if (m === 'cpu') send({ cpu: cpuMs() }) })
+  process.on('message', (m) => {
+    if (m === 'cpu') send({ cpu: cpuMs() })
+  })
   process.on('disconnect', () => void bare.close())
 } else {
   const url = process.env.DATABASE_URL!
   const pool = String(process.env.DB_POOL_SIZE ?? 10)
   const handle = createDb(url, { poolSize: Number(pool) })
-  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'silent', DB_POOL_SIZE: pool }), db: handle, logger: false })
+  const app = await buildApp({
+    config: loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'silent', DB_POOL_SIZE: pool }),
+    db: handle,
+    logger: false,
+  })
   await app.listen({ port: 0, host: '127.0.0.1' })
   send({ port: (app.server.address() as { port: number }).port })
   let captured: Query[] = []

@@ -25,21 +25,51 @@ const PASSWORD = 'scale-bench-password'
 // the restart, and writes no JSON): for trying a change quickly.
 const ONLY = process.env.BENCH_PAGES ? new Set(process.env.BENCH_PAGES.split(',').map((s) => s.trim())) : null
 
-type Row = { page: string; url: string; nodeCpuMs?: number; pgCpuMs?: number; rps: number; p50: number; p97_5: number; p99: number; bytes: number; queries: number; floorRps: number | null; ofFloor: number | null; ofCeiling: number | null; errors: number }
+type Row = {
+  page: string
+  url: string
+  nodeCpuMs?: number
+  pgCpuMs?: number
+  rps: number
+  p50: number
+  p97_5: number
+  p99: number
+  bytes: number
+  queries: number
+  floorRps: number | null
+  ofFloor: number | null
+  ofCeiling: number | null
+  errors: number
+}
 
 // autocannon reports p97.5, not p95: the table shows p97.5, which is the
 // stricter of the two (a p97.5 within a limit means p95 is too).
 async function loadOnce(url: string, headers: Record<string, string>) {
   const r = await autocannon({ url, connections: CONCURRENCY, duration: SECONDS, headers })
-  return { rps: r.requests.average, p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99, bytes: r.throughput.total / Math.max(1, r.requests.total), errors: r.errors + r.non2xx }
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p97_5: r.latency.p97_5,
+    p99: r.latency.p99,
+    bytes: r.throughput.total / Math.max(1, r.requests.total),
+    errors: r.errors + r.non2xx,
+  }
 }
 
 /** ROUNDS loads one after another; each figure is the median of the rounds (this machine is shared and noisy). */
 async function load(url: string, headers: Record<string, string> = {}) {
   const rounds: Awaited<ReturnType<typeof loadOnce>>[] = []
   for (let i = 0; i < ROUNDS; i++) rounds.push(await loadOnce(url, headers))
-  const median = (pick: (r: (typeof rounds)[number]) => number) => rounds.map(pick).sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!
-  return { rps: median((r) => r.rps), p50: median((r) => r.p50), p97_5: median((r) => r.p97_5), p99: median((r) => r.p99), bytes: median((r) => r.bytes), errors: rounds.reduce((a, r) => a + r.errors, 0) }
+  const median = (pick: (r: (typeof rounds)[number]) => number) =>
+    rounds.map(pick).sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!
+  return {
+    rps: median((r) => r.rps),
+    p50: median((r) => r.p50),
+    p97_5: median((r) => r.p97_5),
+    p99: median((r) => r.p99),
+    bytes: median((r) => r.bytes),
+    errors: rounds.reduce((a, r) => a + r.errors, 0),
+  }
 }
 
 // CPU seconds used so far by every PostgreSQL process on this machine (the
@@ -70,12 +100,14 @@ function postgresCpuMs(): number {
 async function floor(pool: pg.Pool, queries: { sql: string; params: readonly unknown[] }[]): Promise<number> {
   let done = 0
   const until = Date.now() + SECONDS * 1000
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < until) {
-      for (const q of queries) await pool.query(q.sql, q.params as unknown[])
-      done++
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < until) {
+        for (const q of queries) await pool.query(q.sql, q.params as unknown[])
+        done++
+      }
+    }),
+  )
   return done / SECONDS
 }
 
@@ -95,15 +127,28 @@ if (drives.rows[0]!.n < 1000) {
 // load generator here never shares their event loop.
 type Child = { proc: ChildProcess; base: string; ask: <T>(m: string) => Promise<T> }
 async function startChild(mode: 'bare' | 'tenfold'): Promise<Child> {
-  const proc = fork('scripts/bench-server.ts', [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, DATABASE_URL: url, DB_POOL_SIZE: String(CONCURRENCY) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const proc = fork('scripts/bench-server.ts', [mode], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, DATABASE_URL: url, DB_POOL_SIZE: String(CONCURRENCY) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   const port = await new Promise<number>((resolve, reject) => {
     proc.once('message', (m) => resolve((m as { port: number }).port))
     proc.once('exit', (code) => reject(new Error(`bench server (${mode}) exited with ${code}`)))
   })
-  const ask = <T>(m: string) => new Promise<T>((resolve) => { proc.once('message', (r) => resolve(r as T)); proc.send(m) })
+  const ask = <T>(m: string) =>
+    new Promise<T>((resolve) => {
+      proc.once('message', (r) => resolve(r as T))
+      proc.send(m)
+    })
   return { proc, base: `http://127.0.0.1:${port}`, ask }
 }
-const stopChild = (c: Child) => new Promise<void>((resolve) => { c.proc.once('exit', () => resolve()); c.proc.disconnect(); setTimeout(() => c.proc.kill(), 5000).unref() })
+const stopChild = (c: Child) =>
+  new Promise<void>((resolve) => {
+    c.proc.once('exit', () => resolve())
+    c.proc.disconnect()
+    setTimeout(() => c.proc.kill(), 5000).unref()
+  })
 
 // 1. the ceiling: a bare Fastify route, same setup, same machine
 const bareServer = await startChild('bare')
@@ -114,21 +159,34 @@ await stopChild(bareServer)
 const tenfold = await startChild('tenfold')
 const base = tenfold.base
 const loginPage = await fetch(`${base}/login`)
-const setCookies = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+const setCookies = loginPage.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ')
 const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!
 async function cookieFor(email: string) {
-  const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: setCookies }, body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }) })
-  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c!.startsWith('tf_session='))
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: setCookies },
+    body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }),
+  })
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c!.startsWith('tf_session='))
   if (!session) throw new Error(`could not log in as ${email}`)
   return `${setCookies}; ${session}`
 }
 const adminCookie = await cookieFor('scale-admin@example.org')
 const organizerCookie = await cookieFor('scale-organizer@example.org')
 
-const ids = (await sql<{ drive: number; slate: number; resolution: number }>`
+const ids = (
+  await sql<{ drive: number; slate: number; resolution: number }>`
   select (select d.id from drives d join chapters c on c.id = d.chapter_id where c.slug = 'scale-1' order by (d.stage = 'vote') desc, d.id limit 1) as drive,
          (select id from slates where is_current) as slate,
-         (select id from resolutions where slug = 'endorse-local-candidate') as resolution`.execute(handle.db)).rows[0]!
+         (select id from resolutions where slug = 'endorse-local-candidate') as resolution`.execute(handle.db)
+).rows[0]!
 
 const pages: { page: string; path: string; cookie: string }[] = [
   { page: 'dashboard', path: '/', cookie: organizerCookie },
@@ -146,7 +204,22 @@ const serverCpuMs = async () => (await tenfold.ask<{ cpu: number }>('cpu')).cpu
 const floorPool = new pg.Pool({ connectionString: url, max: CONCURRENCY, options: SESSION_OPTIONS })
 prepareStatements(floorPool) // the same driver settings as the app's pool
 const ceilingRps = ceiling.rps
-const rows: Row[] = [{ page: 'bare Fastify route', url: '/', rps: ceiling.rps, p50: ceiling.p50, p97_5: ceiling.p97_5, p99: ceiling.p99, bytes: ceiling.bytes, queries: 0, floorRps: null, ofFloor: null, ofCeiling: 1, errors: ceiling.errors }]
+const rows: Row[] = [
+  {
+    page: 'bare Fastify route',
+    url: '/',
+    rps: ceiling.rps,
+    p50: ceiling.p50,
+    p97_5: ceiling.p97_5,
+    p99: ceiling.p99,
+    bytes: ceiling.bytes,
+    queries: 0,
+    floorRps: null,
+    ofFloor: null,
+    ofCeiling: 1,
+    errors: ceiling.errors,
+  },
+]
 for (const p of pages) {
   if (ONLY && !ONLY.has(p.page) && !ONLY.has(p.page.split(' ')[0]!)) continue
   // One request to warm what a page keeps between requests (the matrix's body
@@ -158,7 +231,20 @@ for (const p of pages) {
   await probe.arrayBuffer()
   const captured = (await tenfold.ask<{ queries: { sql: string; params: readonly unknown[] }[] }>('tap-off')).queries
   if (probe.status !== 200) {
-    rows.push({ page: p.page, url: p.path, rps: 0, p50: 0, p97_5: 0, p99: 0, bytes: 0, queries: captured.length, floorRps: null, ofFloor: null, ofCeiling: null, errors: probe.status })
+    rows.push({
+      page: p.page,
+      url: p.path,
+      rps: 0,
+      p50: 0,
+      p97_5: 0,
+      p99: 0,
+      bytes: 0,
+      queries: captured.length,
+      floorRps: null,
+      ofFloor: null,
+      ofCeiling: null,
+      errors: probe.status,
+    })
     continue
   }
   const cpu0 = [await serverCpuMs(), postgresCpuMs()]
@@ -171,7 +257,21 @@ for (const p of pages) {
   } catch (err) {
     console.error(`floor replay failed for ${p.page}: ${(err as Error).message}`)
   }
-  rows.push({ page: p.page, url: p.path, ...cpu, rps: r.rps, p50: r.p50, p97_5: r.p97_5, p99: r.p99, bytes: r.bytes, queries: captured.length, floorRps: f, ofFloor: r.rps / f, ofCeiling: r.rps / ceilingRps, errors: r.errors })
+  rows.push({
+    page: p.page,
+    url: p.path,
+    ...cpu,
+    rps: r.rps,
+    p50: r.p50,
+    p97_5: r.p97_5,
+    p99: r.p99,
+    bytes: r.bytes,
+    queries: captured.length,
+    floorRps: f,
+    ofFloor: r.rps / f,
+    ofCeiling: r.rps / ceilingRps,
+    errors: r.errors,
+  })
 }
 await floorPool.end()
 await stopChild(tenfold)
@@ -182,32 +282,100 @@ await server.stop()
 let importLine = 'not measured (scripts/bench-import.ts missing)'
 if (ONLY) importLine = 'not measured (BENCH_PAGES set)'
 else if (fs.existsSync('scripts/bench-import.ts')) {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-import.ts'], { encoding: 'utf8', env: { ...process.env, TENFOLD_DATA_DIR: '.tenfold-bench', DATABASE_URL: '' } })
-  importLine = (out.stdout + out.stderr).trim().split('\n').filter((l) => /^(total|peak memory)/.test(l)).map((l) => l.replace(/\s+/g, ' ')).join(' | ') || `exit ${out.status}`
+  const out = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-import.ts'], {
+    encoding: 'utf8',
+    env: { ...process.env, TENFOLD_DATA_DIR: '.tenfold-bench', DATABASE_URL: '' },
+  })
+  importLine =
+    (out.stdout + out.stderr)
+      .trim()
+      .split('\n')
+      .filter((l) => /^(total|peak memory)/.test(l))
+      .map((l) => l.replace(/\s+/g, ' '))
+      .join(' | ') || `exit ${out.status}`
 }
 let restartMs = -1
 if (!ONLY) {
   const port = await freePort()
   const started = Date.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, TENFOLD_DATA_DIR: DATA_DIR, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: 'ignore' })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, TENFOLD_DATA_DIR: DATA_DIR, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: 'ignore',
+  })
   for (let i = 0; i < 300; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/login`)
-      if (r.status === 200) { restartMs = Date.now() - started; break }
+      if (r.status === 200) {
+        restartMs = Date.now() - started
+        break
+      }
     } catch {}
     await new Promise((r) => setTimeout(r, 50))
   }
-  await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGINT') })
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGINT')
+  })
 }
 
 // 5. the table and the JSON
-const fmt = (n: number | null, d = 0) => (n === null ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }))
-console.log(`\nTenfold at national scale — concurrency ${CONCURRENCY}, ${ROUNDS} × ${SECONDS} s per page (medians), Node ${process.version}\n`)
-console.log(['page'.padEnd(20), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p97.5ms'.padStart(7), 'p99 ms'.padStart(7), 'bytes'.padStart(9), 'SQL'.padStart(4), 'floor/s'.padStart(8), '%floor'.padStart(7), '%ceil'.padStart(6), 'errors'.padStart(6), 'CPU ms/req node+pg'.padStart(19)].join(' '))
+const fmt = (n: number | null, d = 0) =>
+  n === null ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+console.log(
+  `\nTenfold at national scale — concurrency ${CONCURRENCY}, ${ROUNDS} × ${SECONDS} s per page (medians), Node ${process.version}\n`,
+)
+console.log(
+  [
+    'page'.padEnd(20),
+    'req/s'.padStart(8),
+    'p50 ms'.padStart(7),
+    'p97.5ms'.padStart(7),
+    'p99 ms'.padStart(7),
+    'bytes'.padStart(9),
+    'SQL'.padStart(4),
+    'floor/s'.padStart(8),
+    '%floor'.padStart(7),
+    '%ceil'.padStart(6),
+    'errors'.padStart(6),
+    'CPU ms/req node+pg'.padStart(19),
+  ].join(' '),
+)
 for (const r of rows) {
-  console.log([r.page.padEnd(20), fmt(r.rps).padStart(8), fmt(r.p50).padStart(7), fmt(r.p97_5).padStart(7), fmt(r.p99).padStart(7), fmt(r.bytes).padStart(9), String(r.queries).padStart(4), fmt(r.floorRps).padStart(8), (r.ofFloor === null ? '—' : Math.round(r.ofFloor * 100) + '%').padStart(7), (r.ofCeiling === null ? '—' : (r.ofCeiling * 100).toFixed(1) + '%').padStart(6), String(r.errors).padStart(6), (r.nodeCpuMs === undefined ? '—' : `${fmt(r.nodeCpuMs, 1)} + ${fmt(r.pgCpuMs ?? 0, 1)}`).padStart(19)].join(' '))
+  console.log(
+    [
+      r.page.padEnd(20),
+      fmt(r.rps).padStart(8),
+      fmt(r.p50).padStart(7),
+      fmt(r.p97_5).padStart(7),
+      fmt(r.p99).padStart(7),
+      fmt(r.bytes).padStart(9),
+      String(r.queries).padStart(4),
+      fmt(r.floorRps).padStart(8),
+      (r.ofFloor === null ? '—' : Math.round(r.ofFloor * 100) + '%').padStart(7),
+      (r.ofCeiling === null ? '—' : (r.ofCeiling * 100).toFixed(1) + '%').padStart(6),
+      String(r.errors).padStart(6),
+      (r.nodeCpuMs === undefined ? '—' : `${fmt(r.nodeCpuMs, 1)} + ${fmt(r.pgCpuMs ?? 0, 1)}`).padStart(19),
+    ].join(' '),
+  )
 }
 console.log(`\n100k supporter import: ${importLine}`)
 console.log(`restart to first 200: ${restartMs < 0 ? 'no answer in 15 s' : restartMs + ' ms'}`)
-if (!ONLY) fs.writeFileSync('bench-results.json', JSON.stringify({ at: new Date().toISOString(), node: process.version, concurrency: CONCURRENCY, seconds: SECONDS, rounds: ROUNDS, rows, import: importLine, restartMs }, null, 2))
+if (!ONLY)
+  fs.writeFileSync(
+    'bench-results.json',
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        node: process.version,
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        rows,
+        import: importLine,
+        restartMs,
+      },
+      null,
+      2,
+    ),
+  )
 if (!ONLY) console.log('written: bench-results.json')

@@ -12,7 +12,9 @@ const captured: { sql: string; params: readonly unknown[] }[] = []
 handle.queries.tap = (sql, params) => captured.push({ sql, params })
 const started = Date.now()
 const out = await app.inject({ url: page, headers: { cookie } })
-console.log(`${page}: ${out.statusCode}, ${out.body.length} bytes, ${captured.length} queries, ${Date.now() - started} ms`)
+console.log(
+  `${page}: ${out.statusCode}, ${out.body.length} bytes, ${captured.length} queries, ${Date.now() - started} ms`,
+)
 handle.queries.tap = undefined
 const plans = []
 for (const q of captured) {

@@ -17,7 +17,12 @@ const original = proto.query
 proto.query = function (this: unknown, ...a: unknown[]) {
   const t = performance.now()
   const out = original.apply(this, a)
-  if (out && typeof (out as Promise<unknown>).finally === 'function') (out as Promise<unknown>).finally(() => { sqlMs += performance.now() - t }).catch(() => {})
+  if (out && typeof (out as Promise<unknown>).finally === 'function')
+    (out as Promise<unknown>)
+      .finally(() => {
+        sqlMs += performance.now() - t
+      })
+      .catch(() => {})
   return out
 }
 
@@ -32,7 +37,9 @@ for (let i = 0; i < Number(n); i++) await app.inject({ url: page, headers: { coo
 const wall = performance.now() - t0
 console.log(`${((handle.queries.count - q0) / Number(n)).toFixed(1)} SQL queries per request once warm`)
 const { profile } = await session.post('Profiler.stop')
-console.log(`${n} requests: ${(wall / Number(n)).toFixed(1)} ms each, of which SQL (wall, awaited) ${(sqlMs / Number(n)).toFixed(1)} ms`)
+console.log(
+  `${n} requests: ${(wall / Number(n)).toFixed(1)} ms each, of which SQL (wall, awaited) ${(sqlMs / Number(n)).toFixed(1)} ms`,
+)
 
 const self = new Map<string, number>()
 const dt = profile.timeDeltas ?? []
@@ -44,5 +51,8 @@ const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]))
   self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000)
 })
 const total = [...self.values()].reduce((a, b) => a + b, 0)
-for (const [k, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(ms / Number(n)).toFixed(2).padStart(7)} ms/req  ${k}`)
+for (const [k, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
+  console.log(
+    `${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(ms / Number(n)).toFixed(2).padStart(7)} ms/req  ${k}`,
+  )
 await close()

@@ -17,14 +17,26 @@ const force = process.argv.includes('--force')
 const OLMS = path.resolve(process.env.OLMS_CSV || path.join(import.meta.dirname, '../test/fixtures/olms-locals.csv'))
 export const SCALE_PASSWORD = 'scale-bench-password'
 
-const ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Phoenix', 'America/Anchorage', 'Pacific/Honolulu', 'America/Detroit']
+const ZONES = [
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Phoenix',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'America/Detroit',
+]
 
 await withDatabase(async ({ db }) => {
   const started = Date.now()
-  const lap = (label: string, t0: number) => console.log(`${label.padEnd(44)} ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  const lap = (label: string, t0: number) =>
+    console.log(`${label.padEnd(44)} ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   const existing = await sql<{ n: number }>`select count(*)::int as n from drives`.execute(db)
   if (existing.rows[0]!.n > 0 && !force) {
-    console.error('This database already has drives. Use a fresh TENFOLD_DATA_DIR, or pass --force to add the scale data anyway.')
+    console.error(
+      'This database already has drives. Use a fresh TENFOLD_DATA_DIR, or pass --force to add the scale data anyway.',
+    )
     return 1
   }
   let t = Date.now()
@@ -48,10 +60,14 @@ await withDatabase(async ({ db }) => {
     await sql`insert into users (email, name, password_hash, is_admin) values ('scale-admin@example.org', 'Scale Admin', ${hash}, true),
       ('scale-national@example.org', 'Scale National', ${hash}, false) on conflict do nothing`.execute(trx)
     await sql`update users set is_national = true where email = 'scale-national@example.org'`.execute(trx)
-    await sql`insert into users (email, name, password_hash) values ('scale-organizer@example.org', 'Scale Organizer', ${hash}) on conflict do nothing`.execute(trx)
+    await sql`insert into users (email, name, password_hash) values ('scale-organizer@example.org', 'Scale Organizer', ${hash}) on conflict do nothing`.execute(
+      trx,
+    )
     await sql`insert into memberships (user_id, chapter_id, role) select u.id, c.id, 'organizer' from users u, chapters c
       where u.email = 'scale-organizer@example.org' and c.slug = 'scale-1' on conflict do nothing`.execute(trx)
-    await sql`insert into slates (name, cycle, election_date, is_current, goal) values ('Scale slate', '2026', '2026-11-03', true, 1000)`.execute(trx)
+    await sql`insert into slates (name, cycle, election_date, is_current, goal) values ('Scale slate', '2026', '2026-11-03', true, 1000)`.execute(
+      trx,
+    )
     await sql`insert into candidates (slate_id, chapter_id, name, office, level, election_date, status, goal, joined_on)
       select (select id from slates where name = 'Scale slate'), c.id, 'Candidate ' || c.id, 'City Council', 'municipal', date '2026-11-03' - (c.id % 30),
         case when c.id % 37 = 0 then 'withdrawn' else 'running' end, 10, date '2026-01-05'
@@ -82,9 +98,13 @@ await withDatabase(async ({ db }) => {
         (array['identify','democratize','build_team','file_resolution','vote'])[k.i], 'active', 'active', null,
         d.created_at + make_interval(days => (k.i - 1) * 21)
       from drives d
-      cross join lateral generate_series(1, array_position(array['identify','democratize','build_team','file_resolution','vote'], d.stage)) as k(i)`.execute(trx)
+      cross join lateral generate_series(1, array_position(array['identify','democratize','build_team','file_resolution','vote'], d.stage)) as k(i)`.execute(
+      trx,
+    )
     await sql`insert into filings (drive_id, filed_on, body, text_filed, earliest_vote_on)
-      select id, current_date - 20, 'Executive board', 'Resolved, that this local endorses the slate.', current_date - 6 from drives where stage in ('file_resolution', 'vote')`.execute(trx)
+      select id, current_date - 20, 'Executive board', 'Resolved, that this local endorses the slate.', current_date - 6 from drives where stage in ('file_resolution', 'vote')`.execute(
+      trx,
+    )
     await sql`insert into decisions (drive_id, body, held_on, votes_for, votes_against, abstain, threshold, outcome)
       select id, 'General membership meeting', current_date - 3, 40, case when status = 'lost' then 60 else 12 end, 3, 'majority_cast',
         case when status = 'won' then 'adopted' when status = 'lost' then 'failed' else 'postponed' end
@@ -115,13 +135,19 @@ await withDatabase(async ({ db }) => {
           '+1555' || lpad(((d.id * 50 + g) % 10000000)::text, 7, '0'), 1 + (d.id + g) % 5, g % 17 = 0
         from drives d cross join generate_series(1, 50) g`.execute(trx)
       await sql`insert into support_levels (supporter_id, level, note, at)
-        select s.id, 1 + (s.id + k) % 5, null, now() - make_interval(days => (k * 20 + s.id % 20)::int) from supporters s cross join generate_series(1, 2) k`.execute(trx)
+        select s.id, 1 + (s.id + k) % 5, null, now() - make_interval(days => (k * 20 + s.id % 20)::int) from supporters s cross join generate_series(1, 2) k`.execute(
+        trx,
+      )
       await sql`insert into conversations (supporter_id, drive_id, kind, held_on, outcome, note)
         select s.id, d.id, (array['one_on_one','call','text','meeting','event'])[1 + (s.id + k) % 5], current_date - ((s.id + k * 13) % 200)::int, 'Talked about the slate', null
-        from supporters s join drives d on d.local_id = s.local_id and d.deleted_at is null cross join generate_series(1, 2) k`.execute(trx)
+        from supporters s join drives d on d.local_id = s.local_id and d.deleted_at is null cross join generate_series(1, 2) k`.execute(
+        trx,
+      )
       await sql`insert into team_members (drive_id, supporter_id, role, trained_on)
         select d.id, s.id, case when s.id % 3 = 0 then 'lead' else 'member' end, case when s.id % 2 = 0 then current_date - 30 end
-        from supporters s join drives d on d.local_id = s.local_id where s.potential_leader on conflict do nothing`.execute(trx)
+        from supporters s join drives d on d.local_id = s.local_id where s.potential_leader on conflict do nothing`.execute(
+        trx,
+      )
     })
     lap('250,000 supporters, levels, conversations, teams', t)
   } else {
@@ -130,7 +156,9 @@ await withDatabase(async ({ db }) => {
 
   t = Date.now()
   await sql`insert into audit_log (action, entity, entity_id, chapter_id, after)
-    select 'update', 'drive', (g % 5000)::text, 1 + g % 100, jsonb_build_object('next_step', 'step ' || g) from generate_series(1, 200000) g`.execute(db)
+    select 'update', 'drive', (g % 5000)::text, 1 + g % 100, jsonb_build_object('next_step', 'step ' || g) from generate_series(1, 200000) g`.execute(
+    db,
+  )
   lap('200,000 audit rows', t)
   await sql`analyze`.execute(db)
   const counts = await sql<{ t: string; n: number }>`
@@ -139,9 +167,17 @@ await withDatabase(async ({ db }) => {
     union all select 'endorsements', count(*)::int from endorsements union all select 'audit rows', count(*)::int from audit_log
     union all select 'resolution versions', count(*)::int from resolution_versions
     union all select 'supporters', count(*)::int from supporters union all select 'support levels', count(*)::int from support_levels
-    union all select 'conversations', count(*)::int from conversations union all select 'team members', count(*)::int from team_members`.execute(db)
+    union all select 'conversations', count(*)::int from conversations union all select 'team members', count(*)::int from team_members`.execute(
+    db,
+  )
   for (const r of counts.rows) console.log(`  ${r.t.padEnd(22)} ${r.n.toLocaleString('en-US')}`)
-  const history = counts.rows.filter((r) => ['stage changes', 'audit rows', 'support levels', 'conversations'].includes(r.t)).reduce((a, r) => a + r.n, 0)
-  console.log(`  ${'history rows'.padEnd(22)} ${history.toLocaleString('en-US')} (stage changes, audit, support levels, conversations)`)
-  console.log(`seed:scale done in ${((Date.now() - started) / 1000).toFixed(1)} s. Log in as scale-admin@example.org / ${SCALE_PASSWORD}`)
+  const history = counts.rows
+    .filter((r) => ['stage changes', 'audit rows', 'support levels', 'conversations'].includes(r.t))
+    .reduce((a, r) => a + r.n, 0)
+  console.log(
+    `  ${'history rows'.padEnd(22)} ${history.toLocaleString('en-US')} (stage changes, audit, support levels, conversations)`,
+  )
+  console.log(
+    `seed:scale done in ${((Date.now() - started) / 1000).toFixed(1)} s. Log in as scale-admin@example.org / ${SCALE_PASSWORD}`,
+  )
 })

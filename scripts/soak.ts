@@ -22,17 +22,39 @@ import { migrateToLatest } from '../src/db/migrate.ts'
 import { DEMO_PASSWORD, loadDemo } from '../src/demo/load.ts'
 
 export type WriteKind = 'local' | 'conversation' | 'move' | 'vote'
-export type Stats = { requests: number; byStatus: Map<number, number>; latencies: number[]; acked: string[]; ackedBy: Record<WriteKind, number>; failedWrites: number; conflicts: number; errors: number }
+export type Stats = {
+  requests: number
+  byStatus: Map<number, number>
+  latencies: number[]
+  acked: string[]
+  ackedBy: Record<WriteKind, number>
+  failedWrites: number
+  conflicts: number
+  errors: number
+}
 
 export class User {
   cookies = new Map<string, string>()
   csrf = ''
-  constructor(private base: string, private stats: Stats) {}
+  constructor(
+    private base: string,
+    private stats: Stats,
+  ) {}
 
-  private async request(path: string, init: RequestInit = {}): Promise<{ status: number; body: string; location: string | null }> {
+  private async request(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: string; location: string | null }> {
     const started = performance.now()
     try {
-      const res = await fetch(this.base + path, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> | undefined), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
+      const res = await fetch(this.base + path, {
+        ...init,
+        redirect: 'manual',
+        headers: {
+          ...(init.headers as Record<string, string> | undefined),
+          cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
+      })
       for (const c of res.headers.getSetCookie()) {
         const [pair] = c.split(';')
         const i = pair!.indexOf('=')
@@ -51,11 +73,17 @@ export class User {
     }
   }
 
-  get(path: string) { return this.request(path) }
+  get(path: string) {
+    return this.request(path)
+  }
 
   post(path: string, form: Record<string, string>) {
     const body = new URLSearchParams({ ...form, _csrf: this.csrf })
-    return this.request(path, { method: 'POST', body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    return this.request(path, {
+      method: 'POST',
+      body: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
   }
 
   async login(email: string, password: string): Promise<boolean> {
@@ -68,15 +96,32 @@ export class User {
 }
 
 export type SoakResult = {
-  instances: number; requests: number; perSecond: number; status: Record<string, number>; fivexx: number; networkErrors: number; p50: number; p95: number
-  acknowledged: number; acknowledgedBy: Record<WriteKind, number>; conflicts: number; found: number; missing: number; duplicates: number
+  instances: number
+  requests: number
+  perSecond: number
+  status: Record<string, number>
+  fivexx: number
+  networkErrors: number
+  p50: number
+  p95: number
+  acknowledged: number
+  acknowledgedBy: Record<WriteKind, number>
+  conflicts: number
+  found: number
+  missing: number
+  duplicates: number
 }
 
 export type SoakOptions = {
   /** One base URL per app instance; users are spread over them round-robin. */
   bases: string[]
-  users: number; seconds: number; email: string; password: string; chapterId: number | null
-  driveIds: number[]; supporterIds: number[]
+  users: number
+  seconds: number
+  email: string
+  password: string
+  chapterId: number | null
+  driveIds: number[]
+  supporterIds: number[]
   countMarkers: (prefix: string) => Promise<Map<string, number>>
 }
 
@@ -84,7 +129,16 @@ const today = () => new Date().toISOString().slice(0, 10)
 
 /** Runs the soak against the instances and counts the markers through `countMarkers`. */
 export async function soak(opts: SoakOptions): Promise<SoakResult> {
-  const stats: Stats = { requests: 0, byStatus: new Map(), latencies: [], acked: [], ackedBy: { local: 0, conversation: 0, move: 0, vote: 0 }, failedWrites: 0, conflicts: 0, errors: 0 }
+  const stats: Stats = {
+    requests: 0,
+    byStatus: new Map(),
+    latencies: [],
+    acked: [],
+    ackedBy: { local: 0, conversation: 0, move: 0, vote: 0 },
+    failedWrites: 0,
+    conflicts: 0,
+    errors: 0,
+  }
   const run = crypto.randomBytes(4).toString('hex')
   const prefix = `soak-${run}-`
   const end = Date.now() + opts.seconds * 1000
@@ -106,10 +160,20 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
       const drive = pick(opts.driveIds)
       const person = pick(opts.supporterIds)
       if (r < 0.1) {
-        const res = await u.post('/locals', { name: marker, ...(opts.chapterId ? { chapter_id: String(opts.chapterId) } : {}), city: 'Soak', state: 'MA' })
+        const res = await u.post('/locals', {
+          name: marker,
+          ...(opts.chapterId ? { chapter_id: String(opts.chapterId) } : {}),
+          city: 'Soak',
+          state: 'MA',
+        })
         ack('local', marker, res.status)
       } else if (r < 0.2 && person) {
-        const res = await u.post(`/people/${person}/conversations`, { kind: 'one_on_one', held_on: today(), outcome: 'Soak', note: marker })
+        const res = await u.post(`/people/${person}/conversations`, {
+          kind: 'one_on_one',
+          held_on: today(),
+          outcome: 'Soak',
+          note: marker,
+        })
         ack('conversation', marker, res.status)
       } else if (r < 0.3 && drive) {
         // Read the drive first, as a person would: its version and status decide the move (pause ↔ resume).
@@ -117,13 +181,25 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
         const version = /name="version" value="(\d+)"/.exec(page.body)?.[1]
         const status = /class="badge s-(\w+)"/.exec(page.body)?.[1]
         if (!version || !status) continue
-        const res = await u.post(`/drives/${drive}/stage`, { version, to: status === 'active' ? 'paused' : 'active', reason: marker, back: `/drives/${drive}` })
+        const res = await u.post(`/drives/${drive}/stage`, {
+          version,
+          to: status === 'active' ? 'paused' : 'active',
+          reason: marker,
+          back: `/drives/${drive}`,
+        })
         ack('move', marker, res.status)
       } else if (r < 0.4 && drive) {
         const page = await u.get(`/drives/${drive}`)
         const version = /name="version" value="(\d+)"/.exec(page.body)?.[1]
         if (!version) continue
-        const res = await u.post(`/drives/${drive}/decisions`, { version, body: 'Executive board', held_on: today(), kind: 'meeting', choice: 'postponed', note: marker })
+        const res = await u.post(`/drives/${drive}/decisions`, {
+          version,
+          body: 'Executive board',
+          held_on: today(),
+          kind: 'meeting',
+          choice: 'postponed',
+          note: marker,
+        })
         ack('vote', marker, res.status)
       } else if (r < 0.55) await u.get(`/locals?q=${['Local', 'SEIU', 'Teachers', 'soak'][n % 4]}`)
       else if (r < 0.7) await u.get('/board')
@@ -140,9 +216,19 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
   const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0)
   const fivexx = [...stats.byStatus].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0)
   return {
-    instances: opts.bases.length, requests: stats.requests, perSecond: Math.round(stats.requests / elapsed), status: Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n])),
-    fivexx, networkErrors: stats.errors, p50: pct(0.5), p95: pct(0.95), acknowledged: stats.acked.length, acknowledgedBy: stats.ackedBy, conflicts: stats.conflicts,
-    found: stats.acked.filter((m) => found.has(m)).length, missing: stats.acked.filter((m) => !found.has(m)).length,
+    instances: opts.bases.length,
+    requests: stats.requests,
+    perSecond: Math.round(stats.requests / elapsed),
+    status: Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n])),
+    fivexx,
+    networkErrors: stats.errors,
+    p50: pct(0.5),
+    p95: pct(0.95),
+    acknowledged: stats.acked.length,
+    acknowledgedBy: stats.ackedBy,
+    conflicts: stats.conflicts,
+    found: stats.acked.filter((m) => found.has(m)).length,
+    missing: stats.acked.filter((m) => !found.has(m)).length,
     duplicates: [...found.values()].filter((c) => c > 1).length,
   }
 }
@@ -161,7 +247,10 @@ export async function countIn(db: DbHandle['db'], prefix: string): Promise<Map<s
 }
 
 /** Drives and supporters of a chapter for the simulated users to work on. */
-export async function targets(db: DbHandle['db'], chapterId: number | null): Promise<{ driveIds: number[]; supporterIds: number[] }> {
+export async function targets(
+  db: DbHandle['db'],
+  chapterId: number | null,
+): Promise<{ driveIds: number[]; supporterIds: number[] }> {
   let drives = db.selectFrom('drives').select('id').where('deleted_at', 'is', null)
   let people = db.selectFrom('supporters').select('id').where('deleted_at', 'is', null)
   if (chapterId !== null) {
@@ -175,8 +264,18 @@ export async function targets(db: DbHandle['db'], chapterId: number | null): Pro
 }
 
 /** Two (or more) app instances on the same database, each with its own pool, on their own ports. */
-export async function startInstances(url: string, count: number, poolSize = 20): Promise<{ bases: string[]; close: () => Promise<void> }> {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error', DATABASE_URL: url, SESSION_SECURE_COOKIE: 'false' } as Record<string, string>)
+export async function startInstances(
+  url: string,
+  count: number,
+  poolSize = 20,
+): Promise<{ bases: string[]; close: () => Promise<void> }> {
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: url,
+    SESSION_SECURE_COOKIE: 'false',
+  } as Record<string, string>)
   const running: { app: Awaited<ReturnType<typeof buildApp>>; handle: DbHandle }[] = []
   for (let i = 0; i < count; i++) {
     const handle = createDb(url, { poolSize })
@@ -199,7 +298,11 @@ export function print(r: SoakResult, users: number, seconds: number) {
   console.log(`Soak: ${users} users for ${seconds} s on ${r.instances} instance${r.instances === 1 ? '' : 's'}`)
   console.log(`  requests: ${r.requests} (${r.perSecond}/s), p50 ${r.p50} ms, p95 ${r.p95} ms`)
   console.log(`  status: ${JSON.stringify(r.status)}; 5xx: ${r.fivexx}; network errors: ${r.networkErrors}`)
-  console.log(`  acknowledged writes: ${r.acknowledged} (${Object.entries(r.acknowledgedBy).map(([k, n]) => `${k} ${n}`).join(', ')}); version conflicts (409, nothing written): ${r.conflicts}`)
+  console.log(
+    `  acknowledged writes: ${r.acknowledged} (${Object.entries(r.acknowledgedBy)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}); version conflicts (409, nothing written): ${r.conflicts}`,
+  )
   console.log(`  found in the database: ${r.found}; missing: ${r.missing}; duplicated: ${r.duplicates}`)
 }
 
@@ -212,14 +315,23 @@ if (process.argv[1]?.endsWith('soak.ts')) {
     if (f.url) {
       // Instances already running on this database (comma-separated URLs): log in with the given account.
       const chapterId = f.chapter ? Number(f.chapter) : null
-      const r = await soak({ bases: f.url.split(',').map((u) => u.replace(/\/$/, '')), users, seconds, email: f.email ?? 'organizer.boston@example.org', password: f.password ?? DEMO_PASSWORD, chapterId, ...(await targets(main.db, chapterId)), countMarkers: (p) => countIn(main.db, p) })
+      const r = await soak({
+        bases: f.url.split(',').map((u) => u.replace(/\/$/, '')),
+        users,
+        seconds,
+        email: f.email ?? 'organizer.boston@example.org',
+        password: f.password ?? DEMO_PASSWORD,
+        chapterId,
+        ...(await targets(main.db, chapterId)),
+        countMarkers: (p) => countIn(main.db, p),
+      })
       print(r, users, seconds)
       return r.fivexx || r.missing || r.duplicates ? 1 : 0
     }
     // A throwaway database on the same server.
     const name = `tenfold_soak_${Date.now()}`
     await sql.raw(`create database ${name}`).execute(main.db)
-    const url = new URL(((main.pool as unknown as { options: { connectionString: string } }).options).connectionString)
+    const url = new URL((main.pool as unknown as { options: { connectionString: string } }).options.connectionString)
     url.pathname = '/' + name
     const handle = createDb(url.toString(), { poolSize: 5 })
     try {
@@ -227,14 +339,31 @@ if (process.argv[1]?.endsWith('soak.ts')) {
       await loadDemo(handle.db)
       const pool = Number(f.pool ?? 20)
       const running = await startInstances(url.toString(), instances, pool)
-      const boston = (await handle.db.selectFrom('chapters').select('id').where('slug', '=', 'boston').executeTakeFirstOrThrow()).id
-      const r = await soak({ bases: running.bases, users, seconds, email: 'organizer.boston@example.org', password: DEMO_PASSWORD, chapterId: boston, ...(await targets(handle.db, boston)), countMarkers: (p) => countIn(handle.db, p) })
+      const boston = (
+        await handle.db.selectFrom('chapters').select('id').where('slug', '=', 'boston').executeTakeFirstOrThrow()
+      ).id
+      const r = await soak({
+        bases: running.bases,
+        users,
+        seconds,
+        email: 'organizer.boston@example.org',
+        password: DEMO_PASSWORD,
+        chapterId: boston,
+        ...(await targets(handle.db, boston)),
+        countMarkers: (p) => countIn(handle.db, p),
+      })
       await running.close()
       print(r, users, seconds)
       return r.fivexx || r.missing || r.duplicates ? 1 : 0
     } finally {
       await handle.close()
-      if (!f.keep) await new pg.Client({ connectionString: url.toString().replace(`/${name}`, '/postgres') }).connect().then(async (c) => { await c.query(`drop database if exists ${name} with (force)`); await c.end() })
+      if (!f.keep)
+        await new pg.Client({ connectionString: url.toString().replace(`/${name}`, '/postgres') })
+          .connect()
+          .then(async (c) => {
+            await c.query(`drop database if exists ${name} with (force)`)
+            await c.end()
+          })
     }
   })
 }

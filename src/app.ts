@@ -53,7 +53,11 @@ export type BuildOptions = { config: Config; db: DbHandle; logger?: object | boo
 
 export async function buildApp({ config, db, logger }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'], serializers: { req: serializeRequest } },
+    logger: logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+      serializers: { req: serializeRequest },
+    },
     genReqId: () => crypto.randomUUID(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -76,7 +80,11 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     prefix: '/static/',
     maxAge: config.env === 'production' ? '1d' : 0,
   })
-  await app.register(security, { secret: await cookieSecret(db.db, config.sessionSecret), hsts: config.hsts, secureCookie: config.secureCookie })
+  await app.register(security, {
+    secret: await cookieSecret(db.db, config.sessionSecret),
+    hsts: config.hsts,
+    secureCookie: config.secureCookie,
+  })
   await app.register(htmx)
   await app.register(session, { db: db.db })
   await app.register(views, { production: config.env === 'production' })

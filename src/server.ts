@@ -10,7 +10,7 @@ import { loadDemo } from './demo/load.ts'
 import { ensureModelResolutions } from './resolutions/seed.ts'
 
 async function main() {
-  let config
+  let config: ReturnType<typeof loadConfig>
   try {
     config = loadConfig()
   } catch (err) {
@@ -30,7 +30,10 @@ async function main() {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(sig)
   say(conn.embedded ? `PostgreSQL started (data in ${config.dataDir})` : 'using the PostgreSQL server at DATABASE_URL')
 
-  const handle = createDb(conn.url, { poolSize: config.poolSize, onError: (e) => say(`database connection lost: ${e.message}`) })
+  const handle = createDb(conn.url, {
+    poolSize: config.poolSize,
+    onError: (e) => say(`database connection lost: ${e.message}`),
+  })
   const applied = await migrateToLatest(handle.db)
   if (applied.length) say(`migrations applied: ${applied.join(', ')}`)
   await ensureModelResolutions(handle.db)

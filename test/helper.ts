@@ -49,7 +49,12 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
   const app = await buildApp({
     config,
     db: handle,
-    logger: { level: 'info', stream, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'], serializers: { req: serializeRequest } },
+    logger: {
+      level: 'info',
+      stream,
+      redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+      serializers: { req: serializeRequest },
+    },
   })
   await app.ready()
   t.teardown(async () => {
@@ -73,7 +78,8 @@ export class Agent {
 
   private keep(res: LightMyRequestResponse) {
     for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      if (c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name)
+      if (c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()))
+        this.cookies.delete(c.name)
       else this.cookies.set(c.name, c.value)
     }
     const m = /name="_csrf" value="([^"]+)"/.exec(res.body)

@@ -28,7 +28,13 @@ export async function listUsers(db: Db, f: { q?: string; inactive?: boolean }) {
   let q = db
     .selectFrom('users as u')
     .select([
-      'u.id', 'u.name', 'u.email', 'u.is_admin', 'u.is_national', 'u.active', 'u.totp_enabled',
+      'u.id',
+      'u.name',
+      'u.email',
+      'u.is_admin',
+      'u.is_national',
+      'u.active',
+      'u.totp_enabled',
       sql<boolean>`u.password_hash is null`.as('invited'),
       sql<{ name: string; role: 'organizer' | 'volunteer' }[]>`coalesce((
         select json_agg(json_build_object('name', c.name, 'role', m.role) order by c.name)
@@ -47,7 +53,14 @@ export async function findUserWithMemberships(db: Db | Transaction<Database>, id
   return db
     .selectFrom('users as u')
     .select([
-      'u.id', 'u.name', 'u.email', 'u.is_admin', 'u.is_national', 'u.active', 'u.totp_enabled', 'u.version',
+      'u.id',
+      'u.name',
+      'u.email',
+      'u.is_admin',
+      'u.is_national',
+      'u.active',
+      'u.totp_enabled',
+      'u.version',
       sql<boolean>`u.password_hash is null`.as('invited'),
       sql<Membership[]>`coalesce((
         select json_agg(json_build_object('chapterId', m.chapter_id, 'role', m.role) order by m.chapter_id)
@@ -70,9 +83,13 @@ export function updateUser(db: Writer, id: number, version: number, input: UserF
 
 /** Replaces the user's memberships in the given chapters (others, e.g. deleted chapters, stay). */
 export async function replaceMemberships(db: Writer, userId: number, chapterIds: number[], memberships: Membership[]) {
-  if (chapterIds.length) await db.deleteFrom('memberships').where('user_id', '=', userId).where('chapter_id', 'in', chapterIds).execute()
+  if (chapterIds.length)
+    await db.deleteFrom('memberships').where('user_id', '=', userId).where('chapter_id', 'in', chapterIds).execute()
   if (memberships.length) {
-    await db.insertInto('memberships').values(memberships.map((m) => ({ user_id: userId, chapter_id: m.chapterId, role: m.role }))).execute()
+    await db
+      .insertInto('memberships')
+      .values(memberships.map((m) => ({ user_id: userId, chapter_id: m.chapterId, role: m.role })))
+      .execute()
   }
 }
 
@@ -99,8 +116,16 @@ export function listChapters(db: Db, deleted: boolean) {
   let q = db
     .selectFrom('chapters as c')
     .select([
-      'c.id', 'c.name', 'c.slug', 'c.city', 'c.state', 'c.time_zone', 'c.deleted_at',
-      sql<number>`(select count(*)::int from memberships m join users u on u.id = m.user_id and u.active where m.chapter_id = c.id)`.as('members'),
+      'c.id',
+      'c.name',
+      'c.slug',
+      'c.city',
+      'c.state',
+      'c.time_zone',
+      'c.deleted_at',
+      sql<number>`(select count(*)::int from memberships m join users u on u.id = m.user_id and u.active where m.chapter_id = c.id)`.as(
+        'members',
+      ),
       sql<number>`(select count(*)::int from locals l where l.chapter_id = c.id and l.deleted_at is null)`.as('locals'),
     ])
   q = deleted ? q.where('c.deleted_at', 'is not', null) : q.where('c.deleted_at', 'is', null)
@@ -145,7 +170,12 @@ export function setChapterDeleted(db: Writer, id: number, deleted: boolean) {
 // --- national unions (the list itself is listNationalUnions in unions/queries.ts)
 
 export function findUnion(db: Db | Transaction<Database>, id: number) {
-  return db.selectFrom('national_unions').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('national_unions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 export function insertUnion(db: Writer, input: UnionForm) {
@@ -195,8 +225,11 @@ export function lastChange(db: Db, entity: string, id: number) {
 export function adminFieldForConstraint(err: unknown): { field: string; message: string } | undefined {
   const e = err as { code?: string; constraint?: string }
   if (e.code !== '23505') return undefined
-  if (e.constraint === 'users_email_key') return { field: 'email', message: 'Someone already has an account with this email.' }
-  if (e.constraint === 'chapters_slug_key') return { field: 'slug', message: 'Another chapter already uses this short name.' }
-  if (e.constraint === 'national_unions_abbreviation_key') return { field: 'abbreviation', message: 'Another national union already uses this abbreviation.' }
+  if (e.constraint === 'users_email_key')
+    return { field: 'email', message: 'Someone already has an account with this email.' }
+  if (e.constraint === 'chapters_slug_key')
+    return { field: 'slug', message: 'Another chapter already uses this short name.' }
+  if (e.constraint === 'national_unions_abbreviation_key')
+    return { field: 'abbreviation', message: 'Another national union already uses this abbreviation.' }
   return undefined
 }

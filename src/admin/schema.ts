@@ -18,14 +18,20 @@ export const CHAPTER_ROLES = [
 
 const state = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null),
-  z.string().regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.').nullable(),
+  z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.')
+    .nullable(),
 )
 
 export const inviteForm = z
   .object({
     email: email(),
     name: text('Name', 200),
-    role: z.preprocess((v) => (typeof v === 'string' && v !== '' ? v : undefined), z.enum(['admin', 'national', 'organizer', 'volunteer'], { error: 'Choose a role.' })),
+    role: z.preprocess(
+      (v) => (typeof v === 'string' && v !== '' ? v : undefined),
+      z.enum(['admin', 'national', 'organizer', 'volunteer'], { error: 'Choose a role.' }),
+    ),
     chapter_id: optionalInt('Chapter', 1, 2147483647),
   })
   .superRefine((v, ctx) => {
@@ -46,7 +52,10 @@ export const userForm = z.object({
 export type UserForm = z.output<typeof userForm>
 
 /** Membership choices arrive as `role_<chapterId>` fields: '', 'organizer' or 'volunteer'. */
-export function parseMemberships(body: unknown, chapterIds: number[]): { memberships: { chapterId: number; role: 'organizer' | 'volunteer' }[]; errors: Record<string, string> } {
+export function parseMemberships(
+  body: unknown,
+  chapterIds: number[],
+): { memberships: { chapterId: number; role: 'organizer' | 'volunteer' }[]; errors: Record<string, string> } {
   const b = (body ?? {}) as Record<string, unknown>
   const memberships: { chapterId: number; role: 'organizer' | 'volunteer' }[] = []
   const errors: Record<string, string> = {}
@@ -73,13 +82,21 @@ export const chapterForm = z.object({
   name: text('Name', 200),
   slug: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : ''),
-    z.string().min(1, 'Short name is required.').max(60, 'Short name must be at most 60 characters.').regex(/^[a-z0-9-]+$/, 'Short name may only use lowercase letters, digits and hyphens.'),
+    z
+      .string()
+      .min(1, 'Short name is required.')
+      .max(60, 'Short name must be at most 60 characters.')
+      .regex(/^[a-z0-9-]+$/, 'Short name may only use lowercase letters, digits and hyphens.'),
   ),
   city: optionalText('City', 100),
   state,
   time_zone: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : ''),
-    z.string().min(1, 'Time zone is required.').max(60).refine((s) => IANAZone.isValidZone(s), 'Time zone must be a zone name like America/Chicago.'),
+    z
+      .string()
+      .min(1, 'Time zone is required.')
+      .max(60)
+      .refine((s) => IANAZone.isValidZone(s), 'Time zone must be a zone name like America/Chicago.'),
   ),
   min_supporters: threshold('Minimum supporters'),
   min_leaders: threshold('Minimum leaders'),
@@ -92,7 +109,11 @@ export const unionForm = z.object({
   name: text('Name', 200),
   abbreviation: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toUpperCase() : ''),
-    z.string().min(1, 'Abbreviation is required.').max(20, 'Abbreviation must be at most 20 characters.').regex(/^[A-Z0-9&.\- ]+$/, 'Abbreviation may use letters, digits, spaces and & . -'),
+    z
+      .string()
+      .min(1, 'Abbreviation is required.')
+      .max(20, 'Abbreviation must be at most 20 characters.')
+      .regex(/^[A-Z0-9&.\- ]+$/, 'Abbreviation may use letters, digits, spaces and & . -'),
   ),
   afl_cio: checkbox(),
   rules_notes: optionalText('Notes on endorsement rules', 5000),
@@ -118,4 +139,3 @@ export const chaptersQuery = {
   properties: { deleted: { type: 'string', enum: ['', '1'] } },
   additionalProperties: true,
 } as const
-

@@ -13,7 +13,17 @@ export type AuditEntry = {
   after?: Record<string, unknown> | null
 }
 
-const MASKED = new Set(['email', 'phone', 'password', 'password_hash', 'totp_secret', 'recovery_codes', 'token', 'csrf_token', 'calendar_token'])
+const MASKED = new Set([
+  'email',
+  'phone',
+  'password',
+  'password_hash',
+  'totp_secret',
+  'recovery_codes',
+  'token',
+  'csrf_token',
+  'calendar_token',
+])
 const DROPPED = new Set(['created_at', 'updated_at', 'search'])
 
 export function maskRecord(rec: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
@@ -21,7 +31,8 @@ export function maskRecord(rec: Record<string, unknown> | null | undefined): Rec
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(rec)) {
     if (DROPPED.has(k)) continue
-    out[k] = MASKED.has(k) && v !== null && v !== undefined && v !== '' ? '•••' : v instanceof Date ? v.toISOString() : v
+    out[k] =
+      MASKED.has(k) && v !== null && v !== undefined && v !== '' ? '•••' : v instanceof Date ? v.toISOString() : v
   }
   return out
 }
@@ -42,7 +53,11 @@ export function diffRecords(before: Record<string, unknown>, after: Record<strin
   return { before: b, after: a }
 }
 
-export async function audit(db: Kysely<Database> | Transaction<Database>, actor: AuditActor, e: AuditEntry): Promise<void> {
+export async function audit(
+  db: Kysely<Database> | Transaction<Database>,
+  actor: AuditActor,
+  e: AuditEntry,
+): Promise<void> {
   await db
     .insertInto('audit_log')
     .values({

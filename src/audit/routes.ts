@@ -19,15 +19,30 @@ export default async function auditRoutes(app: FastifyInstance) {
   app.get('/', { schema: { querystring: query } }, async function showAudit(request, reply) {
     if (!request.user!.isAdmin) throw forbidden()
     const q = request.query as { entity?: string; entity_id?: string; action?: string; actor?: string; before?: string }
-    const filters = { entity: q.entity || undefined, entityId: q.entity_id || undefined, action: q.action || undefined, actorId: idFilter(q.actor), before: q.before ? Number(q.before) : undefined }
+    const filters = {
+      entity: q.entity || undefined,
+      entityId: q.entity_id || undefined,
+      action: q.action || undefined,
+      actorId: idFilter(q.actor),
+      before: q.before ? Number(q.before) : undefined,
+    }
     const { rows, hasMore } = await listAudit(app.db, filters)
-    const params = new URLSearchParams(Object.entries({ entity: q.entity, entity_id: q.entity_id, action: q.action, actor: q.actor }).filter(([, v]) => v) as [string, string][])
+    const params = new URLSearchParams(
+      Object.entries({ entity: q.entity, entity_id: q.entity_id, action: q.action, actor: q.actor }).filter(
+        ([, v]) => v,
+      ) as [string, string][],
+    )
     const last = rows.at(-1)
     if (last) params.set('before', String(last.id))
     const view = {
       title: 'Audit trail',
       filters: { entity: q.entity ?? '', entity_id: q.entity_id ?? '', action: q.action ?? '' },
-      rows: rows.map((r) => ({ ...r, at: r.at.toISOString().slice(0, 19).replace('T', ' '), before: r.before ? JSON.stringify(r.before) : '', after: r.after ? JSON.stringify(r.after) : '' })),
+      rows: rows.map((r) => ({
+        ...r,
+        at: r.at.toISOString().slice(0, 19).replace('T', ' '),
+        before: r.before ? JSON.stringify(r.before) : '',
+        after: r.after ? JSON.stringify(r.after) : '',
+      })),
       moreUrl: hasMore ? `/audit?${params.toString()}` : null,
     }
     if (request.htmx.partial && request.htmx.target === 'audit-more') return reply.fragment('audit/_rows', view)

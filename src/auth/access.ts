@@ -43,9 +43,12 @@ export function roleIn(user: CurrentUser, chapterId: number | null): 'admin' | '
 
 export const can = {
   edit: (u: CurrentUser, chapterId: number | null) => u.isAdmin || roleIn(u, chapterId) === 'organizer',
-  log: (u: CurrentUser, chapterId: number | null) => ['admin', 'organizer', 'volunteer'].includes(roleIn(u, chapterId) ?? ''),
-  seeNames: (u: CurrentUser, chapterId: number | null) => ['admin', 'organizer', 'volunteer'].includes(roleIn(u, chapterId) ?? ''),
-  seeContacts: (u: CurrentUser, chapterId: number | null) => ['admin', 'organizer'].includes(roleIn(u, chapterId) ?? ''),
+  log: (u: CurrentUser, chapterId: number | null) =>
+    ['admin', 'organizer', 'volunteer'].includes(roleIn(u, chapterId) ?? ''),
+  seeNames: (u: CurrentUser, chapterId: number | null) =>
+    ['admin', 'organizer', 'volunteer'].includes(roleIn(u, chapterId) ?? ''),
+  seeContacts: (u: CurrentUser, chapterId: number | null) =>
+    ['admin', 'organizer'].includes(roleIn(u, chapterId) ?? ''),
   export: (u: CurrentUser, chapterId: number | null) => ['admin', 'organizer'].includes(roleIn(u, chapterId) ?? ''),
   delete: (u: CurrentUser, chapterId: number | null) => ['admin', 'organizer'].includes(roleIn(u, chapterId) ?? ''),
   /** Organizers anywhere may add to the shared directory; admins always. */

@@ -6,7 +6,12 @@ import type { UserRole } from '../db/schema.ts'
 import { tokenHash } from './session.ts'
 
 export async function adminExists(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('users').select('id').where('is_admin', '=', true).where('active', '=', true).executeTakeFirst()
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('is_admin', '=', true)
+    .where('active', '=', true)
+    .executeTakeFirst()
   return row !== undefined
 }
 
@@ -18,7 +23,13 @@ export function findUser(db: Db, id: number) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export type NewUser = { email: string; name: string; role: UserRole; chapterId?: number | null; passwordHash?: string | null }
+export type NewUser = {
+  email: string
+  name: string
+  role: UserRole
+  chapterId?: number | null
+  passwordHash?: string | null
+}
 
 export async function insertUser(db: Db, u: NewUser) {
   const user = await db
@@ -55,20 +66,36 @@ export async function throttled(db: Db, email: string, ip: string): Promise<bool
 }
 
 export async function recordFailure(db: Db, email: string, ip: string) {
-  await db.insertInto('login_attempts').values([{ key: 'acct:' + email.toLowerCase() }, { key: 'ip:' + ip }]).execute()
+  await db
+    .insertInto('login_attempts')
+    .values([{ key: 'acct:' + email.toLowerCase() }, { key: 'ip:' + ip }])
+    .execute()
 }
 
 export async function clearFailures(db: Db, email: string) {
-  await db.deleteFrom('login_attempts').where('key', '=', 'acct:' + email.toLowerCase()).execute()
+  await db
+    .deleteFrom('login_attempts')
+    .where('key', '=', 'acct:' + email.toLowerCase())
+    .execute()
 }
 
 // --- one-time links (invites and password resets): only the hash is stored
 export async function createOneTimeLink(db: Db, userId: number, purpose: 'invite' | 'reset'): Promise<string> {
   const token = crypto.randomBytes(24).toString('base64url')
-  await db.updateTable('one_time_links').set({ used_at: new Date() }).where('user_id', '=', userId).where('used_at', 'is', null).execute()
+  await db
+    .updateTable('one_time_links')
+    .set({ used_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute()
   await db
     .insertInto('one_time_links')
-    .values({ token_hash: tokenHash(token), user_id: userId, purpose, expires_at: new Date(Date.now() + 7 * 86400_000) })
+    .values({
+      token_hash: tokenHash(token),
+      user_id: userId,
+      purpose,
+      expires_at: new Date(Date.now() + 7 * 86400_000),
+    })
     .execute()
   return token
 }

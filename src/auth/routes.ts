@@ -8,7 +8,15 @@ import { parseForm, formValues, text } from '../shared/validation.ts'
 import { setFlash } from '../shared/flash.ts'
 import { hashPassword, verifyPassword, PASSWORD_MIN } from './passwords.ts'
 import { endSession, startSession, SESSION_COOKIE, tokenHash } from './session.ts'
-import { clearFailures, findOneTimeLink, findUser, findUserByEmail, instanceSetting, recordFailure, throttled } from './queries.ts'
+import {
+  clearFailures,
+  findOneTimeLink,
+  findUser,
+  findUserByEmail,
+  instanceSetting,
+  recordFailure,
+  throttled,
+} from './queries.ts'
 import { newSecret, totpUri, verifyTotp, newRecoveryCodes, useRecoveryCode } from './totp.ts'
 
 const loginSchema = z.object({
@@ -20,7 +28,9 @@ const loginSchema = z.object({
 const GENERIC = 'That email and password do not match an active account.'
 
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+    ? next
+    : '/'
 }
 
 export default async function authRoutes(app: FastifyInstance) {
@@ -41,11 +51,15 @@ export default async function authRoutes(app: FastifyInstance) {
     const ip = request.ip
     if (await throttled(db, email, ip)) {
       await audit(db, request.actor, { action: 'login_throttled', entity: 'session', after: { ip } })
-      return reply.page('auth/login', { title: 'Log in', values, errors: { _form: 'Too many attempts. Wait 15 minutes and try again.' } }, { status: 429 })
+      return reply.page(
+        'auth/login',
+        { title: 'Log in', values, errors: { _form: 'Too many attempts. Wait 15 minutes and try again.' } },
+        { status: 429 },
+      )
     }
     const user = await findUserByEmail(db, email)
     const ok = await verifyPassword(user?.active ? user.password_hash : null, password)
-    if (!user || !user.active || !ok) {
+    if (!user?.active || !ok) {
       await recordFailure(db, email, ip)
       await audit(db, request.actor, { action: 'login_failed', entity: 'session', entityId: user?.id ?? null })
       return reply.page('auth/login', { title: 'Log in', values, errors: { _form: GENERIC } }, { status: 422 })
@@ -53,7 +67,11 @@ export default async function authRoutes(app: FastifyInstance) {
     await clearFailures(db, email)
     const needs2fa = user.totp_enabled
     await startSession(db, reply, user.id, { pending2fa: needs2fa, secure, oldToken: request.cookies[SESSION_COOKIE] })
-    await audit(db, { actorId: user.id, requestId: request.id }, { action: needs2fa ? 'login_password_ok' : 'login', entity: 'session', entityId: user.id })
+    await audit(
+      db,
+      { actorId: user.id, requestId: request.id },
+      { action: needs2fa ? 'login_password_ok' : 'login', entity: 'session', entityId: user.id },
+    )
     const next = safeNext(form.data.next)
     if (needs2fa) return reply.redirect(`/login/2fa?next=${encodeURIComponent(next)}`, 303)
     const required = await instanceSetting(db, 'require_2fa', false)
@@ -74,22 +92,50 @@ export default async function authRoutes(app: FastifyInstance) {
     if (!request.pending2fa || !request.sessionId) return reply.redirect('/login', 303)
     const body = formValues(request.body)
     const code = (body.code ?? '').replace(/\s/g, '')
-    const session = await db.selectFrom('sessions').select('user_id').where('id', '=', request.sessionId).executeTakeFirstOrThrow()
+    const session = await db
+      .selectFrom('sessions')
+      .select('user_id')
+      .where('id', '=', request.sessionId)
+      .executeTakeFirstOrThrow()
     const user = await findUser(db, session.user_id)
     const ip = request.ip
     if (!user || (await throttled(db, user.email, ip))) {
-      return reply.page('auth/two-factor', { title: 'Two-factor login', values: body, errors: { code: 'Too many attempts. Wait 15 minutes and try again.' } }, { status: 429 })
+      return reply.page(
+        'auth/two-factor',
+        {
+          title: 'Two-factor login',
+          values: body,
+          errors: { code: 'Too many attempts. Wait 15 minutes and try again.' },
+        },
+        { status: 429 },
+      )
     }
     let ok = verifyTotp(user.totp_secret, code)
     if (!ok && /^[a-z0-9]{10}$/i.test(code)) ok = await useRecoveryCode(db, user.id, code)
     if (!ok) {
       await recordFailure(db, user.email, ip)
-      await audit(db, { actorId: user.id, requestId: request.id }, { action: 'login_2fa_failed', entity: 'session', entityId: user.id })
-      return reply.page('auth/two-factor', { title: 'Two-factor login', values: body, errors: { code: 'That code did not work. Try the current code from your app, or a recovery code.' } }, { status: 422 })
+      await audit(
+        db,
+        { actorId: user.id, requestId: request.id },
+        { action: 'login_2fa_failed', entity: 'session', entityId: user.id },
+      )
+      return reply.page(
+        'auth/two-factor',
+        {
+          title: 'Two-factor login',
+          values: body,
+          errors: { code: 'That code did not work. Try the current code from your app, or a recovery code.' },
+        },
+        { status: 422 },
+      )
     }
     await clearFailures(db, user.email)
     await startSession(db, reply, user.id, { secure, oldToken: request.cookies[SESSION_COOKIE] })
-    await audit(db, { actorId: user.id, requestId: request.id }, { action: 'login', entity: 'session', entityId: user.id })
+    await audit(
+      db,
+      { actorId: user.id, requestId: request.id },
+      { action: 'login', entity: 'session', entityId: user.id },
+    )
     return reply.redirect(safeNext(body.next), 303)
   })
 
@@ -103,7 +149,12 @@ export default async function authRoutes(app: FastifyInstance) {
   // --- two-factor enrolment for the logged-in user
   app.get('/account/2fa', async function showEnrol(request, reply) {
     const user = (await findUser(db, request.user!.id))!
-    if (user.totp_enabled) return reply.page('auth/two-factor-status', { title: 'Two-factor login', enabled: true, remaining: user.recovery_codes.length })
+    if (user.totp_enabled)
+      return reply.page('auth/two-factor-status', {
+        title: 'Two-factor login',
+        enabled: true,
+        remaining: user.recovery_codes.length,
+      })
     const secret = newSecret()
     const uri = totpUri(secret, user.email)
     const qr = await QRCode.toString(uri, { type: 'svg', margin: 1, width: 220 })
@@ -115,12 +166,34 @@ export default async function authRoutes(app: FastifyInstance) {
     const secret = body.secret ?? ''
     if (!/^[A-Z2-7]{16,64}$/.test(secret) || !verifyTotp(secret, (body.code ?? '').replace(/\s/g, ''))) {
       const user = (await findUser(db, request.user!.id))!
-      const qr = await QRCode.toString(totpUri(/^[A-Z2-7]{16,64}$/.test(secret) ? secret : newSecret(), user.email), { type: 'svg', margin: 1, width: 220 })
-      return reply.page('auth/two-factor-enrol', { title: 'Set up two-factor login', secret, qr, errors: { code: 'That code did not match. Scan the code again and type the 6 digits your app shows.' } }, { status: 422 })
+      const qr = await QRCode.toString(totpUri(/^[A-Z2-7]{16,64}$/.test(secret) ? secret : newSecret(), user.email), {
+        type: 'svg',
+        margin: 1,
+        width: 220,
+      })
+      return reply.page(
+        'auth/two-factor-enrol',
+        {
+          title: 'Set up two-factor login',
+          secret,
+          qr,
+          errors: { code: 'That code did not match. Scan the code again and type the 6 digits your app shows.' },
+        },
+        { status: 422 },
+      )
     }
     const { codes, hashes } = newRecoveryCodes()
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ totp_secret: secret, totp_enabled: true, recovery_codes: hashes, version: (eb) => eb('version', '+', 1) }).where('id', '=', request.user!.id).execute()
+      await trx
+        .updateTable('users')
+        .set({
+          totp_secret: secret,
+          totp_enabled: true,
+          recovery_codes: hashes,
+          version: (eb) => eb('version', '+', 1),
+        })
+        .where('id', '=', request.user!.id)
+        .execute()
       await audit(trx, request.actor, { action: 'enable_2fa', entity: 'user', entityId: request.user!.id })
     })
     return reply.page('auth/recovery-codes', { title: 'Recovery codes', codes })
@@ -129,7 +202,10 @@ export default async function authRoutes(app: FastifyInstance) {
   // --- one-time links: accept an invite or reset a password
   const passwordSchema = z
     .object({
-      password: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`).max(500)),
+      password: z.preprocess(
+        (v) => (typeof v === 'string' ? v : ''),
+        z.string().min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`).max(500),
+      ),
       confirm: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()),
     })
     .refine((v) => v.password === v.confirm, { message: 'The two passwords do not match.', path: ['confirm'] })
@@ -137,8 +213,16 @@ export default async function authRoutes(app: FastifyInstance) {
   async function linkOr404(request: FastifyRequest, reply: FastifyReply) {
     const token = (request.params as { token: string }).token
     const link = /^[A-Za-z0-9_-]{20,64}$/.test(token) ? await findOneTimeLink(db, token) : undefined
-    if (!link || !link.active) {
-      await reply.page('errors/error', { title: 'Link not valid', message: 'This link has expired or was already used. Ask an admin for a new one.', status: 404 }, { status: 404 })
+    if (!link?.active) {
+      await reply.page(
+        'errors/error',
+        {
+          title: 'Link not valid',
+          message: 'This link has expired or was already used. Ask an admin for a new one.',
+          status: 404,
+        },
+        { status: 404 },
+      )
       return undefined
     }
     return link
@@ -147,20 +231,45 @@ export default async function authRoutes(app: FastifyInstance) {
   app.get('/welcome/:token', { config: { public: true } }, async function showSetPassword(request, reply) {
     const link = await linkOr404(request, reply)
     if (!link) return reply
-    return reply.page('auth/set-password', { title: link.purpose === 'invite' ? 'Welcome to Tenfold' : 'Choose a new password', name: link.name, errors: {} })
+    return reply.page('auth/set-password', {
+      title: link.purpose === 'invite' ? 'Welcome to Tenfold' : 'Choose a new password',
+      name: link.name,
+      errors: {},
+    })
   })
 
   app.post('/welcome/:token', { config: { public: true } }, async function setPassword(request, reply) {
     const link = await linkOr404(request, reply)
     if (!link) return reply
     const form = parseForm(passwordSchema, request.body)
-    if (!form.ok) return reply.page('auth/set-password', { title: 'Choose a password', name: link.name, errors: form.errors }, { status: 422 })
+    if (!form.ok)
+      return reply.page(
+        'auth/set-password',
+        { title: 'Choose a password', name: link.name, errors: form.errors },
+        { status: 422 },
+      )
     const hash = await hashPassword(form.data.password)
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: hash, version: (eb) => eb('version', '+', 1) }).where('id', '=', link.userId).execute()
-      await trx.updateTable('one_time_links').set({ used_at: new Date() }).where('token_hash', '=', link.token_hash).execute()
+      await trx
+        .updateTable('users')
+        .set({ password_hash: hash, version: (eb) => eb('version', '+', 1) })
+        .where('id', '=', link.userId)
+        .execute()
+      await trx
+        .updateTable('one_time_links')
+        .set({ used_at: new Date() })
+        .where('token_hash', '=', link.token_hash)
+        .execute()
       await trx.deleteFrom('sessions').where('user_id', '=', link.userId).execute()
-      await audit(trx, { actorId: link.userId, requestId: request.id }, { action: link.purpose === 'invite' ? 'accept_invite' : 'reset_password', entity: 'user', entityId: link.userId })
+      await audit(
+        trx,
+        { actorId: link.userId, requestId: request.id },
+        {
+          action: link.purpose === 'invite' ? 'accept_invite' : 'reset_password',
+          entity: 'user',
+          entityId: link.userId,
+        },
+      )
     })
     setFlash(reply, 'ok', 'Your password is set. Log in with it now.')
     return reply.redirect('/login', 303)

@@ -12,6 +12,10 @@ export async function cookieSecret(db: Db, configured?: string): Promise<string>
     .values({ key: 'cookie_secret', value: JSON.stringify(fresh) })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute()
-  const row = await db.selectFrom('settings').select(sql<string>`value #>> '{}'`.as('v')).where('key', '=', 'cookie_secret').executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('settings')
+    .select(sql<string>`value #>> '{}'`.as('v'))
+    .where('key', '=', 'cookie_secret')
+    .executeTakeFirstOrThrow()
   return row.v
 }

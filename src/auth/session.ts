@@ -46,11 +46,23 @@ export async function loadSession(db: Db, token: string) {
     .modifyEnd(PREPARE) // every request: a lookup by key
     .executeTakeFirst()
   if (!row) return undefined
-  const user: CurrentUser = { id: row.id, name: row.name, email: row.email, isAdmin: row.is_admin, isNational: row.is_national, chapters: row.chapters }
+  const user: CurrentUser = {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    isAdmin: row.is_admin,
+    isNational: row.is_national,
+    chapters: row.chapters,
+  }
   return { sessionId: row.sessionId, pending2fa: row.pending_2fa, user }
 }
 
-export async function startSession(db: Db, reply: FastifyReply, userId: number, opts: { pending2fa?: boolean; secure: boolean | 'auto'; oldToken?: string }) {
+export async function startSession(
+  db: Db,
+  reply: FastifyReply,
+  userId: number,
+  opts: { pending2fa?: boolean; secure: boolean | 'auto'; oldToken?: string },
+) {
   // Rotated at login: any previous session id from this browser is discarded.
   if (opts.oldToken) await db.deleteFrom('sessions').where('id', '=', tokenHash(opts.oldToken)).execute()
   const token = crypto.randomBytes(32).toString('base64url')
@@ -79,22 +91,25 @@ export async function endSession(db: Db, request: FastifyRequest, reply: Fastify
   reply.clearCookie(SESSION_COOKIE, { path: '/' })
 }
 
-export default fp(async (app, opts: { db: Db }) => {
-  app.decorateRequest('user', null)
-  app.decorateRequest('sessionId', null)
-  app.decorateRequest('pending2fa', false)
-  app.decorateRequest('actor', null as unknown as FastifyRequest['actor'])
-  app.addHook('onRequest', async (request) => {
-    request.actor = { actorId: null, requestId: request.id }
-    const token = request.cookies[SESSION_COOKIE]
-    if (!token || token.length > 100 || request.url.startsWith('/static/') || request.url === '/healthz') return
-    const s = await loadSession(opts.db, token)
-    if (!s) return
-    request.sessionId = s.sessionId
-    request.pending2fa = s.pending2fa
-    if (!s.pending2fa) {
-      request.user = s.user
-      request.actor = { actorId: s.user.id, requestId: request.id }
-    }
-  })
-}, { name: 'session' })
+export default fp(
+  async (app, opts: { db: Db }) => {
+    app.decorateRequest('user', null)
+    app.decorateRequest('sessionId', null)
+    app.decorateRequest('pending2fa', false)
+    app.decorateRequest('actor', null as unknown as FastifyRequest['actor'])
+    app.addHook('onRequest', async (request) => {
+      request.actor = { actorId: null, requestId: request.id }
+      const token = request.cookies[SESSION_COOKIE]
+      if (!token || token.length > 100 || request.url.startsWith('/static/') || request.url === '/healthz') return
+      const s = await loadSession(opts.db, token)
+      if (!s) return
+      request.sessionId = s.sessionId
+      request.pending2fa = s.pending2fa
+      if (!s.pending2fa) {
+        request.user = s.user
+        request.actor = { actorId: s.user.id, requestId: request.id }
+      }
+    })
+  },
+  { name: 'session' },
+)

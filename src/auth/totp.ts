@@ -6,7 +6,13 @@ import type { Db } from '../db/database.ts'
 export const newSecret = () => new Secret({ size: 20 }).base32
 
 export function totpUri(secret: string, email: string): string {
-  return new TOTP({ issuer: 'Tenfold', label: email, secret: Secret.fromBase32(secret), digits: 6, period: 30 }).toString()
+  return new TOTP({
+    issuer: 'Tenfold',
+    label: email,
+    secret: Secret.fromBase32(secret),
+    digits: 6,
+    period: 30,
+  }).toString()
 }
 
 export function totpNow(secret: string): string {
@@ -15,13 +21,17 @@ export function totpNow(secret: string): string {
 
 export function verifyTotp(secret: string | null, code: string): boolean {
   if (!secret || !/^\d{6}$/.test(code)) return false
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).validate({ token: code, window: 1 }) !== null
+  return (
+    new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).validate({ token: code, window: 1 }) !== null
+  )
 }
 
 const hashCode = (code: string) => crypto.createHash('sha256').update(code.toLowerCase()).digest('hex')
 
 export function newRecoveryCodes(n = 8) {
-  const codes = Array.from({ length: n }, () => crypto.randomBytes(8).toString('base64url').replace(/[-_]/g, 'x').slice(0, 10).toLowerCase())
+  const codes = Array.from({ length: n }, () =>
+    crypto.randomBytes(8).toString('base64url').replace(/[-_]/g, 'x').slice(0, 10).toLowerCase(),
+  )
   return { codes, hashes: codes.map(hashCode) }
 }
 

@@ -24,31 +24,65 @@ export default async function calendarRoutes(app: FastifyInstance) {
     if (!request.csrfToken) request.csrfToken = reply.generateCsrf()
   })
 
-  app.get('/calendar/:token.ics', { config: { public: true }, schema: { params: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] } } }, async function calendarFeed(request, reply) {
-    const { token } = request.params as { token: string }
-    if (!TOKEN.test(token)) throw notFound('That calendar')
-    const user = await findUserByCalendarToken(db, tokenHash(token))
-    if (!user) throw notFound('That calendar')
-    const chapterIds = user.chapters.length ? user.chapters.map((c) => c.id) : readScope(user).chapterIds
-    const drives = await listCalendarDrives(db, chapterIds)
-    const base = `${request.protocol}://${request.host}`
-    const cal = ical({ name: 'Tenfold: votes and next steps', prodId: { company: 'tenfold', product: 'tenfold', language: 'EN' } })
-    // All-day events carry the calendar date as the chapter sees it; noon UTC keeps that date in every zone's rendering.
-    const day = (iso: string) => new Date(`${iso}T12:00:00Z`)
-    for (const d of drives) {
-      const local = d.local_name ?? 'Drive'
-      if (d.vote_date) {
-        cal.createEvent({ id: `vote-${d.id}-${d.vote_date}@tenfold`, start: day(d.vote_date), allDay: true, timezone: d.time_zone, summary: `Vote: ${local}`, description: `${placeLabel(d.stage, d.status)}${d.union_abbreviation ? ` · ${d.union_abbreviation}` : ''}`, url: `${base}/drives/${d.id}` })
+  app.get(
+    '/calendar/:token.ics',
+    {
+      config: { public: true },
+      schema: {
+        params: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] },
+      },
+    },
+    async function calendarFeed(request, reply) {
+      const { token } = request.params as { token: string }
+      if (!TOKEN.test(token)) throw notFound('That calendar')
+      const user = await findUserByCalendarToken(db, tokenHash(token))
+      if (!user) throw notFound('That calendar')
+      const chapterIds = user.chapters.length ? user.chapters.map((c) => c.id) : readScope(user).chapterIds
+      const drives = await listCalendarDrives(db, chapterIds)
+      const base = `${request.protocol}://${request.host}`
+      const cal = ical({
+        name: 'Tenfold: votes and next steps',
+        prodId: { company: 'tenfold', product: 'tenfold', language: 'EN' },
+      })
+      // All-day events carry the calendar date as the chapter sees it; noon UTC keeps that date in every zone's rendering.
+      const day = (iso: string) => new Date(`${iso}T12:00:00Z`)
+      for (const d of drives) {
+        const local = d.local_name ?? 'Drive'
+        if (d.vote_date) {
+          cal.createEvent({
+            id: `vote-${d.id}-${d.vote_date}@tenfold`,
+            start: day(d.vote_date),
+            allDay: true,
+            timezone: d.time_zone,
+            summary: `Vote: ${local}`,
+            description: `${placeLabel(d.stage, d.status)}${d.union_abbreviation ? ` · ${d.union_abbreviation}` : ''}`,
+            url: `${base}/drives/${d.id}`,
+          })
+        }
+        if (d.next_step_due && d.next_step) {
+          cal.createEvent({
+            id: `step-${d.id}-${d.next_step_due}@tenfold`,
+            start: day(d.next_step_due),
+            allDay: true,
+            timezone: d.time_zone,
+            summary: `Due: ${d.next_step} (${local})`,
+            url: `${base}/drives/${d.id}`,
+          })
+        }
       }
-      if (d.next_step_due && d.next_step) {
-        cal.createEvent({ id: `step-${d.id}-${d.next_step_due}@tenfold`, start: day(d.next_step_due), allDay: true, timezone: d.time_zone, summary: `Due: ${d.next_step} (${local})`, url: `${base}/drives/${d.id}` })
-      }
-    }
-    return reply.type('text/calendar; charset=utf-8').header('Cache-Control', 'private, max-age=300').send(cal.toString())
-  })
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('Cache-Control', 'private, max-age=300')
+        .send(cal.toString())
+    },
+  )
 
   app.get('/account/calendar', async function showCalendarAccount(request, reply) {
-    return reply.page('calendar/account', { title: 'Calendar feed', active: await hasCalendarToken(db, request.user!.id), url: null })
+    return reply.page('calendar/account', {
+      title: 'Calendar feed',
+      active: await hasCalendarToken(db, request.user!.id),
+      url: null,
+    })
   })
 
   app.post('/account/calendar', async function createCalendarToken(request, reply) {

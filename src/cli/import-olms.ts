@@ -18,5 +18,7 @@ await withDatabase(async ({ db }) => {
     return 1
   }
   const r = res.result
-  console.log(`${r.rows} rows read (${r.bodies} filing bodies): ${r.unionsCreated} national unions and ${r.localsCreated} locals created, ${r.localsExisting} already there (${Date.now() - started} ms).`)
+  console.log(
+    `${r.rows} rows read (${r.bodies} filing bodies): ${r.unionsCreated} national unions and ${r.localsCreated} locals created, ${r.localsExisting} already there (${Date.now() - started} ms).`,
+  )
 })

@@ -6,7 +6,10 @@ import { connect } from '../db/connect.ts'
 import { createDb, type DbHandle } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 
-export async function withDatabase(fn: (db: DbHandle) => Promise<number | void>, opts: { migrate?: boolean } = {}): Promise<void> {
+export async function withDatabase(
+  fn: (db: DbHandle) => Promise<number | undefined>,
+  opts: { migrate?: boolean } = {},
+): Promise<void> {
   let code = 0
   let stop = async () => {}
   let handle: DbHandle | undefined
@@ -19,7 +22,11 @@ export async function withDatabase(fn: (db: DbHandle) => Promise<number | void>,
     if (opts.migrate !== false) await migrateToLatest(handle.db)
     code = (await fn(handle)) ?? 0
   } catch (err) {
-    console.error(err instanceof ConfigError ? `Invalid configuration: ${err.message}` : `Error: ${err instanceof Error ? err.message : String(err)}`)
+    console.error(
+      err instanceof ConfigError
+        ? `Invalid configuration: ${err.message}`
+        : `Error: ${err instanceof Error ? err.message : String(err)}`,
+    )
     code = 1
   } finally {
     await handle?.close()

@@ -9,13 +9,17 @@ import { flags, withDatabase } from './run.ts'
 const args = z.object({
   email: z.email('--email must be an email address'),
   name: z.string().min(1, '--name is required').max(200),
-  role: z.enum(['admin', 'national', 'organizer', 'volunteer'], { error: '--role must be admin, national, organizer or volunteer' }),
+  role: z.enum(['admin', 'national', 'organizer', 'volunteer'], {
+    error: '--role must be admin, national, organizer or volunteer',
+  }),
   chapter: z.string().optional(),
 })
 const parsed = args.safeParse(flags(process.argv.slice(2)))
 if (!parsed.success) {
   console.error(parsed.error.issues[0]?.message ?? 'bad arguments')
-  console.error('Usage: npm run user:create -- --email E --name N --role admin|national|organizer|volunteer [--chapter SLUG]  (password on standard input)')
+  console.error(
+    'Usage: npm run user:create -- --email E --name N --role admin|national|organizer|volunteer [--chapter SLUG]  (password on standard input)',
+  )
   process.exit(2)
 }
 const a = parsed.data
@@ -46,7 +50,12 @@ await withDatabase(async ({ db }) => {
   }
   let chapterId: number | null = null
   if (a.chapter) {
-    const ch = await db.selectFrom('chapters').select('id').where('slug', '=', a.chapter).where('deleted_at', 'is', null).executeTakeFirst()
+    const ch = await db
+      .selectFrom('chapters')
+      .select('id')
+      .where('slug', '=', a.chapter)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()
     if (!ch) {
       console.error(`No chapter with the short name “${a.chapter}”.`)
       return 1
@@ -56,7 +65,16 @@ await withDatabase(async ({ db }) => {
   const passwordHash = await hashPassword(password)
   const user = await db.transaction().execute(async (trx) => {
     const u = await insertUser(trx as never, { email: a.email, name: a.name, role: a.role, chapterId, passwordHash })
-    await audit(trx, { actorId: null, requestId: 'cli' }, { action: 'create', entity: 'user', entityId: u.id, after: { name: u.name, email: u.email, role: a.role, chapter_id: chapterId } })
+    await audit(
+      trx,
+      { actorId: null, requestId: 'cli' },
+      {
+        action: 'create',
+        entity: 'user',
+        entityId: u.id,
+        after: { name: u.name, email: u.email, role: a.role, chapter_id: chapterId },
+      },
+    )
     return u
   })
   console.log(`Created ${a.role} #${user.id} (${a.name}). They can log in at /login.`)

@@ -4,7 +4,15 @@
 import type { FastifyInstance } from 'fastify'
 import { readScope } from '../auth/access.ts'
 import { BOARD_COLUMNS, boardCounts, listOverdue, listRecentMoves, listUpcomingVotes } from '../drives/queries.ts'
-import { daysInStage, daysUntil, formatDate, formatMoment, placeLabel, plural, relativeDayLabel } from '../drives/present.ts'
+import {
+  daysInStage,
+  daysUntil,
+  formatDate,
+  formatMoment,
+  placeLabel,
+  plural,
+  relativeDayLabel,
+} from '../drives/present.ts'
 import { endLabel, isStageKey, stageLabel } from '../drives/stages.ts'
 
 export default async function dashboardRoutes(app: FastifyInstance) {
@@ -19,17 +27,47 @@ export default async function dashboardRoutes(app: FastifyInstance) {
       boardCounts(app.db, scope, { chapterIds }),
       listRecentMoves(app.db, chapterIds),
     ])
-    const head = (d: (typeof overdue)[number]) => ({ id: d.id, local: d.local_name ?? 'Drive', union: d.union_abbreviation ?? '', place: placeLabel(d.stage, d.status), inStage: plural(daysInStage(d.stage_entered_at as unknown as Date, d.time_zone), 'day') + ' in stage' })
+    const head = (d: (typeof overdue)[number]) => ({
+      id: d.id,
+      local: d.local_name ?? 'Drive',
+      union: d.union_abbreviation ?? '',
+      place: placeLabel(d.stage, d.status),
+      inStage: plural(daysInStage(d.stage_entered_at as unknown as Date, d.time_zone), 'day') + ' in stage',
+    })
     return reply.page('dashboard/index', {
       title: 'Dashboard',
-      scopeLabel: mine.length ? user.chapters.map((c) => c.name).join(' · ') : scope.chapterIds === null ? 'All chapters' : 'You are not in a chapter yet. Ask an admin to add you to one.',
+      scopeLabel: mine.length
+        ? user.chapters.map((c) => c.name).join(' · ')
+        : scope.chapterIds === null
+          ? 'All chapters'
+          : 'You are not in a chapter yet. Ask an admin to add you to one.',
       overdue: overdue.map((d) => {
         const days = daysUntil(d.next_step_due!, d.time_zone)
-        return { ...head(d), nextStep: d.next_step ?? '', due: formatDate(d.next_step_due), late: `${plural(-days, 'day')} late` }
+        return {
+          ...head(d),
+          nextStep: d.next_step ?? '',
+          due: formatDate(d.next_step_due),
+          late: `${plural(-days, 'day')} late`,
+        }
       }),
-      votes: votes.map((d) => ({ ...head(d), date: formatDate(d.vote_date), when: relativeDayLabel(daysUntil(d.vote_date!, d.time_zone)) })),
-      stages: BOARD_COLUMNS.map((k) => ({ key: k, label: isStageKey(k) ? stageLabel(k) : endLabel(k), count: counts[k] })),
-      moves: moves.map((m) => ({ driveId: m.drive_id, local: m.local_name ?? 'Drive', actor: m.actor ?? 'Tenfold', at: formatMoment(m.at as unknown as Date, m.time_zone), from: m.from_stage ? placeLabel(m.from_stage, m.from_status ?? 'active') : 'start', to: placeLabel(m.to_stage, m.to_status) })),
+      votes: votes.map((d) => ({
+        ...head(d),
+        date: formatDate(d.vote_date),
+        when: relativeDayLabel(daysUntil(d.vote_date!, d.time_zone)),
+      })),
+      stages: BOARD_COLUMNS.map((k) => ({
+        key: k,
+        label: isStageKey(k) ? stageLabel(k) : endLabel(k),
+        count: counts[k],
+      })),
+      moves: moves.map((m) => ({
+        driveId: m.drive_id,
+        local: m.local_name ?? 'Drive',
+        actor: m.actor ?? 'Tenfold',
+        at: formatMoment(m.at as unknown as Date, m.time_zone),
+        from: m.from_stage ? placeLabel(m.from_stage, m.from_status ?? 'active') : 'start',
+        to: placeLabel(m.to_stage, m.to_status),
+      })),
     })
   })
 }

@@ -72,7 +72,12 @@ export function prepareStatements(pool: pg.Pool): void {
 }
 
 export function createDb(url: string, opts: { poolSize?: number; onError?: (err: Error) => void } = {}): DbHandle {
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000, options: SESSION_OPTIONS })
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    options: SESSION_OPTIONS,
+  })
   prepareStatements(pool)
   // A dropped connection (server restart) must not crash the process.
   pool.on('error', (err) => opts.onError?.(err))

@@ -10,7 +10,13 @@ type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | str
 export type Orientation = 'left_led' | 'progressive_opportunist' | 'middling' | 'hostile'
 export type Sector = 'private' | 'public' | 'federal'
 export type BodyKind = 'local' | 'council' | 'federation' | 'clc' | 'unit'
-export type DecidingBody = 'executive_board' | 'membership_meeting' | 'delegate_body' | 'referendum' | 'council_conference' | 'cope_committee'
+export type DecidingBody =
+  | 'executive_board'
+  | 'membership_meeting'
+  | 'delegate_body'
+  | 'referendum'
+  | 'council_conference'
+  | 'cope_committee'
 export type VoteThreshold = 'majority_cast' | 'majority_present' | 'two_thirds' | 'custom'
 export type UserRole = 'admin' | 'national' | 'organizer' | 'volunteer'
 
@@ -159,8 +165,22 @@ export type { Created }
 // --- pipeline, slate, resolutions (migration 002)
 export type StageKeyCol = 'identify' | 'democratize' | 'build_team' | 'file_resolution' | 'vote'
 export type DriveStatusCol = 'active' | 'paused' | 'won' | 'lost' | 'dropped'
-export type EndorsementStatusCol = 'active' | 'conditional' | 'rescinded' | 'superseded' | 'pending_parent' | 'conflict_parent'
-export type DecisionOutcomeCol = 'adopted' | 'failed' | 'tabled' | 'postponed' | 'referred' | 'out_of_order' | 'no_quorum' | 'enjoined'
+export type EndorsementStatusCol =
+  | 'active'
+  | 'conditional'
+  | 'rescinded'
+  | 'superseded'
+  | 'pending_parent'
+  | 'conflict_parent'
+export type DecisionOutcomeCol =
+  | 'adopted'
+  | 'failed'
+  | 'tabled'
+  | 'postponed'
+  | 'referred'
+  | 'out_of_order'
+  | 'no_quorum'
+  | 'enjoined'
 
 export interface SlatesTable {
   id: Generated<number>
@@ -457,7 +477,13 @@ export interface Database {
 }
 
 // --- mapping facts, political positions, public slate lists, saved views (migration 060)
-export type PositionTopic = 'medicare_for_all' | 'ceasefire' | 'strike_support' | 'climate' | 'immigrant_rights' | 'other'
+export type PositionTopic =
+  | 'medicare_for_all'
+  | 'ceasefire'
+  | 'strike_support'
+  | 'climate'
+  | 'immigrant_rights'
+  | 'other'
 export type PositionOutcome = 'passed' | 'refused' | 'tabled'
 
 export interface LocalsMappingColumns {

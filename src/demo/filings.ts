@@ -21,16 +21,35 @@ export const DEMO_AMENDMENT = {
   to: 'will hold two member-education evenings and recruit volunteers for the campaign of',
 }
 
-async function modelVersion(trx: Transaction<Database>): Promise<{ id: number; body: string; language: Language } | undefined> {
-  let r = await trx.selectFrom('resolutions').select(['id', 'language']).where('slug', '=', SLUG).where('deleted_at', 'is', null).executeTakeFirst()
+async function modelVersion(
+  trx: Transaction<Database>,
+): Promise<{ id: number; body: string; language: Language } | undefined> {
+  let r = await trx
+    .selectFrom('resolutions')
+    .select(['id', 'language'])
+    .where('slug', '=', SLUG)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
   if (!r) {
     // A demo loaded without the server's start-up seed: add the model text here.
     const m = findModelResolution(SLUG)
     if (!m) return undefined
-    r = await trx.insertInto('resolutions').values({ slug: m.slug, title: m.title, kind: m.kind, language: m.language, tags: m.tags }).returning(['id', 'language']).executeTakeFirstOrThrow()
-    await trx.insertInto('resolution_versions').values({ resolution_id: r.id, number: 1, body: m.body, note: 'Tenfold model text' }).execute()
+    r = await trx
+      .insertInto('resolutions')
+      .values({ slug: m.slug, title: m.title, kind: m.kind, language: m.language, tags: m.tags })
+      .returning(['id', 'language'])
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('resolution_versions')
+      .values({ resolution_id: r.id, number: 1, body: m.body, note: 'Tenfold model text' })
+      .execute()
   }
-  const v = await trx.selectFrom('resolution_versions').select(['id', 'body']).where('resolution_id', '=', r.id).orderBy('number', 'desc').executeTakeFirst()
+  const v = await trx
+    .selectFrom('resolution_versions')
+    .select(['id', 'body'])
+    .where('resolution_id', '=', r.id)
+    .orderBy('number', 'desc')
+    .executeTakeFirst()
   return v ? { ...v, language: r.language === 'es' ? 'es' : 'en' } : undefined
 }
 
@@ -40,8 +59,17 @@ export async function loadDemoFilings(trx: Transaction<Database>): Promise<strin
   // Drives at the filing or vote stage, those with a filing first (so no quiet drive gains activity).
   const drives = await trx
     .selectFrom('drives as d')
-    .select(['d.id', 'd.chapter_id', 'd.vote_date', 'd.owner_id',
-      sql<number | null>`(select f.id from filings f where f.drive_id = d.id and f.deleted_at is null order by f.filed_on desc, f.id desc limit 1)`.as('filing_id')])
+    .select([
+      'd.id',
+      'd.chapter_id',
+      'd.vote_date',
+      'd.owner_id',
+      sql<
+        number | null
+      >`(select f.id from filings f where f.drive_id = d.id and f.deleted_at is null order by f.filed_on desc, f.id desc limit 1)`.as(
+        'filing_id',
+      ),
+    ])
     .where('d.deleted_at', 'is', null)
     .where('d.stage', 'in', ['file_resolution', 'vote'])
     .where('d.local_id', 'is not', null)
@@ -55,24 +83,67 @@ export async function loadDemoFilings(trx: Transaction<Database>): Promise<strin
     const ctx = await findDriveContext(trx, ALL, d.id)
     if (!ctx) continue
     const candidates = await listSlateCandidates(trx, ctx.slate_id)
-    const chapterCandidate = await trx.selectFrom('candidates').select('id').where('slate_id', '=', ctx.slate_id).where('chapter_id', '=', d.chapter_id)
-      .where('status', '=', 'running').where('deleted_at', 'is', null).orderBy('id').executeTakeFirst()
-    const candidate = candidates.find((c) => c.id === (ctx.candidate_id ?? chapterCandidate?.id)) ?? candidates.find((c) => c.status === 'running') ?? null
-    const filing = d.filing_id === null ? undefined : await trx.selectFrom('filings').select(['id', 'body', 'filed_on']).where('id', '=', d.filing_id).executeTakeFirst()
-    const today = DateTime.now().setZone(ctx.time_zone ?? 'UTC').startOf('day')
+    const chapterCandidate = await trx
+      .selectFrom('candidates')
+      .select('id')
+      .where('slate_id', '=', ctx.slate_id)
+      .where('chapter_id', '=', d.chapter_id)
+      .where('status', '=', 'running')
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .executeTakeFirst()
+    const candidate =
+      candidates.find((c) => c.id === (ctx.candidate_id ?? chapterCandidate?.id)) ??
+      candidates.find((c) => c.status === 'running') ??
+      null
+    const filing =
+      d.filing_id === null
+        ? undefined
+        : await trx
+            .selectFrom('filings')
+            .select(['id', 'body', 'filed_on'])
+            .where('id', '=', d.filing_id)
+            .executeTakeFirst()
+    const today = DateTime.now()
+      .setZone(ctx.time_zone ?? 'UTC')
+      .startOf('day')
     const meetingDate = d.vote_date ?? today.plus({ days: 21 }).toISODate()!
-    const values = mergeValues({ language: version.language, drive: ctx, candidate, slateCandidates: candidates, meetingBody: null, meetingDate })
+    const values = mergeValues({
+      language: version.language,
+      drive: ctx,
+      candidate,
+      slateCandidates: candidates,
+      meetingBody: null,
+      meetingDate,
+    })
     const text = renderPlain(version.body, values)
-    const adopted = linked === 0 && text.includes(DEMO_AMENDMENT.from) ? text.replace(DEMO_AMENDMENT.from, DEMO_AMENDMENT.to) : null
+    const adopted =
+      linked === 0 && text.includes(DEMO_AMENDMENT.from) ? text.replace(DEMO_AMENDMENT.from, DEMO_AMENDMENT.to) : null
     if (filing) {
-      await trx.updateTable('filings')
-        .set({ resolution_version_id: version.id, text_filed: text, candidate_id: candidate?.id ?? null, ...(adopted ? { adopted_text: adopted } : {}) })
-        .where('id', '=', filing.id).execute()
+      await trx
+        .updateTable('filings')
+        .set({
+          resolution_version_id: version.id,
+          text_filed: text,
+          candidate_id: candidate?.id ?? null,
+          ...(adopted ? { adopted_text: adopted } : {}),
+        })
+        .where('id', '=', filing.id)
+        .execute()
     } else {
-      await trx.insertInto('filings').values({
-        drive_id: d.id, filed_on: today.minus({ days: 20 }).toISODate()!, body: 'General membership meeting', text_filed: text, resolution_version_id: version.id,
-        candidate_id: candidate?.id ?? null, adopted_text: adopted, actor_id: d.owner_id,
-      }).execute()
+      await trx
+        .insertInto('filings')
+        .values({
+          drive_id: d.id,
+          filed_on: today.minus({ days: 20 }).toISODate()!,
+          body: 'General membership meeting',
+          text_filed: text,
+          resolution_version_id: version.id,
+          candidate_id: candidate?.id ?? null,
+          adopted_text: adopted,
+          actor_id: d.owner_id,
+        })
+        .execute()
     }
     linked++
     if (adopted) amended++

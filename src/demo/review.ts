@@ -18,7 +18,13 @@ const QUIET: [StageKeyCol, number, number][] = [
 ]
 
 export async function loadDemoReview(trx: Transaction<Database>): Promise<string> {
-  const slate = await trx.selectFrom('slates').select('id').where('deleted_at', 'is', null).orderBy('is_current', 'desc').orderBy('id').executeTakeFirst()
+  const slate = await trx
+    .selectFrom('slates')
+    .select('id')
+    .where('deleted_at', 'is', null)
+    .orderBy('is_current', 'desc')
+    .orderBy('id')
+    .executeTakeFirst()
   if (!slate) return 'no slate, so no quiet drives'
   const locals = await trx
     .selectFrom('locals as l')
@@ -26,17 +32,34 @@ export async function loadDemoReview(trx: Transaction<Database>): Promise<string
     .where('l.deleted_at', 'is', null)
     .where('l.chapter_id', 'is not', null)
     .where('l.kind', '=', 'local')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('drives as d').select('d.id').whereRef('d.local_id', '=', 'l.id').where('d.slate_id', '=', slate.id).where('d.deleted_at', 'is', null))))
-    .orderBy('l.chapter_id').orderBy('l.id')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('drives as d')
+            .select('d.id')
+            .whereRef('d.local_id', '=', 'l.id')
+            .where('d.slate_id', '=', slate.id)
+            .where('d.deleted_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('l.chapter_id')
+    .orderBy('l.id')
     .execute()
   // One local per chapter in turn, so the call list spans chapters.
   const byChapter = new Map<number, number[]>()
   for (const l of locals) byChapter.set(l.chapter_id!, [...(byChapter.get(l.chapter_id!) ?? []), l.id])
   const picks: { id: number; chapter: number }[] = []
   for (let i = 0; picks.length < QUIET.length && i < 50; i++) {
-    for (const [chapter, ids] of byChapter) if (ids[i] !== undefined && picks.length < QUIET.length) picks.push({ id: ids[i]!, chapter })
+    for (const [chapter, ids] of byChapter)
+      if (ids[i] !== undefined && picks.length < QUIET.length) picks.push({ id: ids[i]!, chapter })
   }
-  const organizers = await trx.selectFrom('memberships').select(['user_id', 'chapter_id']).where('role', '=', 'organizer').execute()
+  const organizers = await trx
+    .selectFrom('memberships')
+    .select(['user_id', 'chapter_id'])
+    .where('role', '=', 'organizer')
+    .execute()
   let made = 0
   for (const [i, pick] of picks.entries()) {
     const [stage, started, quiet] = QUIET[i]!
@@ -44,15 +67,35 @@ export async function loadDemoReview(trx: Transaction<Database>): Promise<string
     const last = STAGE_KEYS.indexOf(stage)
     // Moves spread evenly from the start to the last activity.
     const dayOf = (k: number) => Math.round(started - ((started - quiet) * k) / Math.max(1, last))
-    const drive = await trx.insertInto('drives').values({
-      slate_id: slate.id, local_id: pick.id, chapter_id: pick.chapter, asks: 'slate', stage, status: 'active', owner_id: owner,
-      next_step: 'Call the section back together', stage_entered_at: sql`now() - make_interval(days => ${quiet})` as never, last_activity_at: sql`now() - make_interval(days => ${quiet})` as never,
-    }).returning('id').executeTakeFirstOrThrow()
+    const drive = await trx
+      .insertInto('drives')
+      .values({
+        slate_id: slate.id,
+        local_id: pick.id,
+        chapter_id: pick.chapter,
+        asks: 'slate',
+        stage,
+        status: 'active',
+        owner_id: owner,
+        next_step: 'Call the section back together',
+        stage_entered_at: sql`now() - make_interval(days => ${quiet})` as never,
+        last_activity_at: sql`now() - make_interval(days => ${quiet})` as never,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     for (let k = 0; k <= last; k++) {
-      await trx.insertInto('stage_changes').values({
-        drive_id: drive.id, from_stage: k === 0 ? null : STAGE_KEYS[k - 1]!, to_stage: STAGE_KEYS[k]!, from_status: k === 0 ? null : 'active', to_status: 'active',
-        actor_id: owner, at: sql`now() - make_interval(days => ${last === 0 ? quiet : dayOf(k)})` as never,
-      }).execute()
+      await trx
+        .insertInto('stage_changes')
+        .values({
+          drive_id: drive.id,
+          from_stage: k === 0 ? null : STAGE_KEYS[k - 1]!,
+          to_stage: STAGE_KEYS[k]!,
+          from_status: k === 0 ? null : 'active',
+          to_status: 'active',
+          actor_id: owner,
+          at: sql`now() - make_interval(days => ${last === 0 ? quiet : dayOf(k)})` as never,
+        })
+        .execute()
     }
     made++
   }

@@ -48,7 +48,11 @@ export const DECISION_OUTCOME_KEYS = [
 ] as const
 export type DecisionOutcome = (typeof DECISION_OUTCOME_KEYS)[number]
 
-export type DecisionOutcomeInfo = { readonly key: DecisionOutcome; readonly label: string; readonly description: string }
+export type DecisionOutcomeInfo = {
+  readonly key: DecisionOutcome
+  readonly label: string
+  readonly description: string
+}
 
 export const DECISION_OUTCOMES: readonly DecisionOutcomeInfo[] = Object.freeze(
   (

@@ -4,7 +4,17 @@
 import { DateTime } from 'luxon'
 import { ORIENTATIONS, labelOf } from '../unions/labels.ts'
 import { outcomeLabel, thresholdLabel, type DecisionOutcome, type VoteThreshold } from './decisions.ts'
-import { END_KEYS, STAGES, driveStatusLabel, endLabel, isEndKey, isStageKey, stageLabel, type DriveStatus, type StageKey } from './stages.ts'
+import {
+  END_KEYS,
+  STAGES,
+  driveStatusLabel,
+  endLabel,
+  isEndKey,
+  isStageKey,
+  stageLabel,
+  type DriveStatus,
+  type StageKey,
+} from './stages.ts'
 import { isValidTimeZone, relativeDays, todayIn } from './vote-dates.ts'
 import { MECHANISMS, PROCESS_OUTCOMES, type MoveTarget } from './schema.ts'
 import type { CardRow, TimelineRow } from './queries.ts'
@@ -37,7 +47,15 @@ export function formatMoment(at: Date, tz: string | null | undefined): string {
   const zone = safeZone(tz)
   let f = momentFormats.get(zone)
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
     if (momentFormats.size < 500) momentFormats.set(zone, f)
   }
   if (Number.isNaN(at.getTime())) return ''
@@ -92,7 +110,8 @@ export const MOVE_TARGET_LABELS: Record<MoveTarget, string> = {
 /** The choices of a move form, leaving out where the drive already is. */
 export function moveOptions(stage: StageKey, status: string): { value: string; label: string }[] {
   const out: { value: string; label: string }[] = []
-  for (const s of STAGES) if (!(s.key === stage && (status === 'active' || status === 'paused'))) out.push({ value: s.key, label: s.label })
+  for (const s of STAGES)
+    if (!(s.key === stage && (status === 'active' || status === 'paused'))) out.push({ value: s.key, label: s.label })
   for (const e of END_KEYS) if (e !== status) out.push({ value: e, label: MOVE_TARGET_LABELS[e] })
   if (status === 'active') out.push({ value: 'paused', label: MOVE_TARGET_LABELS.paused })
   if (status === 'paused') out.push({ value: 'active', label: MOVE_TARGET_LABELS.active })
@@ -146,7 +165,8 @@ export function timelineView(rows: TimelineRow[], tz: string | null | undefined)
     const lines: string[] = []
     if (r.kind === 'stage') {
       if (d.from_stage === null) title = `Drive started in “${stageLabel(d.to_stage)}”`
-      else if (d.from_status !== d.to_status) title = `${statusLabel(d.from_status)} → ${statusLabel(d.to_status)}${d.from_stage !== d.to_stage ? ` (${stageLabel(d.to_stage)})` : ''}`
+      else if (d.from_status !== d.to_status)
+        title = `${statusLabel(d.from_status)} → ${statusLabel(d.to_status)}${d.from_stage !== d.to_stage ? ` (${stageLabel(d.to_stage)})` : ''}`
       else title = `Moved from “${stageLabel(d.from_stage)}” to “${stageLabel(d.to_stage)}”`
       if (d.reason) lines.push(`Reason: ${d.reason}`)
       for (const w of (d.warnings as string[] | null) ?? []) lines.push(`Warning: ${w}`)
@@ -161,11 +181,20 @@ export function timelineView(rows: TimelineRow[], tz: string | null | undefined)
       lines.push(`Text filed: ${String(d.text_filed).slice(0, 300)}${String(d.text_filed).length > 300 ? '…' : ''}`)
     } else {
       title = `${d.kind === 'poll' ? 'Poll' : 'Meeting'} of ${d.body}: ${outcomeLabel(d.outcome as DecisionOutcome)}`
-      if (d.votes_for !== null && d.votes_for !== undefined) lines.push(`For ${d.votes_for} · against ${d.votes_against ?? 0} · abstain ${d.abstain ?? 0}${d.threshold ? ` · ${thresholdLabel(d.threshold as VoteThreshold, d.threshold_percent === null ? null : Number(d.threshold_percent))}` : ''}${d.binding ? '' : ' · advisory'}`)
+      if (d.votes_for !== null && d.votes_for !== undefined)
+        lines.push(
+          `For ${d.votes_for} · against ${d.votes_against ?? 0} · abstain ${d.abstain ?? 0}${d.threshold ? ` · ${thresholdLabel(d.threshold as VoteThreshold, d.threshold_percent === null ? null : Number(d.threshold_percent))}` : ''}${d.binding ? '' : ' · advisory'}`,
+        )
       if (d.quorum_met === false) lines.push('No quorum')
       if (d.next_date) lines.push(`Next date: ${formatDate(d.next_date)}`)
       if (d.note) lines.push(d.note)
     }
-    return { kind: r.kind, at: r.on ? formatDate(r.on) : formatMoment(r.at, tz), actor: r.actor ?? 'Tenfold', title, lines }
+    return {
+      kind: r.kind,
+      at: r.on ? formatDate(r.on) : formatMoment(r.at, tz),
+      actor: r.actor ?? 'Tenfold',
+      title,
+      lines,
+    }
   })
 }

@@ -10,25 +10,59 @@ import type { Database, DecisionOutcomeCol, DrivesTable, DriveStatusCol, StageKe
 type Q = Kysely<Database> | Transaction<Database>
 
 export const COLUMN_SIZE = 25
-export const BOARD_COLUMNS = ['identify', 'democratize', 'build_team', 'file_resolution', 'vote', 'won', 'lost', 'dropped'] as const
+export const BOARD_COLUMNS = [
+  'identify',
+  'democratize',
+  'build_team',
+  'file_resolution',
+  'vote',
+  'won',
+  'lost',
+  'dropped',
+] as const
 export type BoardColumn = (typeof BOARD_COLUMNS)[number]
 
-const ids = (scope: Scope) => (scope.chapterIds && scope.chapterIds.length ? scope.chapterIds : [-1])
+const ids = (scope: Scope) => (scope.chapterIds?.length ? scope.chapterIds : [-1])
 
 export function listSlateOptions(db: Db) {
-  return db.selectFrom('slates').select(['id', 'name', 'election_date', 'is_current']).where('deleted_at', 'is', null).orderBy('is_current', 'desc').orderBy('id', 'desc').limit(50).execute()
+  return db
+    .selectFrom('slates')
+    .select(['id', 'name', 'election_date', 'is_current'])
+    .where('deleted_at', 'is', null)
+    .orderBy('is_current', 'desc')
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute()
 }
 
 export function findSlate(db: Db, id: number) {
-  return db.selectFrom('slates').select(['id', 'name', 'election_date']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('slates')
+    .select(['id', 'name', 'election_date'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 export function findSlateCandidate(db: Db, slateId: number, id: number) {
-  return db.selectFrom('candidates').select(['id', 'name']).where('id', '=', id).where('slate_id', '=', slateId).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('candidates')
+    .select(['id', 'name'])
+    .where('id', '=', id)
+    .where('slate_id', '=', slateId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 export function listCandidateOptions(db: Db) {
-  return db.selectFrom('candidates').select(['id', 'name', 'office', 'slate_id']).where('deleted_at', 'is', null).where('status', '=', 'running').orderBy('name').limit(500).execute()
+  return db
+    .selectFrom('candidates')
+    .select(['id', 'name', 'office', 'slate_id'])
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'running')
+    .orderBy('name')
+    .limit(500)
+    .execute()
 }
 
 /** The drives of one local, for its page. */
@@ -43,7 +77,14 @@ export function listLocalDrives(db: Db, scope: Scope, localId: number) {
   return q.orderBy('d.id', 'desc').limit(20).execute()
 }
 
-export type NewDrive = { slate_id: number; local_id: number; chapter_id: number | null; asks: 'candidate' | 'slate' | 'both'; candidate_id: number | null; owner_id: number | null }
+export type NewDrive = {
+  slate_id: number
+  local_id: number
+  chapter_id: number | null
+  asks: 'candidate' | 'slate' | 'both'
+  candidate_id: number | null
+  owner_id: number | null
+}
 
 export function insertDrive(trx: Q, d: NewDrive) {
   return trx.insertInto('drives').values(d).returningAll().executeTakeFirstOrThrow()
@@ -55,22 +96,49 @@ export function findDrive(db: Q, scope: Scope, id: number) {
     .selectFrom('drives as d')
     .innerJoin('slates as s', 's.id', 'd.slate_id')
     .leftJoin('locals as l', 'l.id', 'd.local_id')
-    .leftJoin('national_unions as n', (j) => j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`))
+    .leftJoin('national_unions as n', (j) =>
+      j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`),
+    )
     .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
     .leftJoin('candidates as k', 'k.id', 'd.candidate_id')
     .leftJoin('users as o', 'o.id', 'd.owner_id')
     .selectAll('d')
     .select([
-      's.name as slate_name', 's.election_date as slate_election_date',
-      'l.name as local_name', 'l.orientation', 'l.deciding_body', 'l.recommending_body', 'l.threshold as local_threshold', 'l.threshold_percent as local_threshold_percent',
-      'l.quorum', 'l.notice_days', 'l.first_reading', 'l.meeting_schedule', 'l.parent_approval_offices', 'l.rules_verified', 'l.rules_source_url',
-      'n.abbreviation as union_abbreviation', 'n.name as union_name',
-      'c.name as chapter_name', 'c.time_zone', 'c.min_supporters', 'c.min_leaders', 'c.min_trained_leaders',
-      'k.name as candidate_name', 'k.office as candidate_office', 'k.election_date as candidate_election_date',
+      's.name as slate_name',
+      's.election_date as slate_election_date',
+      'l.name as local_name',
+      'l.orientation',
+      'l.deciding_body',
+      'l.recommending_body',
+      'l.threshold as local_threshold',
+      'l.threshold_percent as local_threshold_percent',
+      'l.quorum',
+      'l.notice_days',
+      'l.first_reading',
+      'l.meeting_schedule',
+      'l.parent_approval_offices',
+      'l.rules_verified',
+      'l.rules_source_url',
+      'n.abbreviation as union_abbreviation',
+      'n.name as union_name',
+      'c.name as chapter_name',
+      'c.time_zone',
+      'c.min_supporters',
+      'c.min_leaders',
+      'c.min_trained_leaders',
+      'k.name as candidate_name',
+      'k.office as candidate_office',
+      'k.election_date as candidate_election_date',
       'o.name as owner_name',
-      sql<boolean>`exists (select 1 from process_pushes p where p.drive_id = d.id and p.deleted_at is null and p.outcome in ('adopted', 'already_democratic'))`.as('process_adopted'),
-      sql<boolean>`exists (select 1 from filings f where f.drive_id = d.id and f.deleted_at is null)`.as('filing_recorded'),
-      sql<boolean>`exists (select 1 from decisions x where x.drive_id = d.id and x.deleted_at is null)`.as('decision_recorded'),
+      sql<boolean>`exists (select 1 from process_pushes p where p.drive_id = d.id and p.deleted_at is null and p.outcome in ('adopted', 'already_democratic'))`.as(
+        'process_adopted',
+      ),
+      sql<boolean>`exists (select 1 from filings f where f.drive_id = d.id and f.deleted_at is null)`.as(
+        'filing_recorded',
+      ),
+      sql<boolean>`exists (select 1 from decisions x where x.drive_id = d.id and x.deleted_at is null)`.as(
+        'decision_recorded',
+      ),
     ])
     .where('d.id', '=', id)
     .where('d.deleted_at', 'is', null)
@@ -81,14 +149,33 @@ export type DriveRow = NonNullable<Awaited<ReturnType<typeof findDrive>>>
 
 /** Who last changed a drive, and when, for the conflict message. */
 export function lastDriveChange(db: Db, id: number) {
-  return db.selectFrom('audit_log as a').leftJoin('users as u', 'u.id', 'a.actor_id').select(['u.name', 'a.at']).where('a.entity', '=', 'drive').where('a.entity_id', '=', String(id)).orderBy('a.id', 'desc').executeTakeFirst()
+  return db
+    .selectFrom('audit_log as a')
+    .leftJoin('users as u', 'u.id', 'a.actor_id')
+    .select(['u.name', 'a.at'])
+    .where('a.entity', '=', 'drive')
+    .where('a.entity_id', '=', String(id))
+    .orderBy('a.id', 'desc')
+    .executeTakeFirst()
 }
 
 /** A version-checked update; `undefined` when someone else saved first. */
-export function updateDrive(trx: Q, id: number, version: number, patch: Omit<Updateable<DrivesTable>, 'stage_entered_at' | 'last_activity_at'>, o: { newStage?: boolean } = {}) {
+export function updateDrive(
+  trx: Q,
+  id: number,
+  version: number,
+  patch: Omit<Updateable<DrivesTable>, 'stage_entered_at' | 'last_activity_at'>,
+  o: { newStage?: boolean } = {},
+) {
   return trx
     .updateTable('drives')
-    .set({ ...patch, version: sql`version + 1`, updated_at: sql`now()`, last_activity_at: sql`now()`, ...(o.newStage ? { stage_entered_at: sql`now()` } : {}) })
+    .set({
+      ...patch,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+      last_activity_at: sql`now()`,
+      ...(o.newStage ? { stage_entered_at: sql`now()` } : {}),
+    })
     .where('id', '=', id)
     .where('version', '=', version)
     .where('deleted_at', 'is', null)
@@ -96,26 +183,80 @@ export function updateDrive(trx: Q, id: number, version: number, patch: Omit<Upd
     .executeTakeFirst()
 }
 
-export function insertStageChange(trx: Q, c: { drive_id: number; from_stage: StageKeyCol | null; to_stage: StageKeyCol; from_status: DriveStatusCol | null; to_status: DriveStatusCol; reason: string | null; warnings: string[]; actor_id: number | null }) {
+export function insertStageChange(
+  trx: Q,
+  c: {
+    drive_id: number
+    from_stage: StageKeyCol | null
+    to_stage: StageKeyCol
+    from_status: DriveStatusCol | null
+    to_status: DriveStatusCol
+    reason: string | null
+    warnings: string[]
+    actor_id: number | null
+  },
+) {
   return trx.insertInto('stage_changes').values(c).returningAll().executeTakeFirstOrThrow()
 }
 
-export function insertProcessPush(trx: Q, p: { drive_id: number; mechanisms: string[]; body: string | null; decided_on: string | null; outcome: 'pending' | 'adopted' | 'rejected' | 'already_democratic'; note: string | null; actor_id: number | null }) {
+export function insertProcessPush(
+  trx: Q,
+  p: {
+    drive_id: number
+    mechanisms: string[]
+    body: string | null
+    decided_on: string | null
+    outcome: 'pending' | 'adopted' | 'rejected' | 'already_democratic'
+    note: string | null
+    actor_id: number | null
+  },
+) {
   return trx.insertInto('process_pushes').values(p).returningAll().executeTakeFirstOrThrow()
 }
 
-export function insertFiling(trx: Q, f: { drive_id: number; filed_on: string; body: string; text_filed: string; candidate_id: number | null; earliest_vote_on: string | null; actor_id: number | null }) {
+export function insertFiling(
+  trx: Q,
+  f: {
+    drive_id: number
+    filed_on: string
+    body: string
+    text_filed: string
+    candidate_id: number | null
+    earliest_vote_on: string | null
+    actor_id: number | null
+  },
+) {
   return trx.insertInto('filings').values(f).returningAll().executeTakeFirstOrThrow()
 }
 
 export function latestFilingId(trx: Q, driveId: number) {
-  return trx.selectFrom('filings').select('id').where('drive_id', '=', driveId).where('deleted_at', 'is', null).orderBy('filed_on', 'desc').orderBy('id', 'desc').executeTakeFirst()
+  return trx
+    .selectFrom('filings')
+    .select('id')
+    .where('drive_id', '=', driveId)
+    .where('deleted_at', 'is', null)
+    .orderBy('filed_on', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
 }
 
 export type NewDecision = {
-  drive_id: number; filing_id: number | null; body: string; held_on: string; kind: 'meeting' | 'poll'; quorum_met: boolean
-  votes_for: number | null; votes_against: number | null; abstain: number | null; threshold: 'majority_cast' | 'majority_present' | 'two_thirds' | 'custom' | null
-  threshold_percent: number | null; binding: boolean; outcome: DecisionOutcomeCol; next_date: string | null; note: string | null; actor_id: number | null
+  drive_id: number
+  filing_id: number | null
+  body: string
+  held_on: string
+  kind: 'meeting' | 'poll'
+  quorum_met: boolean
+  votes_for: number | null
+  votes_against: number | null
+  abstain: number | null
+  threshold: 'majority_cast' | 'majority_present' | 'two_thirds' | 'custom' | null
+  threshold_percent: number | null
+  binding: boolean
+  outcome: DecisionOutcomeCol
+  next_date: string | null
+  note: string | null
+  actor_id: number | null
 }
 
 export function insertDecision(trx: Q, d: NewDecision) {
@@ -123,12 +264,27 @@ export function insertDecision(trx: Q, d: NewDecision) {
 }
 
 export type NewEndorsement = {
-  slate_id: number; local_id: number | null; national_union_id: number | null; candidate_id: number | null; chapter_id: number | null; decided_on: string
-  deciding_body: string | null; votes_for: number | null; votes_against: number | null; abstain: number | null; threshold_met: boolean | null; decision_id: number; actor_id: number | null
+  slate_id: number
+  local_id: number | null
+  national_union_id: number | null
+  candidate_id: number | null
+  chapter_id: number | null
+  decided_on: string
+  deciding_body: string | null
+  votes_for: number | null
+  votes_against: number | null
+  abstain: number | null
+  threshold_met: boolean | null
+  decision_id: number
+  actor_id: number | null
 }
 
 export function insertEndorsement(trx: Q, e: NewEndorsement) {
-  return trx.insertInto('endorsements').values({ ...e, status: 'active' }).returningAll().executeTakeFirstOrThrow()
+  return trx
+    .insertInto('endorsements')
+    .values({ ...e, status: 'active' })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 export function listDriveEndorsements(db: Db, driveId: number) {
@@ -143,7 +299,14 @@ export function listDriveEndorsements(db: Db, driveId: number) {
     .execute()
 }
 
-export type TimelineRow = { kind: 'stage' | 'process' | 'filing' | 'decision'; id: number; at: Date; on: string | null; actor: string | null; data: Record<string, unknown> }
+export type TimelineRow = {
+  kind: 'stage' | 'process' | 'filing' | 'decision'
+  id: number
+  at: Date
+  on: string | null
+  actor: string | null
+  data: Record<string, unknown>
+}
 
 /** One chronological feed of a drive's records: one query, newest first (by the event's own date when it has one). */
 export async function driveTimeline(db: Db, driveId: number, limit = 100): Promise<TimelineRow[]> {
@@ -179,7 +342,9 @@ function boardBase(db: Db, scope: Scope, f: BoardFilters) {
   let q = db
     .selectFrom('drives as d')
     .leftJoin('locals as l', 'l.id', 'd.local_id')
-    .leftJoin('national_unions as n', (j) => j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`))
+    .leftJoin('national_unions as n', (j) =>
+      j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`),
+    )
     .where('d.deleted_at', 'is', null)
   if (scope.chapterIds !== null) q = q.where('d.chapter_id', 'in', ids(scope))
   if (f.chapterIds !== null) q = q.where('d.chapter_id', 'in', f.chapterIds.length ? f.chapterIds : [-1])
@@ -190,39 +355,95 @@ function boardBase(db: Db, scope: Scope, f: BoardFilters) {
 }
 
 export async function boardCounts(db: Db, scope: Scope, f: BoardFilters): Promise<Record<BoardColumn, number>> {
-  const rows = await boardBase(db, scope, f).select([columnExpr.as('col'), sql<number>`count(*)::int`.as('n')]).groupBy(sql`1`).execute()
+  const rows = await boardBase(db, scope, f)
+    .select([columnExpr.as('col'), sql<number>`count(*)::int`.as('n')])
+    .groupBy(sql`1`)
+    .execute()
   const out = Object.fromEntries(BOARD_COLUMNS.map((c) => [c, 0])) as Record<BoardColumn, number>
   for (const r of rows) out[r.col] = r.n
   return out
 }
 
 const cardColumns = [
-  'd.id', 'd.chapter_id', 'd.stage', 'd.status', 'd.version', 'd.next_step', 'd.next_step_due', 'd.vote_date', 'd.stage_entered_at',
-  'l.name as local_name', 'l.orientation', 'n.abbreviation as union_abbreviation',
+  'd.id',
+  'd.chapter_id',
+  'd.stage',
+  'd.status',
+  'd.version',
+  'd.next_step',
+  'd.next_step_due',
+  'd.vote_date',
+  'd.stage_entered_at',
+  'l.name as local_name',
+  'l.orientation',
+  'n.abbreviation as union_abbreviation',
 ] as const
 
-export type CardRow = { id: number; chapter_id: number | null; stage: StageKeyCol; status: DriveStatusCol; version: number; next_step: string | null; next_step_due: string | null; vote_date: string | null; stage_entered_at: Date; local_name: string | null; orientation: string | null; union_abbreviation: string | null; time_zone: string; owner_name: string | null; col: BoardColumn }
+export type CardRow = {
+  id: number
+  chapter_id: number | null
+  stage: StageKeyCol
+  status: DriveStatusCol
+  version: number
+  next_step: string | null
+  next_step_due: string | null
+  vote_date: string | null
+  stage_entered_at: Date
+  local_name: string | null
+  orientation: string | null
+  union_abbreviation: string | null
+  time_zone: string
+  owner_name: string | null
+  col: BoardColumn
+}
 
 /** The first cards of every column in one query (a window per column). */
-export async function boardCards(db: Db, scope: Scope, f: BoardFilters, extra?: { column: BoardColumn; upTo: number }): Promise<CardRow[]> {
+export async function boardCards(
+  db: Db,
+  scope: Scope,
+  f: BoardFilters,
+  extra?: { column: BoardColumn; upTo: number },
+): Promise<CardRow[]> {
   const inner = boardBase(db, scope, f)
     .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
     .leftJoin('users as o', 'o.id', 'd.owner_id')
-    .select([...cardColumns, sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'), 'o.name as owner_name', columnExpr.as('col'),
-      sql<number>`row_number() over (partition by ${columnExpr} order by d.stage_entered_at, d.id)`.as('rn')])
+    .select([
+      ...cardColumns,
+      sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'),
+      'o.name as owner_name',
+      columnExpr.as('col'),
+      sql<number>`row_number() over (partition by ${columnExpr} order by d.stage_entered_at, d.id)`.as('rn'),
+    ])
   const limitFor = sql`case when t.col = ${extra?.column ?? ''} then ${extra?.upTo ?? COLUMN_SIZE}::int else ${COLUMN_SIZE}::int end`
-  const rows = await db.selectFrom(inner.as('t')).selectAll('t').where(sql<boolean>`t.rn <= ${limitFor}`).orderBy('t.rn').execute()
+  const rows = await db
+    .selectFrom(inner.as('t'))
+    .selectAll('t')
+    .where(sql<boolean>`t.rn <= ${limitFor}`)
+    .orderBy('t.rn')
+    .execute()
   return rows as unknown as CardRow[]
 }
 
 /** One column's next cards, for "load more". */
-export async function columnCards(db: Db, scope: Scope, f: BoardFilters, column: BoardColumn, offset: number): Promise<CardRow[]> {
+export async function columnCards(
+  db: Db,
+  scope: Scope,
+  f: BoardFilters,
+  column: BoardColumn,
+  offset: number,
+): Promise<CardRow[]> {
   const rows = await boardBase(db, scope, f)
     .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
     .leftJoin('users as o', 'o.id', 'd.owner_id')
-    .select([...cardColumns, sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'), 'o.name as owner_name', columnExpr.as('col')])
+    .select([
+      ...cardColumns,
+      sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'),
+      'o.name as owner_name',
+      columnExpr.as('col'),
+    ])
     .where(sql<boolean>`${columnExpr} = ${column}`)
-    .orderBy('d.stage_entered_at').orderBy('d.id')
+    .orderBy('d.stage_entered_at')
+    .orderBy('d.id')
     .offset(offset)
     .limit(COLUMN_SIZE)
     .execute()
@@ -230,9 +451,29 @@ export async function columnCards(db: Db, scope: Scope, f: BoardFilters, column:
 }
 
 export function listOwnerOptions(db: Db, scope: Scope) {
-  let q = db.selectFrom('users as u').select(['u.id', 'u.name']).where('u.active', '=', true)
-    .where((eb) => eb.exists(eb.selectFrom('drives as d').select(sql`1`.as('x')).whereRef('d.owner_id', '=', 'u.id').where('d.deleted_at', 'is', null)))
-  if (scope.chapterIds !== null) q = q.where((eb) => eb.exists(eb.selectFrom('memberships as m').select(sql`1`.as('x')).whereRef('m.user_id', '=', 'u.id').where('m.chapter_id', 'in', ids(scope))))
+  let q = db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.name'])
+    .where('u.active', '=', true)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('drives as d')
+          .select(sql`1`.as('x'))
+          .whereRef('d.owner_id', '=', 'u.id')
+          .where('d.deleted_at', 'is', null),
+      ),
+    )
+  if (scope.chapterIds !== null)
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('memberships as m')
+          .select(sql`1`.as('x'))
+          .whereRef('m.user_id', '=', 'u.id')
+          .where('m.chapter_id', 'in', ids(scope)),
+      ),
+    )
   return q.orderBy('u.name').limit(200).execute()
 }
 
@@ -242,13 +483,25 @@ function scoped<T extends { where: (...a: any[]) => T }>(q: T, chapterIds: numbe
   return chapterIds === null ? q : q.where('d.chapter_id', 'in', chapterIds.length ? chapterIds : [-1])
 }
 
-const driveHeads = ['d.id', 'd.stage', 'd.status', 'd.next_step', 'd.next_step_due', 'd.vote_date', 'd.stage_entered_at', 'l.name as local_name', 'n.abbreviation as union_abbreviation'] as const
+const driveHeads = [
+  'd.id',
+  'd.stage',
+  'd.status',
+  'd.next_step',
+  'd.next_step_due',
+  'd.vote_date',
+  'd.stage_entered_at',
+  'l.name as local_name',
+  'n.abbreviation as union_abbreviation',
+] as const
 
 function activeDrives(db: Db) {
   return db
     .selectFrom('drives as d')
     .leftJoin('locals as l', 'l.id', 'd.local_id')
-    .leftJoin('national_unions as n', (j) => j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`))
+    .leftJoin('national_unions as n', (j) =>
+      j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`),
+    )
     .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
     .where('d.deleted_at', 'is', null)
     .where('d.status', '=', 'active')
@@ -259,7 +512,9 @@ export function listOverdue(db: Db, chapterIds: number[] | null, limit = 20) {
   const q = activeDrives(db)
     .select([...driveHeads, sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone')])
     .where(sql<boolean>`d.next_step_due < (now() at time zone coalesce(c.time_zone, 'UTC'))::date`)
-    .orderBy('d.next_step_due').orderBy('d.id').limit(limit)
+    .orderBy('d.next_step_due')
+    .orderBy('d.id')
+    .limit(limit)
   return scoped(q, chapterIds).execute()
 }
 
@@ -267,8 +522,12 @@ export function listOverdue(db: Db, chapterIds: number[] | null, limit = 20) {
 export function listUpcomingVotes(db: Db, chapterIds: number[] | null, days = 30, limit = 20) {
   const q = activeDrives(db)
     .select([...driveHeads, sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone')])
-    .where(sql<boolean>`d.vote_date between (now() at time zone coalesce(c.time_zone, 'UTC'))::date and (now() at time zone coalesce(c.time_zone, 'UTC'))::date + ${days}::int`)
-    .orderBy('d.vote_date').orderBy('d.id').limit(limit)
+    .where(
+      sql<boolean>`d.vote_date between (now() at time zone coalesce(c.time_zone, 'UTC'))::date and (now() at time zone coalesce(c.time_zone, 'UTC'))::date + ${days}::int`,
+    )
+    .orderBy('d.vote_date')
+    .orderBy('d.id')
+    .limit(limit)
   return scoped(q, chapterIds).execute()
 }
 
@@ -298,7 +557,18 @@ export function listRecentMoves(db: Db, chapterIds: number[] | null, limit = 10)
         )
   const q = moves
     .leftJoin('users as u', 'u.id', 'sc.actor_id')
-    .select(['sc.id', 'sc.at', 'sc.from_stage', 'sc.to_stage', 'sc.from_status', 'sc.to_status', 'd.id as drive_id', 'l.name as local_name', 'u.name as actor', sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone')])
+    .select([
+      'sc.id',
+      'sc.at',
+      'sc.from_stage',
+      'sc.to_stage',
+      'sc.from_status',
+      'sc.to_status',
+      'd.id as drive_id',
+      'l.name as local_name',
+      'u.name as actor',
+      sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'),
+    ])
     .orderBy('sc.at', 'desc')
     .orderBy('sc.id', 'desc')
     .limit(limit)
@@ -311,11 +581,16 @@ export function listCalendarDrives(db: Db, chapterIds: number[] | null, limit = 
     .select([...driveHeads, sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'), 'c.name as chapter_name'])
     .where(sql<boolean>`(d.vote_date >= (now() at time zone coalesce(c.time_zone, 'UTC'))::date - 30
       or d.next_step_due >= (now() at time zone coalesce(c.time_zone, 'UTC'))::date - 30)`)
-    .orderBy('d.id').limit(limit)
+    .orderBy('d.id')
+    .limit(limit)
   return scoped(q, chapterIds).execute()
 }
 
 /** Marks activity on a drive without a version check (adding a record overwrites nothing). */
 export function touchDrive(trx: Q, id: number, patch: { vote_date?: string } = {}) {
-  return trx.updateTable('drives').set({ ...patch, last_activity_at: sql`now()` }).where('id', '=', id).execute()
+  return trx
+    .updateTable('drives')
+    .set({ ...patch, last_activity_at: sql`now()` })
+    .where('id', '=', id)
+    .execute()
 }

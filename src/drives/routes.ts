@@ -10,17 +10,89 @@ import { setFlash } from '../shared/flash.ts'
 import { formValues, formVersion, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { findLocal, listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
 import { DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, labelOf } from '../unions/labels.ts'
-import { computeOutcome, DECISION_OUTCOMES, outcomeEnds, outcomeKeepsVote, outcomeLabel, THRESHOLDS, type DecisionOutcome } from './decisions.ts'
+import {
+  computeOutcome,
+  DECISION_OUTCOMES,
+  outcomeEnds,
+  outcomeKeepsVote,
+  outcomeLabel,
+  THRESHOLDS,
+  type DecisionOutcome,
+} from './decisions.ts'
 import { listTeam, supporterFacts, type SupporterFacts } from '../people/queries.ts'
-import { endLabel, exitChecks, isEndKey, isStageKey, moveRequirements, stageIndex, stageLabel, STAGES, type ExitFacts, type StageKey, type Thresholds } from './stages.ts'
+import {
+  endLabel,
+  exitChecks,
+  isEndKey,
+  isStageKey,
+  moveRequirements,
+  stageIndex,
+  stageLabel,
+  STAGES,
+  type ExitFacts,
+  type StageKey,
+  type Thresholds,
+} from './stages.ts'
 import { earliestVoteDate, todayIn, voteAfterElection } from './vote-dates.ts'
 import {
-  BOARD_COLUMNS, COLUMN_SIZE, boardCards, boardCounts, columnCards, driveTimeline, findDrive, insertDecision, insertDrive, insertEndorsement, insertFiling,
-  insertProcessPush, insertStageChange, touchDrive, lastDriveChange, latestFilingId, listCandidateOptions, listDriveEndorsements, listLocalDrives, listOwnerOptions,
-  listSlateOptions, updateDrive, findSlate, findSlateCandidate, type BoardColumn, type BoardFilters, type DriveRow, type NewEndorsement,
+  BOARD_COLUMNS,
+  COLUMN_SIZE,
+  boardCards,
+  boardCounts,
+  columnCards,
+  driveTimeline,
+  findDrive,
+  insertDecision,
+  insertDrive,
+  insertEndorsement,
+  insertFiling,
+  insertProcessPush,
+  insertStageChange,
+  touchDrive,
+  lastDriveChange,
+  latestFilingId,
+  listCandidateOptions,
+  listDriveEndorsements,
+  listLocalDrives,
+  listOwnerOptions,
+  listSlateOptions,
+  updateDrive,
+  findSlate,
+  findSlateCandidate,
+  type BoardColumn,
+  type BoardFilters,
+  type DriveRow,
+  type NewEndorsement,
 } from './queries.ts'
-import { ASKS, DECISION_CHOICES, MECHANISMS, PROCESS_OUTCOMES, boardQuery, decisionForm, filingForm, moveForm, nextStepForm, processForm, startDriveForm, type MoveTarget } from './schema.ts'
-import { cardView, formatDate, formatMoment, moveOptions, placeLabel, plural, relativeDayLabel, daysUntil, daysInStage, stageProgress, statusLabel, timelineView, MOVE_TARGET_LABELS } from './present.ts'
+import {
+  ASKS,
+  DECISION_CHOICES,
+  MECHANISMS,
+  PROCESS_OUTCOMES,
+  boardQuery,
+  decisionForm,
+  filingForm,
+  moveForm,
+  nextStepForm,
+  processForm,
+  startDriveForm,
+  type MoveTarget,
+} from './schema.ts'
+import {
+  cardView,
+  formatDate,
+  formatMoment,
+  moveOptions,
+  placeLabel,
+  plural,
+  relativeDayLabel,
+  daysUntil,
+  daysInStage,
+  stageProgress,
+  statusLabel,
+  timelineView,
+  MOVE_TARGET_LABELS,
+} from './present.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 import { sectionSupportersForDrive } from '../mapping/circles-routes.ts'
 
@@ -37,16 +109,34 @@ type LoadedDrive = DriveRow & { supporters?: SupporterFacts }
 
 export function factsOf(d: LoadedDrive): ExitFacts {
   const s = d.supporters
-  return { supportersLevel12: s?.supportersLevel12 ?? null, potentialLeaders: s?.potentialLeaders ?? null, processAdopted: d.process_adopted, processSkippedReason: d.process_skipped_reason, leadersTrained: s?.leadersTrained ?? null, filingRecorded: d.filing_recorded, decisionRecorded: d.decision_recorded }
+  return {
+    supportersLevel12: s?.supportersLevel12 ?? null,
+    potentialLeaders: s?.potentialLeaders ?? null,
+    processAdopted: d.process_adopted,
+    processSkippedReason: d.process_skipped_reason,
+    leadersTrained: s?.leadersTrained ?? null,
+    filingRecorded: d.filing_recorded,
+    decisionRecorded: d.decision_recorded,
+  }
 }
 
 export function thresholdsOf(d: DriveRow): Thresholds {
-  return { minSupporters: d.min_supporters ?? 5, minLeaders: d.min_leaders ?? 1, minTrainedLeaders: d.min_trained_leaders ?? 3 }
+  return {
+    minSupporters: d.min_supporters ?? 5,
+    minLeaders: d.min_leaders ?? 1,
+    minTrainedLeaders: d.min_trained_leaders ?? 3,
+  }
 }
 
 const driveTitle = (d: DriveRow) => `${d.local_name ?? d.union_name ?? 'Drive'} — ${d.slate_name}`
 
-type MovePlan = { warnings: string[]; reasonRequired: boolean; toStage: StageKey; toStatus: 'active' | 'paused' | 'won' | 'lost' | 'dropped'; newStage: boolean }
+type MovePlan = {
+  warnings: string[]
+  reasonRequired: boolean
+  toStage: StageKey
+  toStatus: 'active' | 'paused' | 'won' | 'lost' | 'dropped'
+  newStage: boolean
+}
 
 /** What a move does and asks for; `null` when the drive is already there. Never a hard block. */
 export function planMove(d: DriveRow, to: MoveTarget): MovePlan | null {
@@ -57,14 +147,36 @@ export function planMove(d: DriveRow, to: MoveTarget): MovePlan | null {
     if (!ended && to === stage) return null
     if (ended) return { warnings: reopen, reasonRequired: true, toStage: to, toStatus: 'active', newStage: true }
     const req = moveRequirements(stage, to, factsOf(d), thresholdsOf(d))
-    return { warnings: req.warnings, reasonRequired: req.reasonRequired, toStage: to, toStatus: d.status as 'active', newStage: true }
+    return {
+      warnings: req.warnings,
+      reasonRequired: req.reasonRequired,
+      toStage: to,
+      toStatus: d.status as 'active',
+      newStage: true,
+    }
   }
-  if (to === 'paused') return d.status === 'active' ? { warnings: [], reasonRequired: false, toStage: stage, toStatus: 'paused', newStage: false } : null
-  if (to === 'active') return d.status === 'active' ? null : { warnings: reopen, reasonRequired: ended, toStage: stage, toStatus: 'active', newStage: ended }
+  if (to === 'paused')
+    return d.status === 'active'
+      ? { warnings: [], reasonRequired: false, toStage: stage, toStatus: 'paused', newStage: false }
+      : null
+  if (to === 'active')
+    return d.status === 'active'
+      ? null
+      : { warnings: reopen, reasonRequired: ended, toStage: stage, toStatus: 'active', newStage: ended }
   if (to === d.status) return null
-  if (to === 'dropped') return { warnings: ['A dropped drive needs a reason, so the chapter remembers why.'], reasonRequired: true, toStage: stage, toStatus: 'dropped', newStage: true }
+  if (to === 'dropped')
+    return {
+      warnings: ['A dropped drive needs a reason, so the chapter remembers why.'],
+      reasonRequired: true,
+      toStage: stage,
+      toStatus: 'dropped',
+      newStage: true,
+    }
   const warnings = [...reopen]
-  if (!d.decision_recorded) warnings.push(`No decision is recorded. Record the vote with the decision form${to === 'won' ? ' so the endorsement is counted' : ''}, or give a reason.`)
+  if (!d.decision_recorded)
+    warnings.push(
+      `No decision is recorded. Record the vote with the decision form${to === 'won' ? ' so the endorsement is counted' : ''}, or give a reason.`,
+    )
   return { warnings, reasonRequired: warnings.length > 0, toStage: stage, toStatus: to, newStage: true }
 }
 
@@ -82,7 +194,8 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const found = await findDrive(db, readScope(user), id)
     if (!found) throw notFound('That drive')
     const drive: LoadedDrive = { ...found, supporters: (await supporterFacts(db, [found.id])).get(found.id) }
-    if (opts.edit && !can.edit(user, drive.chapter_id)) throw forbidden('Only the chapter’s organizers can change this drive.')
+    if (opts.edit && !can.edit(user, drive.chapter_id))
+      throw forbidden('Only the chapter’s organizers can change this drive.')
     return drive
   }
 
@@ -94,18 +207,39 @@ export default async function drivesRoutes(app: FastifyInstance) {
       process: { values: { outcome: 'pending', decided_on: today, body }, errors: {}, checked: [] },
       filing: { values: { filed_on: today, body }, errors: {} },
       decision: {
-        values: { held_on: d.vote_date ?? today, body, kind: 'meeting', quorum_met: 'on', binding: 'on', choice: 'counted', threshold: d.local_threshold ?? '', threshold_percent: d.local_threshold_percent === null ? '' : String(d.local_threshold_percent) },
+        values: {
+          held_on: d.vote_date ?? today,
+          body,
+          kind: 'meeting',
+          quorum_met: 'on',
+          binding: 'on',
+          choice: 'counted',
+          threshold: d.local_threshold ?? '',
+          threshold_percent: d.local_threshold_percent === null ? '' : String(d.local_threshold_percent),
+        },
         errors: {},
       },
     }
   }
 
-  async function renderDrive(request: FastifyRequest, reply: FastifyReply, d: LoadedDrive, o: { forms?: Partial<Forms>; status?: number } = {}) {
+  async function renderDrive(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    d: LoadedDrive,
+    o: { forms?: Partial<Forms>; status?: number } = {},
+  ) {
     const user = request.user!
     const tz = ZONE(d)
-    const [timeline, history, endorsements, team, logRows, section] = await Promise.all([driveTimeline(db, d.id), entityHistory(db, 'drive', d.id, 30), listDriveEndorsements(db, d.id), can.seeNames(user, d.chapter_id) ? listTeam(db, d.id) : Promise.resolve([]),
-      d.chapter_id !== null && d.local_id !== null && can.log(user, d.chapter_id) && can.seeNames(user, d.chapter_id) ? loadLogPanelRows(db, d.chapter_id, d.local_id) : Promise.resolve(null),
-      sectionSupportersForDrive(db, user, d)])
+    const [timeline, history, endorsements, team, logRows, section] = await Promise.all([
+      driveTimeline(db, d.id),
+      entityHistory(db, 'drive', d.id, 30),
+      listDriveEndorsements(db, d.id),
+      can.seeNames(user, d.chapter_id) ? listTeam(db, d.id) : Promise.resolve([]),
+      d.chapter_id !== null && d.local_id !== null && can.log(user, d.chapter_id) && can.seeNames(user, d.chapter_id)
+        ? loadLogPanelRows(db, d.chapter_id, d.local_id)
+        : Promise.resolve(null),
+      sectionSupportersForDrive(db, user, d),
+    ])
     const s = d.supporters
     const stage = d.stage as StageKey
     const due = d.next_step_due ? daysUntil(d.next_step_due, tz) : null
@@ -142,40 +276,76 @@ export default async function drivesRoutes(app: FastifyInstance) {
             levels: ([1, 2, 3, 4, 5] as const).map((l) => ({ level: l, count: s.byLevel[l] })),
             leaders: s.potentialLeaders,
             trained: s.leadersTrained,
-            board: s.boardShare.total ? `${s.boardShare.atLevel12} of ${s.boardShare.total} executive-board members and delegates we know are at level 1–2` : 'No executive-board members or delegates known yet',
+            board: s.boardShare.total
+              ? `${s.boardShare.atLevel12} of ${s.boardShare.total} executive-board members and delegates we know are at level 1–2`
+              : 'No executive-board members or delegates known yet',
           }
         : null,
-      team: team.map((m) => ({ id: m.supporter_id, name: m.name, role: m.role, trained: m.trained_on ? formatDate(m.trained_on) : 'not yet trained', level: m.current_level })),
+      team: team.map((m) => ({
+        id: m.supporter_id,
+        name: m.name,
+        role: m.role,
+        trained: m.trained_on ? formatDate(m.trained_on) : 'not yet trained',
+        level: m.current_level,
+      })),
       canSeeNames: can.seeNames(user, d.chapter_id),
       logPanel: logPanelView(user, d.chapter_id, `/drives/${d.id}`, logRows),
       section,
       stageName: stageLabel(stage),
-      checks: exitChecks(stage, factsOf(d), thresholdsOf(d)).map((c) => ({ ...c, badge: c.state === 'met' ? 'ok' : c.state === 'unmet' ? 'warn' : '' , stateLabel: c.state === 'met' ? 'Met' : c.state === 'unmet' ? 'Not met' : 'Not measurable yet' })),
+      checks: exitChecks(stage, factsOf(d), thresholdsOf(d)).map((c) => ({
+        ...c,
+        badge: c.state === 'met' ? 'ok' : c.state === 'unmet' ? 'warn' : '',
+        stateLabel: c.state === 'met' ? 'Met' : c.state === 'unmet' ? 'Not met' : 'Not measurable yet',
+      })),
       rules: {
         deciding: d.deciding_body ? labelOf(DECIDING_BODIES, d.deciding_body) : 'Not known',
         recommending: d.recommending_body ?? '',
-        threshold: d.local_threshold === 'custom' ? `${d.local_threshold_percent}%` : d.local_threshold ? labelOf(LOCAL_THRESHOLDS, d.local_threshold) : 'Not known',
+        threshold:
+          d.local_threshold === 'custom'
+            ? `${d.local_threshold_percent}%`
+            : d.local_threshold
+              ? labelOf(LOCAL_THRESHOLDS, d.local_threshold)
+              : 'Not known',
         quorum: d.quorum ?? 'Not known',
-        notice: d.notice_days === null ? 'Not known' : `${plural(d.notice_days, 'day')}${d.first_reading ? ', first reading required' : ''}`,
+        notice:
+          d.notice_days === null
+            ? 'Not known'
+            : `${plural(d.notice_days, 'day')}${d.first_reading ? ', first reading required' : ''}`,
         meetings: d.meeting_schedule ?? 'Not known',
         parentApproval: d.parent_approval_offices ?? 'None recorded',
         verified: d.rules_verified === true,
       },
       timeline: timelineView(timeline, tz),
       history: history.map((h) => ({ at: formatMoment(h.at, tz), actor: h.actor ?? 'Tenfold', action: h.action })),
-      endorsements: endorsements.map((e) => ({ ...e, decided_on: formatDate(e.decided_on), scope: e.candidate_name ?? 'Whole slate' })),
+      endorsements: endorsements.map((e) => ({
+        ...e,
+        decided_on: formatDate(e.decided_on),
+        scope: e.candidate_name ?? 'Whole slate',
+      })),
       canEdit: can.edit(user, d.chapter_id),
       moveOptions: moveOptions(stage, d.status),
       forms,
       mechanismOptions: MECHANISMS,
       processOutcomeOptions: PROCESS_OUTCOMES,
       thresholdOptions: THRESHOLDS.map((t) => ({ value: t.key, label: t.label })),
-      choiceOptions: [{ value: 'counted', label: 'A counted vote (the outcome is computed)' }, ...DECISION_OUTCOMES.filter((x) => (DECISION_CHOICES as readonly string[]).includes(x.key)).map((x) => ({ value: x.key, label: x.label }))],
-      kindOptions: [{ value: 'meeting', label: 'Meeting' }, { value: 'poll', label: 'Member poll' }],
+      choiceOptions: [
+        { value: 'counted', label: 'A counted vote (the outcome is computed)' },
+        ...DECISION_OUTCOMES.filter((x) => (DECISION_CHOICES as readonly string[]).includes(x.key)).map((x) => ({
+          value: x.key,
+          label: x.label,
+        })),
+      ],
+      kindOptions: [
+        { value: 'meeting', label: 'Meeting' },
+        { value: 'poll', label: 'Member poll' },
+      ],
     }
     // A re-rendered form answers a POST: keep the address bar on a URL that can be reloaded.
     if (o.status && o.status >= 400) reply.header('HX-Push-Url', 'false')
-    return reply.page('drives/show', view, { fragment: { target: 'next-step', view: 'drives/_next-step' }, status: o.status })
+    return reply.page('drives/show', view, {
+      fragment: { target: 'next-step', view: 'drives/_next-step' },
+      status: o.status,
+    })
   }
 
   async function conflictMessage(id: number, tz: string) {
@@ -193,13 +363,22 @@ export default async function drivesRoutes(app: FastifyInstance) {
       const localId = idFilter(values.local_id)
       const local = localId ? await findLocal(db, localId) : undefined
       const [slates, candidates] = await Promise.all([listSlateOptions(db), listCandidateOptions(db)])
-      return reply.page('drives/new', { title: 'Start a drive', localName: local?.name ?? '', start: startView(slates, candidates, values, errors, true) }, { status })
+      return reply.page(
+        'drives/new',
+        {
+          title: 'Start a drive',
+          localName: local?.name ?? '',
+          start: startView(slates, candidates, values, errors, true),
+        },
+        { status },
+      )
     }
     const form = parseForm(startDriveForm, request.body)
     if (!form.ok) return rerender(form.errors)
     const local = await findLocal(db, form.data.local_id)
     if (!local) throw notFound('That local')
-    if (local.chapter_id === null) return rerender({ local_id: 'This local has no chapter yet. Set its chapter on the local’s page first.' })
+    if (local.chapter_id === null)
+      return rerender({ local_id: 'This local has no chapter yet. Set its chapter on the local’s page first.' })
     if (!can.edit(user, local.chapter_id)) throw forbidden('Only the chapter’s organizers can start a drive.')
     const slate = await findSlate(db, form.data.slate_id)
     if (!slate) return rerender({ slate_id: 'Choose a slate from the list.' })
@@ -208,15 +387,38 @@ export default async function drivesRoutes(app: FastifyInstance) {
     }
     try {
       const drive = await db.transaction().execute(async (trx) => {
-        const row = await insertDrive(trx, { slate_id: slate.id, local_id: local.id, chapter_id: local.chapter_id, asks: form.data.asks, candidate_id: form.data.candidate_id, owner_id: user.id })
-        await insertStageChange(trx, { drive_id: row.id, from_stage: null, to_stage: row.stage, from_status: null, to_status: row.status, reason: null, warnings: [], actor_id: user.id })
-        await audit(trx, request.actor, { action: 'create', entity: 'drive', entityId: row.id, chapterId: row.chapter_id, after: row })
+        const row = await insertDrive(trx, {
+          slate_id: slate.id,
+          local_id: local.id,
+          chapter_id: local.chapter_id,
+          asks: form.data.asks,
+          candidate_id: form.data.candidate_id,
+          owner_id: user.id,
+        })
+        await insertStageChange(trx, {
+          drive_id: row.id,
+          from_stage: null,
+          to_stage: row.stage,
+          from_status: null,
+          to_status: row.status,
+          reason: null,
+          warnings: [],
+          actor_id: user.id,
+        })
+        await audit(trx, request.actor, {
+          action: 'create',
+          entity: 'drive',
+          entityId: row.id,
+          chapterId: row.chapter_id,
+          after: row,
+        })
         return row
       })
       setFlash(reply, 'ok', `The drive at ${local.name} has started.`)
       return reply.redirect(`/drives/${drive.id}`, 303)
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') return rerender({ slate_id: 'This local already has a drive for that slate.' })
+      if ((err as { code?: string }).code === '23505')
+        return rerender({ slate_id: 'This local already has a drive for that slate.' })
       throw err
     }
   })
@@ -231,22 +433,40 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const d = await loadDrive(request, { edit: true })
     const values = formValues(request.body)
     const form = parseForm(nextStepForm, request.body)
-    if (!form.ok) return renderDrive(request, reply, d, { forms: { nextStep: { values, errors: form.errors } }, status: 422 })
+    if (!form.ok)
+      return renderDrive(request, reply, d, { forms: { nextStep: { values, errors: form.errors } }, status: 422 })
     const version = formVersion(values)
     try {
       await db.transaction().execute(async (trx) => {
-        const row = await updateDrive(trx, d.id, Number.isInteger(version) ? version : -1, { next_step: form.data.next_step, next_step_due: form.data.next_step_due })
+        const row = await updateDrive(trx, d.id, Number.isInteger(version) ? version : -1, {
+          next_step: form.data.next_step,
+          next_step_due: form.data.next_step_due,
+        })
         if (!row) throw new Conflict()
-        const { before, after } = diffRecords({ next_step: d.next_step, next_step_due: d.next_step_due }, { next_step: row.next_step, next_step_due: row.next_step_due })
-        await audit(trx, request.actor, { action: 'update', entity: 'drive', entityId: d.id, chapterId: d.chapter_id, before, after })
+        const { before, after } = diffRecords(
+          { next_step: d.next_step, next_step_due: d.next_step_due },
+          { next_step: row.next_step, next_step_due: row.next_step_due },
+        )
+        await audit(trx, request.actor, {
+          action: 'update',
+          entity: 'drive',
+          entityId: d.id,
+          chapterId: d.chapter_id,
+          before,
+          after,
+        })
       })
     } catch (err) {
       if (!(err instanceof Conflict)) throw err
       const current = await loadDrive(request)
-      return renderDrive(request, reply, current, { forms: { nextStep: { values, errors: { _form: await conflictMessage(d.id, ZONE(d)) } } }, status: 409 })
+      return renderDrive(request, reply, current, {
+        forms: { nextStep: { values, errors: { _form: await conflictMessage(d.id, ZONE(d)) } } },
+        status: 409,
+      })
     }
     // htmx swaps the panel in place: no flash, which would show up on a later page.
-    if (request.htmx.partial && request.htmx.target === 'next-step') return renderDrive(request, reply, await loadDrive(request))
+    if (request.htmx.partial && request.htmx.target === 'next-step')
+      return renderDrive(request, reply, await loadDrive(request))
     setFlash(reply, 'ok', 'Next step saved.')
     return reply.redirect(`/drives/${d.id}`, 303)
   })
@@ -257,16 +477,33 @@ export default async function drivesRoutes(app: FastifyInstance) {
     return v && /^\/(board|drives\/\d+)(\?[\w=&%.+-]*)?$/.test(v) ? v : `/drives/${id}`
   }
 
-  async function renderMove(request: FastifyRequest, reply: FastifyReply, d: DriveRow, values: Record<string, string>, errors: FieldErrors, warnings: string[], status: number) {
+  async function renderMove(
+    _request: FastifyRequest,
+    reply: FastifyReply,
+    d: DriveRow,
+    values: Record<string, string>,
+    errors: FieldErrors,
+    warnings: string[],
+    status: number,
+  ) {
     reply.header('HX-Push-Url', 'false')
-    return reply.page('drives/move', {
-      title: `Move ${d.local_name ?? 'the drive'}`,
-      drive: { id: d.id, local: d.local_name ?? d.union_name ?? '', place: placeLabel(d.stage, d.status), version: d.version },
-      values: { ...values, version: String(d.version) },
-      errors,
-      warnings,
-      options: moveOptions(d.stage as StageKey, d.status),
-    }, { status })
+    return reply.page(
+      'drives/move',
+      {
+        title: `Move ${d.local_name ?? 'the drive'}`,
+        drive: {
+          id: d.id,
+          local: d.local_name ?? d.union_name ?? '',
+          place: placeLabel(d.stage, d.status),
+          version: d.version,
+        },
+        values: { ...values, version: String(d.version) },
+        errors,
+        warnings,
+        options: moveOptions(d.stage as StageKey, d.status),
+      },
+      { status },
+    )
   }
 
   app.post('/drives/:id/stage', { schema: { params: idParam } }, async function changeStage(request, reply) {
@@ -286,26 +523,70 @@ export default async function drivesRoutes(app: FastifyInstance) {
       return reply.redirect(back, 303)
     }
     if (plan.reasonRequired && !form.data.reason) {
-      return renderMove(request, reply, d, values, { reason: 'Give a reason for this move: it goes into the drive’s history.' }, plan.warnings, 422)
+      return renderMove(
+        request,
+        reply,
+        d,
+        values,
+        { reason: 'Give a reason for this move: it goes into the drive’s history.' },
+        plan.warnings,
+        422,
+      )
     }
     try {
       await db.transaction().execute(async (trx) => {
         const patch = {
           stage: plan.toStage,
           status: plan.toStatus,
-          ...(isEndKey(plan.toStatus) ? { end_reason: form.data.reason } : plan.toStatus === 'active' && isEndKey(d.status) ? { end_reason: null } : {}),
+          ...(isEndKey(plan.toStatus)
+            ? { end_reason: form.data.reason }
+            : plan.toStatus === 'active' && isEndKey(d.status)
+              ? { end_reason: null }
+              : {}),
           // Leaving `democratize` forward without an adopted process: the reason is the team's recorded skip.
-          ...(d.stage === 'democratize' && stageIndex(plan.toStage) > stageIndex('democratize') && !d.process_adopted && form.data.reason ? { process_skipped_reason: form.data.reason } : {}),
+          ...(d.stage === 'democratize' &&
+          stageIndex(plan.toStage) > stageIndex('democratize') &&
+          !d.process_adopted &&
+          form.data.reason
+            ? { process_skipped_reason: form.data.reason }
+            : {}),
         }
         const row = await updateDrive(trx, d.id, version, patch, { newStage: plan.newStage })
         if (!row) throw new Conflict()
-        await insertStageChange(trx, { drive_id: d.id, from_stage: d.stage, to_stage: plan.toStage, from_status: d.status, to_status: plan.toStatus, reason: form.data.reason, warnings: plan.warnings, actor_id: user.id })
-        const { before, after } = diffRecords({ stage: d.stage, status: d.status, end_reason: d.end_reason }, { stage: row.stage, status: row.status, end_reason: row.end_reason })
-        await audit(trx, request.actor, { action: 'move', entity: 'drive', entityId: d.id, chapterId: d.chapter_id, before, after: { ...after, reason: form.data.reason } })
+        await insertStageChange(trx, {
+          drive_id: d.id,
+          from_stage: d.stage,
+          to_stage: plan.toStage,
+          from_status: d.status,
+          to_status: plan.toStatus,
+          reason: form.data.reason,
+          warnings: plan.warnings,
+          actor_id: user.id,
+        })
+        const { before, after } = diffRecords(
+          { stage: d.stage, status: d.status, end_reason: d.end_reason },
+          { stage: row.stage, status: row.status, end_reason: row.end_reason },
+        )
+        await audit(trx, request.actor, {
+          action: 'move',
+          entity: 'drive',
+          entityId: d.id,
+          chapterId: d.chapter_id,
+          before,
+          after: { ...after, reason: form.data.reason },
+        })
       })
     } catch (err) {
       if (!(err instanceof Conflict)) throw err
-      return renderMove(request, reply, (await loadDrive(request)), values, { _form: await conflictMessage(d.id, ZONE(d)) }, [], 409)
+      return renderMove(
+        request,
+        reply,
+        await loadDrive(request),
+        values,
+        { _form: await conflictMessage(d.id, ZONE(d)) },
+        [],
+        409,
+      )
     }
     setFlash(reply, 'ok', `${d.local_name ?? 'The drive'}: now at “${placeLabel(plan.toStage, plan.toStatus)}”.`)
     return reply.redirect(back, 303)
@@ -319,11 +600,21 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const raw = (request.body as Record<string, unknown> | undefined)?.mechanisms
     const checked = raw === undefined ? [] : ([] as unknown[]).concat(raw).map(String)
     const form = parseForm(processForm, request.body)
-    if (!form.ok) return renderDrive(request, reply, d, { forms: { process: { values, errors: form.errors, checked } }, status: 422 })
+    if (!form.ok)
+      return renderDrive(request, reply, d, {
+        forms: { process: { values, errors: form.errors, checked } },
+        status: 422,
+      })
     await db.transaction().execute(async (trx) => {
       const row = await insertProcessPush(trx, { drive_id: d.id, ...form.data, actor_id: request.user!.id })
       await touchDrive(trx, d.id)
-      await audit(trx, request.actor, { action: 'create', entity: 'process_push', entityId: row.id, chapterId: d.chapter_id, after: row })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'process_push',
+        entityId: row.id,
+        chapterId: d.chapter_id,
+        after: row,
+      })
     })
     setFlash(reply, 'ok', 'Process push recorded.')
     return reply.redirect(`/drives/${d.id}#timeline`, 303)
@@ -333,18 +624,43 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const d = await loadDrive(request, { edit: true })
     const values = formValues(request.body)
     const form = parseForm(filingForm, request.body)
-    if (!form.ok) return renderDrive(request, reply, d, { forms: { filing: { values, errors: form.errors } }, status: 422 })
-    const earliest = earliestVoteDate({ filedOn: form.data.filed_on, noticeDays: d.notice_days ?? 0, timeZone: ZONE(d) })
+    if (!form.ok)
+      return renderDrive(request, reply, d, { forms: { filing: { values, errors: form.errors } }, status: 422 })
+    const earliest = earliestVoteDate({
+      filedOn: form.data.filed_on,
+      noticeDays: d.notice_days ?? 0,
+      timeZone: ZONE(d),
+    })
     const election = d.candidate_election_date ?? d.slate_election_date
     await db.transaction().execute(async (trx) => {
-      const row = await insertFiling(trx, { drive_id: d.id, ...form.data, candidate_id: d.candidate_id, earliest_vote_on: earliest, actor_id: request.user!.id })
+      const row = await insertFiling(trx, {
+        drive_id: d.id,
+        ...form.data,
+        candidate_id: d.candidate_id,
+        earliest_vote_on: earliest,
+        actor_id: request.user!.id,
+      })
       await touchDrive(trx, d.id, d.vote_date === null ? { vote_date: earliest } : {})
-      await audit(trx, request.actor, { action: 'create', entity: 'filing', entityId: row.id, chapterId: d.chapter_id, after: { ...row, text_filed: `${row.text_filed.length} characters` } })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'filing',
+        entityId: row.id,
+        chapterId: d.chapter_id,
+        after: { ...row, text_filed: `${row.text_filed.length} characters` },
+      })
     })
     if (voteAfterElection(earliest, election)) {
-      setFlash(reply, 'warn', `Filing recorded. The earliest vote, ${formatDate(earliest)}, falls after the election on ${formatDate(election)}.`)
+      setFlash(
+        reply,
+        'warn',
+        `Filing recorded. The earliest vote, ${formatDate(earliest)}, falls after the election on ${formatDate(election)}.`,
+      )
     } else {
-      setFlash(reply, 'ok', `Filing recorded. Earliest vote: ${formatDate(earliest)}${d.notice_days === null ? ' (the local’s notice period is not known)' : ''}.`)
+      setFlash(
+        reply,
+        'ok',
+        `Filing recorded. Earliest vote: ${formatDate(earliest)}${d.notice_days === null ? ' (the local’s notice period is not known)' : ''}.`,
+      )
     }
     return reply.redirect(`/drives/${d.id}#timeline`, 303)
   })
@@ -354,68 +670,168 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const user = request.user!
     const values = formValues(request.body)
     const form = parseForm(decisionForm, request.body)
-    if (!form.ok) return renderDrive(request, reply, d, { forms: { decision: { values, errors: form.errors } }, status: 422 })
+    if (!form.ok)
+      return renderDrive(request, reply, d, { forms: { decision: { values, errors: form.errors } }, status: 422 })
     const f = form.data
-    const outcome: DecisionOutcome = f.choice !== 'counted'
-      ? f.choice
-      : !f.quorum_met
-        ? 'no_quorum'
-        : computeOutcome({ votesFor: f.votes_for ?? 0, votesAgainst: f.votes_against ?? 0, abstain: f.abstain ?? 0, threshold: f.threshold!, customPercent: f.threshold_percent, quorumMet: true })
+    const outcome: DecisionOutcome =
+      f.choice !== 'counted'
+        ? f.choice
+        : !f.quorum_met
+          ? 'no_quorum'
+          : computeOutcome({
+              votesFor: f.votes_for ?? 0,
+              votesAgainst: f.votes_against ?? 0,
+              abstain: f.abstain ?? 0,
+              threshold: f.threshold!,
+              customPercent: f.threshold_percent,
+              quorumMet: true,
+            })
     const end = outcomeEnds(outcome)
     const version = formVersion(values)
     try {
       await db.transaction().execute(async (trx) => {
         const filing = await latestFilingId(trx, d.id)
         const decision = await insertDecision(trx, {
-          drive_id: d.id, filing_id: filing?.id ?? null, body: f.body, held_on: f.held_on, kind: f.kind, quorum_met: f.quorum_met,
-          votes_for: f.votes_for, votes_against: f.votes_against, abstain: f.abstain, threshold: f.threshold, threshold_percent: f.threshold === 'custom' ? f.threshold_percent : null,
-          binding: f.binding, outcome, next_date: outcomeKeepsVote(outcome) ? f.next_date : null, note: f.note, actor_id: user.id,
+          drive_id: d.id,
+          filing_id: filing?.id ?? null,
+          body: f.body,
+          held_on: f.held_on,
+          kind: f.kind,
+          quorum_met: f.quorum_met,
+          votes_for: f.votes_for,
+          votes_against: f.votes_against,
+          abstain: f.abstain,
+          threshold: f.threshold,
+          threshold_percent: f.threshold === 'custom' ? f.threshold_percent : null,
+          binding: f.binding,
+          outcome,
+          next_date: outcomeKeepsVote(outcome) ? f.next_date : null,
+          note: f.note,
+          actor_id: user.id,
         })
         const toStatus = end ?? (d.status === 'paused' ? 'paused' : 'active')
         const moved = d.stage !== 'vote' || toStatus !== d.status
-        const row = await updateDrive(trx, d.id, Number.isInteger(version) ? version : -1, {
-          stage: 'vote', status: toStatus,
-          ...(end ? { end_reason: `${outcomeLabel(outcome)} at ${f.body} on ${formatDate(f.held_on)}` } : { vote_date: f.next_date ?? d.vote_date }),
-        }, { newStage: moved })
+        const row = await updateDrive(
+          trx,
+          d.id,
+          Number.isInteger(version) ? version : -1,
+          {
+            stage: 'vote',
+            status: toStatus,
+            ...(end
+              ? { end_reason: `${outcomeLabel(outcome)} at ${f.body} on ${formatDate(f.held_on)}` }
+              : { vote_date: f.next_date ?? d.vote_date }),
+          },
+          { newStage: moved },
+        )
         if (!row) throw new Conflict()
-        if (moved) await insertStageChange(trx, { drive_id: d.id, from_stage: d.stage, to_stage: 'vote', from_status: d.status, to_status: toStatus, reason: `Decision recorded: ${outcomeLabel(outcome)}`, warnings: [], actor_id: user.id })
-        await audit(trx, request.actor, { action: 'create', entity: 'decision', entityId: decision.id, chapterId: d.chapter_id, after: decision })
-        const diff = diffRecords({ stage: d.stage, status: d.status, vote_date: d.vote_date }, { stage: row.stage, status: row.status, vote_date: row.vote_date })
-        await audit(trx, request.actor, { action: 'update', entity: 'drive', entityId: d.id, chapterId: d.chapter_id, ...diff })
+        if (moved)
+          await insertStageChange(trx, {
+            drive_id: d.id,
+            from_stage: d.stage,
+            to_stage: 'vote',
+            from_status: d.status,
+            to_status: toStatus,
+            reason: `Decision recorded: ${outcomeLabel(outcome)}`,
+            warnings: [],
+            actor_id: user.id,
+          })
+        await audit(trx, request.actor, {
+          action: 'create',
+          entity: 'decision',
+          entityId: decision.id,
+          chapterId: d.chapter_id,
+          after: decision,
+        })
+        const diff = diffRecords(
+          { stage: d.stage, status: d.status, vote_date: d.vote_date },
+          { stage: row.stage, status: row.status, vote_date: row.vote_date },
+        )
+        await audit(trx, request.actor, {
+          action: 'update',
+          entity: 'drive',
+          entityId: d.id,
+          chapterId: d.chapter_id,
+          ...diff,
+        })
         if (outcome === 'adopted') {
           const base: Omit<NewEndorsement, 'candidate_id'> = {
-            slate_id: d.slate_id, local_id: d.local_id, national_union_id: d.local_id === null ? d.national_union_id : null, chapter_id: d.chapter_id, decided_on: f.held_on,
-            deciding_body: f.body, votes_for: f.votes_for, votes_against: f.votes_against, abstain: f.abstain, threshold_met: true, decision_id: decision.id, actor_id: user.id,
+            slate_id: d.slate_id,
+            local_id: d.local_id,
+            national_union_id: d.local_id === null ? d.national_union_id : null,
+            chapter_id: d.chapter_id,
+            decided_on: f.held_on,
+            deciding_body: f.body,
+            votes_for: f.votes_for,
+            votes_against: f.votes_against,
+            abstain: f.abstain,
+            threshold_met: true,
+            decision_id: decision.id,
+            actor_id: user.id,
           }
-          const targets = d.asks === 'both' ? [d.candidate_id, null] : d.asks === 'candidate' ? [d.candidate_id] : [null]
+          const targets =
+            d.asks === 'both' ? [d.candidate_id, null] : d.asks === 'candidate' ? [d.candidate_id] : [null]
           for (const candidateId of [...new Set(targets)]) {
             const e = await insertEndorsement(trx, { ...base, candidate_id: candidateId })
-            await audit(trx, request.actor, { action: 'create', entity: 'endorsement', entityId: e.id, chapterId: d.chapter_id, after: e })
+            await audit(trx, request.actor, {
+              action: 'create',
+              entity: 'endorsement',
+              entityId: e.id,
+              chapterId: d.chapter_id,
+              after: e,
+            })
           }
         }
       })
     } catch (err) {
       if (!(err instanceof Conflict)) throw err
-      return renderDrive(request, reply, await loadDrive(request), { forms: { decision: { values, errors: { _form: await conflictMessage(d.id, ZONE(d)) } } }, status: 409 })
+      return renderDrive(request, reply, await loadDrive(request), {
+        forms: { decision: { values, errors: { _form: await conflictMessage(d.id, ZONE(d)) } } },
+        status: 409,
+      })
     }
-    const msg = end === 'won' ? 'Adopted! The drive is won and the endorsement is recorded.' : end === 'lost' ? 'The resolution failed. The drive is marked lost; it can be reopened later.' : `${outcomeLabel(outcome)}: the drive stays at the vote${f.next_date ? `, next date ${formatDate(f.next_date)}` : ''}.`
+    const msg =
+      end === 'won'
+        ? 'Adopted! The drive is won and the endorsement is recorded.'
+        : end === 'lost'
+          ? 'The resolution failed. The drive is marked lost; it can be reopened later.'
+          : `${outcomeLabel(outcome)}: the drive stays at the vote${f.next_date ? `, next date ${formatDate(f.next_date)}` : ''}.`
     setFlash(reply, end === 'lost' ? 'warn' : 'ok', msg)
     return reply.redirect(`/drives/${d.id}#timeline`, 303)
   })
 
   // ---- The board --------------------------------------------------------------
 
-  type BoardQ = { chapter?: string; union?: string; orientation?: string; owner?: string; column?: BoardColumn; offset?: number }
+  type BoardQ = {
+    chapter?: string
+    union?: string
+    orientation?: string
+    owner?: string
+    column?: BoardColumn
+    offset?: number
+  }
 
   app.get('/board', { schema: { querystring: boardQuery } }, async function showBoard(request, reply) {
     const user = request.user!
     const scope = readScope(user)
     const q = request.query as BoardQ
     const mine = user.chapters.map((c) => c.id)
-    const chapterIds = q.chapter === 'all' ? null : idFilter(q.chapter) ? [idFilter(q.chapter)!] : mine.length ? mine : null
-    const filters: BoardFilters = { chapterIds, union: idFilter(q.union), orientation: q.orientation || undefined, owner: idFilter(q.owner) }
+    const chapterIds =
+      q.chapter === 'all' ? null : idFilter(q.chapter) ? [idFilter(q.chapter)!] : mine.length ? mine : null
+    const filters: BoardFilters = {
+      chapterIds,
+      union: idFilter(q.union),
+      orientation: q.orientation || undefined,
+      owner: idFilter(q.owner),
+    }
     const params = new URLSearchParams()
-    for (const [k, v] of Object.entries({ chapter: q.chapter, union: q.union, orientation: q.orientation, owner: q.owner })) if (v) params.set(k, v)
+    for (const [k, v] of Object.entries({
+      chapter: q.chapter,
+      union: q.union,
+      orientation: q.orientation,
+      owner: q.owner,
+    }))
+      if (v) params.set(k, v)
     const base = params.toString()
     const moreUrl = (column: BoardColumn, offset: number) => {
       const p = new URLSearchParams(base)
@@ -426,13 +842,26 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const backUrl = `/board${base ? '?' + base : ''}`
     const offset = q.offset ?? 0
     if (q.column && request.htmx.partial && request.htmx.target === `more-${q.column}`) {
-      const [rows, counts] = await Promise.all([columnCards(db, scope, filters, q.column, offset), boardCounts(db, scope, filters)])
+      const [rows, counts] = await Promise.all([
+        columnCards(db, scope, filters, q.column, offset),
+        boardCounts(db, scope, filters),
+      ])
       const next = offset + COLUMN_SIZE
-      return reply.fragment('board/_cards', { cards: rows.map((r) => cardView(r, can.edit(user, r.chapter_id))), column: q.column, moreUrl: counts[q.column] > next ? moreUrl(q.column, next) : null, back: backUrl, csrfToken: request.csrfToken })
+      return reply.fragment('board/_cards', {
+        cards: rows.map((r) => cardView(r, can.edit(user, r.chapter_id))),
+        column: q.column,
+        moreUrl: counts[q.column] > next ? moreUrl(q.column, next) : null,
+        back: backUrl,
+        csrfToken: request.csrfToken,
+      })
     }
     const extra = q.column ? { column: q.column, upTo: offset + COLUMN_SIZE } : undefined
     const [counts, cards, chapters, unions, owners] = await Promise.all([
-      boardCounts(db, scope, filters), boardCards(db, scope, filters, extra), listChapterOptions(db), listNationalUnionOptions(db), listOwnerOptions(db, scope),
+      boardCounts(db, scope, filters),
+      boardCards(db, scope, filters, extra),
+      listChapterOptions(db),
+      listNationalUnionOptions(db),
+      listOwnerOptions(db, scope),
     ])
     const columns = BOARD_COLUMNS.map((key) => {
       const own = cards.filter((c) => c.col === key)
@@ -444,13 +873,22 @@ export default async function drivesRoutes(app: FastifyInstance) {
         moreUrl: counts[key] > own.length ? moreUrl(key, own.length) : null,
       }
     })
-    const visibleChapters = scope.chapterIds === null ? chapters : chapters.filter((c) => scope.chapterIds!.includes(c.id))
+    const visibleChapters =
+      scope.chapterIds === null ? chapters : chapters.filter((c) => scope.chapterIds!.includes(c.id))
     return reply.page('board/index', {
       title: 'Board',
       columns,
       total: Object.values(counts).reduce((a, b) => a + b, 0),
-      filters: { chapter: q.chapter ?? '', union: q.union ?? '', orientation: q.orientation ?? '', owner: q.owner ?? '' },
-      chapterOptions: [{ value: 'all', label: 'All chapters I can see' }, ...visibleChapters.map((c) => ({ value: String(c.id), label: c.name }))],
+      filters: {
+        chapter: q.chapter ?? '',
+        union: q.union ?? '',
+        orientation: q.orientation ?? '',
+        owner: q.owner ?? '',
+      },
+      chapterOptions: [
+        { value: 'all', label: 'All chapters I can see' },
+        ...visibleChapters.map((c) => ({ value: String(c.id), label: c.name })),
+      ],
       chapterBlank: mine.length ? 'My chapters' : 'All chapters',
       unionOptions: unions.map((u) => ({ value: String(u.id), label: u.abbreviation })),
       orientationOptions: ORIENTATIONS,
@@ -467,7 +905,13 @@ export default async function drivesRoutes(app: FastifyInstance) {
 type SlateOpt = { id: number; name: string; is_current: boolean }
 type CandOpt = { id: number; name: string; office: string; slate_id: number }
 
-function startView(slates: SlateOpt[], candidates: CandOpt[], values: Record<string, string>, errors: FieldErrors, canStart: boolean) {
+function startView(
+  slates: SlateOpt[],
+  candidates: CandOpt[],
+  values: Record<string, string>,
+  errors: FieldErrors,
+  canStart: boolean,
+) {
   return {
     canStart,
     values,
@@ -480,11 +924,31 @@ function startView(slates: SlateOpt[], candidates: CandOpt[], values: Record<str
 }
 
 /** The "Drives" panel of a local's page: its drives and the start form. */
-export async function localDrivesPanel(db: FastifyInstance['db'], user: CurrentUser, local: { id: number; chapter_id: number | null }) {
-  const [drives, slates, candidates] = await Promise.all([listLocalDrives(db, readScope(user), local.id), listSlateOptions(db), listCandidateOptions(db)])
+export async function localDrivesPanel(
+  db: FastifyInstance['db'],
+  user: CurrentUser,
+  local: { id: number; chapter_id: number | null },
+) {
+  const [drives, slates, candidates] = await Promise.all([
+    listLocalDrives(db, readScope(user), local.id),
+    listSlateOptions(db),
+    listCandidateOptions(db),
+  ])
   const current = slates.find((s) => s.is_current) ?? slates[0]
   return {
-    drives: drives.map((d) => ({ id: d.id, slate: d.slate_name, place: placeLabel(d.stage, d.status), nextStep: d.next_step ?? '', due: formatDate(d.next_step_due) })),
-    start: startView(slates, candidates, { local_id: String(local.id), slate_id: current ? String(current.id) : '', asks: 'candidate' }, {}, local.chapter_id !== null && can.edit(user, local.chapter_id)),
+    drives: drives.map((d) => ({
+      id: d.id,
+      slate: d.slate_name,
+      place: placeLabel(d.stage, d.status),
+      nextStep: d.next_step ?? '',
+      due: formatDate(d.next_step_due),
+    })),
+    start: startView(
+      slates,
+      candidates,
+      { local_id: String(local.id), slate_id: current ? String(current.id) : '', asks: 'candidate' },
+      {},
+      local.chapter_id !== null && can.edit(user, local.chapter_id),
+    ),
   }
 }

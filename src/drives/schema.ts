@@ -2,7 +2,16 @@
 // push, a filing and a decision. Form bodies are parsed in the handlers so a
 // bad form comes back as the same form with a message per field.
 import { z } from 'zod'
-import { checkbox, optionalDate, optionalEnum, optionalInt, optionalText, requiredDate, requiredInt, text } from '../shared/validation.ts'
+import {
+  checkbox,
+  optionalDate,
+  optionalEnum,
+  optionalInt,
+  optionalText,
+  requiredDate,
+  requiredInt,
+  text,
+} from '../shared/validation.ts'
 import { VOTE_THRESHOLD_KEYS } from './decisions.ts'
 
 export const ASKS = [
@@ -28,18 +37,41 @@ export const PROCESS_OUTCOMES = [
 ] as const
 
 /** What a move can go to: a stage, an end, or pause/resume. */
-export const MOVE_TARGETS = ['identify', 'democratize', 'build_team', 'file_resolution', 'vote', 'won', 'lost', 'dropped', 'paused', 'active'] as const
+export const MOVE_TARGETS = [
+  'identify',
+  'democratize',
+  'build_team',
+  'file_resolution',
+  'vote',
+  'won',
+  'lost',
+  'dropped',
+  'paused',
+  'active',
+] as const
 export type MoveTarget = (typeof MOVE_TARGETS)[number]
 
 /** The person's choice on a decision: a counted vote, or a procedural outcome. */
-export const DECISION_CHOICES = ['counted', 'tabled', 'postponed', 'referred', 'out_of_order', 'no_quorum', 'enjoined'] as const
+export const DECISION_CHOICES = [
+  'counted',
+  'tabled',
+  'postponed',
+  'referred',
+  'out_of_order',
+  'no_quorum',
+  'enjoined',
+] as const
 
-const keys = <T extends readonly { value: string }[]>(list: T) => list.map((x) => x.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
+const keys = <T extends readonly { value: string }[]>(list: T) =>
+  list.map((x) => x.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
 
 export const startDriveForm = z.object({
   local_id: requiredInt('Local', 1, 2147483647),
   slate_id: requiredInt('Slate', 1, 2147483647),
-  asks: z.preprocess((v) => (v === '' || v === undefined ? 'candidate' : v), z.enum(keys(ASKS), { error: 'Choose what the drive asks for.' })),
+  asks: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'candidate' : v),
+    z.enum(keys(ASKS), { error: 'Choose what the drive asks for.' }),
+  ),
   candidate_id: optionalInt('Candidate', 1, 2147483647),
 })
 
@@ -58,13 +90,21 @@ const mechanisms = z.preprocess(
   z.array(z.enum(keys(MECHANISMS), { error: 'Choose mechanisms from the list.' })).max(6),
 )
 
-export const processForm = z.object({
-  mechanisms,
-  body: optionalText('Body', 200),
-  decided_on: optionalDate('Date'),
-  outcome: z.preprocess((v) => (v === '' || v === undefined ? 'pending' : v), z.enum(keys(PROCESS_OUTCOMES), { error: 'Choose an outcome.' })),
-  note: optionalText('Note', 2000),
-}).refine((f) => f.mechanisms.length > 0 || f.outcome === 'already_democratic', { path: ['mechanisms'], message: 'Tick at least one mechanism (or choose “Already democratic”).' })
+export const processForm = z
+  .object({
+    mechanisms,
+    body: optionalText('Body', 200),
+    decided_on: optionalDate('Date'),
+    outcome: z.preprocess(
+      (v) => (v === '' || v === undefined ? 'pending' : v),
+      z.enum(keys(PROCESS_OUTCOMES), { error: 'Choose an outcome.' }),
+    ),
+    note: optionalText('Note', 2000),
+  })
+  .refine((f) => f.mechanisms.length > 0 || f.outcome === 'already_democratic', {
+    path: ['mechanisms'],
+    message: 'Tick at least one mechanism (or choose “Already democratic”).',
+  })
 
 export const filingForm = z.object({
   filed_on: requiredDate('Date filed'),
@@ -76,27 +116,46 @@ export const decisionForm = z
   .object({
     body: text('Body', 200),
     held_on: requiredDate('Date'),
-    kind: z.preprocess((v) => (v === '' || v === undefined ? 'meeting' : v), z.enum(['meeting', 'poll'], { error: 'Choose meeting or poll.' })),
+    kind: z.preprocess(
+      (v) => (v === '' || v === undefined ? 'meeting' : v),
+      z.enum(['meeting', 'poll'], { error: 'Choose meeting or poll.' }),
+    ),
     quorum_met: checkbox(),
     votes_for: optionalInt('Votes for', 0, 10_000_000),
     votes_against: optionalInt('Votes against', 0, 10_000_000),
     abstain: optionalInt('Abstentions', 0, 10_000_000),
     threshold: optionalEnum('Threshold', VOTE_THRESHOLD_KEYS),
     threshold_percent: z.preprocess(
-      (v) => (v === '' || v === undefined ? null : typeof v === 'string' && /^\d+(\.\d{1,2})?$/.test(v.trim()) ? Number(v.trim()) : v),
-      z.number({ error: 'Custom percentage must be a number like 58 or 66.67.' }).gt(50, 'Custom percentage must be above 50.').max(100, 'Custom percentage must be at most 100.').nullable(),
+      (v) =>
+        v === '' || v === undefined
+          ? null
+          : typeof v === 'string' && /^\d+(\.\d{1,2})?$/.test(v.trim())
+            ? Number(v.trim())
+            : v,
+      z
+        .number({ error: 'Custom percentage must be a number like 58 or 66.67.' })
+        .gt(50, 'Custom percentage must be above 50.')
+        .max(100, 'Custom percentage must be at most 100.')
+        .nullable(),
     ),
     binding: checkbox(),
-    choice: z.preprocess((v) => (v === '' || v === undefined ? 'counted' : v), z.enum(DECISION_CHOICES, { error: 'Choose what happened.' })),
+    choice: z.preprocess(
+      (v) => (v === '' || v === undefined ? 'counted' : v),
+      z.enum(DECISION_CHOICES, { error: 'Choose what happened.' }),
+    ),
     next_date: optionalDate('Next date'),
     note: optionalText('Note', 2000),
   })
   .superRefine((f, ctx) => {
     if (f.choice === 'counted') {
-      if (f.quorum_met && f.votes_for === null) ctx.addIssue({ code: 'custom', path: ['votes_for'], message: 'Enter the votes for (0 if none).' })
-      if (f.quorum_met && f.votes_against === null) ctx.addIssue({ code: 'custom', path: ['votes_against'], message: 'Enter the votes against (0 if none).' })
-      if (f.quorum_met && f.threshold === null) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'Choose the threshold the body applies.' })
-      if (f.threshold === 'custom' && f.threshold_percent === null) ctx.addIssue({ code: 'custom', path: ['threshold_percent'], message: 'Enter the custom percentage, e.g. 58.' })
+      if (f.quorum_met && f.votes_for === null)
+        ctx.addIssue({ code: 'custom', path: ['votes_for'], message: 'Enter the votes for (0 if none).' })
+      if (f.quorum_met && f.votes_against === null)
+        ctx.addIssue({ code: 'custom', path: ['votes_against'], message: 'Enter the votes against (0 if none).' })
+      if (f.quorum_met && f.threshold === null)
+        ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'Choose the threshold the body applies.' })
+      if (f.threshold === 'custom' && f.threshold_percent === null)
+        ctx.addIssue({ code: 'custom', path: ['threshold_percent'], message: 'Enter the custom percentage, e.g. 58.' })
     }
   })
 
@@ -109,7 +168,10 @@ export const boardQuery = {
     union: { type: 'string', pattern: '^([1-9][0-9]{0,8})?$' },
     orientation: { type: 'string', enum: ['', 'left_led', 'progressive_opportunist', 'middling', 'hostile'] },
     owner: { type: 'string', pattern: '^([1-9][0-9]{0,8})?$' },
-    column: { type: 'string', enum: ['identify', 'democratize', 'build_team', 'file_resolution', 'vote', 'won', 'lost', 'dropped'] },
+    column: {
+      type: 'string',
+      enum: ['identify', 'democratize', 'build_team', 'file_resolution', 'vote', 'won', 'lost', 'dropped'],
+    },
     offset: { type: 'integer', minimum: 0, maximum: 1000000 },
   },
 } as const

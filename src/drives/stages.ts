@@ -40,7 +40,8 @@ export const STAGES: readonly Stage[] = frozen<Stage>([
   {
     key: 'file_resolution',
     label: 'File the resolution',
-    description: 'Pick a model resolution, fill it in and file it with the endorsing body, respecting its notice period.',
+    description:
+      'Pick a model resolution, fill it in and file it with the endorsing body, respecting its notice period.',
   },
   {
     key: 'vote',
@@ -204,7 +205,9 @@ export function exitChecks(
     case 'democratize': {
       const label = 'Democratic endorsement process'
       if (facts.processAdopted) {
-        return [{ key: 'process', label, state: 'met', detail: 'A democratic process is adopted (or already in place)' }]
+        return [
+          { key: 'process', label, state: 'met', detail: 'A democratic process is adopted (or already in place)' },
+        ]
       }
       const reason = facts.processSkippedReason?.trim() ?? ''
       if (reason !== '') {
@@ -234,7 +237,12 @@ export function exitChecks(
     case 'file_resolution':
       return [
         facts.filingRecorded
-          ? { key: 'filing', label: 'Resolution filed', state: 'met', detail: 'Filing recorded: date, body and text filed' }
+          ? {
+              key: 'filing',
+              label: 'Resolution filed',
+              state: 'met',
+              detail: 'Filing recorded: date, body and text filed',
+            }
           : {
               key: 'filing',
               label: 'Resolution filed',

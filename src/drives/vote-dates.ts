@@ -43,7 +43,9 @@ export function isValidTimeZone(zone: string): boolean {
 // zone (luxon builds several per DateTime; a board asks this hundreds of
 // times). 'en-CA' prints YYYY-MM-DD; checked once, with a fallback.
 const dateFormats = new Map<string, Intl.DateTimeFormat>()
-const EN_CA_IS_ISO = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(0) === '1970-01-01'
+const EN_CA_IS_ISO =
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(0) ===
+  '1970-01-01'
 function dateInZone(ms: number, zone: string): string {
   let f = dateFormats.get(zone)
   if (f === undefined) {
@@ -106,7 +108,11 @@ function weekdayKey(d: DateTime): Weekday {
 
 // The first date on or after `date` that falls on one of `meetingDays`; with
 // no meeting days known, the body can meet any day.
-export function nextMeetingOnOrAfter(date: string, meetingDays: readonly Weekday[] | null | undefined, timeZone: string): string {
+export function nextMeetingOnOrAfter(
+  date: string,
+  meetingDays: readonly Weekday[] | null | undefined,
+  timeZone: string,
+): string {
   let d = parseDate('date', date, timeZone)
   const days = meetingDays ?? []
   for (const w of days) if (!isWeekday(w)) throw new RangeError(`Unknown weekday: ${String(w)}`)

@@ -11,7 +11,10 @@ export default async function healthRoutes(app: FastifyInstance) {
       ])
       return reply.header('Cache-Control', 'no-store').send({ status: 'ok' })
     } catch {
-      return reply.code(503).header('Cache-Control', 'no-store').send({ status: 'unavailable', database: 'not answering' })
+      return reply
+        .code(503)
+        .header('Cache-Control', 'no-store')
+        .send({ status: 'unavailable', database: 'not answering' })
     }
   })
 }

@@ -17,9 +17,20 @@ export function listCircles(db: Db, scope: Scope, people: Scope, chapterId?: num
     .leftJoin('national_unions as n', 'n.id', 'c.national_union_id')
     .leftJoin('supporters as s', 's.id', 'c.contact_supporter_id')
     .select([
-      'c.id', 'c.kind', 'c.name', 'c.sector', 'c.cadence', 'c.chapter_id', 'ch.name as chapter_name', 'n.abbreviation as union_abbreviation',
-      names === null ? sql<string | null>`s.name`.as('contact_name') : sql<string | null>`case when c.chapter_id = any(${names}::int[]) then s.name end`.as('contact_name'),
-      sql<string>`(select count(*) from labor_circle_members m join supporters ms on ms.id = m.supporter_id and ms.deleted_at is null where m.circle_id = c.id)`.as('members'),
+      'c.id',
+      'c.kind',
+      'c.name',
+      'c.sector',
+      'c.cadence',
+      'c.chapter_id',
+      'ch.name as chapter_name',
+      'n.abbreviation as union_abbreviation',
+      names === null
+        ? sql<string | null>`s.name`.as('contact_name')
+        : sql<string | null>`case when c.chapter_id = any(${names}::int[]) then s.name end`.as('contact_name'),
+      sql<string>`(select count(*) from labor_circle_members m join supporters ms on ms.id = m.supporter_id and ms.deleted_at is null where m.circle_id = c.id)`.as(
+        'members',
+      ),
     ])
     .where('c.deleted_at', 'is', null)
   const chapters = inList(scope)
@@ -35,7 +46,12 @@ export function findCircle(db: Q, scope: Scope, id: number) {
     .leftJoin('national_unions as n', 'n.id', 'c.national_union_id')
     .leftJoin('supporters as cs', 'cs.id', 'c.contact_supporter_id')
     .selectAll('c')
-    .select(['ch.name as chapter_name', 'n.name as union_name', 'n.abbreviation as union_abbreviation', 'cs.name as contact_name'])
+    .select([
+      'ch.name as chapter_name',
+      'n.name as union_name',
+      'n.abbreviation as union_abbreviation',
+      'cs.name as contact_name',
+    ])
     .where('c.id', '=', id)
     .where('c.deleted_at', 'is', null)
   const chapters = inList(scope)
@@ -50,7 +66,13 @@ export function listCircleMembers(db: Db, circleId: number, withContacts: boolea
     .innerJoin('supporters as s', 's.id', 'm.supporter_id')
     .leftJoin('locals as l', 'l.id', 's.local_id')
     .select([
-      's.id', 's.name', 's.role_in_local', 's.potential_leader', 's.chapter_member', 'l.name as local_name', 'l.id as local_id',
+      's.id',
+      's.name',
+      's.role_in_local',
+      's.potential_leader',
+      's.chapter_member',
+      'l.name as local_name',
+      'l.id as local_id',
       withContacts ? sql<string | null>`s.email`.as('email') : sql<string | null>`null::text`.as('email'),
       withContacts ? sql<string | null>`s.phone`.as('phone') : sql<string | null>`null::text`.as('phone'),
     ])
@@ -71,34 +93,81 @@ export function listCircleDrives(db: Db, circle: { id: number; chapter_id: numbe
     .where('d.chapter_id', '=', circle.chapter_id)
     .where('d.deleted_at', 'is', null)
     .where('d.status', 'in', ['active', 'paused'])
-    .where((eb) => eb.or([
-      eb('l.national_union_id', '=', circle.national_union_id ?? 0),
-      eb('l.national_union_id', 'in', eb.selectFrom('labor_circle_members as m').innerJoin('supporters as s', 's.id', 'm.supporter_id').innerJoin('locals as ml', 'ml.id', 's.local_id').select('ml.national_union_id').where('m.circle_id', '=', circle.id).where('s.deleted_at', 'is', null).where('ml.national_union_id', 'is not', null)),
-    ]))
+    .where((eb) =>
+      eb.or([
+        eb('l.national_union_id', '=', circle.national_union_id ?? 0),
+        eb(
+          'l.national_union_id',
+          'in',
+          eb
+            .selectFrom('labor_circle_members as m')
+            .innerJoin('supporters as s', 's.id', 'm.supporter_id')
+            .innerJoin('locals as ml', 'ml.id', 's.local_id')
+            .select('ml.national_union_id')
+            .where('m.circle_id', '=', circle.id)
+            .where('s.deleted_at', 'is', null)
+            .where('ml.national_union_id', 'is not', null),
+        ),
+      ]),
+    )
     .orderBy('l.name')
     .limit(200)
     .execute()
 }
 
 export function listChapterSupporterOptions(db: Db, chapterId: number) {
-  return db.selectFrom('supporters').select(['id', 'name', 'chapter_member']).where('chapter_id', '=', chapterId).where('deleted_at', 'is', null)
-    .orderBy('chapter_member', 'desc').orderBy('name').limit(1000).execute()
+  return db
+    .selectFrom('supporters')
+    .select(['id', 'name', 'chapter_member'])
+    .where('chapter_id', '=', chapterId)
+    .where('deleted_at', 'is', null)
+    .orderBy('chapter_member', 'desc')
+    .orderBy('name')
+    .limit(1000)
+    .execute()
 }
 
-export function insertCircle(trx: Q, row: { chapter_id: number; kind: 'circle' | 'section'; name: string; sector: string | null; national_union_id: number | null; contact_supporter_id: number | null; cadence: string | null }) {
+export function insertCircle(
+  trx: Q,
+  row: {
+    chapter_id: number
+    kind: 'circle' | 'section'
+    name: string
+    sector: string | null
+    national_union_id: number | null
+    contact_supporter_id: number | null
+    cadence: string | null
+  },
+) {
   return trx.insertInto('labor_circles').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
 export function findChapterSupporter(db: Q, chapterId: number, id: number) {
-  return db.selectFrom('supporters').select(['id', 'name', 'chapter_id']).where('id', '=', id).where('chapter_id', '=', chapterId).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('supporters')
+    .select(['id', 'name', 'chapter_id'])
+    .where('id', '=', id)
+    .where('chapter_id', '=', chapterId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 export function addCircleMember(trx: Q, circleId: number, supporterId: number) {
-  return trx.insertInto('labor_circle_members').values({ circle_id: circleId, supporter_id: supporterId }).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst()
+  return trx
+    .insertInto('labor_circle_members')
+    .values({ circle_id: circleId, supporter_id: supporterId })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst()
 }
 
 export function removeCircleMember(trx: Q, circleId: number, supporterId: number) {
-  return trx.deleteFrom('labor_circle_members').where('circle_id', '=', circleId).where('supporter_id', '=', supporterId).returningAll().executeTakeFirst()
+  return trx
+    .deleteFrom('labor_circle_members')
+    .where('circle_id', '=', circleId)
+    .where('supporter_id', '=', supporterId)
+    .returningAll()
+    .executeTakeFirst()
 }
 
 /** Members of the chapter's sections for this local's national union: the first supporters of a drive there. */
@@ -127,7 +196,11 @@ export function listSectionMembersForDrive(db: Db, chapterId: number, driveId: n
     .select(['s.id', 's.name', 's.potential_leader', 'c.name as section_name', 'c.id as section_id'])
     .where('c.chapter_id', '=', chapterId)
     .where('c.kind', '=', 'section')
-    .where('c.national_union_id', '=', sql<number>`(select coalesce(l.national_union_id, d.national_union_id) from drives d left join locals l on l.id = d.local_id where d.id = ${driveId})`)
+    .where(
+      'c.national_union_id',
+      '=',
+      sql<number>`(select coalesce(l.national_union_id, d.national_union_id) from drives d left join locals l on l.id = d.local_id where d.id = ${driveId})`,
+    )
     .where('c.deleted_at', 'is', null)
     .where('s.deleted_at', 'is', null)
     .orderBy('s.potential_leader', 'desc')
@@ -138,7 +211,18 @@ export function listSectionMembersForDrive(db: Db, chapterId: number, driveId: n
 }
 
 /** Contact person and cadence, only at the version the form was opened at; undefined when someone saved first. */
-export function updateCircleContact(trx: Q, id: number, version: number, row: { contact_supporter_id: number | null; cadence: string | null }) {
-  return trx.updateTable('labor_circles').set({ ...row, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id).where('version', '=', version).where('deleted_at', 'is', null).returningAll().executeTakeFirst()
+export function updateCircleContact(
+  trx: Q,
+  id: number,
+  version: number,
+  row: { contact_supporter_id: number | null; cadence: string | null },
+) {
+  return trx
+    .updateTable('labor_circles')
+    .set({ ...row, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
 }

@@ -10,12 +10,32 @@ import { stageLabel } from '../drives/stages.ts'
 import { peopleScope } from '../people/queries.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idFilter, idParam, optionalInt, optionalText, parseForm, requiredInt, text, type FieldErrors } from '../shared/validation.ts'
+import {
+  formValues,
+  idFilter,
+  idParam,
+  optionalInt,
+  optionalText,
+  parseForm,
+  requiredInt,
+  text,
+  type FieldErrors,
+} from '../shared/validation.ts'
 import { listNationalUnionOptions } from '../unions/queries.ts'
 import type { Db } from '../db/database.ts'
 import {
-  addCircleMember, findChapterSupporter, findCircle, insertCircle, listChapterSupporterOptions, listCircleDrives, listCircleMembers, listCircles,
-  listSectionMembersForDrive, listSectionMembersForLocal, removeCircleMember, updateCircleContact,
+  addCircleMember,
+  findChapterSupporter,
+  findCircle,
+  insertCircle,
+  listChapterSupporterOptions,
+  listCircleDrives,
+  listCircleMembers,
+  listCircles,
+  listSectionMembersForDrive,
+  listSectionMembersForLocal,
+  removeCircleMember,
+  updateCircleContact,
 } from './circles-queries.ts'
 
 const circleForm = z
@@ -27,7 +47,10 @@ const circleForm = z
     national_union_id: optionalInt('Union', 1, 2147483647),
     cadence: optionalText('Meets', 200),
   })
-  .refine((f) => f.kind !== 'section' || f.national_union_id !== null, { path: ['national_union_id'], message: 'A section belongs to a union: choose it.' })
+  .refine((f) => f.kind !== 'section' || f.national_union_id !== null, {
+    path: ['national_union_id'],
+    message: 'A section belongs to a union: choose it.',
+  })
 
 const memberForm = z.object({ supporter_id: requiredInt('Member', 1, 2147483647) })
 
@@ -38,21 +61,48 @@ const contactForm = z.object({
 
 const memberParams = {
   type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 }, sid: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+  properties: {
+    id: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    sid: { type: 'integer', minimum: 1, maximum: 2147483647 },
+  },
   required: ['id', 'sid'],
 } as const
 
-const KINDS = [{ value: 'circle', label: 'Labor circle (by sector or industry)' }, { value: 'section', label: 'Union section (by union)' }]
-const ROLE_LABELS: Record<string, string> = { rank_and_file: 'Rank and file', steward: 'Steward', officer: 'Officer', executive_board: 'Executive board', delegate: 'Delegate', staff: 'Staff' }
+const KINDS = [
+  { value: 'circle', label: 'Labor circle (by sector or industry)' },
+  { value: 'section', label: 'Union section (by union)' },
+]
+const ROLE_LABELS: Record<string, string> = {
+  rank_and_file: 'Rank and file',
+  steward: 'Steward',
+  officer: 'Officer',
+  executive_board: 'Executive board',
+  delegate: 'Delegate',
+  staff: 'Staff',
+}
 
 const seesNames = (user: CurrentUser, chapterId: number) => can.seeNames(user, chapterId)
 
 /** For a drive's page: the chapter's section members in this local's union, potential leaders first. Empty for those who may not see names. */
 // Without `local`, the union is read from the drive's local in the same query.
-export async function sectionSupportersForDrive(db: Db, user: CurrentUser, drive: { id: number; chapter_id: number | null }, local: { national_union_id: number | null } | null = null) {
-  if (drive.chapter_id === null || (local && local.national_union_id === null) || !seesNames(user, drive.chapter_id)) return []
-  const rows = local ? await listSectionMembersForLocal(db, drive.chapter_id, local.national_union_id!) : await listSectionMembersForDrive(db, drive.chapter_id, drive.id)
-  return rows.map((r) => ({ id: r.id, name: r.name, potentialLeader: r.potential_leader, section: r.section_name, sectionUrl: `/circles/${r.section_id}` }))
+export async function sectionSupportersForDrive(
+  db: Db,
+  user: CurrentUser,
+  drive: { id: number; chapter_id: number | null },
+  local: { national_union_id: number | null } | null = null,
+) {
+  if (drive.chapter_id === null || (local && local.national_union_id === null) || !seesNames(user, drive.chapter_id))
+    return []
+  const rows = local
+    ? await listSectionMembersForLocal(db, drive.chapter_id, local.national_union_id!)
+    : await listSectionMembersForDrive(db, drive.chapter_id, drive.id)
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    potentialLeader: r.potential_leader,
+    section: r.section_name,
+    sectionUrl: `/circles/${r.section_id}`,
+  }))
 }
 
 export default async function circlesRoutes(app: FastifyInstance) {
@@ -63,8 +113,12 @@ export default async function circlesRoutes(app: FastifyInstance) {
     return {
       view: 'mapping/circle-form',
       ctx: {
-        title: 'New circle or section', values, errors,
-        chapterOptions: user.chapters.filter((c) => user.isAdmin || c.role === 'organizer').map((c) => ({ value: c.id, label: c.name })),
+        title: 'New circle or section',
+        values,
+        errors,
+        chapterOptions: user.chapters
+          .filter((c) => user.isAdmin || c.role === 'organizer')
+          .map((c) => ({ value: c.id, label: c.name })),
         kindOptions: KINDS,
         unionOptions: unions.map((u) => ({ value: u.id, label: `${u.abbreviation} — ${u.name}` })),
       },
@@ -80,8 +134,14 @@ export default async function circlesRoutes(app: FastifyInstance) {
       title: 'Labor circles and sections',
       canCreate: can.editDirectory(user),
       rows: rows.map((r) => ({
-        id: r.id, name: r.name, kindLabel: r.kind === 'section' ? 'Section' : 'Circle', chapter: r.chapter_name,
-        what: r.kind === 'section' ? (r.union_abbreviation ?? '') : (r.sector ?? ''), cadence: r.cadence ?? '', contact: r.contact_name ?? '', members: Number(r.members),
+        id: r.id,
+        name: r.name,
+        kindLabel: r.kind === 'section' ? 'Section' : 'Circle',
+        chapter: r.chapter_name,
+        what: r.kind === 'section' ? (r.union_abbreviation ?? '') : (r.sector ?? ''),
+        cadence: r.cadence ?? '',
+        contact: r.contact_name ?? '',
+        members: Number(r.members),
       })),
     })
   })
@@ -89,7 +149,11 @@ export default async function circlesRoutes(app: FastifyInstance) {
   app.get('/circles/new', async function newCircle(request, reply) {
     const user = request.user!
     if (!can.editDirectory(user)) throw forbidden()
-    const f = await formPage(user, { kind: 'circle', chapter_id: String(user.chapters.find((c) => c.role === 'organizer')?.id ?? '') }, {})
+    const f = await formPage(
+      user,
+      { kind: 'circle', chapter_id: String(user.chapters.find((c) => c.role === 'organizer')?.id ?? '') },
+      {},
+    )
     return reply.page(f.view, f.ctx)
   })
 
@@ -97,13 +161,27 @@ export default async function circlesRoutes(app: FastifyInstance) {
     const user = request.user!
     if (!can.editDirectory(user)) throw forbidden()
     const values = formValues(request.body)
-    const rerender = async (errors: FieldErrors) => { const f = await formPage(user, values, errors); return reply.page(f.view, f.ctx, { status: 422 }) }
+    const rerender = async (errors: FieldErrors) => {
+      const f = await formPage(user, values, errors)
+      return reply.page(f.view, f.ctx, { status: 422 })
+    }
     const form = parseForm(circleForm, request.body)
     if (!form.ok) return rerender(form.errors)
-    if (!can.edit(user, form.data.chapter_id)) return rerender({ chapter_id: 'You can only add circles to a chapter you organize in.' })
+    if (!can.edit(user, form.data.chapter_id))
+      return rerender({ chapter_id: 'You can only add circles to a chapter you organize in.' })
     const row = await db.transaction().execute(async (trx) => {
-      const r = await insertCircle(trx, { ...form.data, national_union_id: form.data.kind === 'section' ? form.data.national_union_id : null, contact_supporter_id: null })
-      await audit(trx, request.actor, { action: 'create', entity: 'labor_circle', entityId: r.id, chapterId: r.chapter_id, after: r })
+      const r = await insertCircle(trx, {
+        ...form.data,
+        national_union_id: form.data.kind === 'section' ? form.data.national_union_id : null,
+        contact_supporter_id: null,
+      })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'labor_circle',
+        entityId: r.id,
+        chapterId: r.chapter_id,
+        after: r,
+      })
       return r
     })
     setFlash(reply, 'ok', `${row.name} was added.`)
@@ -120,7 +198,12 @@ export default async function circlesRoutes(app: FastifyInstance) {
   type ContactFormState = { values: Record<string, string>; errors: FieldErrors; conflict?: Record<string, string> }
   type Circle = Awaited<ReturnType<typeof loadCircle>>
 
-  async function renderCircle(request: FastifyRequest, reply: FastifyReply, circle: Circle, o: { contactForm?: ContactFormState; status?: number } = {}) {
+  async function renderCircle(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    circle: Circle,
+    o: { contactForm?: ContactFormState; status?: number } = {},
+  ) {
     const user = request.user!
     const names = seesNames(user, circle.chapter_id)
     const contacts = names && can.seeContacts(user, circle.chapter_id)
@@ -131,28 +214,60 @@ export default async function circlesRoutes(app: FastifyInstance) {
       editable ? listChapterSupporterOptions(db, circle.chapter_id) : Promise.resolve([]),
     ])
     const memberIds = new Set(members.map((m) => m.id))
-    const label = (o: { name: string; chapter_member: boolean }) => o.name + (o.chapter_member ? ' (chapter member)' : '')
-    return reply.page('mapping/circle', {
-      title: circle.name,
-      circle: {
-        id: circle.id, name: circle.name, chapter: circle.chapter_name, kindLabel: circle.kind === 'section' ? 'Union section' : 'Labor circle',
-        what: circle.kind === 'section' ? `${circle.union_name} (${circle.union_abbreviation})` : (circle.sector ?? 'Not set'), cadence: circle.cadence ?? 'Not set',
-        contact: names && circle.contact_name ? circle.contact_name : '', contactId: circle.contact_supporter_id,
+    const label = (o: { name: string; chapter_member: boolean }) =>
+      o.name + (o.chapter_member ? ' (chapter member)' : '')
+    return reply.page(
+      'mapping/circle',
+      {
+        title: circle.name,
+        circle: {
+          id: circle.id,
+          name: circle.name,
+          chapter: circle.chapter_name,
+          kindLabel: circle.kind === 'section' ? 'Union section' : 'Labor circle',
+          what:
+            circle.kind === 'section'
+              ? `${circle.union_name} (${circle.union_abbreviation})`
+              : (circle.sector ?? 'Not set'),
+          cadence: circle.cadence ?? 'Not set',
+          contact: names && circle.contact_name ? circle.contact_name : '',
+          contactId: circle.contact_supporter_id,
+        },
+        memberCount: members.length,
+        showNames: names,
+        showContacts: contacts,
+        members: names
+          ? members.map((m) => ({
+              ...m,
+              role: ROLE_LABELS[m.role_in_local] ?? m.role_in_local,
+              email: m.email ?? '',
+              phone: m.phone ?? '',
+            }))
+          : [],
+        drives: drives.map((d) => ({
+          id: d.id,
+          local: d.local_name,
+          slate: d.slate_name,
+          stage: stageLabel(d.stage) + (d.status === 'paused' ? ' (paused)' : ''),
+        })),
+        canEdit: editable,
+        supporterOptions: options.filter((o) => !memberIds.has(o.id)).map((o) => ({ value: o.id, label: label(o) })),
+        // Members first (they are who a contact person usually is), then the chapter's other supporters.
+        contactOptions: [
+          ...options.filter((o) => memberIds.has(o.id)),
+          ...options.filter((o) => !memberIds.has(o.id)),
+        ].map((o) => ({ value: o.id, label: label(o) })),
+        contactForm: o.contactForm ?? {
+          values: {
+            contact_supporter_id: circle.contact_supporter_id === null ? '' : String(circle.contact_supporter_id),
+            cadence: circle.cadence ?? '',
+            version: String(circle.version),
+          },
+          errors: {},
+        },
       },
-      memberCount: members.length,
-      showNames: names,
-      showContacts: contacts,
-      members: names ? members.map((m) => ({ ...m, role: ROLE_LABELS[m.role_in_local] ?? m.role_in_local, email: m.email ?? '', phone: m.phone ?? '' })) : [],
-      drives: drives.map((d) => ({ id: d.id, local: d.local_name, slate: d.slate_name, stage: stageLabel(d.stage) + (d.status === 'paused' ? ' (paused)' : '') })),
-      canEdit: editable,
-      supporterOptions: options.filter((o) => !memberIds.has(o.id)).map((o) => ({ value: o.id, label: label(o) })),
-      // Members first (they are who a contact person usually is), then the chapter's other supporters.
-      contactOptions: [...options.filter((o) => memberIds.has(o.id)), ...options.filter((o) => !memberIds.has(o.id))].map((o) => ({ value: o.id, label: label(o) })),
-      contactForm: o.contactForm ?? {
-        values: { contact_supporter_id: circle.contact_supporter_id === null ? '' : String(circle.contact_supporter_id), cadence: circle.cadence ?? '', version: String(circle.version) },
-        errors: {},
-      },
-    }, { status: o.status })
+      { status: o.status },
+    )
   }
 
   app.get('/circles/:id', { schema: { params: idParam } }, async function showCircle(request, reply) {
@@ -165,19 +280,34 @@ export default async function circlesRoutes(app: FastifyInstance) {
     if (!can.edit(user, before.chapter_id)) throw forbidden()
     const values = formValues(request.body)
     const form = parseForm(contactForm, request.body)
-    if (!form.ok) return renderCircle(request, reply, before, { contactForm: { values, errors: form.errors }, status: 422 })
+    if (!form.ok)
+      return renderCircle(request, reply, before, { contactForm: { values, errors: form.errors }, status: 422 })
     const contactId = form.data.contact_supporter_id
     const contact = contactId === null ? null : await findChapterSupporter(db, before.chapter_id, contactId)
-    if (contact === undefined) return renderCircle(request, reply, before, { contactForm: { values, errors: { contact_supporter_id: 'Choose a supporter of this chapter.' } }, status: 422 })
+    if (contact === undefined)
+      return renderCircle(request, reply, before, {
+        contactForm: { values, errors: { contact_supporter_id: 'Choose a supporter of this chapter.' } },
+        status: 422,
+      })
     const version = /^\d{1,9}$/.test(values.version ?? '') ? Number(values.version) : -1
     const after = await db.transaction().execute(async (trx) => {
-      const row = await updateCircleContact(trx, before.id, version, { contact_supporter_id: contactId, cadence: form.data.cadence })
+      const row = await updateCircleContact(trx, before.id, version, {
+        contact_supporter_id: contactId,
+        cadence: form.data.cadence,
+      })
       if (!row) return undefined
       const { before: b, after: a } = diffRecords(
         { contact_supporter_id: before.contact_supporter_id, cadence: before.cadence },
         { contact_supporter_id: row.contact_supporter_id, cadence: row.cadence },
       )
-      await audit(trx, request.actor, { action: 'update', entity: 'labor_circle', entityId: row.id, chapterId: row.chapter_id, before: b, after: a })
+      await audit(trx, request.actor, {
+        action: 'update',
+        entity: 'labor_circle',
+        entityId: row.id,
+        chapterId: row.chapter_id,
+        before: b,
+        after: a,
+      })
       return row
     })
     if (!after) {
@@ -186,7 +316,10 @@ export default async function circlesRoutes(app: FastifyInstance) {
         status: 409,
         contactForm: {
           values: { ...values, version: String(current.version) },
-          errors: { _form: 'Someone else changed this circle after you opened it. Your choice is kept below; the saved values are listed under the form. Save again to overwrite them.' },
+          errors: {
+            _form:
+              'Someone else changed this circle after you opened it. Your choice is kept below; the saved values are listed under the form. Save again to overwrite them.',
+          },
           conflict: { 'Contact person': current.contact_name ?? 'Nobody', Meets: current.cadence ?? 'Not set' },
         },
       })
@@ -207,24 +340,42 @@ export default async function circlesRoutes(app: FastifyInstance) {
     }
     await db.transaction().execute(async (trx) => {
       const row = await addCircleMember(trx, circle.id, supporter.id)
-      if (row) await audit(trx, request.actor, { action: 'create', entity: 'labor_circle_member', entityId: circle.id, chapterId: circle.chapter_id, after: { supporter_id: supporter.id } })
+      if (row)
+        await audit(trx, request.actor, {
+          action: 'create',
+          entity: 'labor_circle_member',
+          entityId: circle.id,
+          chapterId: circle.chapter_id,
+          after: { supporter_id: supporter.id },
+        })
     })
     setFlash(reply, 'ok', 'Member added.')
     return reply.redirect(`/circles/${circle.id}`, 303)
   })
 
-  app.post('/circles/:id/members/:sid/delete', { schema: { params: memberParams } }, async function removeMember(request, reply) {
-    const user = request.user!
-    const circle = await loadCircle(request)
-    if (!can.edit(user, circle.chapter_id)) throw forbidden()
-    const { sid } = request.params as { sid: number }
-    const removed = await db.transaction().execute(async (trx) => {
-      const row = await removeCircleMember(trx, circle.id, sid)
-      if (row) await audit(trx, request.actor, { action: 'delete', entity: 'labor_circle_member', entityId: circle.id, chapterId: circle.chapter_id, before: { supporter_id: sid } })
-      return row
-    })
-    if (!removed) throw notFound('That member')
-    setFlash(reply, 'ok', 'Member removed from the circle.')
-    return reply.redirect(`/circles/${circle.id}`, 303)
-  })
+  app.post(
+    '/circles/:id/members/:sid/delete',
+    { schema: { params: memberParams } },
+    async function removeMember(request, reply) {
+      const user = request.user!
+      const circle = await loadCircle(request)
+      if (!can.edit(user, circle.chapter_id)) throw forbidden()
+      const { sid } = request.params as { sid: number }
+      const removed = await db.transaction().execute(async (trx) => {
+        const row = await removeCircleMember(trx, circle.id, sid)
+        if (row)
+          await audit(trx, request.actor, {
+            action: 'delete',
+            entity: 'labor_circle_member',
+            entityId: circle.id,
+            chapterId: circle.chapter_id,
+            before: { supporter_id: sid },
+          })
+        return row
+      })
+      if (!removed) throw notFound('That member')
+      setFlash(reply, 'ok', 'Member removed from the circle.')
+      return reply.redirect(`/circles/${circle.id}`, 303)
+    },
+  )
 }

@@ -33,7 +33,11 @@ export type PriorityInput = {
   today: string
 }
 
-export type PriorityPart = { key: 'orientation' | 'size' | 'positions' | 'coming_up' | 'members_in_common'; label: string; points: number }
+export type PriorityPart = {
+  key: 'orientation' | 'size' | 'positions' | 'coming_up' | 'members_in_common'
+  label: string
+  points: number
+}
 export type Priority = { score: number; parts: PriorityPart[] }
 
 export function sizePoints(members: number | null): number {
@@ -54,18 +58,35 @@ export function comingUp(date: string | null, today: string): boolean {
 
 export function priority(i: PriorityInput): Priority {
   const parts: PriorityPart[] = []
-  if (i.orientation !== null) parts.push({ key: 'orientation', label: 'orientation', points: ORIENTATION_POINTS[i.orientation] })
+  if (i.orientation !== null)
+    parts.push({ key: 'orientation', label: 'orientation', points: ORIENTATION_POINTS[i.orientation] })
   const size = sizePoints(i.members)
   if (size) parts.push({ key: 'size', label: 'size', points: size })
   const positions = Math.min(POSITIONS_MAX, POSITION_POINTS * Math.max(0, i.positionsPassed))
-  if (positions) parts.push({ key: 'positions', label: `${i.positionsPassed} position${i.positionsPassed === 1 ? '' : 's'} passed`, points: positions })
+  if (positions)
+    parts.push({
+      key: 'positions',
+      label: `${i.positionsPassed} position${i.positionsPassed === 1 ? '' : 's'} passed`,
+      points: positions,
+    })
   const election = comingUp(i.officerElectionOn, i.today)
   const contract = comingUp(i.contractExpiresOn, i.today)
   if (election || contract) {
-    parts.push({ key: 'coming_up', label: [election ? 'officer election' : '', contract ? 'contract expiry' : ''].filter(Boolean).join(' and ') + ' within a year', points: COMING_UP_POINTS })
+    parts.push({
+      key: 'coming_up',
+      label:
+        [election ? 'officer election' : '', contract ? 'contract expiry' : ''].filter(Boolean).join(' and ') +
+        ' within a year',
+      points: COMING_UP_POINTS,
+    })
   }
   const common = Math.min(MEMBERS_MAX, MEMBER_POINTS * Math.max(0, i.membersInCommon))
-  if (common) parts.push({ key: 'members_in_common', label: `${i.membersInCommon} member${i.membersInCommon === 1 ? '' : 's'} in common`, points: common })
+  if (common)
+    parts.push({
+      key: 'members_in_common',
+      label: `${i.membersInCommon} member${i.membersInCommon === 1 ? '' : 's'} in common`,
+      points: common,
+    })
   return { score: parts.reduce((s, p) => s + p.points, 0), parts }
 }
 
@@ -75,7 +96,10 @@ export type Ranked<T> = T & { priority: Priority }
 export function rankLocals<T extends PriorityInput & { name: string }>(rows: readonly T[]): Ranked<T>[] {
   return rows
     .map((r) => ({ ...r, priority: priority(r) }))
-    .sort((a, b) => b.priority.score - a.priority.score || (b.members ?? 0) - (a.members ?? 0) || a.name.localeCompare(b.name))
+    .sort(
+      (a, b) =>
+        b.priority.score - a.priority.score || (b.members ?? 0) - (a.members ?? 0) || a.name.localeCompare(b.name),
+    )
 }
 
 /** The rule in plain words, printed under the mapping table. */

@@ -22,15 +22,38 @@ export function listPositions(db: Q, localId: number) {
 }
 
 export function findPosition(db: Q, localId: number, id: number) {
-  return db.selectFrom('political_positions').selectAll().where('id', '=', id).where('local_id', '=', localId).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('political_positions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('local_id', '=', localId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
-export function insertPosition(trx: Q, row: { local_id: number; topic: PositionTopic; description: string | null; decided_on: string; outcome: PositionOutcome; source_url: string | null; actor_id: number }) {
+export function insertPosition(
+  trx: Q,
+  row: {
+    local_id: number
+    topic: PositionTopic
+    description: string | null
+    decided_on: string
+    outcome: PositionOutcome
+    source_url: string | null
+    actor_id: number
+  },
+) {
   return trx.insertInto('political_positions').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
 export function deletePosition(trx: Q, id: number) {
-  return trx.updateTable('political_positions').set({ deleted_at: sql`now()` }).where('id', '=', id).where('deleted_at', 'is', null).returningAll().executeTakeFirst()
+  return trx
+    .updateTable('political_positions')
+    .set({ deleted_at: sql`now()` })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
 }
 
 export type MappingFacts = {
@@ -47,7 +70,15 @@ export function updateMappingFacts(trx: Q, localId: number, facts: MappingFacts)
     .set({ ...facts, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', localId)
     .where('deleted_at', 'is', null)
-    .returning(['id', 'chapter_id', 'on_labor_council', 'endorses_candidates', 'endorses_how', 'officer_election_on', 'contract_expires_on'])
+    .returning([
+      'id',
+      'chapter_id',
+      'on_labor_council',
+      'endorses_candidates',
+      'endorses_how',
+      'officer_election_on',
+      'contract_expires_on',
+    ])
     .executeTakeFirst()
 }
 
@@ -81,31 +112,67 @@ export type MappingRow = {
 }
 
 /** The chapter's area: its locals (not deleted), with what the priority needs. */
-export async function listMappingRows(db: Db, chapterId: number, slateId: number | null, f: PositionFilters): Promise<MappingRow[]> {
+export async function listMappingRows(
+  db: Db,
+  chapterId: number,
+  slateId: number | null,
+  f: PositionFilters,
+): Promise<MappingRow[]> {
   const matching = sql<string>`(select count(*) from political_positions pp where pp.local_id = l.id and pp.deleted_at is null
     and (${f.topic ?? null}::text is null or pp.topic = ${f.topic ?? null}) and (${f.outcome ?? null}::text is null or pp.outcome = ${f.outcome ?? null}))`
   let q = db
     .selectFrom('locals as l')
     .leftJoin('national_unions as n', 'n.id', 'l.national_union_id')
     .select([
-      'l.id', 'l.name', 'n.abbreviation as union_abbreviation', 'l.members', 'l.orientation', 'l.on_labor_council', 'l.endorses_candidates',
-      'l.officer_election_on', 'l.contract_expires_on',
-      sql<string>`(select count(*) from political_positions pp where pp.local_id = l.id and pp.deleted_at is null and pp.outcome = 'passed')`.as('positions_passed'),
+      'l.id',
+      'l.name',
+      'n.abbreviation as union_abbreviation',
+      'l.members',
+      'l.orientation',
+      'l.on_labor_council',
+      'l.endorses_candidates',
+      'l.officer_election_on',
+      'l.contract_expires_on',
+      sql<string>`(select count(*) from political_positions pp where pp.local_id = l.id and pp.deleted_at is null and pp.outcome = 'passed')`.as(
+        'positions_passed',
+      ),
       matching.as('positions_matching'),
-      sql<string>`(select count(*) from supporters s where s.local_id = l.id and s.chapter_id = ${chapterId} and s.chapter_member and s.deleted_at is null)`.as('members_in_common'),
-      sql<number | null>`(select d.id from drives d where d.local_id = l.id and d.slate_id = ${slateId} and d.deleted_at is null order by d.id desc limit 1)`.as('drive_id'),
+      sql<string>`(select count(*) from supporters s where s.local_id = l.id and s.chapter_id = ${chapterId} and s.chapter_member and s.deleted_at is null)`.as(
+        'members_in_common',
+      ),
+      sql<
+        number | null
+      >`(select d.id from drives d where d.local_id = l.id and d.slate_id = ${slateId} and d.deleted_at is null order by d.id desc limit 1)`.as(
+        'drive_id',
+      ),
     ])
     .where('l.chapter_id', '=', chapterId)
     .where('l.deleted_at', 'is', null)
   if (f.topic || f.outcome) q = q.where(sql<boolean>`${matching} > 0`)
   const rows = await q.orderBy('l.name').orderBy('l.id').execute()
-  return rows.map((r) => ({ ...r, positions_passed: Number(r.positions_passed), positions_matching: Number(r.positions_matching), members_in_common: Number(r.members_in_common) }))
+  return rows.map((r) => ({
+    ...r,
+    positions_passed: Number(r.positions_passed),
+    positions_matching: Number(r.positions_matching),
+    members_in_common: Number(r.members_in_common),
+  }))
 }
 
 export function findChapter(db: Db, id: number) {
-  return db.selectFrom('chapters').select(['id', 'name', 'time_zone']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('chapters')
+    .select(['id', 'name', 'time_zone'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 export function findCurrentSlate(db: Db) {
-  return db.selectFrom('slates').select(['id', 'name']).where('is_current', '=', true).where('deleted_at', 'is', null).orderBy('id', 'desc').executeTakeFirst()
+  return db
+    .selectFrom('slates')
+    .select(['id', 'name'])
+    .where('is_current', '=', true)
+    .where('deleted_at', 'is', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
 }

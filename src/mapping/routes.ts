@@ -13,10 +13,28 @@ import { ORIENTATIONS, labelOf as unionLabel } from '../unions/labels.ts'
 import { findLocal } from '../unions/queries.ts'
 import { PRIORITY_EXPLAINED, rankLocals } from './priority.ts'
 import {
-  countMembersInCommon, deletePosition, findChapter, findCurrentSlate, findPosition, insertPosition, listMappingRows, listPositions,
-  updateMappingFacts, type PositionFilters,
+  countMembersInCommon,
+  deletePosition,
+  findChapter,
+  findCurrentSlate,
+  findPosition,
+  insertPosition,
+  listMappingRows,
+  listPositions,
+  updateMappingFacts,
+  type PositionFilters,
 } from './queries.ts'
-import { ENDORSES, LABOR_COUNCIL, OUTCOMES, TOPICS, labelOf, mappingFactsForm, mappingQuery, positionForm, positionParams } from './schema.ts'
+import {
+  ENDORSES,
+  LABOR_COUNCIL,
+  OUTCOMES,
+  TOPICS,
+  labelOf,
+  mappingFactsForm,
+  mappingQuery,
+  positionForm,
+  positionParams,
+} from './schema.ts'
 import type { Db } from '../db/database.ts'
 import type { PositionOutcome, PositionTopic } from '../db/schema.ts'
 
@@ -30,7 +48,17 @@ export function mayEditMapping(user: CurrentUser, chapterId: number | null): boo
 
 const yesNo = (v: boolean | null) => (v === null ? '' : v ? 'yes' : 'no')
 
-function factsValues(local: Pick<Local, 'on_labor_council' | 'endorses_candidates' | 'endorses_how' | 'officer_election_on' | 'contract_expires_on' | 'version'>) {
+function factsValues(
+  local: Pick<
+    Local,
+    | 'on_labor_council'
+    | 'endorses_candidates'
+    | 'endorses_how'
+    | 'officer_election_on'
+    | 'contract_expires_on'
+    | 'version'
+  >,
+) {
   return {
     on_labor_council: yesNo(local.on_labor_council),
     endorses_candidates: local.endorses_candidates,
@@ -41,7 +69,12 @@ function factsValues(local: Pick<Local, 'on_labor_council' | 'endorses_candidate
   }
 }
 
-type PanelState = { factValues?: Record<string, string>; factErrors?: FieldErrors; positionValues?: Record<string, string>; positionErrors?: FieldErrors }
+type PanelState = {
+  factValues?: Record<string, string>
+  factErrors?: FieldErrors
+  positionValues?: Record<string, string>
+  positionErrors?: FieldErrors
+}
 
 /** The mapping panel on a local's page: facts, members in common, past positions, and their forms. Two queries. */
 export async function localMappingPanel(db: Db, user: CurrentUser, local: Local, state: PanelState = {}) {
@@ -52,9 +85,18 @@ export async function localMappingPanel(db: Db, user: CurrentUser, local: Local,
   return {
     localId: local.id,
     facts: [
-      { label: 'Members in common', value: common === null ? 'No chapter yet' : `${common} chapter member${common === 1 ? '' : 's'} inside (from supporters)` },
+      {
+        label: 'Members in common',
+        value:
+          common === null
+            ? 'No chapter yet'
+            : `${common} chapter member${common === 1 ? '' : 's'} inside (from supporters)`,
+      },
       { label: 'On the central labor council', value: labelOf(LABOR_COUNCIL, yesNo(local.on_labor_council)) },
-      { label: 'Endorses candidates', value: [labelOf(ENDORSES, local.endorses_candidates), local.endorses_how ?? ''].filter(Boolean).join(' — ') },
+      {
+        label: 'Endorses candidates',
+        value: [labelOf(ENDORSES, local.endorses_candidates), local.endorses_how ?? ''].filter(Boolean).join(' — '),
+      },
       { label: 'Next officer election', value: local.officer_election_on ?? 'Not known' },
       { label: 'Contract expires', value: local.contract_expires_on ?? 'Not known' },
     ],
@@ -91,10 +133,20 @@ export default async function mappingRoutes(app: FastifyInstance) {
   }
 
   /** htmx gets the panel back in place; a browser without JavaScript gets the panel as a page. */
-  async function renderPanel(request: FastifyRequest, reply: FastifyReply, local: Local, state: PanelState, status: number) {
+  async function renderPanel(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    local: Local,
+    state: PanelState,
+    status: number,
+  ) {
     const mapping = await localMappingPanel(db, request.user!, local, state)
     if (request.htmx.partial) return reply.fragment('mapping/_local-panel', { mapping }, status)
-    return reply.page('mapping/local', { title: `Mapping — ${local.name}`, local: { id: local.id, name: local.name }, mapping }, { status })
+    return reply.page(
+      'mapping/local',
+      { title: `Mapping — ${local.name}`, local: { id: local.id, name: local.name }, mapping },
+      { status },
+    )
   }
 
   app.post('/locals/:id/mapping', { schema: { params: idParam } }, async function saveMappingFacts(request, reply) {
@@ -103,19 +155,47 @@ export default async function mappingRoutes(app: FastifyInstance) {
     const form = parseForm(mappingFactsForm, request.body)
     if (!form.ok) return renderPanel(request, reply, local, { factValues: values, factErrors: form.errors }, 422)
     if (Number(values.version) !== local.version) {
-      return renderPanel(request, reply, local, {
-        factValues: { ...values, version: String(local.version) },
-        factErrors: { _form: 'Someone else changed this local after you opened it. Your input is kept below; save again to apply it.' },
-      }, 409)
+      return renderPanel(
+        request,
+        reply,
+        local,
+        {
+          factValues: { ...values, version: String(local.version) },
+          factErrors: {
+            _form:
+              'Someone else changed this local after you opened it. Your input is kept below; save again to apply it.',
+          },
+        },
+        409,
+      )
     }
     const after = await db.transaction().execute(async (trx) => {
       const row = await updateMappingFacts(trx, local.id, form.data)
       if (!row) return undefined
       const { before: b, after: a } = diffRecords(
-        { on_labor_council: local.on_labor_council, endorses_candidates: local.endorses_candidates, endorses_how: local.endorses_how, officer_election_on: local.officer_election_on, contract_expires_on: local.contract_expires_on },
-        { on_labor_council: row.on_labor_council, endorses_candidates: row.endorses_candidates, endorses_how: row.endorses_how, officer_election_on: row.officer_election_on, contract_expires_on: row.contract_expires_on },
+        {
+          on_labor_council: local.on_labor_council,
+          endorses_candidates: local.endorses_candidates,
+          endorses_how: local.endorses_how,
+          officer_election_on: local.officer_election_on,
+          contract_expires_on: local.contract_expires_on,
+        },
+        {
+          on_labor_council: row.on_labor_council,
+          endorses_candidates: row.endorses_candidates,
+          endorses_how: row.endorses_how,
+          officer_election_on: row.officer_election_on,
+          contract_expires_on: row.contract_expires_on,
+        },
       )
-      await audit(trx, request.actor, { action: 'update', entity: 'local', entityId: local.id, chapterId: row.chapter_id, before: b, after: a })
+      await audit(trx, request.actor, {
+        action: 'update',
+        entity: 'local',
+        entityId: local.id,
+        chapterId: row.chapter_id,
+        before: b,
+        after: a,
+      })
       return row
     })
     if (!after) throw notFound('That local')
@@ -127,51 +207,101 @@ export default async function mappingRoutes(app: FastifyInstance) {
   app.post('/locals/:id/positions', { schema: { params: idParam } }, async function recordPosition(request, reply) {
     const local = await loadEditableLocal(request)
     const form = parseForm(positionForm, request.body)
-    if (!form.ok) return renderPanel(request, reply, local, { positionValues: formValues(request.body), positionErrors: form.errors }, 422)
+    if (!form.ok)
+      return renderPanel(
+        request,
+        reply,
+        local,
+        { positionValues: formValues(request.body), positionErrors: form.errors },
+        422,
+      )
     await db.transaction().execute(async (trx) => {
       const row = await insertPosition(trx, { ...form.data, local_id: local.id, actor_id: request.user!.id })
-      await audit(trx, request.actor, { action: 'create', entity: 'political_position', entityId: row.id, chapterId: local.chapter_id, after: row })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'political_position',
+        entityId: row.id,
+        chapterId: local.chapter_id,
+        after: row,
+      })
     })
     if (request.htmx.partial) return renderPanel(request, reply, local, {}, 200)
     setFlash(reply, 'ok', 'Position recorded.')
     return reply.redirect(`/locals/${local.id}#local-mapping`, 303)
   })
 
-  app.post('/locals/:id/positions/:pid/delete', { schema: { params: positionParams } }, async function removePosition(request, reply) {
-    const local = await loadEditableLocal(request)
-    const { pid } = request.params as { pid: number }
-    const position = await findPosition(db, local.id, pid)
-    if (!position) throw notFound('That position')
-    await db.transaction().execute(async (trx) => {
-      const row = await deletePosition(trx, pid)
-      if (row) await audit(trx, request.actor, { action: 'delete', entity: 'political_position', entityId: pid, chapterId: local.chapter_id, before: { deleted_at: null }, after: { deleted_at: row.deleted_at } })
-    })
-    if (request.htmx.partial) return renderPanel(request, reply, local, {}, 200)
-    setFlash(reply, 'ok', 'Position removed.')
-    return reply.redirect(`/locals/${local.id}#local-mapping`, 303)
-  })
+  app.post(
+    '/locals/:id/positions/:pid/delete',
+    { schema: { params: positionParams } },
+    async function removePosition(request, reply) {
+      const local = await loadEditableLocal(request)
+      const { pid } = request.params as { pid: number }
+      const position = await findPosition(db, local.id, pid)
+      if (!position) throw notFound('That position')
+      await db.transaction().execute(async (trx) => {
+        const row = await deletePosition(trx, pid)
+        if (row)
+          await audit(trx, request.actor, {
+            action: 'delete',
+            entity: 'political_position',
+            entityId: pid,
+            chapterId: local.chapter_id,
+            before: { deleted_at: null },
+            after: { deleted_at: row.deleted_at },
+          })
+      })
+      if (request.htmx.partial) return renderPanel(request, reply, local, {}, 200)
+      setFlash(reply, 'ok', 'Position removed.')
+      return reply.redirect(`/locals/${local.id}#local-mapping`, 303)
+    },
+  )
 
   app.get('/mapping', { schema: { querystring: mappingQuery } }, async function showMapping(request, reply) {
     const user = request.user!
     const q = request.query as { chapter?: string; topic?: string; outcome?: string }
     const scope = readScope(user)
     const chapterId = idFilter(q.chapter) ?? user.chapters[0]?.id
-    const chapters = scope.chapterIds === null
-      ? await db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute()
-      : user.chapters.map((c) => ({ id: c.id, name: c.name }))
+    const chapters =
+      scope.chapterIds === null
+        ? await db
+            .selectFrom('chapters')
+            .select(['id', 'name'])
+            .where('deleted_at', 'is', null)
+            .orderBy('name')
+            .execute()
+        : user.chapters.map((c) => ({ id: c.id, name: c.name }))
     const chapterOptions = chapters.map((c) => ({ value: c.id, label: c.name }))
     if (chapterId === undefined) {
-      return reply.page('mapping/index', { title: 'Mapping', chapter: null, chapterOptions, filters: { chapter: '', topic: '', outcome: '' }, topicOptions: TOPICS, outcomeOptions: OUTCOMES, rows: [], explained: PRIORITY_EXPLAINED })
+      return reply.page('mapping/index', {
+        title: 'Mapping',
+        chapter: null,
+        chapterOptions,
+        filters: { chapter: '', topic: '', outcome: '' },
+        topicOptions: TOPICS,
+        outcomeOptions: OUTCOMES,
+        rows: [],
+        explained: PRIORITY_EXPLAINED,
+      })
     }
     if (!inScope(scope, chapterId)) throw notFound('That chapter')
-    const filters: PositionFilters = { topic: (q.topic || undefined) as PositionTopic | undefined, outcome: (q.outcome || undefined) as PositionOutcome | undefined }
+    const filters: PositionFilters = {
+      topic: (q.topic || undefined) as PositionTopic | undefined,
+      outcome: (q.outcome || undefined) as PositionOutcome | undefined,
+    }
     const [chapter, slate] = await Promise.all([findChapter(db, chapterId), findCurrentSlate(db)])
     if (!chapter) throw notFound('That chapter')
     const rows = await listMappingRows(db, chapterId, slate?.id ?? null, filters)
     const today = todayIn(chapter.time_zone)
-    const ranked = rankLocals(rows.map((r) => ({
-      ...r, positionsPassed: r.positions_passed, officerElectionOn: r.officer_election_on, contractExpiresOn: r.contract_expires_on, membersInCommon: r.members_in_common, today,
-    })))
+    const ranked = rankLocals(
+      rows.map((r) => ({
+        ...r,
+        positionsPassed: r.positions_passed,
+        officerElectionOn: r.officer_election_on,
+        contractExpiresOn: r.contract_expires_on,
+        membersInCommon: r.members_in_common,
+        today,
+      })),
+    )
     const canStart = slate !== undefined && can.edit(user, chapterId)
     const view = {
       title: `Mapping — ${chapter.name}`,
@@ -196,7 +326,11 @@ export default async function mappingRoutes(app: FastifyInstance) {
         driveUrl: r.drive_id === null ? null : `/drives/${r.drive_id}`,
         canStart: canStart && r.drive_id === null,
       })),
-      asksOptions: [{ value: 'slate', label: 'The whole slate' }, { value: 'candidate', label: 'The local candidate' }, { value: 'both', label: 'Both' }],
+      asksOptions: [
+        { value: 'slate', label: 'The whole slate' },
+        { value: 'candidate', label: 'The local candidate' },
+        { value: 'both', label: 'Both' },
+      ],
     }
     return reply.page('mapping/index', view, { fragment: { target: 'mapping-results', view: 'mapping/_results' } })
   })

@@ -31,7 +31,8 @@ export const LABOR_COUNCIL = [
 ] as const
 
 type Opt = readonly { value: string; label: string }[]
-const values = <T extends readonly { value: string }[]>(list: T) => list.map((o) => o.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
+const values = <T extends readonly { value: string }[]>(list: T) =>
+  list.map((o) => o.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
 export const labelOf = (list: Opt, v: string | null | undefined) => list.find((o) => o.value === v)?.label ?? ''
 
 export const positionForm = z
@@ -42,11 +43,16 @@ export const positionForm = z
     outcome: optionalEnum('Outcome', values(OUTCOMES)).refine((v) => v !== null, 'Choose what happened.'),
     source_url: optionalUrl('Source'),
   })
-  .refine((f) => f.topic !== 'other' || (f.description ?? '') !== '', { path: ['description'], message: 'Say what the resolution was about.' })
+  .refine((f) => f.topic !== 'other' || (f.description ?? '') !== '', {
+    path: ['description'],
+    message: 'Say what the resolution was about.',
+  })
   .transform((f) => ({ ...f, topic: f.topic!, outcome: f.outcome! }))
 
 export const mappingFactsForm = z.object({
-  on_labor_council: optionalEnum('Labor council', ['yes', 'no'] as const).transform((v) => (v === null ? null : v === 'yes')),
+  on_labor_council: optionalEnum('Labor council', ['yes', 'no'] as const).transform((v) =>
+    v === null ? null : v === 'yes',
+  ),
   endorses_candidates: optionalEnum('Endorses candidates', values(ENDORSES)).transform((v) => v ?? 'unknown'),
   endorses_how: optionalText('How it endorses', 500),
   officer_election_on: optionalDate('Next officer election'),
@@ -64,6 +70,9 @@ export const mappingQuery = {
 
 export const positionParams = {
   type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 }, pid: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+  properties: {
+    id: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    pid: { type: 'integer', minimum: 1, maximum: 2147483647 },
+  },
   required: ['id', 'pid'],
 } as const

@@ -27,8 +27,29 @@ const SYNONYMS: Record<ImportField, string[]> = {
   first_name: ['first_name', 'first name', 'firstname', 'first', 'given name', 'nombre', 'prenom', 'prénom'],
   last_name: ['last_name', 'last name', 'lastname', 'last', 'surname', 'family name', 'apellido', 'apellidos'],
   name: ['name', 'full name', 'full_name', 'fullname', 'nombre completo', 'contact name'],
-  email: ['email', 'e-mail', 'email address', 'email_address', 'correo', 'correo electronico', 'correo electrónico', 'mail'],
-  phone: ['phone', 'can2_phone', 'phone number', 'phone_number', 'mobile', 'mobile phone', 'cell', 'cell phone', 'telefono', 'teléfono', 'celular'],
+  email: [
+    'email',
+    'e-mail',
+    'email address',
+    'email_address',
+    'correo',
+    'correo electronico',
+    'correo electrónico',
+    'mail',
+  ],
+  phone: [
+    'phone',
+    'can2_phone',
+    'phone number',
+    'phone_number',
+    'mobile',
+    'mobile phone',
+    'cell',
+    'cell phone',
+    'telefono',
+    'teléfono',
+    'celular',
+  ],
   union: ['union', 'national union', 'international', 'sindicato', 'union_name'],
   local: ['local', 'local union', 'local_union', 'local number', 'local_number', 'local name'],
   role: ['role', 'role in local', 'role_in_local', 'union role', 'position', 'puesto'],
@@ -39,7 +60,12 @@ const SYNONYMS: Record<ImportField, string[]> = {
   notes: ['notes', 'note', 'comments', 'notas'],
 }
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ')
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[_\-.]+/g, ' ')
+    .replace(/\s+/g, ' ')
 
 /** Header → field, by name; each column used at most once. */
 export function autoMap(headers: string[]): Mapping {
@@ -71,10 +97,15 @@ export function mapCells(cells: string[], mapping: Mapping): RawRow {
 }
 
 // seen: what findLocal answered for each (local, union) typed so far — a file names the same few locals over and over.
-export type LocalIndex = { byKey: Map<string, number | 'ambiguous'>; seen?: Map<string, number | 'ambiguous' | undefined> }
+export type LocalIndex = {
+  byKey: Map<string, number | 'ambiguous'>
+  seen?: Map<string, number | 'ambiguous' | undefined>
+}
 
 /** Index of a chapter's locals under the names people type: "CWA Local 1400", "Local 1400", "1400" with union "CWA". */
-export function buildLocalIndex(locals: { id: number; name: string; designation: string | null; union: string | null }[]): LocalIndex {
+export function buildLocalIndex(
+  locals: { id: number; name: string; designation: string | null; union: string | null }[],
+): LocalIndex {
   const byKey = new Map<string, number | 'ambiguous'>()
   const add = (k: string, id: number) => {
     if (!k) return
@@ -96,7 +127,11 @@ export function buildLocalIndex(locals: { id: number; name: string; designation:
   return { byKey, seen: new Map() }
 }
 
-export function findLocal(index: LocalIndex, local: string | undefined, union: string | undefined): number | 'ambiguous' | undefined {
+export function findLocal(
+  index: LocalIndex,
+  local: string | undefined,
+  union: string | undefined,
+): number | 'ambiguous' | undefined {
   if (!local) return undefined
   if (!index.seen) return lookUpLocal(index, local, union)
   const key = `${union ?? ''}\u0000${local}`
@@ -110,7 +145,14 @@ function lookUpLocal(index: LocalIndex, local: string, union: string | undefined
   const u = (union ?? '').trim().toLowerCase()
   const n = norm(local)
   const num = /\d+/.exec(local)?.[0]
-  const tries = [n, u ? norm(`${u} ${local}`) : '', u ? `${u}|${n}` : '', u && num ? `${u}#${num}` : '', `|${n}`, num ? `#${num}` : '']
+  const tries = [
+    n,
+    u ? norm(`${u} ${local}`) : '',
+    u ? `${u}|${n}` : '',
+    u && num ? `${u}#${num}` : '',
+    `|${n}`,
+    num ? `#${num}` : '',
+  ]
   for (const k of tries) {
     if (!k) continue
     const v = index.byKey.get(k)
@@ -133,22 +175,51 @@ export type ImportRecord = {
 }
 
 const ROLE_WORDS: Record<string, RoleInLocal> = {
-  'rank and file': 'rank_and_file', 'rank-and-file': 'rank_and_file', member: 'rank_and_file', rank_and_file: 'rank_and_file', rf: 'rank_and_file',
-  steward: 'steward', 'shop steward': 'steward', officer: 'officer', president: 'officer', 'vice president': 'officer', treasurer: 'officer', secretary: 'officer',
-  'executive board': 'executive_board', executive_board: 'executive_board', 'e-board': 'executive_board', eboard: 'executive_board', board: 'executive_board',
-  delegate: 'delegate', staff: 'staff', organizer: 'staff',
+  'rank and file': 'rank_and_file',
+  'rank-and-file': 'rank_and_file',
+  member: 'rank_and_file',
+  rank_and_file: 'rank_and_file',
+  rf: 'rank_and_file',
+  steward: 'steward',
+  'shop steward': 'steward',
+  officer: 'officer',
+  president: 'officer',
+  'vice president': 'officer',
+  treasurer: 'officer',
+  secretary: 'officer',
+  'executive board': 'executive_board',
+  executive_board: 'executive_board',
+  'e-board': 'executive_board',
+  eboard: 'executive_board',
+  board: 'executive_board',
+  delegate: 'delegate',
+  staff: 'staff',
+  organizer: 'staff',
 }
 const YES = new Set(['yes', 'y', 'true', '1', 'x', 'si', 'sí', 'member'])
 const NO = new Set(['no', 'n', 'false', '0', ''])
-const LANGS: Record<string, string> = { en: 'en', english: 'en', inglés: 'en', ingles: 'en', es: 'es', spanish: 'es', español: 'es', espanol: 'es' }
+const LANGS: Record<string, string> = {
+  en: 'en',
+  english: 'en',
+  inglés: 'en',
+  ingles: 'en',
+  es: 'es',
+  spanish: 'es',
+  español: 'es',
+  espanol: 'es',
+}
 
 /** One row → a record, or every problem with it (plain words, for the report). */
-export function validateRow(raw: RawRow, locals: LocalIndex): { ok: true; rec: ImportRecord } | { ok: false; problems: string[] } {
+export function validateRow(
+  raw: RawRow,
+  locals: LocalIndex,
+): { ok: true; rec: ImportRecord } | { ok: false; problems: string[] } {
   const problems: string[] = []
   const name = (raw.name ?? [raw.first_name, raw.last_name].filter(Boolean).join(' ')).replace(/\s+/g, ' ').trim()
   if (!name) problems.push('No name')
   else if (name.length > 200) problems.push('Name longer than 200 characters')
-  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(name)) problems.push('Name has characters that are not allowed')
+  else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(name))
+    problems.push('Name has characters that are not allowed')
   const email = normaliseEmail(raw.email)
   if (!email.ok) problems.push('Bad email')
   const phone = normalisePhone(raw.phone)
@@ -164,7 +235,8 @@ export function validateRow(raw: RawRow, locals: LocalIndex): { ok: true; rec: I
   }
   let role_in_local: RoleInLocal = 'rank_and_file'
   if (raw.role) {
-    const r = ROLE_WORDS[raw.role.toLowerCase().trim()] ?? (ROLE_VALUES as readonly string[]).find((v) => v === raw.role)
+    const r =
+      ROLE_WORDS[raw.role.toLowerCase().trim()] ?? (ROLE_VALUES as readonly string[]).find((v) => v === raw.role)
     if (!r) problems.push('Unknown role')
     else role_in_local = r as RoleInLocal
   }
@@ -187,5 +259,19 @@ export function validateRow(raw: RawRow, locals: LocalIndex): { ok: true; rec: I
   const notes = raw.notes ?? null
   if (notes && notes.length > 5000) problems.push('Notes longer than 5000 characters')
   if (!email.ok || !phone.ok || problems.length) return { ok: false, problems }
-  return { ok: true, rec: { name, local_id, email: email.value, phone: phone.value, role_in_local, level, tags: parseTags(raw.tags ?? ''), chapter_member, preferred_language, notes } }
+  return {
+    ok: true,
+    rec: {
+      name,
+      local_id,
+      email: email.value,
+      phone: phone.value,
+      role_in_local,
+      level,
+      tags: parseTags(raw.tags ?? ''),
+      chapter_member,
+      preferred_language,
+      notes,
+    },
+  }
 }

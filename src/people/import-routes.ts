@@ -13,8 +13,20 @@ import { setFlash } from '../shared/flash.ts'
 import { idParam } from '../shared/validation.ts'
 import { IMPORT_FIELDS, mapCells, type ImportField, type Mapping } from './import-map.ts'
 import {
-  ImportFileError, MAX_ROWS, commitImport, failStaleImports, findImport, listImports, markFailed, previewRows, problemRows, storeUpload, validateImport,
-  type ImportOptions, type ImportRow, type ImportTotals,
+  ImportFileError,
+  MAX_ROWS,
+  commitImport,
+  failStaleImports,
+  findImport,
+  listImports,
+  markFailed,
+  previewRows,
+  problemRows,
+  storeUpload,
+  validateImport,
+  type ImportOptions,
+  type ImportRow,
+  type ImportTotals,
 } from './import-run.ts'
 
 export const UPLOAD_LIMIT_MB = 50
@@ -26,8 +38,13 @@ function editChapters(user: CurrentUser): number[] | null {
 }
 
 const STATUS_LABELS: Record<string, string> = {
-  uploaded: 'Uploaded — map the columns', mapped: 'Columns mapped', validating: 'Checking rows', ready: 'Checked — ready to import',
-  committing: 'Importing', done: 'Imported', failed: 'Failed — nothing was saved',
+  uploaded: 'Uploaded — map the columns',
+  mapped: 'Columns mapped',
+  validating: 'Checking rows',
+  ready: 'Checked — ready to import',
+  committing: 'Importing',
+  done: 'Imported',
+  failed: 'Failed — nothing was saved',
 }
 
 export default async function importRoutes(app: FastifyInstance) {
@@ -42,7 +59,12 @@ export default async function importRoutes(app: FastifyInstance) {
   })
   app.addHook('onReady', async () => {
     // graphile-worker wants every pooled client to have an error handler; a dropped client is replaced by the pool.
-    app.dbHandle.pool.on('connect', (client) => { if (client.listenerCount('error') === 0) client.on('error', (err) => app.log.warn({ code: (err as { code?: string }).code }, 'database connection error')) })
+    app.dbHandle.pool.on('connect', (client) => {
+      if (client.listenerCount('error') === 0)
+        client.on('error', (err) =>
+          app.log.warn({ code: (err as { code?: string }).code }, 'database connection error'),
+        )
+    })
     await startRunner()
   })
   // The app must start (and answer 503 plainly) even while the database is
@@ -68,14 +90,22 @@ export default async function importRoutes(app: FastifyInstance) {
       logger,
       taskList: {
         [TASK]: async (payload) => {
-          const { importId, actorId, requestId } = payload as { importId: number; actorId: number | null; requestId: string | null }
+          const { importId, actorId, requestId } = payload as {
+            importId: number
+            actorId: number | null
+            requestId: string | null
+          }
           try {
             await commitImport(db, importId, { actorId, requestId })
           } catch (err) {
             // The transaction rolled back: nothing of this import was saved. No row data in the message or the log.
             const code = (err as { code?: string }).code
             app.log.error({ importId, code }, 'supporter import failed')
-            await markFailed(db, importId, `The import stopped${code ? ` (database code ${code})` : ''} and nothing from it was saved. Fix the file or try again.`)
+            await markFailed(
+              db,
+              importId,
+              `The import stopped${code ? ` (database code ${code})` : ''} and nothing from it was saved. Fix the file or try again.`,
+            )
           }
         },
       },
@@ -89,8 +119,18 @@ export default async function importRoutes(app: FastifyInstance) {
 
   // ---- upload ---------------------------------------------------------------------
   app.setErrorHandler(async (err: { code?: string; statusCode?: number }, request, reply) => {
-    if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_FILES_LIMIT' || err.code === 'FST_PARTS_LIMIT' || err.statusCode === 413) {
-      return sendError(request, reply, 413, `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. Split the file and upload the parts one at a time.`)
+    if (
+      err.code === 'FST_REQ_FILE_TOO_LARGE' ||
+      err.code === 'FST_FILES_LIMIT' ||
+      err.code === 'FST_PARTS_LIMIT' ||
+      err.statusCode === 413
+    ) {
+      return sendError(
+        request,
+        reply,
+        413,
+        `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. Split the file and upload the parts one at a time.`,
+      )
     }
     throw err
   })
@@ -103,71 +143,114 @@ export default async function importRoutes(app: FastifyInstance) {
   }
 
   function chapterChoices(user: CurrentUser) {
-    return user.isAdmin ? null : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => ({ value: c.id, label: c.name }))
+    return user.isAdmin
+      ? null
+      : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => ({ value: c.id, label: c.name }))
   }
 
-  async function uploadPage(request: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, status = 200) {
+  async function uploadPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) {
     const user = request.user!
     const chapters = mayImport(user)
-    const [recent, all] = await Promise.all([listImports(db, chapters), user.isAdmin ? db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute() : Promise.resolve([])])
-    return reply.page('people/import', {
-      title: 'Import supporters', errors, limitMb: UPLOAD_LIMIT_MB, maxRows: MAX_ROWS.toLocaleString('en-US'),
-      chapterOptions: chapterChoices(user) ?? all.map((c) => ({ value: c.id, label: c.name })),
-      recent: recent.map((r) => ({ id: r.id, filename: r.filename, chapter: r.chapter_name, status: STATUS_LABELS[r.status] ?? r.status, rows: ((r.totals as ImportTotals | null)?.rows ?? 0).toLocaleString('en-US'), at: r.created_at.toISOString().slice(0, 16).replace('T', ' ') })),
-    }, { status })
+    const [recent, all] = await Promise.all([
+      listImports(db, chapters),
+      user.isAdmin
+        ? db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute()
+        : Promise.resolve([]),
+    ])
+    return reply.page(
+      'people/import',
+      {
+        title: 'Import supporters',
+        errors,
+        limitMb: UPLOAD_LIMIT_MB,
+        maxRows: MAX_ROWS.toLocaleString('en-US'),
+        chapterOptions: chapterChoices(user) ?? all.map((c) => ({ value: c.id, label: c.name })),
+        recent: recent.map((r) => ({
+          id: r.id,
+          filename: r.filename,
+          chapter: r.chapter_name,
+          status: STATUS_LABELS[r.status] ?? r.status,
+          rows: ((r.totals as ImportTotals | null)?.rows ?? 0).toLocaleString('en-US'),
+          at: r.created_at.toISOString().slice(0, 16).replace('T', ' '),
+        })),
+      },
+      { status },
+    )
   }
 
   app.get('/people/import', async function showImportUpload(request, reply) {
     return uploadPage(request, reply)
   })
 
-  app.post('/people/import', {
-    // Multipart: the CSRF field arrives as the first part, so it is checked in the handler, before the file is read.
-    config: { csrf: false },
-    // Anything that is not a multipart upload is checked like every other form.
-    preHandler: (request, reply, done) => (request.isMultipart() ? done() : app.csrfProtection(request, reply, done)),
-  }, async function uploadImport(request, reply) {
-    const user = request.user!
-    const chapters = mayImport(user)
-    if (!request.isMultipart()) return uploadPage(request, reply, { file: 'Choose a CSV file to upload.' }, 422)
-    const fields: Record<string, string> = {}
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value)
-        continue
-      }
-      // CSRF: check the token sent before the file.
-      request.body = fields
-      const ok = await new Promise<boolean>((resolve) => {
-        const probe = Object.create(reply, { send: { value: () => { resolve(false); return reply } } }) as FastifyReply
-        app.csrfProtection(request, probe, () => resolve(true))
-      })
-      if (!ok) {
-        part.file.resume()
-        return sendError(request, reply, 403, 'This form has expired or did not come from Tenfold. Reload the page and try again.')
-      }
-      const choices = chapterChoices(user)
-      const chapterId = Number(fields.chapter_id ?? (choices?.length === 1 ? choices[0]!.value : NaN))
-      if (!Number.isInteger(chapterId) || (chapters !== null && !chapters.includes(chapterId))) {
-        part.file.resume()
-        return uploadPage(request, reply, { chapter_id: 'Choose a chapter you organize in.' }, 422)
-      }
-      try {
-        const stored = await storeUpload(db, part.file, { chapterId, userId: user.id, filename: part.filename })
-        if (part.file.truncated) {
-          // Over the limit: nothing of it is kept.
-          await db.deleteFrom('imports').where('id', '=', stored.id).execute()
-          throw Object.assign(new Error('too large'), { statusCode: 413 })
+  app.post(
+    '/people/import',
+    {
+      // Multipart: the CSRF field arrives as the first part, so it is checked in the handler, before the file is read.
+      config: { csrf: false },
+      // Anything that is not a multipart upload is checked like every other form.
+      preHandler: (request, reply, done) => (request.isMultipart() ? done() : app.csrfProtection(request, reply, done)),
+    },
+    async function uploadImport(request, reply) {
+      const user = request.user!
+      const chapters = mayImport(user)
+      if (!request.isMultipart()) return uploadPage(request, reply, { file: 'Choose a CSV file to upload.' }, 422)
+      const fields: Record<string, string> = {}
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = String(part.value)
+          continue
         }
-        setFlash(reply, 'ok', `Read ${stored.rows.toLocaleString('en-US')} rows. Check how the columns were matched.`)
-        return reply.redirect(`/people/import/${stored.id}`, 303)
-      } catch (err) {
-        if (err instanceof ImportFileError) return uploadPage(request, reply, { file: `${err.message} Nothing was imported.` }, 422)
-        throw err
+        // CSRF: check the token sent before the file.
+        request.body = fields
+        const ok = await new Promise<boolean>((resolve) => {
+          const probe = Object.create(reply, {
+            send: {
+              value: () => {
+                resolve(false)
+                return reply
+              },
+            },
+          }) as FastifyReply
+          app.csrfProtection(request, probe, () => resolve(true))
+        })
+        if (!ok) {
+          part.file.resume()
+          return sendError(
+            request,
+            reply,
+            403,
+            'This form has expired or did not come from Tenfold. Reload the page and try again.',
+          )
+        }
+        const choices = chapterChoices(user)
+        const chapterId = Number(fields.chapter_id ?? (choices?.length === 1 ? choices[0]!.value : NaN))
+        if (!Number.isInteger(chapterId) || (chapters !== null && !chapters.includes(chapterId))) {
+          part.file.resume()
+          return uploadPage(request, reply, { chapter_id: 'Choose a chapter you organize in.' }, 422)
+        }
+        try {
+          const stored = await storeUpload(db, part.file, { chapterId, userId: user.id, filename: part.filename })
+          if (part.file.truncated) {
+            // Over the limit: nothing of it is kept.
+            await db.deleteFrom('imports').where('id', '=', stored.id).execute()
+            throw Object.assign(new Error('too large'), { statusCode: 413 })
+          }
+          setFlash(reply, 'ok', `Read ${stored.rows.toLocaleString('en-US')} rows. Check how the columns were matched.`)
+          return reply.redirect(`/people/import/${stored.id}`, 303)
+        } catch (err) {
+          if (err instanceof ImportFileError)
+            return uploadPage(request, reply, { file: `${err.message} Nothing was imported.` }, 422)
+          throw err
+        }
       }
-    }
-    return uploadPage(request, reply, { file: 'Choose a CSV file to upload.' }, 422)
-  })
+      return uploadPage(request, reply, { file: 'Choose a CSV file to upload.' }, 422)
+    },
+  )
 
   // ---- one import -----------------------------------------------------------------
   async function loadImport(request: FastifyRequest): Promise<ImportRow> {
@@ -182,12 +265,22 @@ export default async function importRoutes(app: FastifyInstance) {
     const t = (imp.totals ?? { rows: 0 }) as ImportTotals
     const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US')
     return {
-      id: imp.id, status: imp.status, statusLabel: STATUS_LABELS[imp.status] ?? imp.status, progress: imp.progress, error: imp.error,
+      id: imp.id,
+      status: imp.status,
+      statusLabel: STATUS_LABELS[imp.status] ?? imp.status,
+      progress: imp.progress,
+      error: imp.error,
       running: imp.status === 'committing',
-      summary: imp.status === 'done' ? [
-        { label: 'Rows in the file', value: n(t.rows) }, { label: 'Created', value: n(t.created) }, { label: 'Updated', value: n(t.updated) },
-        { label: 'Skipped (duplicates)', value: n(t.skipped) }, { label: 'Rows with errors (not imported)', value: n(t.errors) },
-      ] : null,
+      summary:
+        imp.status === 'done'
+          ? [
+              { label: 'Rows in the file', value: n(t.rows) },
+              { label: 'Created', value: n(t.created) },
+              { label: 'Updated', value: n(t.updated) },
+              { label: 'Skipped (duplicates)', value: n(t.skipped) },
+              { label: 'Rows with errors (not imported)', value: n(t.errors) },
+            ]
+          : null,
     }
   }
 
@@ -196,7 +289,10 @@ export default async function importRoutes(app: FastifyInstance) {
     const mapping = (imp.mapping ?? {}) as Mapping
     const options = (imp.options ?? { duplicates: 'skip' }) as ImportOptions
     const totals = (imp.totals ?? { rows: 0 }) as ImportTotals
-    const [preview, problems] = await Promise.all([previewRows(db, imp.id, 5), imp.status === 'ready' ? problemRows(db, imp.id, 50) : Promise.resolve([])])
+    const [preview, problems] = await Promise.all([
+      previewRows(db, imp.id, 5),
+      imp.status === 'ready' ? problemRows(db, imp.id, 50) : Promise.resolve([]),
+    ])
     const headerOptions = imp.headers.map((h, i) => ({ value: i, label: h || `Column ${i + 1}` }))
     const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US')
     return reply.page('people/import-show', {
@@ -211,10 +307,18 @@ export default async function importRoutes(app: FastifyInstance) {
         const m = mapCells(r.cells, mapping)
         return { line: r.line, cells: IMPORT_FIELDS.map((f) => m[f.key as ImportField] ?? '') }
       }),
-      report: imp.status === 'ready' ? {
-        valid: n(totals.valid), errors: n(totals.errors), inFile: n(totals.duplicatesInFile), inDb: n(totals.duplicatesInDb),
-        problems: problems.map((p) => ({ line: p.line, problem: p.problem })), more: (totals.errors ?? 0) + (totals.duplicatesInFile ?? 0) + (totals.duplicatesInDb ?? 0) > problems.length,
-      } : null,
+      report:
+        imp.status === 'ready'
+          ? {
+              valid: n(totals.valid),
+              errors: n(totals.errors),
+              inFile: n(totals.duplicatesInFile),
+              inDb: n(totals.duplicatesInDb),
+              problems: problems.map((p) => ({ line: p.line, problem: p.problem })),
+              more:
+                (totals.errors ?? 0) + (totals.duplicatesInFile ?? 0) + (totals.duplicatesInDb ?? 0) > problems.length,
+            }
+          : null,
       progress: progressView(imp),
     })
   })
@@ -234,45 +338,75 @@ export default async function importRoutes(app: FastifyInstance) {
     const options: ImportOptions = { duplicates: body.duplicates === 'update' ? 'update' : 'skip' }
     if (mapping.name === undefined && mapping.first_name === undefined && mapping.last_name === undefined) {
       setFlash(reply, 'error', 'Choose the column with the name (or first and last name).')
-      await db.updateTable('imports').set({ mapping: JSON.stringify(mapping), options: JSON.stringify(options) }).where('id', '=', imp.id).execute()
+      await db
+        .updateTable('imports')
+        .set({ mapping: JSON.stringify(mapping), options: JSON.stringify(options) })
+        .where('id', '=', imp.id)
+        .execute()
       return reply.redirect(`/people/import/${imp.id}`, 303)
     }
     const totals = await validateImport(db, imp.id, mapping, options)
-    setFlash(reply, totals.errors ? 'warn' : 'ok', `Checked ${totals.rows.toLocaleString('en-US')} rows: ${(totals.errors ?? 0).toLocaleString('en-US')} with errors.`)
+    setFlash(
+      reply,
+      totals.errors ? 'warn' : 'ok',
+      `Checked ${totals.rows.toLocaleString('en-US')} rows: ${(totals.errors ?? 0).toLocaleString('en-US')} with errors.`,
+    )
     return reply.redirect(`/people/import/${imp.id}`, 303)
   })
 
-  app.get('/people/import/:id/report.csv', { schema: { params: idParam } }, async function downloadReport(request, reply) {
-    const imp = await loadImport(request)
-    const rows: unknown[][] = []
-    let after = 0
-    for (;;) {
-      const page = await problemRows(db, imp.id, 5000, after)
-      for (const p of page) rows.push([p.line, p.problem, ...p.cells])
-      if (page.length < 5000) break
-      after = page[page.length - 1]!.line
-    }
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${csvFilename(`import-${imp.id}-report`)}"`)
-      .header('Cache-Control', 'no-store')
-      .send(toCsv(['line', 'problem', ...imp.headers], rows))
-  })
+  app.get(
+    '/people/import/:id/report.csv',
+    { schema: { params: idParam } },
+    async function downloadReport(request, reply) {
+      const imp = await loadImport(request)
+      const rows: unknown[][] = []
+      let after = 0
+      for (;;) {
+        const page = await problemRows(db, imp.id, 5000, after)
+        for (const p of page) rows.push([p.line, p.problem, ...p.cells])
+        if (page.length < 5000) break
+        after = page[page.length - 1]!.line
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${csvFilename(`import-${imp.id}-report`)}"`)
+        .header('Cache-Control', 'no-store')
+        .send(toCsv(['line', 'problem', ...imp.headers], rows))
+    },
+  )
 
-  app.post('/people/import/:id/commit', { schema: { params: idParam } }, async function commitImportRoute(request, reply) {
-    const imp = await loadImport(request)
-    const totals = (imp.totals ?? {}) as ImportTotals
-    if (!(imp.status === 'ready' || (imp.status === 'failed' && totals.valid !== undefined))) {
-      setFlash(reply, 'warn', imp.status === 'committing' ? 'This import is already running.' : 'Check the rows before importing.')
+  app.post(
+    '/people/import/:id/commit',
+    { schema: { params: idParam } },
+    async function commitImportRoute(request, reply) {
+      const imp = await loadImport(request)
+      const totals = (imp.totals ?? {}) as ImportTotals
+      if (!(imp.status === 'ready' || (imp.status === 'failed' && totals.valid !== undefined))) {
+        setFlash(
+          reply,
+          'warn',
+          imp.status === 'committing' ? 'This import is already running.' : 'Check the rows before importing.',
+        )
+        return reply.redirect(`/people/import/${imp.id}`, 303)
+      }
+      const claimed = await db
+        .updateTable('imports')
+        .set({ status: 'committing', progress: 0, error: null })
+        .where('id', '=', imp.id)
+        .where('status', 'in', ['ready', 'failed'])
+        .returning('id')
+        .executeTakeFirst()
+      if (claimed) {
+        if (!runner) throw new Error('the import runner is not running')
+        await runner.addJob(
+          TASK,
+          { importId: imp.id, actorId: request.actor.actorId, requestId: request.actor.requestId },
+          { maxAttempts: 1, jobKey: `${TASK}:${imp.id}` },
+        )
+      }
       return reply.redirect(`/people/import/${imp.id}`, 303)
-    }
-    const claimed = await db.updateTable('imports').set({ status: 'committing', progress: 0, error: null }).where('id', '=', imp.id).where('status', 'in', ['ready', 'failed']).returning('id').executeTakeFirst()
-    if (claimed) {
-      if (!runner) throw new Error('the import runner is not running')
-      await runner.addJob(TASK, { importId: imp.id, actorId: request.actor.actorId, requestId: request.actor.requestId }, { maxAttempts: 1, jobKey: `${TASK}:${imp.id}` })
-    }
-    return reply.redirect(`/people/import/${imp.id}`, 303)
-  })
+    },
+  )
 
   app.get('/people/import/:id/progress', { schema: { params: idParam } }, async function showProgress(request, reply) {
     const imp = await loadImport(request)

@@ -29,7 +29,16 @@ export function backTarget(back: string | null): { kind: 'drive' | 'local'; id: 
 
 type PanelRows = {
   supporters: { id: number; name: string; current_level: number | null }[]
-  recent: { id: number; kind: string; held_on: string; outcome: string | null; follow_up_on: string | null; supporter_id: number; name: string; by: string | null }[]
+  recent: {
+    id: number
+    kind: string
+    held_on: string
+    outcome: string | null
+    follow_up_on: string | null
+    supporter_id: number
+    name: string
+    by: string | null
+  }[]
 }
 
 /** The local's supporters (level, then name; 200 at most) and its latest conversations, in one query. */
@@ -48,27 +57,53 @@ export async function loadLogPanelRows(db: Db, chapterId: number, localId: numbe
   return r.rows[0] ?? { supporters: [], recent: [] }
 }
 
-const fmtDate = (d: string | null) => (d ? new Date(d + 'T00:00:00Z').toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : '')
+const fmtDate = (d: string | null) =>
+  d
+    ? new Date(d + 'T00:00:00Z').toLocaleDateString('en-US', {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        timeZone: 'UTC',
+      })
+    : ''
 
 export type LogPanel = NonNullable<ReturnType<typeof logPanelView>>
 export type LogForm = { values: Record<string, string>; errors: FieldErrors }
 
-export const emptyLogForm = (): LogForm => ({ values: { kind: 'one_on_one', held_on: new Date().toISOString().slice(0, 10) }, errors: {} })
+export const emptyLogForm = (): LogForm => ({
+  values: { kind: 'one_on_one', held_on: new Date().toISOString().slice(0, 10) },
+  errors: {},
+})
 
 /** The panel's view model, or null when the user may not see names (or log) in that chapter. */
-export function logPanelView(user: CurrentUser, chapterId: number | null, back: string, rows: PanelRows | null, o: { form?: LogForm; saved?: string } = {}) {
+export function logPanelView(
+  user: CurrentUser,
+  chapterId: number | null,
+  back: string,
+  rows: PanelRows | null,
+  o: { form?: LogForm; saved?: string } = {},
+) {
   if (chapterId === null || !rows || !can.seeNames(user, chapterId) || !can.log(user, chapterId)) return null
   return {
     id: LOG_PANEL_ID,
     back,
     saved: o.saved ?? '',
     form: o.form ?? emptyLogForm(),
-    supporterOptions: rows.supporters.map((s) => ({ value: s.id, label: s.current_level === null ? s.name : `${s.name} (level ${s.current_level})` })),
+    supporterOptions: rows.supporters.map((s) => ({
+      value: s.id,
+      label: s.current_level === null ? s.name : `${s.name} (level ${s.current_level})`,
+    })),
     full: rows.supporters.length >= SUPPORTER_LIMIT,
     kindOptions: CONVERSATION_KINDS,
     recent: rows.recent.map((c) => ({
-      id: c.id, supporterId: c.supporter_id, name: c.name, kindLabel: label(CONVERSATION_KINDS, c.kind), heldOn: fmtDate(c.held_on),
-      outcome: c.outcome ?? '', followUp: fmtDate(c.follow_up_on), by: c.by ?? 'Someone',
+      id: c.id,
+      supporterId: c.supporter_id,
+      name: c.name,
+      kindLabel: label(CONVERSATION_KINDS, c.kind),
+      heldOn: fmtDate(c.held_on),
+      outcome: c.outcome ?? '',
+      followUp: fmtDate(c.follow_up_on),
+      by: c.by ?? 'Someone',
     })),
   }
 }

@@ -3,7 +3,7 @@
 // default country US). Never logs what it reads.
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
 
-const EMAIL = /^[^\s@<>(),;:"\[\]]+@[^\s@<>(),;:"\[\]]+\.[A-Za-z]{2,}$/
+const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[A-Za-z]{2,}$/
 
 export type Normalised = { ok: true; value: string | null } | { ok: false; message: string }
 
@@ -30,7 +30,8 @@ export function normalisePhone(raw: string | null | undefined, country: 'US' = '
   if (m) return { ok: true, value: `+1${m[1] ?? m[2]}${m[3]}${m[4]}` }
   const p = parsePhoneNumberFromString(s, country)
   // 555-01xx numbers are reserved for fiction: possible, though not "valid".
-  if (!p || !p.isPossible()) return { ok: false, message: 'Phone must be a phone number, like (617) 555-0123 or +44 20 7946 0000.' }
+  if (!p?.isPossible())
+    return { ok: false, message: 'Phone must be a phone number, like (617) 555-0123 or +44 20 7946 0000.' }
   return { ok: true, value: p.number }
 }
 
@@ -60,6 +61,7 @@ export function formatPhone(e164: string | null): string {
   const m = US_NUMBER.exec(e164)
   if (m && usExchanges.has(m[1]! + m[2]!)) return `(${m[1]}) ${m[2]}-${m[3]}`
   const p = parsePhoneNumberFromString(e164)
-  if (m && p?.country === 'US' && p.formatNational() === `(${m[1]}) ${m[2]}-${m[3]}` && usExchanges.size < 100_000) usExchanges.add(m[1]! + m[2]!)
+  if (m && p?.country === 'US' && p.formatNational() === `(${m[1]}) ${m[2]}-${m[3]}` && usExchanges.size < 100_000)
+    usExchanges.add(m[1]! + m[2]!)
   return p ? (p.country === 'US' ? p.formatNational() : p.formatInternational()) : e164
 }

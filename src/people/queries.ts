@@ -22,12 +22,14 @@ export function contactScope(user: CurrentUser): Scope {
   return { chapterIds: user.chapters.filter((c) => can.seeContacts(user, c.id)).map((c) => c.id) }
 }
 
-const ids = (s: Scope) => (s.chapterIds && s.chapterIds.length ? s.chapterIds : [0])
+const ids = (s: Scope) => (s.chapterIds?.length ? s.chapterIds : [0])
 
 /** email/phone columns, or NULL literals when the caller may not see them. */
 function contactColumns(contacts: Scope) {
-  if (contacts.chapterIds === null) return [sql<string | null>`s.email`.as('email'), sql<string | null>`s.phone`.as('phone')]
-  if (contacts.chapterIds.length === 0) return [sql<string | null>`null::text`.as('email'), sql<string | null>`null::text`.as('phone')]
+  if (contacts.chapterIds === null)
+    return [sql<string | null>`s.email`.as('email'), sql<string | null>`s.phone`.as('phone')]
+  if (contacts.chapterIds.length === 0)
+    return [sql<string | null>`null::text`.as('email'), sql<string | null>`null::text`.as('phone')]
   const list = contacts.chapterIds
   return [
     sql<string | null>`case when s.chapter_id = any(${list}::int[]) then s.email end`.as('email'),
@@ -47,15 +49,35 @@ export type PeopleFilters = {
   deleted?: boolean
 }
 
-export async function listSupporters(db: Db, scope: Scope, contacts: Scope, f: PeopleFilters, offset: number, limit = PAGE_SIZE) {
+export async function listSupporters(
+  db: Db,
+  scope: Scope,
+  contacts: Scope,
+  f: PeopleFilters,
+  offset: number,
+  limit = PAGE_SIZE,
+) {
   let q = db
     .selectFrom('supporters as s')
     .leftJoin('locals as l', 'l.id', 's.local_id')
     .leftJoin('national_unions as n', 'n.id', 'l.national_union_id')
     .select([
-      's.id', 's.name', 's.chapter_id', 's.local_id', 's.role_in_local', 's.chapter_member', 's.current_level', 's.last_contact_on',
-      's.tags', 's.do_not_contact', 's.keep_off_shared_lists', 's.potential_leader', 's.preferred_language', 's.deleted_at',
-      'l.name as local_name', 'n.abbreviation as union_abbreviation',
+      's.id',
+      's.name',
+      's.chapter_id',
+      's.local_id',
+      's.role_in_local',
+      's.chapter_member',
+      's.current_level',
+      's.last_contact_on',
+      's.tags',
+      's.do_not_contact',
+      's.keep_off_shared_lists',
+      's.potential_leader',
+      's.preferred_language',
+      's.deleted_at',
+      'l.name as local_name',
+      'n.abbreviation as union_abbreviation',
       ...contactColumns(contacts),
     ])
   if (scope.chapterIds !== null) q = q.where('s.chapter_id', 'in', ids(scope))
@@ -63,10 +85,12 @@ export async function listSupporters(db: Db, scope: Scope, contacts: Scope, f: P
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`
     // Searching contact details only where the caller may see them, so a search never reveals them.
-    const contactMatch: Expression<SqlBool> = contacts.chapterIds === null
-      ? sql<SqlBool>`(s.email_normalised ilike ${like} or s.phone ilike ${like})`
-      : contacts.chapterIds.length === 0 ? sql<SqlBool>`false`
-      : sql<SqlBool>`(s.chapter_id = any(${contacts.chapterIds}::int[]) and (s.email_normalised ilike ${like} or s.phone ilike ${like}))`
+    const contactMatch: Expression<SqlBool> =
+      contacts.chapterIds === null
+        ? sql<SqlBool>`(s.email_normalised ilike ${like} or s.phone ilike ${like})`
+        : contacts.chapterIds.length === 0
+          ? sql<SqlBool>`false`
+          : sql<SqlBool>`(s.chapter_id = any(${contacts.chapterIds}::int[]) and (s.email_normalised ilike ${like} or s.phone ilike ${like}))`
     q = q.where((eb) => eb.or([eb('s.name', 'ilike', like), eb('l.name', 'ilike', like), contactMatch]))
   }
   if (f.local) q = q.where('s.local_id', '=', f.local)
@@ -75,14 +99,30 @@ export async function listSupporters(db: Db, scope: Scope, contacts: Scope, f: P
   if (f.role) q = q.where('s.role_in_local', '=', f.role)
   if (f.tag) q = q.where(sql<SqlBool>`s.tags @> array[${f.tag}]::text[]`)
   if (f.member !== undefined) q = q.where('s.chapter_member', '=', f.member)
-  if (f.stale !== undefined) q = q.where((eb) => eb.or([eb('s.last_contact_on', 'is', null), eb('s.last_contact_on', '<', sql<string>`current_date - ${f.stale}::int`)]))
+  if (f.stale !== undefined)
+    q = q.where((eb) =>
+      eb.or([
+        eb('s.last_contact_on', 'is', null),
+        eb('s.last_contact_on', '<', sql<string>`current_date - ${f.stale}::int`),
+      ]),
+    )
   switch (f.sort) {
-    case 'level': q = q.orderBy(sql`s.current_level asc nulls last`).orderBy('s.name').orderBy('s.id'); break
-    case 'contact': q = q.orderBy(sql`s.last_contact_on asc nulls first`).orderBy('s.name').orderBy('s.id'); break
-    case 'updated': q = q.orderBy('s.updated_at', 'desc').orderBy('s.id'); break
-    default: q = q.orderBy('s.name').orderBy('s.id')
+    case 'level':
+      q = q.orderBy(sql`s.current_level asc nulls last`).orderBy('s.name').orderBy('s.id')
+      break
+    case 'contact':
+      q = q.orderBy(sql`s.last_contact_on asc nulls first`).orderBy('s.name').orderBy('s.id')
+      break
+    case 'updated':
+      q = q.orderBy('s.updated_at', 'desc').orderBy('s.id')
+      break
+    default:
+      q = q.orderBy('s.name').orderBy('s.id')
   }
-  const rows = await q.limit(limit + 1).offset(offset).execute()
+  const rows = await q
+    .limit(limit + 1)
+    .offset(offset)
+    .execute()
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit }
 }
 export type SupporterListRow = Awaited<ReturnType<typeof listSupporters>>['rows'][number]
@@ -94,13 +134,51 @@ export function findSupporter(db: Q, scope: Scope, contacts: Scope, id: number, 
     .leftJoin('locals as l', 'l.id', 's.local_id')
     .leftJoin('chapters as c', 'c.id', 's.chapter_id')
     .select([
-      's.id', 's.chapter_id', 's.local_id', 's.name', 's.role_in_local', 's.chapter_member', 's.preferred_language', 's.tags', 's.notes',
-      's.do_not_contact', 's.keep_off_shared_lists', 's.potential_leader', 's.current_level', 's.last_contact_on', 's.version',
-      's.created_at', 's.updated_at', 's.deleted_at', 'l.name as local_name', 'c.name as chapter_name', 'c.time_zone',
+      's.id',
+      's.chapter_id',
+      's.local_id',
+      's.name',
+      's.role_in_local',
+      's.chapter_member',
+      's.preferred_language',
+      's.tags',
+      's.notes',
+      's.do_not_contact',
+      's.keep_off_shared_lists',
+      's.potential_leader',
+      's.current_level',
+      's.last_contact_on',
+      's.version',
+      's.created_at',
+      's.updated_at',
+      's.deleted_at',
+      'l.name as local_name',
+      'c.name as chapter_name',
+      'c.time_zone',
       ...contactColumns(contacts),
-      sql<{ level: number; note: string | null; at: string; actor: string | null }[]>`coalesce((select json_agg(json_build_object('level', v.level, 'note', v.note, 'at', v.at, 'actor', u.name) order by v.at desc, v.id desc) from support_levels v left join users u on u.id = v.actor_id where v.supporter_id = s.id), '[]')`.as('levels'),
-      sql<{ id: number; kind: ConversationKind; held_on: string; outcome: string | null; note: string | null; follow_up_on: string | null; by: string | null }[]>`coalesce((select json_agg(json_build_object('id', k.id, 'kind', k.kind, 'held_on', k.held_on, 'outcome', k.outcome, 'note', k.note, 'follow_up_on', k.follow_up_on, 'by', u.name) order by k.held_on desc, k.id desc) from conversations k left join users u on u.id = k.by_user_id where k.supporter_id = s.id and k.deleted_at is null), '[]')`.as('conversations'),
-      sql<{ drive_id: number; role: TeamRole; trained_on: string | null; drive: string }[]>`coalesce((select json_agg(json_build_object('drive_id', t.drive_id, 'role', t.role, 'trained_on', t.trained_on, 'drive', coalesce(dl.name, 'Drive') || ' — ' || sl.name) order by t.id) from team_members t join drives d on d.id = t.drive_id join slates sl on sl.id = d.slate_id left join locals dl on dl.id = d.local_id where t.supporter_id = s.id and t.deleted_at is null and d.deleted_at is null), '[]')`.as('teams'),
+      sql<
+        { level: number; note: string | null; at: string; actor: string | null }[]
+      >`coalesce((select json_agg(json_build_object('level', v.level, 'note', v.note, 'at', v.at, 'actor', u.name) order by v.at desc, v.id desc) from support_levels v left join users u on u.id = v.actor_id where v.supporter_id = s.id), '[]')`.as(
+        'levels',
+      ),
+      sql<
+        {
+          id: number
+          kind: ConversationKind
+          held_on: string
+          outcome: string | null
+          note: string | null
+          follow_up_on: string | null
+          by: string | null
+        }[]
+      >`coalesce((select json_agg(json_build_object('id', k.id, 'kind', k.kind, 'held_on', k.held_on, 'outcome', k.outcome, 'note', k.note, 'follow_up_on', k.follow_up_on, 'by', u.name) order by k.held_on desc, k.id desc) from conversations k left join users u on u.id = k.by_user_id where k.supporter_id = s.id and k.deleted_at is null), '[]')`.as(
+        'conversations',
+      ),
+      sql<
+        { drive_id: number; role: TeamRole; trained_on: string | null; drive: string }[]
+      >`coalesce((select json_agg(json_build_object('drive_id', t.drive_id, 'role', t.role, 'trained_on', t.trained_on, 'drive', coalesce(dl.name, 'Drive') || ' — ' || sl.name) order by t.id) from team_members t join drives d on d.id = t.drive_id join slates sl on sl.id = d.slate_id left join locals dl on dl.id = d.local_id where t.supporter_id = s.id and t.deleted_at is null and d.deleted_at is null), '[]')`.as(
+        'teams',
+      ),
     ])
     .where('s.id', '=', id)
   if (!o.withDeleted) q = q.where('s.deleted_at', 'is', null)
@@ -116,7 +194,11 @@ export function findSupporterRaw(db: Q, id: number) {
 
 /** Locals the user may file a supporter under (chapter locals in scope), for selects. */
 export function listLocalOptions(db: Db, scope: Scope) {
-  let q = db.selectFrom('locals as l').innerJoin('chapters as c', 'c.id', 'l.chapter_id').select(['l.id', 'l.name', 'l.chapter_id', 'c.name as chapter_name']).where('l.deleted_at', 'is', null)
+  let q = db
+    .selectFrom('locals as l')
+    .innerJoin('chapters as c', 'c.id', 'l.chapter_id')
+    .select(['l.id', 'l.name', 'l.chapter_id', 'c.name as chapter_name'])
+    .where('l.deleted_at', 'is', null)
   if (scope.chapterIds !== null) q = q.where('l.chapter_id', 'in', ids(scope))
   return q.orderBy('l.name').limit(1000).execute()
 }
@@ -134,7 +216,12 @@ export function listDriveOptions(db: Db, scope: Scope) {
 }
 
 export function findLocalForSupporter(db: Q, scope: Scope, localId: number) {
-  let q = db.selectFrom('locals').select(['id', 'name', 'chapter_id']).where('id', '=', localId).where('deleted_at', 'is', null).where('chapter_id', 'is not', null)
+  let q = db
+    .selectFrom('locals')
+    .select(['id', 'name', 'chapter_id'])
+    .where('id', '=', localId)
+    .where('deleted_at', 'is', null)
+    .where('chapter_id', 'is not', null)
   if (scope.chapterIds !== null) q = q.where('chapter_id', 'in', ids(scope))
   return q.executeTakeFirst()
 }
@@ -156,7 +243,11 @@ export type SupporterInput = {
 }
 
 export function insertSupporter(trx: Q, input: SupporterInput) {
-  return trx.insertInto('supporters').values({ ...input, email_normalised: input.email }).returningAll().executeTakeFirstOrThrow()
+  return trx
+    .insertInto('supporters')
+    .values({ ...input, email_normalised: input.email })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** Updates only if the version matches; undefined means someone else saved first. */
@@ -184,18 +275,44 @@ export function setSupportersDeleted(trx: Q, idList: number[], deleted: boolean)
 }
 
 /** Records a level for each supporter and keeps current_level in step (same transaction). */
-export async function insertLevels(trx: Q, supporterIds: number[], level: number, note: string | null, actorId: number | null) {
+export async function insertLevels(
+  trx: Q,
+  supporterIds: number[],
+  level: number,
+  note: string | null,
+  actorId: number | null,
+) {
   if (!supporterIds.length) return
-  await sql`insert into support_levels (supporter_id, level, note, actor_id) select unnest(${supporterIds}::int[]), ${level}, ${note}, ${actorId}`.execute(trx)
+  await sql`insert into support_levels (supporter_id, level, note, actor_id) select unnest(${supporterIds}::int[]), ${level}, ${note}, ${actorId}`.execute(
+    trx,
+  )
   // No version bump: the level is not part of the edit form, so a level logged meanwhile is no conflict.
-  await trx.updateTable('supporters').set({ current_level: level, updated_at: sql`now()` }).where('id', 'in', supporterIds).execute()
+  await trx
+    .updateTable('supporters')
+    .set({ current_level: level, updated_at: sql`now()` })
+    .where('id', 'in', supporterIds)
+    .execute()
 }
 
-export async function insertConversation(trx: Q, c: { supporter_id: number; drive_id: number | null; kind: ConversationKind; held_on: string; by_user_id: number | null; outcome: string | null; note: string | null; follow_up_on: string | null }) {
+export async function insertConversation(
+  trx: Q,
+  c: {
+    supporter_id: number
+    drive_id: number | null
+    kind: ConversationKind
+    held_on: string
+    by_user_id: number | null
+    outcome: string | null
+    note: string | null
+    follow_up_on: string | null
+  },
+) {
   const row = await trx.insertInto('conversations').values(c).returningAll().executeTakeFirstOrThrow()
-  await trx.updateTable('supporters')
+  await trx
+    .updateTable('supporters')
     .set({ last_contact_on: sql`greatest(last_contact_on, ${c.held_on}::date)`, updated_at: sql`now()` })
-    .where('id', '=', c.supporter_id).execute()
+    .where('id', '=', c.supporter_id)
+    .execute()
   return row
 }
 
@@ -203,48 +320,87 @@ export async function insertConversation(trx: Q, c: { supporter_id: number; driv
 export function touchLocalDrives(trx: Q, localIds: (number | null)[]) {
   const list = [...new Set(localIds.filter((x): x is number => x !== null))]
   if (!list.length) return Promise.resolve()
-  return trx.updateTable('drives').set({ last_activity_at: sql`now()` }).where('local_id', 'in', list).where('deleted_at', 'is', null).execute().then(() => undefined)
+  return trx
+    .updateTable('drives')
+    .set({ last_activity_at: sql`now()` })
+    .where('local_id', 'in', list)
+    .where('deleted_at', 'is', null)
+    .execute()
+    .then(() => undefined)
 }
 
 /** The drive of a supporter's local (latest active first), for tying a conversation to it. */
 export function findLocalDriveId(trx: Q, localId: number | null) {
   if (localId === null) return Promise.resolve(undefined)
-  return trx.selectFrom('drives').select('id').where('local_id', '=', localId).where('deleted_at', 'is', null).orderBy(sql`status = 'active' desc`).orderBy('id', 'desc').executeTakeFirst()
+  return trx
+    .selectFrom('drives')
+    .select('id')
+    .where('local_id', '=', localId)
+    .where('deleted_at', 'is', null)
+    .orderBy(sql`status = 'active' desc`)
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
 }
 
 export function findDriveInScope(db: Q, scope: Scope, id: number) {
-  let q = db.selectFrom('drives as d').leftJoin('locals as l', 'l.id', 'd.local_id').select(['d.id', 'd.local_id', 'd.chapter_id', 'l.name as local_name']).where('d.id', '=', id).where('d.deleted_at', 'is', null)
+  let q = db
+    .selectFrom('drives as d')
+    .leftJoin('locals as l', 'l.id', 'd.local_id')
+    .select(['d.id', 'd.local_id', 'd.chapter_id', 'l.name as local_name'])
+    .where('d.id', '=', id)
+    .where('d.deleted_at', 'is', null)
   if (scope.chapterIds !== null) q = q.where('d.chapter_id', 'in', ids(scope))
   return q.executeTakeFirst()
 }
 
 /** Adds (or updates) supporters on a drive's team. */
-export function upsertTeamMembers(trx: Q, driveId: number, supporterIds: number[], role: TeamRole, trainedOn: string | null) {
+export function upsertTeamMembers(
+  trx: Q,
+  driveId: number,
+  supporterIds: number[],
+  role: TeamRole,
+  trainedOn: string | null,
+) {
   if (!supporterIds.length) return Promise.resolve()
   return sql`
     insert into team_members (drive_id, supporter_id, role, trained_on)
     select ${driveId}, unnest(${supporterIds}::int[]), ${role}, ${trainedOn}::date
     on conflict (drive_id, supporter_id) where deleted_at is null
-    do update set role = excluded.role, trained_on = coalesce(excluded.trained_on, team_members.trained_on)`.execute(trx).then(() => undefined)
+    do update set role = excluded.role, trained_on = coalesce(excluded.trained_on, team_members.trained_on)`
+    .execute(trx)
+    .then(() => undefined)
 }
 
 export function listTeam(db: Q, driveId: number) {
-  return db.selectFrom('team_members as t').innerJoin('supporters as s', 's.id', 't.supporter_id')
+  return db
+    .selectFrom('team_members as t')
+    .innerJoin('supporters as s', 's.id', 't.supporter_id')
     .select(['t.id', 't.role', 't.trained_on', 's.id as supporter_id', 's.name', 's.current_level'])
-    .where('t.drive_id', '=', driveId).where('t.deleted_at', 'is', null).where('s.deleted_at', 'is', null)
-    .orderBy(sql`case t.role when 'lead' then 1 when 'coach' then 2 else 3 end`).orderBy('s.name').execute()
+    .where('t.drive_id', '=', driveId)
+    .where('t.deleted_at', 'is', null)
+    .where('s.deleted_at', 'is', null)
+    .orderBy(sql`case t.role when 'lead' then 1 when 'coach' then 2 else 3 end`)
+    .orderBy('s.name')
+    .execute()
 }
 
 export async function addTags(trx: Q, idList: number[], tag: string) {
   if (!idList.length) return
-  await trx.updateTable('supporters')
+  await trx
+    .updateTable('supporters')
     .set({ tags: sql`array_append(tags, ${tag}::text)`, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', 'in', idList).where(sql<SqlBool>`not (tags @> array[${tag}]::text[])`).execute()
+    .where('id', 'in', idList)
+    .where(sql<SqlBool>`not (tags @> array[${tag}]::text[])`)
+    .execute()
 }
 
 /** Of these ids, the ones in scope and not deleted (with their chapter and local). */
 export function supportersInScope(db: Q, scope: Scope, idList: number[]) {
-  let q = db.selectFrom('supporters').select(['id', 'chapter_id', 'local_id']).where('id', 'in', idList.length ? idList : [0]).where('deleted_at', 'is', null)
+  let q = db
+    .selectFrom('supporters')
+    .select(['id', 'chapter_id', 'local_id'])
+    .where('id', 'in', idList.length ? idList : [0])
+    .where('deleted_at', 'is', null)
   if (scope.chapterIds !== null) q = q.where('chapter_id', 'in', ids(scope))
   return q.execute()
 }
@@ -265,7 +421,18 @@ export type SupporterFacts = {
 export async function supporterFacts(db: Q, driveIds: number[]): Promise<Map<number, SupporterFacts>> {
   const out = new Map<number, SupporterFacts>()
   if (!driveIds.length) return out
-  const { rows } = await sql<{ drive_id: number; l1: number; l2: number; l3: number; l4: number; l5: number; leaders: number; board12: number; board: number; trained: number }>`
+  const { rows } = await sql<{
+    drive_id: number
+    l1: number
+    l2: number
+    l3: number
+    l4: number
+    l5: number
+    leaders: number
+    board12: number
+    board: number
+    trained: number
+  }>`
     select d.id as drive_id,
       count(s.id) filter (where s.current_level = 1)::int as l1,
       count(s.id) filter (where s.current_level = 2)::int as l2,
@@ -299,16 +466,38 @@ export async function supporterFacts(db: Q, driveIds: number[]): Promise<Map<num
  */
 export async function mergeSupporters(trx: Q, keepId: number, otherId: number) {
   const moved = {
-    levels: (await trx.updateTable('support_levels').set({ supporter_id: keepId }).where('supporter_id', '=', otherId).executeTakeFirst()).numUpdatedRows,
-    conversations: (await trx.updateTable('conversations').set({ supporter_id: keepId }).where('supporter_id', '=', otherId).executeTakeFirst()).numUpdatedRows,
+    levels: (
+      await trx
+        .updateTable('support_levels')
+        .set({ supporter_id: keepId })
+        .where('supporter_id', '=', otherId)
+        .executeTakeFirst()
+    ).numUpdatedRows,
+    conversations: (
+      await trx
+        .updateTable('conversations')
+        .set({ supporter_id: keepId })
+        .where('supporter_id', '=', otherId)
+        .executeTakeFirst()
+    ).numUpdatedRows,
   }
   // Team roles: move where the survivor is not already on that team; the rest are retired.
-  const teams = await sql`update team_members t set supporter_id = ${keepId} where t.supporter_id = ${otherId} and t.deleted_at is null
-    and not exists (select 1 from team_members k where k.drive_id = t.drive_id and k.supporter_id = ${keepId} and k.deleted_at is null)`.execute(trx)
-  await sql`update team_members set deleted_at = now() where supporter_id = ${otherId} and deleted_at is null`.execute(trx)
+  const teams =
+    await sql`update team_members t set supporter_id = ${keepId} where t.supporter_id = ${otherId} and t.deleted_at is null
+    and not exists (select 1 from team_members k where k.drive_id = t.drive_id and k.supporter_id = ${keepId} and k.deleted_at is null)`.execute(
+      trx,
+    )
+  await sql`update team_members set deleted_at = now() where supporter_id = ${otherId} and deleted_at is null`.execute(
+    trx,
+  )
   await sql`update team_members set supporter_id = ${keepId} where supporter_id = ${otherId}`.execute(trx)
   // Free the other's unique email/phone first, then fill the survivor's empty fields.
-  const other = await trx.updateTable('supporters').set({ deleted_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', otherId).returningAll().executeTakeFirstOrThrow()
+  const other = await trx
+    .updateTable('supporters')
+    .set({ deleted_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', otherId)
+    .returningAll()
+    .executeTakeFirstOrThrow()
   await sql`
     update supporters k set
       tags = (select coalesce(array_agg(distinct x), '{}') from unnest(k.tags || ${other.tags}::text[]) x),
@@ -321,7 +510,12 @@ export async function mergeSupporters(trx: Q, keepId: number, otherId: number) {
       current_level = coalesce((select v.level from support_levels v where v.supporter_id = k.id order by v.at desc, v.id desc limit 1), k.current_level),
       version = k.version + 1, updated_at = now()
     where k.id = ${keepId}`.execute(trx)
-  return { levels: Number(moved.levels), conversations: Number(moved.conversations), teams: Number(teams.numAffectedRows ?? 0), other }
+  return {
+    levels: Number(moved.levels),
+    conversations: Number(moved.conversations),
+    teams: Number(teams.numAffectedRows ?? 0),
+    other,
+  }
 }
 
 /** A supporter row for the audit trail: email/phone are masked there; the normalised copy is dropped. */
@@ -333,7 +527,17 @@ export function forAudit<T extends Record<string, unknown>>(row: T): Record<stri
 /** Postgres constraint names mapped to the form field that caused them. */
 export function fieldForConstraint(err: unknown): { field: string; message: string } | undefined {
   const e = err as { code?: string; constraint?: string }
-  if (e.code === '23505' && e.constraint === 'supporters_chapter_email') return { field: 'email', message: 'Another supporter in this chapter already has this email. Open them and merge if it is the same person.' }
-  if (e.code === '23505' && e.constraint === 'supporters_chapter_phone') return { field: 'phone', message: 'Another supporter in this chapter already has this phone. Open them and merge if it is the same person.' }
+  if (e.code === '23505' && e.constraint === 'supporters_chapter_email')
+    return {
+      field: 'email',
+      message:
+        'Another supporter in this chapter already has this email. Open them and merge if it is the same person.',
+    }
+  if (e.code === '23505' && e.constraint === 'supporters_chapter_phone')
+    return {
+      field: 'phone',
+      message:
+        'Another supporter in this chapter already has this phone. Open them and merge if it is the same person.',
+    }
   return undefined
 }

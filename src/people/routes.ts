@@ -17,23 +17,80 @@ import { formatPhone } from './normalise.ts'
 import importRoutes from './import-routes.ts'
 import { LOG_PANEL_ID, backTarget, loadLogPanelRows, logPanelView, safeBack, type LogForm } from './inline-log.ts'
 import {
-  PAGE_SIZE, addTags, forAudit, contactScope, fieldForConstraint, findDriveInScope, findLocalDriveId, findLocalForSupporter, findSupporter, findSupporterRaw,
-  insertConversation, insertLevels, insertSupporter, listDriveOptions, listLocalOptions, listSupporters, mergeSupporters, peopleScope,
-  setSupportersDeleted, supportersInScope, touchLocalDrives, updateSupporter, upsertTeamMembers, type PeopleFilters, type SupporterRow,
+  PAGE_SIZE,
+  addTags,
+  forAudit,
+  contactScope,
+  fieldForConstraint,
+  findDriveInScope,
+  findLocalDriveId,
+  findLocalForSupporter,
+  findSupporter,
+  findSupporterRaw,
+  insertConversation,
+  insertLevels,
+  insertSupporter,
+  listDriveOptions,
+  listLocalOptions,
+  listSupporters,
+  mergeSupporters,
+  peopleScope,
+  setSupportersDeleted,
+  supportersInScope,
+  touchLocalDrives,
+  updateSupporter,
+  upsertTeamMembers,
+  type PeopleFilters,
+  type SupporterRow,
 } from './queries.ts'
 import {
-  CONVERSATION_KINDS, LANGUAGES, LEVELS, ROLES_IN_LOCAL, TEAM_ROLES, bulkForm, conversationForm, label, levelForm, listQuery, mergeForm, supporterForm, teamForm,
+  CONVERSATION_KINDS,
+  LANGUAGES,
+  LEVELS,
+  ROLES_IN_LOCAL,
+  TEAM_ROLES,
+  bulkForm,
+  conversationForm,
+  label,
+  levelForm,
+  listQuery,
+  mergeForm,
+  supporterForm,
+  teamForm,
 } from './schema.ts'
 
-type Query = { q?: string; local?: string; level?: string; role?: string; tag?: string; member?: string; stale?: string; sort?: PeopleFilters['sort']; offset?: number; deleted?: string; format?: string }
+type Query = {
+  q?: string
+  local?: string
+  level?: string
+  role?: string
+  tag?: string
+  member?: string
+  stale?: string
+  sort?: PeopleFilters['sort']
+  offset?: number
+  deleted?: string
+  format?: string
+}
 
 /** National reviewers see counts elsewhere, never people. */
 function mayOpenPeople(user: CurrentUser): void {
   if (user.isAdmin) return
-  if (user.isNational || user.chapters.length === 0) throw forbidden('Supporters are visible to the chapters that organize them. National reviewers see counts on the review pages.')
+  if (user.isNational || user.chapters.length === 0)
+    throw forbidden(
+      'Supporters are visible to the chapters that organize them. National reviewers see counts on the review pages.',
+    )
 }
 
-const fmtDate = (d: string | null | undefined) => (d ? new Date(d + 'T00:00:00Z').toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }) : '')
+const fmtDate = (d: string | null | undefined) =>
+  d
+    ? new Date(d + 'T00:00:00Z').toLocaleDateString('en-US', {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        timeZone: 'UTC',
+      })
+    : ''
 const fmtMoment = (d: Date | string) => new Date(d).toISOString().slice(0, 16).replace('T', ' ')
 const levelBadge = (l: number | null) => (l === null ? '' : l <= 2 ? 'ok' : l === 3 ? '' : 'warn')
 
@@ -73,7 +130,17 @@ export default async function peopleRoutes(app: FastifyInstance) {
       listDriveOptions(db, scope),
     ])
     const params = new URLSearchParams()
-    for (const [k, v] of Object.entries({ q: filters.q, local: filters.local, level: query.level, role: filters.role, tag: filters.tag, member: query.member, stale: query.stale, sort: filters.sort === 'name' ? undefined : filters.sort, deleted: filters.deleted ? '1' : undefined })) {
+    for (const [k, v] of Object.entries({
+      q: filters.q,
+      local: filters.local,
+      level: query.level,
+      role: filters.role,
+      tag: filters.tag,
+      member: query.member,
+      stale: query.stale,
+      sort: filters.sort === 'name' ? undefined : filters.sort,
+      deleted: filters.deleted ? '1' : undefined,
+    })) {
       if (v !== undefined && v !== '') params.set(k, String(v))
     }
     const base = params.toString()
@@ -82,20 +149,43 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const showContacts = contacts.chapterIds === null || contacts.chapterIds.length > 0
     const view = {
       title: filters.deleted ? 'Deleted supporters' : 'People',
-      filters: { q: filters.q ?? '', local: filters.local, level: query.level ?? '', role: filters.role ?? '', tag: filters.tag ?? '', member: query.member ?? '', stale: query.stale ?? '', sort: filters.sort, deleted: filters.deleted },
+      filters: {
+        q: filters.q ?? '',
+        local: filters.local,
+        level: query.level ?? '',
+        role: filters.role ?? '',
+        tag: filters.tag ?? '',
+        member: query.member ?? '',
+        stale: query.stale ?? '',
+        sort: filters.sort,
+        deleted: filters.deleted,
+      },
       rows: rows.map((r) => ({
-        id: r.id, name: r.name, localName: r.local_name ?? '—', roleLabel: label(ROLES_IN_LOCAL, r.role_in_local),
-        level: r.current_level ?? '', levelBadge: levelBadge(r.current_level), lastContact: fmtDate(r.last_contact_on) || 'Never',
-        tags: r.tags, member: r.chapter_member, dnc: r.do_not_contact, leader: r.potential_leader,
+        id: r.id,
+        name: r.name,
+        localName: r.local_name ?? '—',
+        roleLabel: label(ROLES_IN_LOCAL, r.role_in_local),
+        level: r.current_level ?? '',
+        levelBadge: levelBadge(r.current_level),
+        lastContact: fmtDate(r.last_contact_on) || 'Never',
+        tags: r.tags,
+        member: r.chapter_member,
+        dnc: r.do_not_contact,
+        leader: r.potential_leader,
         contact: [r.email ?? '', formatPhone(r.phone)].filter(Boolean).join(' · '),
         canRestore: filters.deleted && can.delete(user, r.chapter_id),
       })),
       showContacts,
       moreUrl: hasMore ? `/people?${next.toString()}` : null,
-      csvUrl: can.export(user, null) || user.chapters.some((c) => can.export(user, c.id)) ? `/people?${base ? base + '&' : ''}format=csv` : null,
+      csvUrl:
+        can.export(user, null) || user.chapters.some((c) => can.export(user, c.id))
+          ? `/people?${base ? base + '&' : ''}format=csv`
+          : null,
       localOptions: locals.map((l) => ({ value: l.id, label: l.name })),
       driveOptions: drives.map((d) => ({ value: d.id, label: d.label })),
-      levelOptions: LEVELS, roleOptions: ROLES_IN_LOCAL, teamRoleOptions: TEAM_ROLES,
+      levelOptions: LEVELS,
+      roleOptions: ROLES_IN_LOCAL,
+      teamRoleOptions: TEAM_ROLES,
       canCreate: user.isAdmin || user.chapters.some((c) => c.role === 'organizer'),
       canBulk: !filters.deleted,
       offset,
@@ -110,14 +200,32 @@ export default async function peopleRoutes(app: FastifyInstance) {
   async function exportPeople(request: FastifyRequest, reply: FastifyReply, filters: PeopleFilters) {
     const user = request.user!
     // Exports hold contact details: organizers and admins only, and only their chapters.
-    const scope = user.isAdmin ? { chapterIds: null } : { chapterIds: user.chapters.filter((c) => can.export(user, c.id)).map((c) => c.id) }
-    if (scope.chapterIds !== null && scope.chapterIds.length === 0) throw forbidden('Only organizers can export supporters.')
+    const scope = user.isAdmin
+      ? { chapterIds: null }
+      : { chapterIds: user.chapters.filter((c) => can.export(user, c.id)).map((c) => c.id) }
+    if (scope.chapterIds !== null && scope.chapterIds.length === 0)
+      throw forbidden('Only organizers can export supporters.')
     const rows: unknown[][] = []
     for (let offset = 0; offset < 200_000; offset += 1000) {
       const page = await listSupporters(db, scope, scope, filters, offset, 1000)
       for (const r of page.rows) {
-        rows.push([r.id, r.name, r.local_name, r.union_abbreviation, r.role_in_local, r.chapter_member ? 'yes' : 'no', r.current_level, r.email, r.phone,
-          r.preferred_language, r.tags.join('; '), r.last_contact_on, r.do_not_contact ? 'yes' : 'no', r.keep_off_shared_lists ? 'yes' : 'no', r.potential_leader ? 'yes' : 'no'])
+        rows.push([
+          r.id,
+          r.name,
+          r.local_name,
+          r.union_abbreviation,
+          r.role_in_local,
+          r.chapter_member ? 'yes' : 'no',
+          r.current_level,
+          r.email,
+          r.phone,
+          r.preferred_language,
+          r.tags.join('; '),
+          r.last_contact_on,
+          r.do_not_contact ? 'yes' : 'no',
+          r.keep_off_shared_lists ? 'yes' : 'no',
+          r.potential_leader ? 'yes' : 'no',
+        ])
       }
       if (!page.hasMore) break
     }
@@ -126,7 +234,28 @@ export default async function peopleRoutes(app: FastifyInstance) {
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${csvFilename('supporters')}"`)
       .header('Cache-Control', 'no-store')
-      .send(toCsv(['id', 'name', 'local', 'union', 'role', 'chapter_member', 'level', 'email', 'phone', 'language', 'tags', 'last_contact', 'do_not_contact', 'keep_off_shared_lists', 'potential_leader'], rows))
+      .send(
+        toCsv(
+          [
+            'id',
+            'name',
+            'local',
+            'union',
+            'role',
+            'chapter_member',
+            'level',
+            'email',
+            'phone',
+            'language',
+            'tags',
+            'last_contact',
+            'do_not_contact',
+            'keep_off_shared_lists',
+            'potential_leader',
+          ],
+          rows,
+        ),
+      )
   }
 
   app.post('/people/bulk', async function bulkAction(request, reply) {
@@ -139,7 +268,12 @@ export default async function peopleRoutes(app: FastifyInstance) {
     }
     const d = form.data
     // Levels, tags and teams: anyone who may log in that chapter; delete: organizers.
-    const allowed = d.action === 'delete' ? (u: CurrentUser, c: number) => can.delete(u, c) : d.action === 'level' ? (u: CurrentUser, c: number) => can.log(u, c) : (u: CurrentUser, c: number) => can.edit(u, c)
+    const allowed =
+      d.action === 'delete'
+        ? (u: CurrentUser, c: number) => can.delete(u, c)
+        : d.action === 'level'
+          ? (u: CurrentUser, c: number) => can.log(u, c)
+          : (u: CurrentUser, c: number) => can.edit(u, c)
     const found = await supportersInScope(db, peopleScope(user), d.ids)
     const rows = found.filter((r) => allowed(user, r.chapter_id))
     if (rows.length === 0) throw d.ids.length && found.length ? forbidden() : notFound('Those supporters')
@@ -151,10 +285,17 @@ export default async function peopleRoutes(app: FastifyInstance) {
         message = `Tagged ${idList.length} ${idList.length === 1 ? 'person' : 'people'} “${d.tag}”.`
       } else if (d.action === 'level') {
         await insertLevels(trx, idList, d.level, null, user.id)
-        await touchLocalDrives(trx, rows.map((r) => r.local_id))
+        await touchLocalDrives(
+          trx,
+          rows.map((r) => r.local_id),
+        )
         message = `Set ${idList.length} ${idList.length === 1 ? 'person' : 'people'} to level ${d.level}.`
       } else if (d.action === 'team') {
-        const drive = await findDriveInScope(trx, { chapterIds: user.isAdmin ? null : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => c.id) }, d.drive_id)
+        const drive = await findDriveInScope(
+          trx,
+          { chapterIds: user.isAdmin ? null : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => c.id) },
+          d.drive_id,
+        )
         if (!drive) throw notFound('That drive')
         await upsertTeamMembers(trx, drive.id, idList, d.role, null)
         await touchLocalDrives(trx, [drive.local_id])
@@ -163,7 +304,20 @@ export default async function peopleRoutes(app: FastifyInstance) {
         await setSupportersDeleted(trx, idList, true)
         message = `Moved ${idList.length} ${idList.length === 1 ? 'person' : 'people'} to the trash. You can restore them from “Deleted supporters”.`
       }
-      await audit(trx, request.actor, { action: `bulk_${d.action}`, entity: 'supporters', after: { ids: idList, ...(d.action === 'tag' ? { tag: d.tag } : d.action === 'level' ? { level: d.level } : d.action === 'team' ? { drive_id: d.drive_id, role: d.role } : {}) } })
+      await audit(trx, request.actor, {
+        action: `bulk_${d.action}`,
+        entity: 'supporters',
+        after: {
+          ids: idList,
+          ...(d.action === 'tag'
+            ? { tag: d.tag }
+            : d.action === 'level'
+              ? { level: d.level }
+              : d.action === 'team'
+                ? { drive_id: d.drive_id, role: d.role }
+                : {}),
+        },
+      })
     })
     setFlash(reply, 'ok', message)
     return reply.redirect('/people', 303)
@@ -172,9 +326,16 @@ export default async function peopleRoutes(app: FastifyInstance) {
   // ---- create, show, edit ----------------------------------------------------------
 
   async function formOptions(user: CurrentUser) {
-    const editable = { chapterIds: user.isAdmin ? null : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => c.id) }
+    const editable = {
+      chapterIds: user.isAdmin ? null : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => c.id),
+    }
     const locals = await listLocalOptions(db, editable)
-    return { localOptions: locals.map((l) => ({ value: l.id, label: `${l.name} (${l.chapter_name})` })), roleOptions: ROLES_IN_LOCAL, languageOptions: LANGUAGES, levelOptions: LEVELS }
+    return {
+      localOptions: locals.map((l) => ({ value: l.id, label: `${l.name} (${l.chapter_name})` })),
+      roleOptions: ROLES_IN_LOCAL,
+      languageOptions: LANGUAGES,
+      levelOptions: LEVELS,
+    }
   }
 
   app.get('/people/new', async function newPerson(request, reply) {
@@ -182,7 +343,14 @@ export default async function peopleRoutes(app: FastifyInstance) {
     mayOpenPeople(user)
     if (!(user.isAdmin || user.chapters.some((c) => can.edit(user, c.id)))) throw forbidden()
     const query = request.query as { local?: string }
-    return reply.page('people/form', { title: 'New supporter', action: '/people', values: { local_id: idFilter(query.local) ?? '' }, errors: {}, isNew: true, ...(await formOptions(user)) })
+    return reply.page('people/form', {
+      title: 'New supporter',
+      action: '/people',
+      values: { local_id: idFilter(query.local) ?? '' },
+      errors: {},
+      isNew: true,
+      ...(await formOptions(user)),
+    })
   })
 
   app.post('/people', async function createPerson(request, reply) {
@@ -190,18 +358,39 @@ export default async function peopleRoutes(app: FastifyInstance) {
     mayOpenPeople(user)
     if (!(user.isAdmin || user.chapters.some((c) => can.edit(user, c.id)))) throw forbidden()
     const rerender = async (errors: FieldErrors) =>
-      reply.page('people/form', { title: 'New supporter', action: '/people', values: formValues(request.body), errors, isNew: true, ...(await formOptions(user)) }, { status: 422 })
+      reply.page(
+        'people/form',
+        {
+          title: 'New supporter',
+          action: '/people',
+          values: formValues(request.body),
+          errors,
+          isNew: true,
+          ...(await formOptions(user)),
+        },
+        { status: 422 },
+      )
     const form = parseForm(supporterForm, request.body)
     if (!form.ok) return rerender(form.errors)
     const { level, ...input } = form.data
-    const local = await findLocalForSupporter(db, { chapterIds: user.isAdmin ? null : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => c.id) }, input.local_id)
+    const local = await findLocalForSupporter(
+      db,
+      { chapterIds: user.isAdmin ? null : user.chapters.filter((c) => can.edit(user, c.id)).map((c) => c.id) },
+      input.local_id,
+    )
     if (!local) return rerender({ local_id: 'Choose a local in a chapter you organize in.' })
     try {
       const row = await db.transaction().execute(async (trx) => {
         const r = await insertSupporter(trx, { ...input, chapter_id: local.chapter_id! })
         if (level !== null) await insertLevels(trx, [r.id], level, null, user.id)
         await touchLocalDrives(trx, [r.local_id])
-        await audit(trx, request.actor, { action: 'create', entity: 'supporter', entityId: r.id, chapterId: r.chapter_id, after: forAudit({ ...r, current_level: level }) })
+        await audit(trx, request.actor, {
+          action: 'create',
+          entity: 'supporter',
+          entityId: r.id,
+          chapterId: r.chapter_id,
+          after: forAudit({ ...r, current_level: level }),
+        })
         return r
       })
       setFlash(reply, 'ok', `${row.name} was added.`)
@@ -218,7 +407,11 @@ export default async function peopleRoutes(app: FastifyInstance) {
     return loadPersonById(request, id, o)
   }
 
-  async function loadPersonById(request: FastifyRequest, id: number, o: { withDeleted?: boolean } = {}): Promise<SupporterRow> {
+  async function loadPersonById(
+    request: FastifyRequest,
+    id: number,
+    o: { withDeleted?: boolean } = {},
+  ): Promise<SupporterRow> {
     const user = request.user!
     mayOpenPeople(user)
     const p = await findSupporter(db, peopleScope(user), contactScope(user), id, o)
@@ -228,31 +421,77 @@ export default async function peopleRoutes(app: FastifyInstance) {
 
   function personView(user: CurrentUser, p: SupporterRow) {
     return {
-      id: p.id, name: p.name, localId: p.local_id, localName: p.local_name ?? '—', chapterName: p.chapter_name,
-      roleLabel: label(ROLES_IN_LOCAL, p.role_in_local), member: p.chapter_member, language: label(LANGUAGES, p.preferred_language),
-      email: p.email, phone: formatPhone(p.phone), tags: p.tags, notes: p.notes, dnc: p.do_not_contact, offLists: p.keep_off_shared_lists,
-      leader: p.potential_leader, level: p.current_level, levelLabel: p.current_level ? label(LEVELS, p.current_level) : 'Not assessed yet', levelBadge: levelBadge(p.current_level),
-      lastContact: fmtDate(p.last_contact_on) || 'Never', deleted: p.deleted_at !== null,
-      levels: p.levels.map((l) => ({ level: l.level, label: label(LEVELS, l.level), note: l.note, at: fmtMoment(l.at), actor: l.actor ?? 'Someone' })),
-      conversations: p.conversations.map((c) => ({ ...c, kindLabel: label(CONVERSATION_KINDS, c.kind), heldOn: fmtDate(c.held_on), followUp: fmtDate(c.follow_up_on), by: c.by ?? 'Someone' })),
+      id: p.id,
+      name: p.name,
+      localId: p.local_id,
+      localName: p.local_name ?? '—',
+      chapterName: p.chapter_name,
+      roleLabel: label(ROLES_IN_LOCAL, p.role_in_local),
+      member: p.chapter_member,
+      language: label(LANGUAGES, p.preferred_language),
+      email: p.email,
+      phone: formatPhone(p.phone),
+      tags: p.tags,
+      notes: p.notes,
+      dnc: p.do_not_contact,
+      offLists: p.keep_off_shared_lists,
+      leader: p.potential_leader,
+      level: p.current_level,
+      levelLabel: p.current_level ? label(LEVELS, p.current_level) : 'Not assessed yet',
+      levelBadge: levelBadge(p.current_level),
+      lastContact: fmtDate(p.last_contact_on) || 'Never',
+      deleted: p.deleted_at !== null,
+      levels: p.levels.map((l) => ({
+        level: l.level,
+        label: label(LEVELS, l.level),
+        note: l.note,
+        at: fmtMoment(l.at),
+        actor: l.actor ?? 'Someone',
+      })),
+      conversations: p.conversations.map((c) => ({
+        ...c,
+        kindLabel: label(CONVERSATION_KINDS, c.kind),
+        heldOn: fmtDate(c.held_on),
+        followUp: fmtDate(c.follow_up_on),
+        by: c.by ?? 'Someone',
+      })),
       teams: p.teams.map((t) => ({ ...t, roleLabel: label(TEAM_ROLES, t.role), trained: fmtDate(t.trained_on) })),
-      canEdit: can.edit(user, p.chapter_id), canLog: can.log(user, p.chapter_id), canDelete: can.delete(user, p.chapter_id),
+      canEdit: can.edit(user, p.chapter_id),
+      canLog: can.log(user, p.chapter_id),
+      canDelete: can.delete(user, p.chapter_id),
     }
   }
 
   const today = () => new Date().toISOString().slice(0, 10)
   type FormState = { values: Record<string, string>; errors: FieldErrors }
-  const emptyForms = (): { levelForm: FormState; conversationForm: FormState } => ({ levelForm: { values: {}, errors: {} }, conversationForm: { values: { held_on: today(), kind: 'one_on_one' }, errors: {} } })
+  const emptyForms = (): { levelForm: FormState; conversationForm: FormState } => ({
+    levelForm: { values: {}, errors: {} },
+    conversationForm: { values: { held_on: today(), kind: 'one_on_one' }, errors: {} },
+  })
 
-  async function showPage(request: FastifyRequest, reply: FastifyReply, p: SupporterRow, forms = emptyForms(), status = 200) {
+  async function showPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    p: SupporterRow,
+    forms = emptyForms(),
+    status = 200,
+  ) {
     const user = request.user!
     const drives = can.edit(user, p.chapter_id) ? await listDriveOptions(db, { chapterIds: [p.chapter_id] }) : []
-    return reply.page('people/show', {
-      title: p.name, person: personView(user, p), ...forms,
-      levelOptions: LEVELS, kindOptions: CONVERSATION_KINDS, teamRoleOptions: TEAM_ROLES,
-      driveOptions: drives.filter((d) => d.local_id === p.local_id).map((d) => ({ value: d.id, label: d.label })),
-      teamForm: { values: {}, errors: {} },
-    }, { status })
+    return reply.page(
+      'people/show',
+      {
+        title: p.name,
+        person: personView(user, p),
+        ...forms,
+        levelOptions: LEVELS,
+        kindOptions: CONVERSATION_KINDS,
+        teamRoleOptions: TEAM_ROLES,
+        driveOptions: drives.filter((d) => d.local_id === p.local_id).map((d) => ({ value: d.id, label: d.label })),
+        teamForm: { values: {}, errors: {} },
+      },
+      { status },
+    )
   }
 
   app.get('/people/:id', { schema: { params: idParam } }, async function showPerson(request, reply) {
@@ -264,12 +503,28 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const user = request.user!
     if (!can.edit(user, p.chapter_id)) throw forbidden()
     const values: Record<string, string> = {
-      name: p.name, local_id: String(p.local_id ?? ''), role_in_local: p.role_in_local, chapter_member: p.chapter_member ? 'on' : '',
-      email: p.email ?? '', phone: p.phone ?? '', preferred_language: p.preferred_language ?? '', tags: p.tags.join(', '), notes: p.notes ?? '',
-      do_not_contact: p.do_not_contact ? 'on' : '', keep_off_shared_lists: p.keep_off_shared_lists ? 'on' : '', potential_leader: p.potential_leader ? 'on' : '',
-      version: String(p.version), id: String(p.id),
+      name: p.name,
+      local_id: String(p.local_id ?? ''),
+      role_in_local: p.role_in_local,
+      chapter_member: p.chapter_member ? 'on' : '',
+      email: p.email ?? '',
+      phone: p.phone ?? '',
+      preferred_language: p.preferred_language ?? '',
+      tags: p.tags.join(', '),
+      notes: p.notes ?? '',
+      do_not_contact: p.do_not_contact ? 'on' : '',
+      keep_off_shared_lists: p.keep_off_shared_lists ? 'on' : '',
+      potential_leader: p.potential_leader ? 'on' : '',
+      version: String(p.version),
+      id: String(p.id),
     }
-    return reply.page('people/form', { title: `Edit ${p.name}`, action: `/people/${p.id}`, values, errors: {}, ...(await formOptions(user)) })
+    return reply.page('people/form', {
+      title: `Edit ${p.name}`,
+      action: `/people/${p.id}`,
+      values,
+      errors: {},
+      ...(await formOptions(user)),
+    })
   })
 
   app.post('/people/:id', { schema: { params: idParam } }, async function savePerson(request, reply) {
@@ -278,7 +533,18 @@ export default async function peopleRoutes(app: FastifyInstance) {
     if (!can.edit(user, before.chapter_id)) throw forbidden()
     const values: Record<string, string> = { ...formValues(request.body), id: String(before.id) }
     const rerender = async (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
-      reply.page('people/form', { title: `Edit ${before.name}`, action: `/people/${before.id}`, values, errors, ...extra, ...(await formOptions(user)) }, { status })
+      reply.page(
+        'people/form',
+        {
+          title: `Edit ${before.name}`,
+          action: `/people/${before.id}`,
+          values,
+          errors,
+          ...extra,
+          ...(await formOptions(user)),
+        },
+        { status },
+      )
     const form = parseForm(supporterForm, request.body)
     if (!form.ok) return rerender(form.errors)
     const { level: _level, ...input } = form.data
@@ -292,16 +558,37 @@ export default async function peopleRoutes(app: FastifyInstance) {
         const row = await updateSupporter(trx, before.id, Number.isInteger(version) ? version : -1, input)
         if (!row || !raw) return undefined
         const { before: b, after: a } = diffRecords(forAudit(raw), forAudit(row))
-        await audit(trx, request.actor, { action: 'update', entity: 'supporter', entityId: row.id, chapterId: row.chapter_id, before: b, after: a })
+        await audit(trx, request.actor, {
+          action: 'update',
+          entity: 'supporter',
+          entityId: row.id,
+          chapterId: row.chapter_id,
+          before: b,
+          after: a,
+        })
         return row
       })
       if (!after) {
         const current = await findSupporterRaw(db, before.id)
         if (!current || current.deleted_at) throw notFound('That supporter')
         values.version = String(current.version)
-        return rerender({ _form: 'Someone else changed this supporter after you opened it. Your changes are kept below; the saved values are listed under the form. Save again to overwrite them.' }, 409, {
-          conflict: { Name: current.name, 'Role in the local': label(ROLES_IN_LOCAL, current.role_in_local), Email: current.email ?? '—', Phone: formatPhone(current.phone) || '—', Tags: current.tags.join(', ') || '—', Notes: current.notes ?? '—' },
-        })
+        return rerender(
+          {
+            _form:
+              'Someone else changed this supporter after you opened it. Your changes are kept below; the saved values are listed under the form. Save again to overwrite them.',
+          },
+          409,
+          {
+            conflict: {
+              Name: current.name,
+              'Role in the local': label(ROLES_IN_LOCAL, current.role_in_local),
+              Email: current.email ?? '—',
+              Phone: formatPhone(current.phone) || '—',
+              Tags: current.tags.join(', ') || '—',
+              Notes: current.notes ?? '—',
+            },
+          },
+        )
       }
       setFlash(reply, 'ok', 'Saved.')
       return reply.redirect(`/people/${before.id}`, 303)
@@ -318,14 +605,34 @@ export default async function peopleRoutes(app: FastifyInstance) {
     try {
       const rows = await db.transaction().execute(async (trx) => {
         const r = await setSupportersDeleted(trx, [p.id], deleted)
-        if (r[0]) await audit(trx, request.actor, { action: deleted ? 'delete' : 'restore', entity: 'supporter', entityId: p.id, chapterId: p.chapter_id, before: { deleted_at: p.deleted_at }, after: { deleted_at: r[0].deleted_at } })
+        if (r[0])
+          await audit(trx, request.actor, {
+            action: deleted ? 'delete' : 'restore',
+            entity: 'supporter',
+            entityId: p.id,
+            chapterId: p.chapter_id,
+            before: { deleted_at: p.deleted_at },
+            after: { deleted_at: r[0].deleted_at },
+          })
         return r
       })
-      if (!rows.length) setFlash(reply, 'warn', deleted ? 'That supporter was already deleted.' : 'That supporter was not deleted.')
-      else setFlash(reply, 'ok', deleted ? `${p.name} was moved to the trash. You can restore them from “Deleted supporters”.` : `${p.name} was restored.`)
+      if (!rows.length)
+        setFlash(reply, 'warn', deleted ? 'That supporter was already deleted.' : 'That supporter was not deleted.')
+      else
+        setFlash(
+          reply,
+          'ok',
+          deleted
+            ? `${p.name} was moved to the trash. You can restore them from “Deleted supporters”.`
+            : `${p.name} was restored.`,
+        )
     } catch (err) {
       if (!fieldForConstraint(err)) throw err
-      setFlash(reply, 'error', 'Another supporter in this chapter now has the same email or phone. Merge them instead of restoring.')
+      setFlash(
+        reply,
+        'error',
+        'Another supporter in this chapter now has the same email or phone. Merge them instead of restoring.',
+      )
     }
     return reply.redirect(deleted ? '/people' : `/people/${p.id}`, 303)
   }
@@ -342,17 +649,30 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const inline = request.htmx.partial && request.htmx.target === 'person-level'
     if (!form.ok) {
       const forms = { ...emptyForms(), levelForm: { values: formValues(request.body), errors: form.errors } }
-      if (inline) return reply.fragment('people/_level', { person: personView(user, p), levelOptions: LEVELS, ...forms }, 422)
+      if (inline)
+        return reply.fragment('people/_level', { person: personView(user, p), levelOptions: LEVELS, ...forms }, 422)
       return showPage(request, reply, p, forms, 422)
     }
     await db.transaction().execute(async (trx) => {
       await insertLevels(trx, [p.id], form.data.level, form.data.note, user.id)
       await touchLocalDrives(trx, [p.local_id])
-      await audit(trx, request.actor, { action: 'level', entity: 'supporter', entityId: p.id, chapterId: p.chapter_id, before: { current_level: p.current_level }, after: { current_level: form.data.level, note: form.data.note } })
+      await audit(trx, request.actor, {
+        action: 'level',
+        entity: 'supporter',
+        entityId: p.id,
+        chapterId: p.chapter_id,
+        before: { current_level: p.current_level },
+        after: { current_level: form.data.level, note: form.data.note },
+      })
     })
     if (inline) {
       const fresh = await loadPerson(request)
-      return reply.fragment('people/_level', { person: personView(user, fresh), levelOptions: LEVELS, ...emptyForms(), saved: 'Level saved.' })
+      return reply.fragment('people/_level', {
+        person: personView(user, fresh),
+        levelOptions: LEVELS,
+        ...emptyForms(),
+        saved: 'Level saved.',
+      })
     }
     setFlash(reply, 'ok', 'Level saved.')
     return reply.redirect(`/people/${p.id}`, 303)
@@ -363,7 +683,10 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const target = backTarget(back)
     if (!back || !target) return null
     const scope = peopleScope(user)
-    const where = target.kind === 'drive' ? await findDriveInScope(db, scope, target.id) : await findLocalForSupporter(db, scope, target.id)
+    const where =
+      target.kind === 'drive'
+        ? await findDriveInScope(db, scope, target.id)
+        : await findLocalForSupporter(db, scope, target.id)
     const localId = where ? ('local_id' in where ? where.local_id : where.id) : null
     if (!where || localId === null || where.chapter_id === null) return null
     return logPanelView(user, where.chapter_id, back, await loadLogPanelRows(db, where.chapter_id, localId), o)
@@ -384,16 +707,36 @@ export default async function peopleRoutes(app: FastifyInstance) {
         if (logPanel) return reply.fragment('people/_logged', { logPanel }, 422)
       }
       const forms = { ...emptyForms(), conversationForm: { values: raw, errors: form.errors } }
-      if (inline) return reply.fragment('people/_conversations', { person: personView(user, p), kindOptions: CONVERSATION_KINDS, ...forms }, 422)
+      if (inline)
+        return reply.fragment(
+          'people/_conversations',
+          { person: personView(user, p), kindOptions: CONVERSATION_KINDS, ...forms },
+          422,
+        )
       return showPage(request, reply, p, forms, 422)
     }
     await db.transaction().execute(async (trx) => {
       // Logged from a drive page: tie it to that drive when it is the supporter's local's drive.
-      const fromPage = target?.kind === 'drive' ? await findDriveInScope(trx, { chapterIds: [p.chapter_id] }, target.id) : undefined
-      const drive = fromPage && fromPage.local_id !== null && fromPage.local_id === p.local_id ? fromPage : await findLocalDriveId(trx, p.local_id)
-      const c = await insertConversation(trx, { supporter_id: p.id, drive_id: drive?.id ?? null, by_user_id: user.id, ...form.data })
+      const fromPage =
+        target?.kind === 'drive' ? await findDriveInScope(trx, { chapterIds: [p.chapter_id] }, target.id) : undefined
+      const drive =
+        fromPage && fromPage.local_id !== null && fromPage.local_id === p.local_id
+          ? fromPage
+          : await findLocalDriveId(trx, p.local_id)
+      const c = await insertConversation(trx, {
+        supporter_id: p.id,
+        drive_id: drive?.id ?? null,
+        by_user_id: user.id,
+        ...form.data,
+      })
       await touchLocalDrives(trx, [p.local_id])
-      await audit(trx, request.actor, { action: 'create', entity: 'conversation', entityId: c.id, chapterId: p.chapter_id, after: { supporter_id: p.id, drive_id: c.drive_id, kind: c.kind, held_on: c.held_on } })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'conversation',
+        entityId: c.id,
+        chapterId: p.chapter_id,
+        after: { supporter_id: p.id, drive_id: c.drive_id, kind: c.kind, held_on: c.held_on },
+      })
     })
     if (inlinePanel) {
       const logPanel = await logPanelFor(user, back, { saved: `Conversation with ${p.name} logged.` })
@@ -401,15 +744,24 @@ export default async function peopleRoutes(app: FastifyInstance) {
     }
     if (inline) {
       const fresh = await loadPersonById(request, p.id)
-      return reply.fragment('people/_conversations', { person: personView(user, fresh), kindOptions: CONVERSATION_KINDS, ...emptyForms(), saved: 'Conversation logged.' })
+      return reply.fragment('people/_conversations', {
+        person: personView(user, fresh),
+        kindOptions: CONVERSATION_KINDS,
+        ...emptyForms(),
+        saved: 'Conversation logged.',
+      })
     }
     setFlash(reply, 'ok', `Conversation with ${p.name} logged.`)
     return reply.redirect(back ?? `/people/${p.id}`, 303)
   }
 
-  app.post('/people/:id/conversations', { schema: { params: idParam } }, async function logConversation(request, reply) {
-    return logConversationFor(request, reply, await loadPerson(request))
-  })
+  app.post(
+    '/people/:id/conversations',
+    { schema: { params: idParam } },
+    async function logConversation(request, reply) {
+      return logConversationFor(request, reply, await loadPerson(request))
+    },
+  )
 
   // From the drive and local pages: the supporter is picked in the form.
   app.post('/conversations', async function logConversationFromPage(request, reply) {
@@ -439,7 +791,13 @@ export default async function peopleRoutes(app: FastifyInstance) {
     if (!can.edit(user, p.chapter_id)) throw forbidden()
     const form = parseForm(mergeForm, request.body)
     if (!form.ok || form.data.other_id === p.id) {
-      setFlash(reply, 'error', form.ok ? 'Choose a different person to merge with.' : (Object.values(form.errors)[0] ?? 'Choose the duplicate to merge.'))
+      setFlash(
+        reply,
+        'error',
+        form.ok
+          ? 'Choose a different person to merge with.'
+          : (Object.values(form.errors)[0] ?? 'Choose the duplicate to merge.'),
+      )
       return reply.redirect(`/people/${p.id}`, 303)
     }
     // Only a duplicate in the same chapter; another chapter's record is "not found".
@@ -449,10 +807,21 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const result = await db.transaction().execute(async (trx) => {
       const r = await mergeSupporters(trx, keepId, goneId)
       await touchLocalDrives(trx, [p.local_id, other.local_id])
-      await audit(trx, request.actor, { action: 'merge', entity: 'supporter', entityId: keepId, chapterId: p.chapter_id, before: { merged_id: goneId }, after: { kept_id: keepId, levels: r.levels, conversations: r.conversations, teams: r.teams } })
+      await audit(trx, request.actor, {
+        action: 'merge',
+        entity: 'supporter',
+        entityId: keepId,
+        chapterId: p.chapter_id,
+        before: { merged_id: goneId },
+        after: { kept_id: keepId, levels: r.levels, conversations: r.conversations, teams: r.teams },
+      })
       return r
     })
-    setFlash(reply, 'ok', `Merged: ${result.conversations} conversations and ${result.levels} levels moved; the duplicate is in the trash.`)
+    setFlash(
+      reply,
+      'ok',
+      `Merged: ${result.conversations} conversations and ${result.levels} levels moved; the duplicate is in the trash.`,
+    )
     return reply.redirect(`/people/${keepId}`, 303)
   })
 
@@ -465,17 +834,28 @@ export default async function peopleRoutes(app: FastifyInstance) {
     if (!drive) throw notFound('That drive')
     if (!can.edit(user, drive.chapter_id)) throw forbidden()
     const form = parseForm(teamForm, request.body)
-    const back = (request.headers.referer && /^\/people\/\d+$/.test(new URL(request.headers.referer, 'http://x').pathname)) ? new URL(request.headers.referer, 'http://x').pathname : `/drives/${id}`
+    const back =
+      request.headers.referer && /^\/people\/\d+$/.test(new URL(request.headers.referer, 'http://x').pathname)
+        ? new URL(request.headers.referer, 'http://x').pathname
+        : `/drives/${id}`
     if (!form.ok) {
       setFlash(reply, 'error', Object.values(form.errors)[0] ?? 'Choose a supporter.')
       return reply.redirect(back, 303)
     }
-    const [s] = await supportersInScope(db, { chapterIds: drive.chapter_id === null ? [] : [drive.chapter_id] }, [form.data.supporter_id])
+    const [s] = await supportersInScope(db, { chapterIds: drive.chapter_id === null ? [] : [drive.chapter_id] }, [
+      form.data.supporter_id,
+    ])
     if (!s) throw notFound('That supporter')
     await db.transaction().execute(async (trx) => {
       await upsertTeamMembers(trx, id, [s.id], form.data.role, form.data.trained_on)
       await touchLocalDrives(trx, [drive.local_id])
-      await audit(trx, request.actor, { action: 'team', entity: 'drive', entityId: id, chapterId: drive.chapter_id, after: { supporter_id: s.id, role: form.data.role, trained_on: form.data.trained_on } })
+      await audit(trx, request.actor, {
+        action: 'team',
+        entity: 'drive',
+        entityId: id,
+        chapterId: drive.chapter_id,
+        after: { supporter_id: s.id, role: form.data.role, trained_on: form.data.trained_on },
+      })
     })
     setFlash(reply, 'ok', 'Added to the team.')
     return reply.redirect(back, 303)

@@ -1,7 +1,16 @@
 // zod schemas for the supporter forms (person, level, conversation, team, bulk,
 // merge), the labels every page prints, and JSON schemas for query strings.
 import { z } from 'zod'
-import { checkbox, optionalDate, optionalEnum, optionalInt, optionalText, requiredDate, requiredInt, text } from '../shared/validation.ts'
+import {
+  checkbox,
+  optionalDate,
+  optionalEnum,
+  optionalInt,
+  optionalText,
+  requiredDate,
+  requiredInt,
+  text,
+} from '../shared/validation.ts'
 import { normaliseEmail, normalisePhone, parseTags } from './normalise.ts'
 
 export const ROLES_IN_LOCAL = [
@@ -37,21 +46,28 @@ export const LANGUAGES = [
   { value: 'other', label: 'Other' },
 ] as const
 
-const vals = <T extends readonly { value: string }[]>(xs: T) => xs.map((x) => x.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
-export const label = (xs: readonly { value: string | number; label: string }[], v: string | number | null | undefined) => xs.find((x) => x.value === v)?.label ?? ''
+const vals = <T extends readonly { value: string }[]>(xs: T) =>
+  xs.map((x) => x.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
+export const label = (
+  xs: readonly { value: string | number; label: string }[],
+  v: string | number | null | undefined,
+) => xs.find((x) => x.value === v)?.label ?? ''
 export const ROLE_VALUES = vals(ROLES_IN_LOCAL)
 export const KIND_VALUES = vals(CONVERSATION_KINDS)
 export const TEAM_ROLE_VALUES = vals(TEAM_ROLES)
 
 const contact = <K extends 'email' | 'phone'>(kind: K) =>
-  z.preprocess((v) => (Array.isArray(v) ? v[0] : v) ?? '', z.string().transform((s, ctx) => {
-    const r = kind === 'email' ? normaliseEmail(s) : normalisePhone(s)
-    if (!r.ok) {
-      ctx.addIssue({ code: 'custom', message: r.message })
-      return z.NEVER
-    }
-    return r.value
-  }))
+  z.preprocess(
+    (v) => (Array.isArray(v) ? v[0] : v) ?? '',
+    z.string().transform((s, ctx) => {
+      const r = kind === 'email' ? normaliseEmail(s) : normalisePhone(s)
+      if (!r.ok) {
+        ctx.addIssue({ code: 'custom', message: r.message })
+        return z.NEVER
+      }
+      return r.value
+    }),
+  )
 
 export const supporterForm = z.object({
   name: text('Name', 200),
@@ -61,7 +77,10 @@ export const supporterForm = z.object({
   email: contact('email'),
   phone: contact('phone'),
   preferred_language: optionalEnum('Preferred language', vals(LANGUAGES)),
-  tags: z.preprocess((v) => parseTags(typeof v === 'string' || Array.isArray(v) ? (v as string | string[]) : ''), z.array(z.string())),
+  tags: z.preprocess(
+    (v) => parseTags(typeof v === 'string' || Array.isArray(v) ? (v as string | string[]) : ''),
+    z.array(z.string()),
+  ),
   notes: optionalText('Notes', 5000),
   do_not_contact: checkbox(),
   keep_off_shared_lists: checkbox(),
@@ -76,7 +95,10 @@ export const levelForm = z.object({
 })
 
 export const conversationForm = z.object({
-  kind: z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.enum(KIND_VALUES, { error: 'Choose what kind of conversation it was.' })),
+  kind: z.preprocess(
+    (v) => (Array.isArray(v) ? v[0] : v) || undefined,
+    z.enum(KIND_VALUES, { error: 'Choose what kind of conversation it was.' }),
+  ),
   held_on: requiredDate('Date'),
   outcome: optionalText('Outcome', 300),
   note: optionalText('Note', 5000),
@@ -85,21 +107,44 @@ export const conversationForm = z.object({
 
 export const teamForm = z.object({
   supporter_id: requiredInt('Supporter', 1, 2147483647),
-  role: z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || 'member', z.enum(TEAM_ROLE_VALUES, { error: 'Choose a team role.' })),
+  role: z.preprocess(
+    (v) => (Array.isArray(v) ? v[0] : v) || 'member',
+    z.enum(TEAM_ROLE_VALUES, { error: 'Choose a team role.' }),
+  ),
   trained_on: optionalDate('Training date'),
 })
 
 const ids = z.preprocess(
-  (v) => ([] as unknown[]).concat(v ?? []).filter((x) => typeof x === 'string' && /^[1-9][0-9]{0,8}$/.test(x)).map(Number),
+  (v) =>
+    ([] as unknown[])
+      .concat(v ?? [])
+      .filter((x) => typeof x === 'string' && /^[1-9][0-9]{0,8}$/.test(x))
+      .map(Number),
   z.array(z.number()).min(1, 'Select at least one person.').max(500, 'Select at most 500 people at a time.'),
 )
 
-export const bulkForm = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('tag'), ids, tag: z.preprocess((v) => parseTags(typeof v === 'string' ? v : '')[0] ?? '', z.string().min(1, 'Type the tag to add.')) }),
-  z.object({ action: z.literal('level'), ids, level: requiredInt('Support level', 1, 5) }),
-  z.object({ action: z.literal('team'), ids, drive_id: requiredInt('Drive', 1, 2147483647), role: z.preprocess((v) => v || 'member', z.enum(TEAM_ROLE_VALUES)) }),
-  z.object({ action: z.literal('delete'), ids }),
-], { error: 'Choose what to do with the selected people.' })
+export const bulkForm = z.discriminatedUnion(
+  'action',
+  [
+    z.object({
+      action: z.literal('tag'),
+      ids,
+      tag: z.preprocess(
+        (v) => parseTags(typeof v === 'string' ? v : '')[0] ?? '',
+        z.string().min(1, 'Type the tag to add.'),
+      ),
+    }),
+    z.object({ action: z.literal('level'), ids, level: requiredInt('Support level', 1, 5) }),
+    z.object({
+      action: z.literal('team'),
+      ids,
+      drive_id: requiredInt('Drive', 1, 2147483647),
+      role: z.preprocess((v) => v || 'member', z.enum(TEAM_ROLE_VALUES)),
+    }),
+    z.object({ action: z.literal('delete'), ids }),
+  ],
+  { error: 'Choose what to do with the selected people.' },
+)
 
 export const mergeForm = z.object({
   other_id: requiredInt('Duplicate', 1, 2147483647),

@@ -5,7 +5,10 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 
 export class HttpError extends Error {
-  constructor(public statusCode: number, message: string) {
+  constructor(
+    public statusCode: number,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -50,36 +53,41 @@ export function isDbDown(err: unknown): boolean {
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '53300'].includes(code) ||
     code.startsWith('08') || // connection exceptions
     code.startsWith('57P') || // shutdown, crash, cannot connect now
-    /Connection terminated|not queryable|terminating connection|server closed the connection|database system is (shutting down|starting up|in recovery)|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? '')
+    /Connection terminated|not queryable|terminating connection|server closed the connection|database system is (shutting down|starting up|in recovery)|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(
+      e.message ?? '',
+    )
   )
 }
 
-export default fp(async (app) => {
-  app.setErrorHandler(async (err: FastifyError, request, reply) => {
-    let status = err.statusCode ?? 500
-    let message = err.message
-    if (err.validation) {
-      status = 400
-      message = 'Some of the address or its parameters were not understood.'
-    } else if (csrfFailure(err)) {
-      status = 403
-      message = 'This form has expired or did not come from Tenfold. Reload the page and try again.'
-    } else if (isDbDown(err)) {
-      status = 503
-      message = 'The database is not answering right now. Your last change was not saved; try again in a moment.'
-    } else if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      status = 413
-      message = 'That upload is larger than Tenfold accepts.'
-    } else if (status >= 500 || !(err instanceof HttpError || err.statusCode)) {
-      status = status >= 400 && status < 500 ? status : 500
-    }
-    if (status >= 500) {
-      request.log.error({ err, reqId: request.id }, 'request failed')
-      if (status === 500) message = `Tenfold hit an error and did not finish. Reference: ${request.id}.`
-    } else {
-      request.log.info({ status, code: err.code, reqId: request.id }, 'request refused')
-    }
-    return sendError(request, reply, status, message)
-  })
-  app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404, 'That page was not found.'))
-}, { name: 'errors', dependencies: ['views'] })
+export default fp(
+  async (app) => {
+    app.setErrorHandler(async (err: FastifyError, request, reply) => {
+      let status = err.statusCode ?? 500
+      let message = err.message
+      if (err.validation) {
+        status = 400
+        message = 'Some of the address or its parameters were not understood.'
+      } else if (csrfFailure(err)) {
+        status = 403
+        message = 'This form has expired or did not come from Tenfold. Reload the page and try again.'
+      } else if (isDbDown(err)) {
+        status = 503
+        message = 'The database is not answering right now. Your last change was not saved; try again in a moment.'
+      } else if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        status = 413
+        message = 'That upload is larger than Tenfold accepts.'
+      } else if (status >= 500 || !(err instanceof HttpError || err.statusCode)) {
+        status = status >= 400 && status < 500 ? status : 500
+      }
+      if (status >= 500) {
+        request.log.error({ err, reqId: request.id }, 'request failed')
+        if (status === 500) message = `Tenfold hit an error and did not finish. Reference: ${request.id}.`
+      } else {
+        request.log.info({ status, code: err.code, reqId: request.id }, 'request refused')
+      }
+      return sendError(request, reply, status, message)
+    })
+    app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404, 'That page was not found.'))
+  },
+  { name: 'errors', dependencies: ['views'] },
+)

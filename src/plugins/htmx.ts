@@ -21,18 +21,21 @@ export function parseTarget(header: string | undefined): string | null {
   return hash >= 0 ? header.slice(hash + 1) : header
 }
 
-export default fp(async (app) => {
-  app.decorateRequest('htmx', null as unknown as HtmxInfo)
-  app.addHook('onRequest', async (request, reply) => {
-    const h = request.headers
-    const isHtmx = h['hx-request'] === 'true'
-    const boosted = h['hx-boosted'] === 'true'
-    request.htmx = {
-      request: isHtmx,
-      boosted,
-      target: parseTarget(typeof h['hx-target'] === 'string' ? h['hx-target'] : undefined),
-      partial: isHtmx && !boosted,
-    }
-    reply.header('Vary', 'HX-Request, HX-Target')
-  })
-}, { name: 'htmx' })
+export default fp(
+  async (app) => {
+    app.decorateRequest('htmx', null as unknown as HtmxInfo)
+    app.addHook('onRequest', async (request, reply) => {
+      const h = request.headers
+      const isHtmx = h['hx-request'] === 'true'
+      const boosted = h['hx-boosted'] === 'true'
+      request.htmx = {
+        request: isHtmx,
+        boosted,
+        target: parseTarget(typeof h['hx-target'] === 'string' ? h['hx-target'] : undefined),
+        partial: isHtmx && !boosted,
+      }
+      reply.header('Vary', 'HX-Request, HX-Target')
+    })
+  },
+  { name: 'htmx' },
+)

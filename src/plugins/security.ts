@@ -15,46 +15,49 @@ declare module 'fastify' {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-export default fp(async (app, opts: { secret: string; hsts: boolean; secureCookie: boolean | 'auto' }) => {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'self'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
+export default fp(
+  async (app, opts: { secret: string; hsts: boolean; secureCookie: boolean | 'auto' }) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+        },
       },
-    },
-    hsts: opts.hsts ? { maxAge: 15552000 } : false,
-    crossOriginEmbedderPolicy: false,
-  })
-  await app.register(cookie, { secret: opts.secret })
-  await app.register(csrf, {
-    sessionPlugin: '@fastify/cookie',
-    cookieKey: 'tf_csrf',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: opts.secureCookie },
-    getToken: (req) => {
-      const body = req.body as Record<string, unknown> | undefined
-      const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined
-      const header = req.headers['x-csrf-token']
-      return fromBody ?? (typeof header === 'string' ? header : undefined)
-    },
-  })
-  app.decorateRequest('csrfToken', '')
-  app.addHook('preValidation', (request, reply, done) => {
-    if (!UNSAFE.has(request.method) || request.routeOptions.config?.csrf === false) return done()
-    app.csrfProtection(request, reply, done)
-  })
-  app.addHook('preHandler', async (request, reply) => {
-    // Every rendered form needs a token, including a form re-shown after a POST (422, 409).
-    if (!request.url.startsWith('/static/')) request.csrfToken = reply.generateCsrf()
-  })
-}, { name: 'security' })
+      hsts: opts.hsts ? { maxAge: 15552000 } : false,
+      crossOriginEmbedderPolicy: false,
+    })
+    await app.register(cookie, { secret: opts.secret })
+    await app.register(csrf, {
+      sessionPlugin: '@fastify/cookie',
+      cookieKey: 'tf_csrf',
+      cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: opts.secureCookie },
+      getToken: (req) => {
+        const body = req.body as Record<string, unknown> | undefined
+        const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined
+        const header = req.headers['x-csrf-token']
+        return fromBody ?? (typeof header === 'string' ? header : undefined)
+      },
+    })
+    app.decorateRequest('csrfToken', '')
+    app.addHook('preValidation', (request, reply, done) => {
+      if (!UNSAFE.has(request.method) || request.routeOptions.config?.csrf === false) return done()
+      app.csrfProtection(request, reply, done)
+    })
+    app.addHook('preHandler', async (request, reply) => {
+      // Every rendered form needs a token, including a form re-shown after a POST (422, 409).
+      if (!request.url.startsWith('/static/')) request.csrfToken = reply.generateCsrf()
+    })
+  },
+  { name: 'security' },
+)
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -35,24 +35,36 @@ function baseContext(request: FastifyRequest, reply: FastifyReply): Record<strin
   }
 }
 
-export default fp(async (app, opts: { production: boolean }) => {
-  const eta = new Eta({ views: viewsDir, cache: opts.production, autoEscape: true, autoTrim: false })
-  await app.register(fastifyView, { engine: { eta }, root: viewsDir, viewExt: 'eta', production: opts.production })
+export default fp(
+  async (app, opts: { production: boolean }) => {
+    const eta = new Eta({ views: viewsDir, cache: opts.production, autoEscape: true, autoTrim: false })
+    await app.register(fastifyView, { engine: { eta }, root: viewsDir, viewExt: 'eta', production: opts.production })
 
-  app.decorateReply('page', async function (this: FastifyReply, view: string, ctx: Record<string, unknown>, o: PageOptions = {}) {
-    const request = this.request
-    const data = { ...baseContext(request, this), ...ctx }
-    const targets = o.fragment ? ([] as string[]).concat(o.fragment.target) : []
-    const wantsFragment = o.fragment && request.htmx.partial && request.htmx.target !== null && targets.includes(request.htmx.target)
-    const html = wantsFragment
-      ? await this.viewAsync(o.fragment!.view, data)
-      : await this.viewAsync(view, data, { layout: 'layouts/base' })
-    return this.code(o.status ?? 200).type('text/html; charset=utf-8').send(html)
-  })
+    app.decorateReply(
+      'page',
+      async function (this: FastifyReply, view: string, ctx: Record<string, unknown>, o: PageOptions = {}) {
+        const request = this.request
+        const data = { ...baseContext(request, this), ...ctx }
+        const targets = o.fragment ? ([] as string[]).concat(o.fragment.target) : []
+        const wantsFragment =
+          o.fragment && request.htmx.partial && request.htmx.target !== null && targets.includes(request.htmx.target)
+        const html = wantsFragment
+          ? await this.viewAsync(o.fragment!.view, data)
+          : await this.viewAsync(view, data, { layout: 'layouts/base' })
+        return this.code(o.status ?? 200)
+          .type('text/html; charset=utf-8')
+          .send(html)
+      },
+    )
 
-  app.decorateReply('fragment', async function (this: FastifyReply, view: string, ctx: Record<string, unknown>, status = 200) {
-    const data = { ...baseContext(this.request, this), ...ctx }
-    const html = await this.viewAsync(view, data)
-    return this.code(status).type('text/html; charset=utf-8').send(html)
-  })
-}, { name: 'views', dependencies: ['htmx'] })
+    app.decorateReply(
+      'fragment',
+      async function (this: FastifyReply, view: string, ctx: Record<string, unknown>, status = 200) {
+        const data = { ...baseContext(this.request, this), ...ctx }
+        const html = await this.viewAsync(view, data)
+        return this.code(status).type('text/html; charset=utf-8').send(html)
+      },
+    )
+  },
+  { name: 'views', dependencies: ['htmx'] },
+)

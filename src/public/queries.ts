@@ -15,7 +15,14 @@ export type PublicEndorsement = {
   body_kind: 'national' | 'local' | 'council' | 'clc' | 'federation' | 'unit'
 }
 export type PublicCandidate = { id: number; name: string; office: string; district: string | null }
-export type PublicSlate = { id: number; name: string; cycle: string | null; election_date: string | null; candidates: PublicCandidate[]; endorsements: PublicEndorsement[] }
+export type PublicSlate = {
+  id: number
+  name: string
+  cycle: string | null
+  election_date: string | null
+  candidates: PublicCandidate[]
+  endorsements: PublicEndorsement[]
+}
 
 export async function findPublicSlate(db: Db, slug: string): Promise<PublicSlate | undefined> {
   const inForce = sql.join(IN_FORCE_STATUSES.map((s) => sql.lit(s)))
@@ -45,10 +52,20 @@ export async function findPublicSlate(db: Db, slug: string): Promise<PublicSlate
 }
 
 export function findSlateSettings(db: Db, id: number) {
-  return db.selectFrom('slates').select(['id', 'name', 'public_slug', 'public_enabled', 'version']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('slates')
+    .select(['id', 'name', 'public_slug', 'public_enabled', 'version'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
-export function updateSlatePublic(db: Db | Transaction<Database>, id: number, version: number, v: { public_slug: string; public_enabled: boolean }) {
+export function updateSlatePublic(
+  db: Db | Transaction<Database>,
+  id: number,
+  version: number,
+  v: { public_slug: string; public_enabled: boolean },
+) {
   return db
     .updateTable('slates')
     .set({ ...v, version: sql`version + 1`, updated_at: sql`now()` })
@@ -62,7 +79,16 @@ export function updateSlatePublic(db: Db | Transaction<Database>, id: number, ve
 /** Every endorsement of the slate that is the latest of its cell and in force, for the switches on the settings page. */
 export async function listSlateEndorsementsForPublic(db: Db, slateId: number) {
   const inForce = sql.join(IN_FORCE_STATUSES.map((s) => sql.lit(s)))
-  const result = await sql<{ id: number; decided_on: string; is_public: boolean; local_id: number | null; national_union_id: number | null; chapter_id: number | null; body: string; candidate: string | null }>`
+  const result = await sql<{
+    id: number
+    decided_on: string
+    is_public: boolean
+    local_id: number | null
+    national_union_id: number | null
+    chapter_id: number | null
+    body: string
+    candidate: string | null
+  }>`
     select x.* from (
       select distinct on (coalesce(e.local_id, -e.national_union_id), coalesce(e.candidate_id, 0))
         e.id, e.decided_on::text as decided_on, e.is_public, e.status, e.local_id, e.national_union_id, l.chapter_id,
@@ -89,5 +115,10 @@ export function findEndorsementForPublic(db: Db, id: number) {
 }
 
 export function setEndorsementPublic(db: Db | Transaction<Database>, id: number, isPublic: boolean) {
-  return db.updateTable('endorsements').set({ is_public: isPublic }).where('id', '=', id).returning(['id', 'is_public', 'chapter_id']).executeTakeFirst()
+  return db
+    .updateTable('endorsements')
+    .set({ is_public: isPublic })
+    .where('id', '=', id)
+    .returning(['id', 'is_public', 'chapter_id'])
+    .executeTakeFirst()
 }

@@ -14,10 +14,22 @@ import { setFlash } from '../shared/flash.ts'
 import { formValues, formVersion, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { endorsementLevel, LEVEL_LABELS, type BodyKind } from '../slate/build-matrix.ts'
 import {
-  findEndorsementForPublic, findPublicSlate, findSlateSettings, listSlateEndorsementsForPublic, setEndorsementPublic, updateSlatePublic,
-  type PublicEndorsement, type PublicSlate,
+  findEndorsementForPublic,
+  findPublicSlate,
+  findSlateSettings,
+  listSlateEndorsementsForPublic,
+  setEndorsementPublic,
+  updateSlatePublic,
+  type PublicEndorsement,
+  type PublicSlate,
 } from './queries.ts'
-import { publicSettingsForm, publicSlugParams, publicCandidateParams, endorsementPublicForm, suggestSlug } from './schema.ts'
+import {
+  publicSettingsForm,
+  publicSlugParams,
+  publicCandidateParams,
+  endorsementPublicForm,
+  suggestSlug,
+} from './schema.ts'
 
 function levelKind(kind: PublicEndorsement['body_kind']): BodyKind {
   if (kind === 'national') return 'national'
@@ -43,13 +55,21 @@ function endorsementView(e: PublicEndorsement, candidates: Map<number, { name: s
 
 function slateView(slate: PublicSlate, slug: string, candidateId?: number) {
   const candidates = new Map(slate.candidates.map((c) => [c.id, c]))
-  const rows = slate.endorsements.filter((e) => candidateId === undefined || e.candidate_id === null || e.candidate_id === candidateId)
+  const rows = slate.endorsements.filter(
+    (e) => candidateId === undefined || e.candidate_id === null || e.candidate_id === candidateId,
+  )
   return {
-    slate: { name: slate.name, cycle: slate.cycle ?? '', electionDate: slate.election_date ? longDate(slate.election_date) : '' },
+    slate: {
+      name: slate.name,
+      cycle: slate.cycle ?? '',
+      electionDate: slate.election_date ? longDate(slate.election_date) : '',
+    },
     slug,
     endorsements: rows.map((e) => endorsementView(e, candidates)),
     candidates: slate.candidates.map((c) => ({
-      id: c.id, name: c.name, office: c.office,
+      id: c.id,
+      name: c.name,
+      office: c.office,
       count: slate.endorsements.filter((e) => e.candidate_id === c.id || e.candidate_id === null).length,
       url: `/public/slates/${slug}/candidates/${c.id}`,
     })),
@@ -69,7 +89,12 @@ function sendCached(request: FastifyRequest, reply: FastifyReply, type: string, 
 }
 
 /** Drop any cookie another plugin set (CSRF, session): a shared cache must not store one. */
-const noCookies = { onSend: async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => { reply.removeHeader('set-cookie'); return payload } }
+const noCookies = {
+  onSend: async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    reply.removeHeader('set-cookie')
+    return payload
+  },
+}
 
 function mayPublish(user: CurrentUser) {
   return can.editDirectory(user)
@@ -81,12 +106,18 @@ function mayMarkPublic(user: CurrentUser, e: { national_union_id: number | null;
 }
 
 export function embedSnippet(view: ReturnType<typeof slateView>, origin: string): string {
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-  const items = view.endorsements.map((e) => `    <li class="tenfold-endorsement"><span class="tenfold-body">${esc(e.body)}</span> <span class="tenfold-what">endorsed ${esc(e.what)}</span> <time class="tenfold-date" datetime="${e.date}">${esc(e.dateLabel)}</time></li>`)
+  const esc = (s: string) =>
+    s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  const items = view.endorsements.map(
+    (e) =>
+      `    <li class="tenfold-endorsement"><span class="tenfold-body">${esc(e.body)}</span> <span class="tenfold-what">endorsed ${esc(e.what)}</span> <time class="tenfold-date" datetime="${e.date}">${esc(e.dateLabel)}</time></li>`,
+  )
   return [
     `<section class="tenfold-endorsements">`,
     `  <h2 class="tenfold-title">Union endorsements — ${esc(view.slate.name)}</h2>`,
-    items.length ? `  <ul class="tenfold-list">\n${items.join('\n')}\n  </ul>` : `  <p class="tenfold-empty">No endorsements published yet.</p>`,
+    items.length
+      ? `  <ul class="tenfold-list">\n${items.join('\n')}\n  </ul>`
+      : `  <p class="tenfold-empty">No endorsements published yet.</p>`,
     `  <p class="tenfold-source"><a href="${esc(origin)}/public/slates/${esc(view.slug)}">Full list</a></p>`,
     `</section>`,
     '',
@@ -104,57 +135,98 @@ export default async function publicRoutes(app: FastifyInstance) {
 
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`
 
-  app.get('/public/slates/:slug', { schema: { params: publicSlugParams }, config: { public: true }, ...noCookies }, async function showPublicSlate(request, reply) {
-    const { slug } = request.params as { slug: string }
-    if (slug.endsWith('.json')) return publicFeed(request, reply, slug.slice(0, -5))
-    const view = slateView(await loadPublic(slug), slug)
-    const html = await reply.viewAsync('public/slate', { ...view, title: `Endorsements — ${view.slate.name}`, candidate: null }, { layout: 'public/layout' })
-    return sendCached(request, reply, 'text/html; charset=utf-8', html)
-  })
+  app.get(
+    '/public/slates/:slug',
+    { schema: { params: publicSlugParams }, config: { public: true }, ...noCookies },
+    async function showPublicSlate(request, reply) {
+      const { slug } = request.params as { slug: string }
+      if (slug.endsWith('.json')) return publicFeed(request, reply, slug.slice(0, -5))
+      const view = slateView(await loadPublic(slug), slug)
+      const html = await reply.viewAsync(
+        'public/slate',
+        { ...view, title: `Endorsements — ${view.slate.name}`, candidate: null },
+        { layout: 'public/layout' },
+      )
+      return sendCached(request, reply, 'text/html; charset=utf-8', html)
+    },
+  )
 
   async function publicFeed(request: FastifyRequest, reply: FastifyReply, slug: string) {
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw notFound('That endorsement list')
     const view = slateView(await loadPublic(slug), slug)
     const feed = {
-      slate: { name: view.slate.name, cycle: view.slate.cycle || null, url: `${origin(request)}/public/slates/${slug}` },
-      endorsements: view.endorsements.map((e) => ({ body: e.body, level: e.level, candidate: e.candidate, decided_on: e.date })),
+      slate: {
+        name: view.slate.name,
+        cycle: view.slate.cycle || null,
+        url: `${origin(request)}/public/slates/${slug}`,
+      },
+      endorsements: view.endorsements.map((e) => ({
+        body: e.body,
+        level: e.level,
+        candidate: e.candidate,
+        decided_on: e.date,
+      })),
     }
     return sendCached(request, reply, 'application/json; charset=utf-8', JSON.stringify(feed))
   }
 
-  app.get('/public/slates/:slug/candidates/:id', { schema: { params: publicCandidateParams }, config: { public: true }, ...noCookies }, async function showPublicCandidate(request, reply) {
-    const { slug, id } = request.params as { slug: string; id: number }
-    const slate = await loadPublic(slug)
-    const candidate = slate.candidates.find((c) => c.id === id)
-    if (!candidate) throw notFound('That candidate')
-    const view = slateView(slate, slug, id)
-    const html = await reply.viewAsync('public/slate', { ...view, title: `Endorsements — ${candidate.name}`, candidate }, { layout: 'public/layout' })
-    return sendCached(request, reply, 'text/html; charset=utf-8', html)
-  })
+  app.get(
+    '/public/slates/:slug/candidates/:id',
+    { schema: { params: publicCandidateParams }, config: { public: true }, ...noCookies },
+    async function showPublicCandidate(request, reply) {
+      const { slug, id } = request.params as { slug: string; id: number }
+      const slate = await loadPublic(slug)
+      const candidate = slate.candidates.find((c) => c.id === id)
+      if (!candidate) throw notFound('That candidate')
+      const view = slateView(slate, slug, id)
+      const html = await reply.viewAsync(
+        'public/slate',
+        { ...view, title: `Endorsements — ${candidate.name}`, candidate },
+        { layout: 'public/layout' },
+      )
+      return sendCached(request, reply, 'text/html; charset=utf-8', html)
+    },
+  )
 
-  app.get('/public/slates/:slug/embed', { schema: { params: publicSlugParams }, config: { public: true }, ...noCookies }, async function showEmbed(request, reply) {
-    const { slug } = request.params as { slug: string }
-    const view = slateView(await loadPublic(slug), slug)
-    return sendCached(request, reply, 'text/html; charset=utf-8', embedSnippet(view, origin(request)))
-  })
+  app.get(
+    '/public/slates/:slug/embed',
+    { schema: { params: publicSlugParams }, config: { public: true }, ...noCookies },
+    async function showEmbed(request, reply) {
+      const { slug } = request.params as { slug: string }
+      const view = slateView(await loadPublic(slug), slug)
+      return sendCached(request, reply, 'text/html; charset=utf-8', embedSnippet(view, origin(request)))
+    },
+  )
 
   // ---- Settings (signed in) ----------------------------------------------------
 
-  async function settingsView(request: FastifyRequest, slate: NonNullable<Awaited<ReturnType<typeof findSlateSettings>>>, values: Record<string, string>, errors: FieldErrors) {
+  async function settingsView(
+    request: FastifyRequest,
+    slate: NonNullable<Awaited<ReturnType<typeof findSlateSettings>>>,
+    values: Record<string, string>,
+    errors: FieldErrors,
+  ) {
     const user = request.user!
     const rows = await listSlateEndorsementsForPublic(db, slate.id)
-    const published = slate.public_enabled && slate.public_slug ? await findPublicSlate(db, slate.public_slug) : undefined
+    const published =
+      slate.public_enabled && slate.public_slug ? await findPublicSlate(db, slate.public_slug) : undefined
     return {
       title: `Public list — ${slate.name}`,
       slate,
       values,
       errors,
       action: `/slates/${slate.id}/public`,
-      publicUrl: slate.public_enabled && slate.public_slug ? `${origin(request)}/public/slates/${slate.public_slug}` : null,
-      feedUrl: slate.public_enabled && slate.public_slug ? `${origin(request)}/public/slates/${slate.public_slug}.json` : null,
+      publicUrl:
+        slate.public_enabled && slate.public_slug ? `${origin(request)}/public/slates/${slate.public_slug}` : null,
+      feedUrl:
+        slate.public_enabled && slate.public_slug ? `${origin(request)}/public/slates/${slate.public_slug}.json` : null,
       snippet: published ? embedSnippet(slateView(published, slate.public_slug!), origin(request)) : '',
       endorsements: rows.map((e) => ({
-        id: e.id, body: e.body, what: e.candidate ?? 'Whole slate', date: e.decided_on, isPublic: e.is_public,
+        id: e.id,
+        body: e.body,
+        what: e.candidate ?? 'Whole slate',
+        date: e.decided_on,
+        isPublic: e.is_public,
         canToggle: mayMarkPublic(user, { national_union_id: e.national_union_id, chapter_id: e.chapter_id }),
       })),
     }
@@ -170,47 +242,78 @@ export default async function publicRoutes(app: FastifyInstance) {
 
   app.get('/slates/:id/public', { schema: { params: idParam } }, async function showPublicSettings(request, reply) {
     const slate = await loadSettings(request)
-    const values = { public_slug: slate.public_slug ?? suggestSlug(slate.name), public_enabled: slate.public_enabled ? 'on' : '', version: String(slate.version) }
+    const values = {
+      public_slug: slate.public_slug ?? suggestSlug(slate.name),
+      public_enabled: slate.public_enabled ? 'on' : '',
+      version: String(slate.version),
+    }
     return reply.page('public/settings', await settingsView(request, slate, values, {}))
   })
 
   app.post('/slates/:id/public', { schema: { params: idParam } }, async function savePublicSettings(request, reply) {
     const slate = await loadSettings(request)
     const values = formValues(request.body)
-    const rerender = async (errors: FieldErrors, status = 422) => reply.page('public/settings', await settingsView(request, slate, values, errors), { status })
+    const rerender = async (errors: FieldErrors, status = 422) =>
+      reply.page('public/settings', await settingsView(request, slate, values, errors), { status })
     const form = parseForm(publicSettingsForm, request.body)
     if (!form.ok) return rerender(form.errors)
     try {
       const row = await db.transaction().execute(async (trx) => {
         const r = await updateSlatePublic(trx, slate.id, formVersion(values), form.data)
-        if (r) await audit(trx, request.actor, { action: 'update', entity: 'slate', entityId: slate.id, before: { public_slug: slate.public_slug, public_enabled: slate.public_enabled }, after: { public_slug: r.public_slug, public_enabled: r.public_enabled } })
+        if (r)
+          await audit(trx, request.actor, {
+            action: 'update',
+            entity: 'slate',
+            entityId: slate.id,
+            before: { public_slug: slate.public_slug, public_enabled: slate.public_enabled },
+            after: { public_slug: r.public_slug, public_enabled: r.public_enabled },
+          })
         return r
       })
       if (!row) {
         values.version = String(slate.version)
-        return rerender({ _form: 'Someone else changed this slate after you opened it. Your input is kept below; save again to apply it.' }, 409)
+        return rerender(
+          {
+            _form:
+              'Someone else changed this slate after you opened it. Your input is kept below; save again to apply it.',
+          },
+          409,
+        )
       }
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') return rerender({ public_slug: 'Another slate already uses this address.' })
+      if ((err as { code?: string }).code === '23505')
+        return rerender({ public_slug: 'Another slate already uses this address.' })
       throw err
     }
     setFlash(reply, 'ok', form.data.public_enabled ? 'The public list is on.' : 'The public list is off.')
     return reply.redirect(`/slates/${slate.id}/public`, 303)
   })
 
-  app.post('/endorsements/:id/public', { schema: { params: idParam } }, async function markEndorsementPublic(request, reply) {
-    const { id } = request.params as { id: number }
-    const user = request.user!
-    const e = await findEndorsementForPublic(db, id)
-    if (!e) throw notFound('That endorsement')
-    if (!mayMarkPublic(user, e)) throw forbidden()
-    const form = parseForm(endorsementPublicForm, request.body)
-    const isPublic = form.ok ? form.data.public : false
-    await db.transaction().execute(async (trx) => {
-      const row = await setEndorsementPublic(trx, id, isPublic)
-      if (row) await audit(trx, request.actor, { action: 'update', entity: 'endorsement', entityId: id, chapterId: row.chapter_id, before: { is_public: e.is_public }, after: { is_public: row.is_public } })
-    })
-    setFlash(reply, 'ok', isPublic ? 'The endorsement is now public.' : 'The endorsement is no longer public.')
-    return reply.redirect(`/slates/${e.slate_id}/public#endorsement-${id}`, 303)
-  })
+  app.post(
+    '/endorsements/:id/public',
+    { schema: { params: idParam } },
+    async function markEndorsementPublic(request, reply) {
+      const { id } = request.params as { id: number }
+      const user = request.user!
+      const e = await findEndorsementForPublic(db, id)
+      if (!e) throw notFound('That endorsement')
+      if (!mayMarkPublic(user, e)) throw forbidden()
+      const form = parseForm(endorsementPublicForm, request.body)
+      const isPublic = form.ok ? form.data.public : false
+      await db.transaction().execute(async (trx) => {
+        const row = await setEndorsementPublic(trx, id, isPublic)
+        if (row)
+          await audit(trx, request.actor, {
+            action: 'update',
+            entity: 'endorsement',
+            entityId: id,
+            chapterId: row.chapter_id,
+            before: { is_public: e.is_public },
+            after: { is_public: row.is_public },
+          })
+      })
+      setFlash(reply, 'ok', isPublic ? 'The endorsement is now public.' : 'The endorsement is no longer public.')
+      return reply.redirect(`/slates/${e.slate_id}/public#endorsement-${id}`, 303)
+    },
+  )
 }

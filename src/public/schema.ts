@@ -19,7 +19,10 @@ export const publicCandidateParams = {
 export const publicSettingsForm = z.object({
   public_slug: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : ''),
-    z.string().min(1, 'The address is required.').regex(new RegExp(SLUG), 'Use 2 to 63 lowercase letters, digits and dashes, starting with a letter or digit.'),
+    z
+      .string()
+      .min(1, 'The address is required.')
+      .regex(new RegExp(SLUG), 'Use 2 to 63 lowercase letters, digits and dashes, starting with a letter or digit.'),
   ),
   public_enabled: checkbox(),
 })
@@ -30,6 +33,11 @@ export const endorsementPublicForm = z.object({
 
 /** A first suggestion for the public address, from the slate's name. */
 export function suggestSlug(name: string): string {
-  const s = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60)
+  const s = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
   return s.length >= 2 ? s : 'slate'
 }

@@ -6,9 +6,16 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
 import { splitClauses, type Language } from './merge-fields.ts'
 
-export type DocxInput = { title: string; body: string; language: Language; meetingBody?: string | null; meetingDate?: string | null }
+export type DocxInput = {
+  title: string
+  body: string
+  language: Language
+  meetingBody?: string | null
+  meetingDate?: string | null
+}
 
-const LEAD = /^((?:and\s+)?whereas|considerando|(?:(?:now|therefore|and|be|it|further|finally|also|por|lo|tanto|y|además|asimismo|finalmente)[\s,;:]+){0,5}(?:resolved|se\s+resuelve|resuélvase|resuelvase))/iu
+const LEAD =
+  /^((?:and\s+)?whereas|considerando|(?:(?:now|therefore|and|be|it|further|finally|also|por|lo|tanto|y|además|asimismo|finalmente)[\s,;:]+){0,5}(?:resolved|se\s+resuelve|resuélvase|resuelvase))/iu
 
 function clause(text: string): Paragraph {
   const m = LEAD.exec(text)
@@ -26,9 +33,18 @@ function certification(input: DocxInput): Paragraph[] {
   const blank = '____________'
   const body = input.meetingBody || blank
   const date = input.meetingDate || blank
-  const text = input.language === 'es'
-    ? [`Aprobada por ${body} el ${date}`, 'Votación: ___ a favor, ___ en contra, ___ abstenciones', 'Firma: ____________ (Secretaría de Actas)']
-    : [`Adopted by ${body} on ${date}`, 'Vote: ___ for, ___ against, ___ abstaining', 'Signed: ____________ (Recording Secretary)']
+  const text =
+    input.language === 'es'
+      ? [
+          `Aprobada por ${body} el ${date}`,
+          'Votación: ___ a favor, ___ en contra, ___ abstenciones',
+          'Firma: ____________ (Secretaría de Actas)',
+        ]
+      : [
+          `Adopted by ${body} on ${date}`,
+          'Vote: ___ for, ___ against, ___ abstaining',
+          'Signed: ____________ (Recording Secretary)',
+        ]
   return lines(text.join('\n'))
 }
 
@@ -39,10 +55,15 @@ function hasCertification(other: string[]): boolean {
 
 export function buildDocument(input: DocxInput): Document {
   const c = splitClauses(input.body)
-  const children: Paragraph[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(input.title)], spacing: { after: 300 } })]
+  const children: Paragraph[] = [
+    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(input.title)], spacing: { after: 300 } }),
+  ]
   for (const b of c.blocks) {
     if (b.kind === 'title') {
-      if (b.text.trim() !== input.title.trim()) children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(b.text)], spacing: { after: 240 } }))
+      if (b.text.trim() !== input.title.trim())
+        children.push(
+          new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(b.text)], spacing: { after: 240 } }),
+        )
     } else if (b.kind === 'whereas' || b.kind === 'resolved') {
       children.push(clause(b.text))
     } else {

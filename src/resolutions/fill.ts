@@ -84,12 +84,24 @@ export function plainToHtml(text: string): string {
 
 /** Plain filled text as Markdown: the title as a heading, line breaks kept inside paragraphs. */
 export function plainToMarkdown(title: string, text: string): string {
-  const paras = text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n\s*/).map((p) => p.trim()).filter((p) => p !== '')
+  const paras = text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n\s*/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
   return `# ${title}\n\n${paras.map((p) => p.split('\n').join('  \n')).join('\n\n')}\n`
 }
 
 /** A file name from words: ascii letters, digits and dashes. */
 export function fileName(parts: (string | null | undefined)[], ext: string): string {
-  const base = parts.filter(Boolean).join(' ').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80)
+  const base = parts
+    .filter(Boolean)
+    .join(' ')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
   return `${base || 'resolution'}.${ext}`
 }

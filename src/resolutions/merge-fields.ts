@@ -86,7 +86,8 @@ const MESSAGES: Record<MalformedReason, string> = {
   stray_close: 'This "}}" has no opening "{{": add one before the field name, or remove it.',
   empty: 'This field is empty: put a field name between the braces, or remove them.',
   nested: 'Braces inside a field are not allowed: a field is a single name such as {{local.name}}.',
-  invalid_key: 'A field name is made of words joined by dots, such as {{candidate.name}}, with no spaces or other signs.',
+  invalid_key:
+    'A field name is made of words joined by dots, such as {{candidate.name}}, with no spaces or other signs.',
 }
 
 function snippetOf(raw: string): string {
@@ -301,7 +302,9 @@ export type Language = 'en' | 'es'
 export function formatMeetingDate(isoDate: string, language: Language, timeZone: string): string {
   const dt = DateTime.fromISO(isoDate.trim(), { zone: timeZone })
   if (!dt.isValid) {
-    throw new RangeError(`Cannot format "${isoDate}" in ${timeZone}: ${dt.invalidExplanation ?? dt.invalidReason ?? 'invalid date'}`)
+    throw new RangeError(
+      `Cannot format "${isoDate}" in ${timeZone}: ${dt.invalidExplanation ?? dt.invalidReason ?? 'invalid date'}`,
+    )
   }
   return language === 'es'
     ? dt.setLocale('es').toFormat("cccc, d 'de' LLLL 'de' yyyy")

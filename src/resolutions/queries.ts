@@ -16,7 +16,14 @@ export async function listResolutions(db: Db, f: ResolutionFilters) {
   let q = db
     .selectFrom('resolutions as r')
     .innerJoin('resolution_versions as v', (j) =>
-      j.onRef('v.resolution_id', '=', 'r.id').on('v.number', '=', sql<number>`(select max(x.number) from resolution_versions x where x.resolution_id = r.id)`))
+      j
+        .onRef('v.resolution_id', '=', 'r.id')
+        .on(
+          'v.number',
+          '=',
+          sql<number>`(select max(x.number) from resolution_versions x where x.resolution_id = r.id)`,
+        ),
+    )
     .select(['r.id', 'r.title', 'r.kind', 'r.language', 'r.tags', 'v.number as latest', 'v.created_at as latest_at'])
     .where('r.deleted_at', 'is', null)
   if (f.kind) q = q.where('r.kind', '=', f.kind)
@@ -24,13 +31,20 @@ export async function listResolutions(db: Db, f: ResolutionFilters) {
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`
     const text = f.q
-    q = q.where((eb) => eb.or([eb('r.title', 'ilike', like), sql<boolean>`v.search @@ websearch_to_tsquery('simple', ${text})`]))
+    q = q.where((eb) =>
+      eb.or([eb('r.title', 'ilike', like), sql<boolean>`v.search @@ websearch_to_tsquery('simple', ${text})`]),
+    )
   }
   return q.orderBy('r.kind').orderBy('r.language').orderBy('r.title').orderBy('r.id').limit(500).execute()
 }
 
 export function findResolution(db: Conn, id: number) {
-  return db.selectFrom('resolutions').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('resolutions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 /** Every version of a resolution, newest first, with who saved it and whether a filing used it. */
@@ -38,19 +52,40 @@ export function listVersions(db: Conn, resolutionId: number) {
   return db
     .selectFrom('resolution_versions as v')
     .leftJoin('users as u', 'u.id', 'v.created_by')
-    .select(['v.id', 'v.number', 'v.body', 'v.note', 'v.created_at', 'u.name as author',
-      sql<boolean>`exists (select 1 from filings f where f.resolution_version_id = v.id and f.deleted_at is null)`.as('filed')])
+    .select([
+      'v.id',
+      'v.number',
+      'v.body',
+      'v.note',
+      'v.created_at',
+      'u.name as author',
+      sql<boolean>`exists (select 1 from filings f where f.resolution_version_id = v.id and f.deleted_at is null)`.as(
+        'filed',
+      ),
+    ])
     .where('v.resolution_id', '=', resolutionId)
     .orderBy('v.number', 'desc')
     .execute()
 }
 
-export function insertResolution(db: Conn, input: { title: string; kind: ResolutionsTable['kind']; language: 'en' | 'es'; tags: string[]; created_by: number | null }) {
+export function insertResolution(
+  db: Conn,
+  input: {
+    title: string
+    kind: ResolutionsTable['kind']
+    language: 'en' | 'es'
+    tags: string[]
+    created_by: number | null
+  },
+) {
   return db.insertInto('resolutions').values(input).returningAll().executeTakeFirstOrThrow()
 }
 
 /** Versions are insert-only: a change to the text is always a new number. */
-export async function insertVersion(db: Conn, input: { resolution_id: number; body: string; note: string | null; created_by: number | null }) {
+export async function insertVersion(
+  db: Conn,
+  input: { resolution_id: number; body: string; note: string | null; created_by: number | null },
+) {
   const row = await db
     .insertInto('resolution_versions')
     .values({
@@ -59,7 +94,11 @@ export async function insertVersion(db: Conn, input: { resolution_id: number; bo
     })
     .returning(['id', 'number', 'resolution_id', 'body', 'note', 'created_at'])
     .executeTakeFirstOrThrow()
-  await db.updateTable('resolutions').set({ updated_at: sql`now()`, version: sql`version + 1` }).where('id', '=', input.resolution_id).execute()
+  await db
+    .updateTable('resolutions')
+    .set({ updated_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', input.resolution_id)
+    .execute()
   return row
 }
 
@@ -82,7 +121,12 @@ export function listDriveOptions(db: Db, scope: Scope) {
     .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
     .select(['d.id', 'l.name as local_name', 'n.name as union_name', 's.name as slate_name', 'c.name as chapter_name'])
     .where('d.deleted_at', 'is', null)
-  return scoped(q, scope, 'd.chapter_id').orderBy('c.name').orderBy(sql`coalesce(l.name, n.name)`).orderBy('d.id').limit(1000).execute()
+  return scoped(q, scope, 'd.chapter_id')
+    .orderBy('c.name')
+    .orderBy(sql`coalesce(l.name, n.name)`)
+    .orderBy('d.id')
+    .limit(1000)
+    .execute()
 }
 
 /** One drive with everything the merge fields read; undefined outside the scope. */
@@ -91,14 +135,26 @@ export function findDriveContext(db: Conn, scope: Scope, driveId: number) {
     .selectFrom('drives as d')
     .innerJoin('slates as s', 's.id', 'd.slate_id')
     .leftJoin('locals as l', 'l.id', 'd.local_id')
-    .leftJoin('national_unions as n', (j) => j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`))
+    .leftJoin('national_unions as n', (j) =>
+      j.on(sql<boolean>`n.id = coalesce(l.national_union_id, d.national_union_id)`),
+    )
     .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
     .select([
-      'd.id', 'd.chapter_id', 'd.slate_id', 'd.candidate_id', 'd.local_id',
-      'l.name as local_name', 'l.designation as local_designation', 'l.deciding_body', 'l.notice_days',
-      'n.name as union_name', 'n.abbreviation as union_abbreviation',
-      'c.name as chapter_name', 'c.time_zone',
-      's.name as slate_name', 's.election_date as slate_election_date',
+      'd.id',
+      'd.chapter_id',
+      'd.slate_id',
+      'd.candidate_id',
+      'd.local_id',
+      'l.name as local_name',
+      'l.designation as local_designation',
+      'l.deciding_body',
+      'l.notice_days',
+      'n.name as union_name',
+      'n.abbreviation as union_abbreviation',
+      'c.name as chapter_name',
+      'c.time_zone',
+      's.name as slate_name',
+      's.election_date as slate_election_date',
     ])
     .where('d.id', '=', driveId)
     .where('d.deleted_at', 'is', null)
@@ -124,11 +180,26 @@ export type SlateCandidate = Awaited<ReturnType<typeof listSlateCandidates>>[num
 // ---------------------------------------------------------------------------
 // Share links
 
-export function insertShareLink(db: Conn, input: {
-  token_hash: string; resolution_version_id: number; drive_id: number; candidate_id: number | null; chapter_id: number | null
-  filled_title: string; filled_body: string; language: string; created_by: number | null; expires_at: Date | null
-}) {
-  return db.insertInto('share_links').values(input).returning(['id', 'drive_id', 'chapter_id', 'expires_at', 'resolution_version_id']).executeTakeFirstOrThrow()
+export function insertShareLink(
+  db: Conn,
+  input: {
+    token_hash: string
+    resolution_version_id: number
+    drive_id: number
+    candidate_id: number | null
+    chapter_id: number | null
+    filled_title: string
+    filled_body: string
+    language: string
+    created_by: number | null
+    expires_at: Date | null
+  },
+) {
+  return db
+    .insertInto('share_links')
+    .values(input)
+    .returning(['id', 'drive_id', 'chapter_id', 'expires_at', 'resolution_version_id'])
+    .executeTakeFirstOrThrow()
 }
 
 /** An active link by its token's hash, counting this use; undefined if unknown, revoked or expired. */
@@ -148,8 +219,16 @@ export function listShareLinks(db: Db, driveId: number, resolutionId: number) {
     .selectFrom('share_links as s')
     .innerJoin('resolution_versions as v', 'v.id', 's.resolution_version_id')
     .leftJoin('users as u', 'u.id', 's.created_by')
-    .select(['s.id', 's.uses', 's.expires_at', 's.revoked_at', 's.created_at', 'v.number', 'u.name as author',
-      sql<boolean>`s.revoked_at is null and (s.expires_at is null or s.expires_at > now())`.as('active')])
+    .select([
+      's.id',
+      's.uses',
+      's.expires_at',
+      's.revoked_at',
+      's.created_at',
+      'v.number',
+      'u.name as author',
+      sql<boolean>`s.revoked_at is null and (s.expires_at is null or s.expires_at > now())`.as('active'),
+    ])
     .where('s.drive_id', '=', driveId)
     .where('v.resolution_id', '=', resolutionId)
     .orderBy('s.id', 'desc')
@@ -166,16 +245,31 @@ export function findShareLink(db: Conn, scope: Scope, id: number) {
 }
 
 export function revokeShareLink(db: Conn, id: number) {
-  return db.updateTable('share_links').set({ revoked_at: sql`now()` }).where('id', '=', id).where('revoked_at', 'is', null).returning(['id', 'revoked_at']).executeTakeFirst()
+  return db
+    .updateTable('share_links')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'revoked_at'])
+    .executeTakeFirst()
 }
 
 // ---------------------------------------------------------------------------
 // Filings
 
-export function insertFiling(db: Conn, input: {
-  drive_id: number; filed_on: string; body: string; text_filed: string; resolution_version_id: number
-  candidate_id: number | null; earliest_vote_on: string | null; actor_id: number | null
-}) {
+export function insertFiling(
+  db: Conn,
+  input: {
+    drive_id: number
+    filed_on: string
+    body: string
+    text_filed: string
+    resolution_version_id: number
+    candidate_id: number | null
+    earliest_vote_on: string | null
+    actor_id: number | null
+  },
+) {
   return db.insertInto('filings').values(input).returningAll().executeTakeFirstOrThrow()
 }
 
@@ -192,10 +286,25 @@ export function findFiling(db: Conn, scope: Scope, id: number) {
     .leftJoin('candidates as k', 'k.id', 'f.candidate_id')
     .leftJoin('users as u', 'u.id', 'f.actor_id')
     .select([
-      'f.id', 'f.drive_id', 'f.filed_on', 'f.body', 'f.text_filed', 'f.adopted_text', 'f.earliest_vote_on', 'f.created_at',
-      'f.resolution_version_id', 'd.chapter_id', 'l.name as local_name', 'n.name as union_name', 's.name as slate_name',
-      'v.number as version_number', 'v.body as model_body', 'r.id as resolution_id', 'r.title as resolution_title',
-      'k.name as candidate_name', 'u.name as author',
+      'f.id',
+      'f.drive_id',
+      'f.filed_on',
+      'f.body',
+      'f.text_filed',
+      'f.adopted_text',
+      'f.earliest_vote_on',
+      'f.created_at',
+      'f.resolution_version_id',
+      'd.chapter_id',
+      'l.name as local_name',
+      'n.name as union_name',
+      's.name as slate_name',
+      'v.number as version_number',
+      'v.body as model_body',
+      'r.id as resolution_id',
+      'r.title as resolution_title',
+      'k.name as candidate_name',
+      'u.name as author',
     ])
     .where('f.id', '=', id)
     .where('f.deleted_at', 'is', null)
@@ -208,7 +317,15 @@ export function listDriveFilings(db: Db, driveId: number) {
     .selectFrom('filings as f')
     .leftJoin('resolution_versions as v', 'v.id', 'f.resolution_version_id')
     .leftJoin('resolutions as r', 'r.id', 'v.resolution_id')
-    .select(['f.id', 'f.filed_on', 'f.body', 'f.adopted_text', 'f.earliest_vote_on', 'v.number as version_number', 'r.title'])
+    .select([
+      'f.id',
+      'f.filed_on',
+      'f.body',
+      'f.adopted_text',
+      'f.earliest_vote_on',
+      'v.number as version_number',
+      'r.title',
+    ])
     .where('f.drive_id', '=', driveId)
     .where('f.deleted_at', 'is', null)
     .orderBy('f.filed_on', 'desc')
@@ -217,5 +334,11 @@ export function listDriveFilings(db: Db, driveId: number) {
 }
 
 export function setAdoptedText(db: Conn, id: number, text: string) {
-  return db.updateTable('filings').set({ adopted_text: text }).where('id', '=', id).where('deleted_at', 'is', null).returning(['id', 'adopted_text']).executeTakeFirst()
+  return db
+    .updateTable('filings')
+    .set({ adopted_text: text })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returning(['id', 'adopted_text'])
+    .executeTakeFirst()
 }

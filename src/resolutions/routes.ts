@@ -16,16 +16,57 @@ import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { renderDocx } from './docx.ts'
 import { fileName, mergeValues, plainToHtml, plainToMarkdown } from './fill.ts'
-import { escapeHtml, fieldLabel, MERGE_FIELDS, parseTemplate, renderHtml, renderPlain, renderTemplate, type FieldValues, type Language } from './merge-fields.ts'
+import {
+  escapeHtml,
+  fieldLabel,
+  MERGE_FIELDS,
+  parseTemplate,
+  renderHtml,
+  renderPlain,
+  renderTemplate,
+  type FieldValues,
+  type Language,
+} from './merge-fields.ts'
 import { RESOLUTION_KINDS } from './model-texts.ts'
 import {
-  findDriveContext, findFiling, findResolution, findShareLink, insertFiling, insertResolution, insertShareLink, insertVersion,
-  listDriveFilings, listDriveOptions, listResolutions, listShareLinks, listSlateCandidates, listVersions, revokeShareLink,
-  setAdoptedText, useShareLink, type DriveContext, type SlateCandidate,
+  findDriveContext,
+  findFiling,
+  findResolution,
+  findShareLink,
+  insertFiling,
+  insertResolution,
+  insertShareLink,
+  insertVersion,
+  listDriveFilings,
+  listDriveOptions,
+  listResolutions,
+  listShareLinks,
+  listSlateCandidates,
+  listVersions,
+  revokeShareLink,
+  setAdoptedText,
+  useShareLink,
+  type DriveContext,
+  type SlateCandidate,
 } from './queries.ts'
-import { adoptedForm, fillQuery, filingForm, LANGUAGES, listQuery, resolutionForm, shareForm, versionForm } from './schema.ts'
+import {
+  adoptedForm,
+  fillQuery,
+  filingForm,
+  LANGUAGES,
+  listQuery,
+  resolutionForm,
+  shareForm,
+  versionForm,
+} from './schema.ts'
 
-type FillParams = { drive?: number; candidate?: number; version?: number; meetingDate?: string | null; meetingBody?: string | null }
+type FillParams = {
+  drive?: number
+  candidate?: number
+  version?: number
+  meetingDate?: string | null
+  meetingBody?: string | null
+}
 
 const kindLabel = (k: string) => RESOLUTION_KINDS.find((x) => x.key === k)?.label ?? k
 const languageLabel = (l: string) => LANGUAGES.find((x) => x.value === l)?.label ?? l
@@ -37,8 +78,12 @@ const KNOWN_FIELDS = MERGE_FIELDS.map((f) => `{{${f.key}}}`).join(', ')
 export function templateError(body: string): string | null {
   const parsed = parseTemplate(body)
   const problems: string[] = []
-  if (parsed.unknown.length) problems.push(`Unknown merge field${parsed.unknown.length > 1 ? 's' : ''}: ${parsed.unknown.map((k) => `{{${k}}}`).join(', ')}.`)
-  for (const m of parsed.malformed.slice(0, 3)) problems.push(`Line ${m.line}, column ${m.column} (“${m.snippet}”): ${m.message}`)
+  if (parsed.unknown.length)
+    problems.push(
+      `Unknown merge field${parsed.unknown.length > 1 ? 's' : ''}: ${parsed.unknown.map((k) => `{{${k}}}`).join(', ')}.`,
+    )
+  for (const m of parsed.malformed.slice(0, 3))
+    problems.push(`Line ${m.line}, column ${m.column} (“${m.snippet}”): ${m.message}`)
   if (!problems.length) return null
   return `${problems.join(' ')} The known fields are: ${KNOWN_FIELDS}.`
 }
@@ -96,7 +141,14 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       const candidateId = p.candidate ?? drive.candidate_id
       candidate = candidateId ? candidates.find((c) => c.id === candidateId) : undefined
       if (p.candidate && !candidate) throw notFound('That candidate')
-      values = mergeValues({ language, drive, candidate: candidate ?? null, slateCandidates: candidates, meetingBody: p.meetingBody, meetingDate: p.meetingDate })
+      values = mergeValues({
+        language,
+        drive,
+        candidate: candidate ?? null,
+        slateCandidates: candidates,
+        meetingBody: p.meetingBody,
+        meetingDate: p.meetingDate,
+      })
     }
     const plain = renderPlain(version.body, values)
     return { resolution, versions, version, language, drive, candidates, candidate, values, plain }
@@ -112,7 +164,14 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     }
   }
 
-  async function renderShow(request: FastifyRequest, reply: FastifyReply, id: number, p: FillParams, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderShow(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    p: FillParams,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const user = request.user!
     const f = await loadFill(user, id, p)
     const { resolution: r, drive } = f
@@ -124,46 +183,100 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     ])
     const missing = drive ? renderTemplate(f.version.body, f.values).missing : []
     const qs = fillQueryString({ ...p, version: f.version.id === f.versions[0]?.id ? undefined : f.version.id })
-    return reply.page('resolutions/show', {
-      title: r.title,
-      resolution: { id: r.id, title: r.title, kindLabel: kindLabel(r.kind), languageLabel: languageLabel(r.language), tags: r.tags },
-      version: { id: f.version.id, number: f.version.number, isLatest: f.version.id === f.versions[0]?.id, filed: f.version.filed },
-      versions: f.versions.map((v) => ({
-        id: v.id, number: v.number, note: v.note, author: v.author, at: stamp(v.created_at), filed: v.filed,
-        url: `/resolutions/${r.id}?${fillQueryString({ ...p, version: v.id })}`, current: v.id === f.version.id,
-      })),
-      textHtml: renderHtml(f.version.body, f.values),
-      filled: Boolean(drive),
-      missing: missing.map((k) => ({ key: k, label: fieldLabel(k) })),
-      picker: {
-        drive: drive?.id ?? '',
-        candidate: f.candidate?.id ?? '',
-        meetingDate: p.meetingDate ?? '',
-        meetingBody: p.meetingBody ?? '',
-        driveOptions: driveOptions.map((d) => ({ value: d.id, label: `${d.local_name ?? d.union_name ?? 'Drive ' + d.id} — ${d.slate_name}${d.chapter_name ? ` (${d.chapter_name})` : ''}` })),
-        candidateOptions: f.candidates.map((c) => ({ value: c.id, label: `${c.name} — ${c.office}${c.status === 'running' ? '' : ` (${c.status})`}` })),
-        version: f.version.id === f.versions[0]?.id ? '' : f.version.id,
+    return reply.page(
+      'resolutions/show',
+      {
+        title: r.title,
+        resolution: {
+          id: r.id,
+          title: r.title,
+          kindLabel: kindLabel(r.kind),
+          languageLabel: languageLabel(r.language),
+          tags: r.tags,
+        },
+        version: {
+          id: f.version.id,
+          number: f.version.number,
+          isLatest: f.version.id === f.versions[0]?.id,
+          filed: f.version.filed,
+        },
+        versions: f.versions.map((v) => ({
+          id: v.id,
+          number: v.number,
+          note: v.note,
+          author: v.author,
+          at: stamp(v.created_at),
+          filed: v.filed,
+          url: `/resolutions/${r.id}?${fillQueryString({ ...p, version: v.id })}`,
+          current: v.id === f.version.id,
+        })),
+        textHtml: renderHtml(f.version.body, f.values),
+        filled: Boolean(drive),
+        missing: missing.map((k) => ({ key: k, label: fieldLabel(k) })),
+        picker: {
+          drive: drive?.id ?? '',
+          candidate: f.candidate?.id ?? '',
+          meetingDate: p.meetingDate ?? '',
+          meetingBody: p.meetingBody ?? '',
+          driveOptions: driveOptions.map((d) => ({
+            value: d.id,
+            label: `${d.local_name ?? d.union_name ?? 'Drive ' + d.id} — ${d.slate_name}${d.chapter_name ? ` (${d.chapter_name})` : ''}`,
+          })),
+          candidateOptions: f.candidates.map((c) => ({
+            value: c.id,
+            label: `${c.name} — ${c.office}${c.status === 'running' ? '' : ` (${c.status})`}`,
+          })),
+          version: f.version.id === f.versions[0]?.id ? '' : f.version.id,
+        },
+        driveLabel: drive ? (drive.local_name ?? drive.union_name ?? `Drive ${drive.id}`) : '',
+        downloads: drive
+          ? {
+              txt: `/resolutions/${r.id}/render.txt?${qs}`,
+              md: `/resolutions/${r.id}/render.md?${qs}`,
+              docx: `/resolutions/${r.id}/render.docx?${qs}`,
+            }
+          : null,
+        canEditLibrary: can.editDirectory(user),
+        canAct,
+        shares: shares.map((s) => ({
+          id: s.id,
+          uses: s.uses,
+          version: s.number,
+          author: s.author,
+          created: stamp(s.created_at),
+          expires: s.expires_at ? stamp(s.expires_at) : 'Never',
+          status: s.revoked_at ? 'Revoked' : s.active ? 'Active' : 'Expired',
+          active: s.active,
+        })),
+        filings: filings.map((x) => ({
+          id: x.id,
+          filedOn: x.filed_on,
+          body: x.body,
+          title: x.title,
+          version: x.version_number,
+          adopted: x.adopted_text !== null,
+          earliest: x.earliest_vote_on,
+        })),
+        hidden: Object.entries({
+          drive: drive?.id,
+          candidate: f.candidate?.id,
+          meeting_date: p.meetingDate,
+          meeting_body: p.meetingBody,
+          version: f.version.id,
+        })
+          .filter(([, v]) => v !== undefined && v !== null && v !== '')
+          .map(([name, value]) => ({ name, value: String(value) })),
+        fields: MERGE_FIELDS,
+        errors: {},
+        values: {
+          filed_on: drive ? todayIn(drive.time_zone ?? 'UTC') : '',
+          body: p.meetingBody ?? (drive ? (f.values['meeting.body'] ?? '') : ''),
+          expires_days: '',
+        },
+        ...extra,
       },
-      driveLabel: drive ? (drive.local_name ?? drive.union_name ?? `Drive ${drive.id}`) : '',
-      downloads: drive ? {
-        txt: `/resolutions/${r.id}/render.txt?${qs}`,
-        md: `/resolutions/${r.id}/render.md?${qs}`,
-        docx: `/resolutions/${r.id}/render.docx?${qs}`,
-      } : null,
-      canEditLibrary: can.editDirectory(user),
-      canAct,
-      shares: shares.map((s) => ({
-        id: s.id, uses: s.uses, version: s.number, author: s.author, created: stamp(s.created_at),
-        expires: s.expires_at ? stamp(s.expires_at) : 'Never', status: s.revoked_at ? 'Revoked' : s.active ? 'Active' : 'Expired', active: s.active,
-      })),
-      filings: filings.map((x) => ({ id: x.id, filedOn: x.filed_on, body: x.body, title: x.title, version: x.version_number, adopted: x.adopted_text !== null, earliest: x.earliest_vote_on })),
-      hidden: Object.entries({ drive: drive?.id, candidate: f.candidate?.id, meeting_date: p.meetingDate, meeting_body: p.meetingBody, version: f.version.id })
-        .filter(([, v]) => v !== undefined && v !== null && v !== '').map(([name, value]) => ({ name, value: String(value) })),
-      fields: MERGE_FIELDS,
-      errors: {},
-      values: { filed_on: drive ? todayIn(drive.time_zone ?? 'UTC') : '', body: p.meetingBody ?? (drive ? (f.values['meeting.body'] ?? '') : ''), expires_days: '' },
-      ...extra,
-    }, { status })
+      { status },
+    )
   }
 
   // -------------------------------------------------------------------------
@@ -180,13 +293,20 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     const view = {
       title: 'Resolutions',
       filters: { q: filters.q ?? '', kind: filters.kind ?? '', language: filters.language ?? '' },
-      rows: rows.map((r) => ({ ...r, kindLabel: kindLabel(r.kind), languageLabel: languageLabel(r.language), updated: stamp(r.latest_at).slice(0, 10) })),
+      rows: rows.map((r) => ({
+        ...r,
+        kindLabel: kindLabel(r.kind),
+        languageLabel: languageLabel(r.language),
+        updated: stamp(r.latest_at).slice(0, 10),
+      })),
       kindOptions: RESOLUTION_KINDS.map((k) => ({ value: k.key, label: k.label })),
       languageOptions: LANGUAGES,
       canCreate: can.editDirectory(request.user!),
       anyFilter: Boolean(filters.q || filters.kind || filters.language),
     }
-    return reply.page('resolutions/index', view, { fragment: { target: 'resolutions-results', view: 'resolutions/_results' } })
+    return reply.page('resolutions/index', view, {
+      fragment: { target: 'resolutions-results', view: 'resolutions/_results' },
+    })
   })
 
   function formContext(extra: Record<string, unknown>) {
@@ -200,7 +320,16 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
 
   app.get('/resolutions/new', async function newResolution(request, reply) {
     if (!can.editDirectory(request.user!)) throw forbidden()
-    return reply.page('resolutions/form', formContext({ title: 'New resolution', action: '/resolutions', isNew: true, values: { language: 'en' }, errors: {} }))
+    return reply.page(
+      'resolutions/form',
+      formContext({
+        title: 'New resolution',
+        action: '/resolutions',
+        isNew: true,
+        values: { language: 'en' },
+        errors: {},
+      }),
+    )
   })
 
   app.post('/resolutions', async function createResolution(request, reply) {
@@ -208,25 +337,50 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     if (!can.editDirectory(user)) throw forbidden()
     const form = parseForm(resolutionForm, request.body)
     const rerender = (errors: FieldErrors) =>
-      reply.page('resolutions/form', formContext({ title: 'New resolution', action: '/resolutions', isNew: true, values: formValues(request.body), errors }), { status: 422 })
+      reply.page(
+        'resolutions/form',
+        formContext({
+          title: 'New resolution',
+          action: '/resolutions',
+          isNew: true,
+          values: formValues(request.body),
+          errors,
+        }),
+        { status: 422 },
+      )
     if (!form.ok) return rerender(form.errors)
     const problem = templateError(form.data.body)
     if (problem) return rerender({ body: problem })
     const d = form.data
     const created = await db.transaction().execute(async (trx) => {
-      const r = await insertResolution(trx, { title: d.title, kind: d.kind, language: d.language, tags: d.tags, created_by: user.id })
+      const r = await insertResolution(trx, {
+        title: d.title,
+        kind: d.kind,
+        language: d.language,
+        tags: d.tags,
+        created_by: user.id,
+      })
       const v = await insertVersion(trx, { resolution_id: r.id, body: d.body, note: d.note, created_by: user.id })
-      await audit(trx, request.actor, { action: 'create', entity: 'resolution', entityId: r.id, after: { ...r, version_number: v.number } })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'resolution',
+        entityId: r.id,
+        after: { ...r, version_number: v.number },
+      })
       return r
     })
     setFlash(reply, 'ok', `${created.title} was added to the library.`)
     return reply.redirect(`/resolutions/${created.id}`, 303)
   })
 
-  app.get('/resolutions/:id', { schema: { params: idParam, querystring: fillQuery } }, async function showResolution(request, reply) {
-    const { id } = request.params as { id: number }
-    return renderShow(request, reply, id, fillParams(request.query as Record<string, string>))
-  })
+  app.get(
+    '/resolutions/:id',
+    { schema: { params: idParam, querystring: fillQuery } },
+    async function showResolution(request, reply) {
+      const { id } = request.params as { id: number }
+      return renderShow(request, reply, id, fillParams(request.query as Record<string, string>))
+    },
+  )
 
   app.get('/resolutions/:id/edit', { schema: { params: idParam } }, async function editResolution(request, reply) {
     const { id } = request.params as { id: number }
@@ -234,10 +388,17 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     const r = await findResolution(db, id)
     if (!r) throw notFound('That resolution')
     const [latest] = await listVersions(db, id)
-    return reply.page('resolutions/form', formContext({
-      title: `New version of ${r.title}`, action: `/resolutions/${id}/versions`, isNew: false, resolution: r,
-      values: { body: latest?.body ?? '', base: String(latest?.number ?? 0) }, errors: {},
-    }))
+    return reply.page(
+      'resolutions/form',
+      formContext({
+        title: `New version of ${r.title}`,
+        action: `/resolutions/${id}/versions`,
+        isNew: false,
+        resolution: r,
+        values: { body: latest?.body ?? '', base: String(latest?.number ?? 0) },
+        errors: {},
+      }),
+    )
   })
 
   app.post('/resolutions/:id/versions', { schema: { params: idParam } }, async function createVersion(request, reply) {
@@ -248,7 +409,18 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     if (!r) throw notFound('That resolution')
     const values = formValues(request.body)
     const rerender = (errors: FieldErrors, status = 422) =>
-      reply.page('resolutions/form', formContext({ title: `New version of ${r.title}`, action: `/resolutions/${id}/versions`, isNew: false, resolution: r, values, errors }), { status })
+      reply.page(
+        'resolutions/form',
+        formContext({
+          title: `New version of ${r.title}`,
+          action: `/resolutions/${id}/versions`,
+          isNew: false,
+          resolution: r,
+          values,
+          errors,
+        }),
+        { status },
+      )
     const form = parseForm(versionForm, request.body)
     if (!form.ok) return rerender(form.errors)
     const problem = templateError(form.data.body)
@@ -257,13 +429,29 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       const [latest] = await listVersions(trx, id)
       if (form.data.base !== null && latest && latest.number !== form.data.base) return { conflict: latest.number }
       if (latest && latest.body === form.data.body) return { same: latest.number }
-      const v = await insertVersion(trx, { resolution_id: id, body: form.data.body, note: form.data.note, created_by: user.id })
-      await audit(trx, request.actor, { action: 'version', entity: 'resolution', entityId: id, before: latest ? { version_number: latest.number } : null, after: { version_number: v.number, note: v.note } })
+      const v = await insertVersion(trx, {
+        resolution_id: id,
+        body: form.data.body,
+        note: form.data.note,
+        created_by: user.id,
+      })
+      await audit(trx, request.actor, {
+        action: 'version',
+        entity: 'resolution',
+        entityId: id,
+        before: latest ? { version_number: latest.number } : null,
+        after: { version_number: v.number, note: v.note },
+      })
       return { number: v.number }
     })
     if ('conflict' in saved) {
       values.base = String(saved.conflict)
-      return rerender({ _form: `Someone saved version ${saved.conflict} after you opened this text. Your text is kept below; save again to make it the next version.` }, 409)
+      return rerender(
+        {
+          _form: `Someone saved version ${saved.conflict} after you opened this text. Your text is kept below; save again to make it the next version.`,
+        },
+        409,
+      )
     }
     if ('same' in saved) {
       setFlash(reply, 'warn', `The text did not change; version ${saved.same} stays the latest.`)
@@ -283,14 +471,27 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     const name = fileName([f.resolution.title, f.drive?.local_name ?? f.drive?.union_name], kind)
     reply.header('Content-Disposition', `attachment; filename="${name}"`)
     if (kind === 'txt') return reply.type('text/plain; charset=utf-8').send(`${f.resolution.title}\n\n${f.plain}\n`)
-    if (kind === 'md') return reply.type('text/markdown; charset=utf-8').send(plainToMarkdown(f.resolution.title, f.plain))
-    const buf = await renderDocx({ title: f.resolution.title, body: f.plain, language: f.language, meetingBody: f.values['meeting.body'], meetingDate: f.values['meeting.date'] })
+    if (kind === 'md')
+      return reply.type('text/markdown; charset=utf-8').send(plainToMarkdown(f.resolution.title, f.plain))
+    const buf = await renderDocx({
+      title: f.resolution.title,
+      body: f.plain,
+      language: f.language,
+      meetingBody: f.values['meeting.body'],
+      meetingDate: f.values['meeting.date'],
+    })
     return reply.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').send(buf)
   }
 
-  app.get('/resolutions/:id/render.txt', { schema: { params: idParam, querystring: fillQuery } }, (req, rep) => download(req, rep, 'txt'))
-  app.get('/resolutions/:id/render.md', { schema: { params: idParam, querystring: fillQuery } }, (req, rep) => download(req, rep, 'md'))
-  app.get('/resolutions/:id/render.docx', { schema: { params: idParam, querystring: fillQuery } }, (req, rep) => download(req, rep, 'docx'))
+  app.get('/resolutions/:id/render.txt', { schema: { params: idParam, querystring: fillQuery } }, (req, rep) =>
+    download(req, rep, 'txt'),
+  )
+  app.get('/resolutions/:id/render.md', { schema: { params: idParam, querystring: fillQuery } }, (req, rep) =>
+    download(req, rep, 'md'),
+  )
+  app.get('/resolutions/:id/render.docx', { schema: { params: idParam, querystring: fillQuery } }, (req, rep) =>
+    download(req, rep, 'docx'),
+  )
 
   // -------------------------------------------------------------------------
   // Share links
@@ -305,37 +506,70 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       if (!p.drive) throw notFound('That drive')
       return renderShow(request, reply, id, p, { errors: form.errors, values: raw }, 422)
     }
-    const params: FillParams = { drive: form.data.drive, candidate: form.data.candidate ?? undefined, version: form.data.version ?? undefined, meetingDate: form.data.meeting_date, meetingBody: form.data.meeting_body }
+    const params: FillParams = {
+      drive: form.data.drive,
+      candidate: form.data.candidate ?? undefined,
+      version: form.data.version ?? undefined,
+      meetingDate: form.data.meeting_date,
+      meetingBody: form.data.meeting_body,
+    }
     const f = await loadFill(user, id, params)
     const drive = f.drive!
-    if (!can.edit(user, drive.chapter_id)) throw forbidden('Only the chapter’s organizers can share a filled resolution.')
+    if (!can.edit(user, drive.chapter_id))
+      throw forbidden('Only the chapter’s organizers can share a filled resolution.')
     const token = crypto.randomBytes(32).toString('base64url')
     const expiresAt = form.data.expires_days ? new Date(Date.now() + form.data.expires_days * 86_400_000) : null
     await db.transaction().execute(async (trx) => {
       const link = await insertShareLink(trx, {
-        token_hash: sha256(token), resolution_version_id: f.version.id, drive_id: drive.id, candidate_id: f.candidate?.id ?? null,
-        chapter_id: drive.chapter_id, filled_title: f.resolution.title, filled_body: f.plain, language: f.language, created_by: user.id, expires_at: expiresAt,
+        token_hash: sha256(token),
+        resolution_version_id: f.version.id,
+        drive_id: drive.id,
+        candidate_id: f.candidate?.id ?? null,
+        chapter_id: drive.chapter_id,
+        filled_title: f.resolution.title,
+        filled_body: f.plain,
+        language: f.language,
+        created_by: user.id,
+        expires_at: expiresAt,
       })
-      await audit(trx, request.actor, { action: 'create', entity: 'share_link', entityId: link.id, chapterId: drive.chapter_id, after: { resolution_id: id, version_id: f.version.id, drive_id: drive.id, expires_at: expiresAt } })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'share_link',
+        entityId: link.id,
+        chapterId: drive.chapter_id,
+        after: { resolution_id: id, version_id: f.version.id, drive_id: drive.id, expires_at: expiresAt },
+      })
     })
     const url = `${request.protocol}://${request.host}/share/${token}`
     reply.header('Cache-Control', 'no-store')
     return renderShow(request, reply, id, params, { newShareUrl: url })
   })
 
-  app.post('/resolutions/share/:id/revoke', { schema: { params: idParam } }, async function revokeShare(request, reply) {
-    const { id } = request.params as { id: number }
-    const user = request.user!
-    const link = await findShareLink(db, readScope(user), id)
-    if (!link) throw notFound('That share link')
-    if (!can.edit(user, link.chapter_id)) throw forbidden()
-    await db.transaction().execute(async (trx) => {
-      const r = await revokeShareLink(trx, id)
-      if (r) await audit(trx, request.actor, { action: 'revoke', entity: 'share_link', entityId: id, chapterId: link.chapter_id, before: { revoked_at: null }, after: { revoked_at: r.revoked_at } })
-    })
-    setFlash(reply, 'ok', 'The share link was revoked. Anyone who opens it now sees that it is no longer active.')
-    return reply.redirect(`/resolutions/${link.resolution_id}?drive=${link.drive_id ?? ''}`, 303)
-  })
+  app.post(
+    '/resolutions/share/:id/revoke',
+    { schema: { params: idParam } },
+    async function revokeShare(request, reply) {
+      const { id } = request.params as { id: number }
+      const user = request.user!
+      const link = await findShareLink(db, readScope(user), id)
+      if (!link) throw notFound('That share link')
+      if (!can.edit(user, link.chapter_id)) throw forbidden()
+      await db.transaction().execute(async (trx) => {
+        const r = await revokeShareLink(trx, id)
+        if (r)
+          await audit(trx, request.actor, {
+            action: 'revoke',
+            entity: 'share_link',
+            entityId: id,
+            chapterId: link.chapter_id,
+            before: { revoked_at: null },
+            after: { revoked_at: r.revoked_at },
+          })
+      })
+      setFlash(reply, 'ok', 'The share link was revoked. Anyone who opens it now sees that it is no longer active.')
+      return reply.redirect(`/resolutions/${link.resolution_id}?drive=${link.drive_id ?? ''}`, 303)
+    },
+  )
 
   async function showShare(request: FastifyRequest, reply: FastifyReply) {
     const { token } = request.params as { token: string }
@@ -345,7 +579,8 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     const language = (link.language === 'es' ? 'es' : 'en') as Language
     if (format === 'txt' || format === 'docx') {
       reply.header('Content-Disposition', `attachment; filename="${fileName([link.filled_title], format)}"`)
-      if (format === 'txt') return reply.type('text/plain; charset=utf-8').send(`${link.filled_title}\n\n${link.filled_body}\n`)
+      if (format === 'txt')
+        return reply.type('text/plain; charset=utf-8').send(`${link.filled_title}\n\n${link.filled_body}\n`)
       const buf = await renderDocx({ title: link.filled_title, body: link.filled_body, language })
       return reply.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').send(buf)
     }
@@ -374,43 +609,96 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       if (!p.drive) throw notFound('That drive')
       return renderShow(request, reply, id, p, { errors: form.errors, values: raw }, 422)
     }
-    const params: FillParams = { drive: form.data.drive, candidate: form.data.candidate ?? undefined, version: form.data.version ?? undefined, meetingDate: form.data.meeting_date, meetingBody: form.data.meeting_body }
+    const params: FillParams = {
+      drive: form.data.drive,
+      candidate: form.data.candidate ?? undefined,
+      version: form.data.version ?? undefined,
+      meetingDate: form.data.meeting_date,
+      meetingBody: form.data.meeting_body,
+    }
     const f = await loadFill(user, id, params)
     const drive = f.drive!
     if (!can.edit(user, drive.chapter_id)) throw forbidden('Only the chapter’s organizers can record a filing.')
-    const earliest = drive.notice_days === null ? null : earliestVoteDate({ filedOn: form.data.filed_on, noticeDays: drive.notice_days, timeZone: drive.time_zone ?? 'UTC' })
+    const earliest =
+      drive.notice_days === null
+        ? null
+        : earliestVoteDate({
+            filedOn: form.data.filed_on,
+            noticeDays: drive.notice_days,
+            timeZone: drive.time_zone ?? 'UTC',
+          })
     const filing = await db.transaction().execute(async (trx) => {
       const row = await insertFiling(trx, {
-        drive_id: drive.id, filed_on: form.data.filed_on, body: form.data.body, text_filed: f.plain, resolution_version_id: f.version.id,
-        candidate_id: f.candidate?.id ?? null, earliest_vote_on: earliest, actor_id: user.id,
+        drive_id: drive.id,
+        filed_on: form.data.filed_on,
+        body: form.data.body,
+        text_filed: f.plain,
+        resolution_version_id: f.version.id,
+        candidate_id: f.candidate?.id ?? null,
+        earliest_vote_on: earliest,
+        actor_id: user.id,
       })
-      await audit(trx, request.actor, { action: 'create', entity: 'filing', entityId: row.id, chapterId: drive.chapter_id, after: { drive_id: row.drive_id, filed_on: row.filed_on, body: row.body, resolution_version_id: row.resolution_version_id, earliest_vote_on: row.earliest_vote_on } })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'filing',
+        entityId: row.id,
+        chapterId: drive.chapter_id,
+        after: {
+          drive_id: row.drive_id,
+          filed_on: row.filed_on,
+          body: row.body,
+          resolution_version_id: row.resolution_version_id,
+          earliest_vote_on: row.earliest_vote_on,
+        },
+      })
       return row
     })
     setFlash(reply, 'ok', `Filing recorded${earliest ? `: the earliest vote is ${earliest}` : ''}.`)
     return reply.redirect(`/resolutions/filings/${filing.id}`, 303)
   })
 
-  async function renderFiling(request: FastifyRequest, reply: FastifyReply, id: number, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderFiling(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const user = request.user!
     const f = await findFiling(db, readScope(user), id)
     if (!f) throw notFound('That filing')
     const modelToFiled = f.model_body !== null ? diffHtml(f.model_body, f.text_filed) : null
     const filedToAdopted = f.adopted_text !== null ? diffHtml(f.text_filed, f.adopted_text) : null
-    const modelToAdopted = f.adopted_text !== null && f.model_body !== null ? diffHtml(f.model_body, f.adopted_text) : null
-    return reply.page('resolutions/filing', {
-      title: `Filing: ${f.resolution_title ?? 'resolution'} at ${f.local_name ?? f.union_name ?? 'drive ' + f.drive_id}`,
-      filing: {
-        id: f.id, filedOn: f.filed_on, body: f.body, earliest: f.earliest_vote_on, versionNumber: f.version_number, resolutionId: f.resolution_id,
-        resolutionTitle: f.resolution_title, where: f.local_name ?? f.union_name, slate: f.slate_name, candidate: f.candidate_name, author: f.author,
-        textFiled: f.text_filed, adoptedText: f.adopted_text, recorded: stamp(f.created_at),
+    const modelToAdopted =
+      f.adopted_text !== null && f.model_body !== null ? diffHtml(f.model_body, f.adopted_text) : null
+    return reply.page(
+      'resolutions/filing',
+      {
+        title: `Filing: ${f.resolution_title ?? 'resolution'} at ${f.local_name ?? f.union_name ?? 'drive ' + f.drive_id}`,
+        filing: {
+          id: f.id,
+          filedOn: f.filed_on,
+          body: f.body,
+          earliest: f.earliest_vote_on,
+          versionNumber: f.version_number,
+          resolutionId: f.resolution_id,
+          resolutionTitle: f.resolution_title,
+          where: f.local_name ?? f.union_name,
+          slate: f.slate_name,
+          candidate: f.candidate_name,
+          author: f.author,
+          textFiled: f.text_filed,
+          adoptedText: f.adopted_text,
+          recorded: stamp(f.created_at),
+        },
+        diffs: { modelToFiled, filedToAdopted, modelToAdopted },
+        canEdit: can.edit(user, f.chapter_id),
+        values: { adopted_text: f.adopted_text ?? f.text_filed },
+        errors: {},
+        ...extra,
       },
-      diffs: { modelToFiled, filedToAdopted, modelToAdopted },
-      canEdit: can.edit(user, f.chapter_id),
-      values: { adopted_text: f.adopted_text ?? f.text_filed },
-      errors: {},
-      ...extra,
-    }, { status })
+      { status },
+    )
   }
 
   app.get('/resolutions/filings/:id', { schema: { params: idParam } }, async function showFiling(request, reply) {
@@ -418,19 +706,31 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     return renderFiling(request, reply, id)
   })
 
-  app.post('/resolutions/filings/:id/adopted', { schema: { params: idParam } }, async function recordAdopted(request, reply) {
-    const { id } = request.params as { id: number }
-    const user = request.user!
-    const before = await findFiling(db, readScope(user), id)
-    if (!before) throw notFound('That filing')
-    if (!can.edit(user, before.chapter_id)) throw forbidden()
-    const form = parseForm(adoptedForm, request.body)
-    if (!form.ok) return renderFiling(request, reply, id, { errors: form.errors, values: formValues(request.body) }, 422)
-    await db.transaction().execute(async (trx) => {
-      await setAdoptedText(trx, id, form.data.adopted_text)
-      await audit(trx, request.actor, { action: 'adopted', entity: 'filing', entityId: id, chapterId: before.chapter_id, before: { adopted_text: before.adopted_text }, after: { adopted_text: form.data.adopted_text } })
-    })
-    setFlash(reply, 'ok', 'Adopted text recorded.')
-    return reply.redirect(`/resolutions/filings/${id}`, 303)
-  })
+  app.post(
+    '/resolutions/filings/:id/adopted',
+    { schema: { params: idParam } },
+    async function recordAdopted(request, reply) {
+      const { id } = request.params as { id: number }
+      const user = request.user!
+      const before = await findFiling(db, readScope(user), id)
+      if (!before) throw notFound('That filing')
+      if (!can.edit(user, before.chapter_id)) throw forbidden()
+      const form = parseForm(adoptedForm, request.body)
+      if (!form.ok)
+        return renderFiling(request, reply, id, { errors: form.errors, values: formValues(request.body) }, 422)
+      await db.transaction().execute(async (trx) => {
+        await setAdoptedText(trx, id, form.data.adopted_text)
+        await audit(trx, request.actor, {
+          action: 'adopted',
+          entity: 'filing',
+          entityId: id,
+          chapterId: before.chapter_id,
+          before: { adopted_text: before.adopted_text },
+          after: { adopted_text: form.data.adopted_text },
+        })
+      })
+      setFlash(reply, 'ok', 'Adopted text recorded.')
+      return reply.redirect(`/resolutions/filings/${id}`, 303)
+    },
+  )
 }

@@ -3,7 +3,10 @@ import { z } from 'zod'
 import { optionalInt, optionalText, requiredDate, requiredInt, text } from '../shared/validation.ts'
 import { RESOLUTION_KINDS } from './model-texts.ts'
 
-export const KIND_VALUES = RESOLUTION_KINDS.map((k) => k.key) as unknown as readonly ['democratize', ...('democratize' | 'endorse_candidate' | 'endorse_slate' | 'national_endorse' | 'forum_request' | 'issue')[]]
+export const KIND_VALUES = RESOLUTION_KINDS.map((k) => k.key) as unknown as readonly [
+  'democratize',
+  ...('democratize' | 'endorse_candidate' | 'endorse_slate' | 'national_endorse' | 'forum_request' | 'issue')[],
+]
 export const LANGUAGES = [
   { value: 'en', label: 'English' },
   { value: 'es', label: 'Spanish' },
@@ -12,7 +15,17 @@ export const LANGUAGES = [
 const body = text('Text', 50_000)
 const tags = z.preprocess(
   (v) => (typeof v === 'string' ? v : ''),
-  z.string().max(500, 'Tags must be at most 500 characters.').transform((s) => [...new Set(s.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))]),
+  z
+    .string()
+    .max(500, 'Tags must be at most 500 characters.')
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ]),
 )
 
 export const resolutionForm = z.object({
@@ -35,7 +48,13 @@ const fillFields = {
   drive: requiredInt('Drive', 1, 2147483647),
   candidate: optionalInt('Candidate', 1, 2147483647),
   meeting_body: optionalText('Meeting body', 200),
-  meeting_date: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Meeting date must be a date (YYYY-MM-DD).').nullable()),
+  meeting_date: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null),
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Meeting date must be a date (YYYY-MM-DD).')
+      .nullable(),
+  ),
   version: optionalInt('Version', 1, 2147483647),
 }
 
@@ -67,6 +86,12 @@ export const listQuery = {
 
 export const fillQuery = {
   type: 'object',
-  properties: { drive: id, candidate: id, version: id, meeting_date: date, meeting_body: { type: 'string', maxLength: 200 } },
+  properties: {
+    drive: id,
+    candidate: id,
+    version: id,
+    meeting_date: date,
+    meeting_body: { type: 'string', maxLength: 200 },
+  },
   additionalProperties: true,
 } as const

@@ -5,7 +5,15 @@ import type { Db } from '../db/database.ts'
 import { MODEL_RESOLUTIONS } from './model-texts.ts'
 
 export async function ensureModelResolutions(db: Db): Promise<number> {
-  const present = await db.selectFrom('resolutions').select('slug').where('slug', 'in', MODEL_RESOLUTIONS.map((m) => m.slug)).execute()
+  const present = await db
+    .selectFrom('resolutions')
+    .select('slug')
+    .where(
+      'slug',
+      'in',
+      MODEL_RESOLUTIONS.map((m) => m.slug),
+    )
+    .execute()
   const have = new Set(present.map((r) => r.slug))
   const missing = MODEL_RESOLUTIONS.filter((m) => !have.has(m.slug))
   if (missing.length === 0) return 0
@@ -16,7 +24,10 @@ export async function ensureModelResolutions(db: Db): Promise<number> {
         .values({ slug: m.slug, title: m.title, kind: m.kind, language: m.language, tags: m.tags })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await trx.insertInto('resolution_versions').values({ resolution_id: r.id, number: 1, body: m.body, note: 'Tenfold model text' }).execute()
+      await trx
+        .insertInto('resolution_versions')
+        .values({ resolution_id: r.id, number: 1, body: m.body, note: 'Tenfold model text' })
+        .execute()
     }
   })
   return missing.length

@@ -101,14 +101,40 @@ export type GroupRow = {
   locals: number
   targeted: number
   drives: number
-  at_identify: number; at_democratize: number; at_build_team: number; at_file_resolution: number; at_vote: number
-  active: number; paused: number; won: number; lost: number; dropped: number
-  reached_identify: number; reached_democratize: number; reached_build_team: number; reached_file_resolution: number; reached_vote: number; reached_won: number
-  med_identify: number | null; med_democratize: number | null; med_build_team: number | null; med_file_resolution: number | null; med_vote: number | null
-  national_slate: number; national_candidate: number; local_slate: number; local_candidate: number; rescinded: number
-  by_membership: number; by_leadership: number; by_delegate: number; by_unknown: number
+  at_identify: number
+  at_democratize: number
+  at_build_team: number
+  at_file_resolution: number
+  at_vote: number
+  active: number
+  paused: number
+  won: number
+  lost: number
+  dropped: number
+  reached_identify: number
+  reached_democratize: number
+  reached_build_team: number
+  reached_file_resolution: number
+  reached_vote: number
+  reached_won: number
+  med_identify: number | null
+  med_democratize: number | null
+  med_build_team: number | null
+  med_file_resolution: number | null
+  med_vote: number | null
+  national_slate: number
+  national_candidate: number
+  local_slate: number
+  local_candidate: number
+  rescinded: number
+  by_membership: number
+  by_leadership: number
+  by_delegate: number
+  by_unknown: number
   national_status: string | null
-  supporters: number; supporters_12: number; leaders_trained: number
+  supporters: number
+  supporters_12: number
+  leaders_trained: number
 }
 
 /** Which grouping a row of `reviewFigures` belongs to: by union, by chapter, or the total. */
@@ -130,9 +156,23 @@ const K = sql`case when grouping(u) = 0 then u when grouping(c) = 0 then c else 
  * and trained team members.
  */
 export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Promise<Record<GroupBy, GroupRow[]>> {
-  const stageCounts = sql.join(STAGE_KEYS.map((s) => sql`count(*) filter (where status in ('active', 'paused') and stage = ${s})::int as ${sql.ref(`at_${s}`)}`), sql`, `)
-  const reached = sql.join(STAGE_KEYS.map((s, i) => sql`count(*) filter (where maxidx >= ${i + 1})::int as ${sql.ref(`reached_${s}`)}`), sql`, `)
-  const medians = sql.join(STAGE_KEYS.map((s) => sql`percentile_cont(0.5) within group (order by days) filter (where to_stage = ${s}) as ${sql.ref(`med_${s}`)}`), sql`, `)
+  const stageCounts = sql.join(
+    STAGE_KEYS.map(
+      (s) => sql`count(*) filter (where status in ('active', 'paused') and stage = ${s})::int as ${sql.ref(`at_${s}`)}`,
+    ),
+    sql`, `,
+  )
+  const reached = sql.join(
+    STAGE_KEYS.map((s, i) => sql`count(*) filter (where maxidx >= ${i + 1})::int as ${sql.ref(`reached_${s}`)}`),
+    sql`, `,
+  )
+  const medians = sql.join(
+    STAGE_KEYS.map(
+      (s) =>
+        sql`percentile_cont(0.5) within group (order by days) filter (where to_stage = ${s}) as ${sql.ref(`med_${s}`)}`,
+    ),
+    sql`, `,
+  )
   const result = await sql<Tagged>`
     with fd as materialized (${filteredDrives(scope, f)}),
     marks as materialized (
@@ -231,12 +271,21 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
     )
     select keys.g, keys.k, keys.label,
       coalesce(lagg.locals, 0) as locals, coalesce(dagg.drives, 0) as drives, coalesce(dagg.targeted, 0) as targeted,
-      ${sql.join(STAGE_KEYS.map((s) => sql`coalesce(dagg.${sql.ref(`at_${s}`)}, 0) as ${sql.ref(`at_${s}`)}`), sql`, `)},
-      ${sql.join(STAGE_KEYS.map((s) => sql`coalesce(dagg.${sql.ref(`reached_${s}`)}, 0) as ${sql.ref(`reached_${s}`)}`), sql`, `)},
+      ${sql.join(
+        STAGE_KEYS.map((s) => sql`coalesce(dagg.${sql.ref(`at_${s}`)}, 0) as ${sql.ref(`at_${s}`)}`),
+        sql`, `,
+      )},
+      ${sql.join(
+        STAGE_KEYS.map((s) => sql`coalesce(dagg.${sql.ref(`reached_${s}`)}, 0) as ${sql.ref(`reached_${s}`)}`),
+        sql`, `,
+      )},
       coalesce(dagg.reached_won, 0) as reached_won,
       coalesce(dagg.active, 0) as active, coalesce(dagg.paused, 0) as paused,
       coalesce(dagg.won, 0) as won, coalesce(dagg.lost, 0) as lost, coalesce(dagg.dropped, 0) as dropped,
-      ${sql.join(STAGE_KEYS.map((s) => sql`magg.${sql.ref(`med_${s}`)}`), sql`, `)},
+      ${sql.join(
+        STAGE_KEYS.map((s) => sql`magg.${sql.ref(`med_${s}`)}`),
+        sql`, `,
+      )},
       coalesce(eagg.national_slate, 0) as national_slate, coalesce(eagg.national_candidate, 0) as national_candidate,
       coalesce(eagg.local_slate, 0) as local_slate, coalesce(eagg.local_candidate, 0) as local_candidate, coalesce(eagg.rescinded, 0) as rescinded,
       coalesce(eagg.by_membership, 0) as by_membership, coalesce(eagg.by_leadership, 0) as by_leadership,
@@ -305,7 +354,13 @@ function quietSince(d: RawBuilder<unknown>, days: number): RawBuilder<unknown> {
 }
 
 /** Active drives with no recorded activity for `days` days, longest silence first. */
-export async function stalledDrives(db: Db, scope: Scope, f: ReviewFilters, days: number, limit = 200): Promise<StalledRow[]> {
+export async function stalledDrives(
+  db: Db,
+  scope: Scope,
+  f: ReviewFilters,
+  days: number,
+  limit = 200,
+): Promise<StalledRow[]> {
   const r = await sql<StalledRow>`
     with fd as (${filteredDrives(scope, f)}),
     act as materialized (
@@ -329,8 +384,17 @@ export type WeekRow = { week: string; endorsements: number } & Record<StageKey |
 
 /** The last `weeks` weeks (Monday starts, UTC): endorsements won, drives entering each stage, drives won. Each source is bucketed by week once. */
 export async function weeklyCounts(db: Db, scope: Scope, f: ReviewFilters, weeks = 26): Promise<WeekRow[]> {
-  const entries = sql.join([...STAGE_KEYS].map((s) => sql`coalesce(m.${sql.ref(s)}, 0) as ${sql.ref(s)}`), sql`, `)
-  const stageCounts = sql.join([...STAGE_KEYS].map((s) => sql`count(*) filter (where sc.to_stage = ${s} and sc.to_status in ('active', 'paused'))::int as ${sql.ref(s)}`), sql`, `)
+  const entries = sql.join(
+    [...STAGE_KEYS].map((s) => sql`coalesce(m.${sql.ref(s)}, 0) as ${sql.ref(s)}`),
+    sql`, `,
+  )
+  const stageCounts = sql.join(
+    [...STAGE_KEYS].map(
+      (s) =>
+        sql`count(*) filter (where sc.to_stage = ${s} and sc.to_status in ('active', 'paused'))::int as ${sql.ref(s)}`,
+    ),
+    sql`, `,
+  )
   const first = sql`(date_trunc('week', now()) - make_interval(weeks => ${weeks - 1}::int))`
   const r = await sql<WeekRow>`
     with fd as (${filteredDrives(scope, f)}),
@@ -356,9 +420,24 @@ export async function weeklyCounts(db: Db, scope: Scope, f: ReviewFilters, weeks
 
 // ---- Drill-down --------------------------------------------------------------------
 
-export type DrillFilters = ReviewFilters & { stage?: StageKey; status?: 'active' | 'paused' | 'won' | 'lost' | 'dropped' | 'open'; reached?: StageKey | 'won'; stalled?: number }
+export type DrillFilters = ReviewFilters & {
+  stage?: StageKey
+  status?: 'active' | 'paused' | 'won' | 'lost' | 'dropped' | 'open'
+  reached?: StageKey | 'won'
+  stalled?: number
+}
 
-export type DrillRow = { id: number; local_name: string | null; union_abbreviation: string | null; chapter_name: string | null; stage: StageKey; status: string; stage_entered_at: Date; last_at: Date; total: number }
+export type DrillRow = {
+  id: number
+  local_name: string | null
+  union_abbreviation: string | null
+  chapter_name: string | null
+  stage: StageKey
+  status: string
+  stage_entered_at: Date
+  last_at: Date
+  total: number
+}
 
 /** The drives behind a figure: locals and stages only. */
 export async function drillDrives(db: Db, scope: Scope, f: DrillFilters, limit = 500): Promise<DrillRow[]> {
@@ -369,7 +448,9 @@ export async function drillDrives(db: Db, scope: Scope, f: DrillFilters, limit =
   if (f.reached === 'won') p.push(sql`fd.status = 'won'`)
   else if (f.reached) {
     const idx = STAGE_KEYS.indexOf(f.reached) + 1
-    p.push(sql`(fd.status = 'won' or greatest(array_position(${STAGE_ARRAY}, fd.stage), (select max(array_position(${STAGE_ARRAY}, sc.to_stage)) from stage_changes sc where sc.drive_id = fd.id)) >= ${idx})`)
+    p.push(
+      sql`(fd.status = 'won' or greatest(array_position(${STAGE_ARRAY}, fd.stage), (select max(array_position(${STAGE_ARRAY}, sc.to_stage)) from stage_changes sc where sc.drive_id = fd.id)) >= ${idx})`,
+    )
   }
   if (f.stalled !== undefined) p.push(sql`fd.status = 'active' and ${quietSince(sql`fd`, f.stalled)}`)
   const r = await sql<DrillRow>`
@@ -407,6 +488,8 @@ export async function reviewOptions(db: Db, scope: Scope): Promise<ReviewOptions
       (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name) order by c.name), '[]'::json)
         from chapters c where c.deleted_at is null and ${chapterScope}) as chapters,
       (select coalesce(json_agg(st order by st), '[]'::json)
-        from (select distinct l.state as st from locals l where l.deleted_at is null and l.state is not null) x) as states`.execute(db)
+        from (select distinct l.state as st from locals l where l.deleted_at is null and l.state is not null) x) as states`.execute(
+    db,
+  )
   return r.rows[0]!
 }

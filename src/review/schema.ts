@@ -40,11 +40,17 @@ export const drillQuery = {
   additionalProperties: true,
 } as const
 
-export type RawQuery = Partial<Record<keyof typeof filterProps | 'format' | 'table' | 'stage' | 'status' | 'reached' | 'stalled' | 'unions' | 'chapters', string>>
+export type RawQuery = Partial<
+  Record<
+    keyof typeof filterProps | 'format' | 'table' | 'stage' | 'status' | 'reached' | 'stalled' | 'unions' | 'chapters',
+    string
+  >
+>
 
 export const DEFAULT_STALLED_DAYS = 30
 
-const id = (v: string | undefined): number | undefined => (v === 'none' ? 0 : v && /^[1-9][0-9]{0,8}$/.test(v) ? Number(v) : undefined)
+const id = (v: string | undefined): number | undefined =>
+  v === 'none' ? 0 : v && /^[1-9][0-9]{0,8}$/.test(v) ? Number(v) : undefined
 
 /** The page's filters; the slate defaults to the current one (resolved by the caller). */
 export function parseFilters(q: RawQuery, defaultSlate: number | null): ReviewFilters & { days: number } {
@@ -74,5 +80,12 @@ export function parseDrill(q: RawQuery, defaultSlate: number | null): DrillFilte
 /** Filters back to URL parameters (0 = "none"). */
 export function filterParams(f: ReviewFilters): Record<string, string | undefined> {
   const enc = (v: number | undefined) => (v === undefined ? undefined : v === 0 ? 'none' : String(v))
-  return { slate: f.slate === null ? undefined : String(f.slate), union: enc(f.union), chapter: enc(f.chapter), state: f.state, sector: f.sector, orientation: f.orientation }
+  return {
+    slate: f.slate === null ? undefined : String(f.slate),
+    union: enc(f.union),
+    chapter: enc(f.chapter),
+    state: f.state,
+    sector: f.sector,
+    orientation: f.orientation,
+  }
 }

@@ -10,7 +10,12 @@ export function neutralise(value: unknown): string {
 
 /** Records as CSV lines, each value neutralised: for exports written in chunks. */
 export function csvLines(rows: unknown[][]): string {
-  return rows.length ? stringify(rows.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' }) : ''
+  return rows.length
+    ? stringify(
+        rows.map((r) => r.map(neutralise)),
+        { record_delimiter: '\r\n' },
+      )
+    : ''
 }
 
 /** A whole CSV file: the byte-order mark spreadsheets need for UTF-8, the header, the rows. */

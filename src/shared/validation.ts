@@ -40,14 +40,28 @@ const blankToUndefined = (v: unknown) => {
 export const text = (label: string, max = 200) =>
   z.preprocess(
     (v) => blankToUndefined(v) ?? '',
-    z.string({ error: `${label} must be text.` }).min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), `${label} contains characters that are not allowed.`),
+    z
+      .string({ error: `${label} must be text.` })
+      .min(1, `${label} is required.`)
+      .max(max, `${label} must be at most ${max} characters.`)
+      .refine(
+        (s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s),
+        `${label} contains characters that are not allowed.`,
+      ),
   )
 
 /** Optional text: empty becomes null. */
 export const optionalText = (label: string, max = 2000) =>
   z.preprocess(
     (v) => blankToUndefined(v) ?? null,
-    z.string({ error: `${label} must be text.` }).max(max, `${label} must be at most ${max} characters.`).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), `${label} contains characters that are not allowed.`).nullable(),
+    z
+      .string({ error: `${label} must be text.` })
+      .max(max, `${label} must be at most ${max} characters.`)
+      .refine(
+        (s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s),
+        `${label} contains characters that are not allowed.`,
+      )
+      .nullable(),
   )
 
 /** Optional whole number in a range: empty becomes null. */
@@ -58,7 +72,12 @@ export const optionalInt = (label: string, min: number, max: number) =>
       if (s === undefined) return null
       return typeof s === 'string' && /^-?\d+$/.test(s.replace(/[,_\s]/g, '')) ? Number(s.replace(/[,_\s]/g, '')) : s
     },
-    z.number({ error: `${label} must be a whole number.` }).int(`${label} must be a whole number.`).min(min, `${label} must be at least ${min}.`).max(max, `${label} must be at most ${max}.`).nullable(),
+    z
+      .number({ error: `${label} must be a whole number.` })
+      .int(`${label} must be a whole number.`)
+      .min(min, `${label} must be at least ${min}.`)
+      .max(max, `${label} must be at most ${max}.`)
+      .nullable(),
   )
 
 export const requiredInt = (label: string, min: number, max: number) =>
@@ -67,32 +86,68 @@ export const requiredInt = (label: string, min: number, max: number) =>
       const s = blankToUndefined(v)
       return typeof s === 'string' && /^-?\d+$/.test(s) ? Number(s) : s
     },
-    z.number({ error: `${label} is required.` }).int(`${label} must be a whole number.`).min(min, `Choose a ${label.toLowerCase()}.`).max(max, `${label} is out of range.`),
+    z
+      .number({ error: `${label} is required.` })
+      .int(`${label} must be a whole number.`)
+      .min(min, `Choose a ${label.toLowerCase()}.`)
+      .max(max, `${label} is out of range.`),
   )
 
 /** An optional choice from a fixed list: empty becomes null. */
 export const optionalEnum = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
-  z.preprocess((v) => blankToUndefined(v) ?? null, z.enum(values, { error: `Choose a valid ${label.toLowerCase()}.` }).nullable())
+  z.preprocess(
+    (v) => blankToUndefined(v) ?? null,
+    z.enum(values, { error: `Choose a valid ${label.toLowerCase()}.` }).nullable(),
+  )
 
-export const checkbox = () => z.preprocess((v) => { const s = single(v); return s === 'on' || s === 'true' || s === '1' || s === true }, z.boolean())
+export const checkbox = () =>
+  z.preprocess((v) => {
+    const s = single(v)
+    return s === 'on' || s === 'true' || s === '1' || s === true
+  }, z.boolean())
 
 export const optionalDate = (label: string) =>
   z.preprocess(
     (v) => blankToUndefined(v) ?? null,
-    z.string({ error: `${label} must be a date.` }).regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date (YYYY-MM-DD).`).refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s), `${label} is not a real date.`).nullable(),
+    z
+      .string({ error: `${label} must be a date.` })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date (YYYY-MM-DD).`)
+      .refine(
+        (s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
+        `${label} is not a real date.`,
+      )
+      .nullable(),
   )
 
 export const requiredDate = (label: string) =>
   z.preprocess(
     (v) => blankToUndefined(v) ?? '',
-    z.string({ error: `${label} is required.` }).min(1, `${label} is required.`).regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date (YYYY-MM-DD).`).refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s), `${label} is not a real date.`),
+    z
+      .string({ error: `${label} is required.` })
+      .min(1, `${label} is required.`)
+      .regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date (YYYY-MM-DD).`)
+      .refine(
+        (s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
+        `${label} is not a real date.`,
+      ),
   )
 
 export const optionalUrl = (label: string) =>
-  z.preprocess((v) => blankToUndefined(v) ?? null, z.string().max(500).url(`${label} must be a web address starting with http:// or https://.`).refine((s) => /^https?:\/\//i.test(s), `${label} must start with http:// or https://.`).nullable())
+  z.preprocess(
+    (v) => blankToUndefined(v) ?? null,
+    z
+      .string()
+      .max(500)
+      .url(`${label} must be a web address starting with http:// or https://.`)
+      .refine((s) => /^https?:\/\//i.test(s), `${label} must start with http:// or https://.`)
+      .nullable(),
+  )
 
 export const email = (label = 'Email') =>
-  z.preprocess((v) => (blankToUndefined(v) ?? ''), z.string().min(1, `${label} is required.`).max(254).email(`${label} must look like name@example.org.`))
+  z.preprocess(
+    (v) => blankToUndefined(v) ?? '',
+    z.string().min(1, `${label} is required.`).max(254).email(`${label} must look like name@example.org.`),
+  )
 
 /** Route params: a positive integer id; anything else fails validation (400). */
 export const idParam = {
@@ -102,7 +157,9 @@ export const idParam = {
 } as const
 
 /** An optional id filter from a query string ('' or digits, checked by the route schema). */
-export const idFilter = (v: unknown): number | undefined => (typeof v === 'string' && /^[1-9][0-9]{0,8}$/.test(v) ? Number(v) : undefined)
+export const idFilter = (v: unknown): number | undefined =>
+  typeof v === 'string' && /^[1-9][0-9]{0,8}$/.test(v) ? Number(v) : undefined
 
 /** The version a form was opened at; anything but a whole number never matches a row. */
-export const formVersion = (values: Record<string, string>): number => (/^\d{1,9}$/.test(values.version ?? '') ? Number(values.version) : -1)
+export const formVersion = (values: Record<string, string>): number =>
+  /^\d{1,9}$/.test(values.version ?? '') ? Number(values.version) : -1

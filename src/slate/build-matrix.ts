@@ -103,9 +103,7 @@ export type Cell = {
   withdrawnCandidate?: boolean
 }
 
-export type MatrixColumn =
-  | (MatrixCandidate & { kind: 'candidate'; label: string })
-  | { kind: 'slate'; label: string }
+export type MatrixColumn = (MatrixCandidate & { kind: 'candidate'; label: string }) | { kind: 'slate'; label: string }
 
 export type MatrixGroup = 'National unions' | 'Councils and federations' | (string & {})
 
@@ -268,7 +266,13 @@ function driveCell(d: MatrixDrive, viaSlate: boolean): Cell {
     case 'paused': {
       const paused = d.status === 'paused' ? ' (paused)' : ''
       const prefix = viaSlate ? 'Slate drive' : 'Drive'
-      return { state: 'in_drive', stage: d.stage, driveId: d.driveId, label: `${prefix}: ${stageLabel(d.stage)}${paused}`, ...slate }
+      return {
+        state: 'in_drive',
+        stage: d.stage,
+        driveId: d.driveId,
+        label: `${prefix}: ${stageLabel(d.stage)}${paused}`,
+        ...slate,
+      }
     }
     case 'lost': {
       const date = d.voteDate === null ? '' : ` · ${d.voteDate}`
@@ -278,7 +282,12 @@ function driveCell(d: MatrixDrive, viaSlate: boolean): Cell {
     // for some candidates, or a local that endorsed its candidate but not the
     // slate. The ask was put and failed, so the cell reads as lost.
     case 'won':
-      return { state: 'lost', driveId: d.driveId, label: viaSlate ? 'Not adopted · slate vote' : 'Not adopted', ...slate }
+      return {
+        state: 'lost',
+        driveId: d.driveId,
+        label: viaSlate ? 'Not adopted · slate vote' : 'Not adopted',
+        ...slate,
+      }
     case 'dropped':
       return { state: 'not_targeted', driveId: d.driveId, label: 'Not targeted (drive dropped)', ...slate }
     default:
@@ -443,10 +452,22 @@ export function buildMatrix({ candidates, bodies, drives, endorsements }: Matrix
 export function matrixLegend(): Legend {
   return {
     states: [
-      { key: 'not_targeted', label: STATE_LABELS.not_targeted, description: 'No drive and no endorsement for this column.' },
-      { key: 'in_drive', label: STATE_LABELS.in_drive, description: 'A drive is asking for it; the cell names the stage.' },
+      {
+        key: 'not_targeted',
+        label: STATE_LABELS.not_targeted,
+        description: 'No drive and no endorsement for this column.',
+      },
+      {
+        key: 'in_drive',
+        label: STATE_LABELS.in_drive,
+        description: 'A drive is asking for it; the cell names the stage.',
+      },
       { key: 'endorsed', label: STATE_LABELS.endorsed, description: 'Endorsed, with the level and the date decided.' },
-      { key: 'conditional', label: STATE_LABELS.conditional, description: 'Endorsed on conditions, which the cell carries.' },
+      {
+        key: 'conditional',
+        label: STATE_LABELS.conditional,
+        description: 'Endorsed on conditions, which the cell carries.',
+      },
       {
         key: 'pending',
         label: STATE_LABELS.pending,
@@ -473,7 +494,8 @@ export function matrixLegend(): Legend {
       {
         key: 'covered_by_slate',
         label: 'Covered by slate endorsement',
-        description: "The body's whole-slate endorsement includes this candidate; it is counted once, in the slate column.",
+        description:
+          "The body's whole-slate endorsement includes this candidate; it is counted once, in the slate column.",
       },
       {
         key: 'via_slate',

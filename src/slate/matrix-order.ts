@@ -18,7 +18,13 @@ export type OrderedBodies = {
 
 export function orderBodies(unordered: readonly MatrixBody[]): OrderedBodies {
   const seen = new Set<number>()
-  const bodies = unordered.filter((b) => (seen.has(b.id) ? false : (seen.add(b.id), true))).sort(compareBodies)
+  const bodies = unordered
+    .filter((b) => {
+      if (seen.has(b.id)) return false
+      seen.add(b.id)
+      return true
+    })
+    .sort(compareBodies)
   return { bodies, position: new Map(bodies.map((b, i) => [b.id, i])) }
 }
 

@@ -17,9 +17,20 @@ type Q = Db | Transaction<Database>
 export function listSlates(db: Q) {
   return db
     .selectFrom('slates as s')
-    .select(['s.id', 's.name', 's.cycle', 's.election_date', 's.is_current', 's.goal',
-      sql<number>`(select count(*) from candidates c where c.slate_id = s.id and c.deleted_at is null)`.as('candidates'),
-      sql<number>`(select count(distinct e.local_id) from endorsements e where e.slate_id = s.id and e.local_id is not null)`.as('locals')])
+    .select([
+      's.id',
+      's.name',
+      's.cycle',
+      's.election_date',
+      's.is_current',
+      's.goal',
+      sql<number>`(select count(*) from candidates c where c.slate_id = s.id and c.deleted_at is null)`.as(
+        'candidates',
+      ),
+      sql<number>`(select count(distinct e.local_id) from endorsements e where e.slate_id = s.id and e.local_id is not null)`.as(
+        'locals',
+      ),
+    ])
     .where('s.deleted_at', 'is', null)
     .orderBy('s.is_current', 'desc')
     .orderBy('s.election_date', 'desc')
@@ -32,7 +43,12 @@ export function findSlate(db: Q, id: number) {
 }
 
 export async function findCurrentSlateId(db: Q): Promise<number | undefined> {
-  const row = await db.selectFrom('slates').select('id').where('is_current', '=', true).where('deleted_at', 'is', null).executeTakeFirst()
+  const row = await db
+    .selectFrom('slates')
+    .select('id')
+    .where('is_current', '=', true)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
   return row?.id
 }
 
@@ -40,7 +56,8 @@ export type SlateInput = Omit<Insertable<SlatesTable>, 'id' | 'version' | 'creat
 
 export async function insertSlate(db: Kysely<Database>, input: SlateInput) {
   // Only one slate is current at a time (a partial unique index says so too).
-  if (input.is_current) await db.updateTable('slates').set({ is_current: false }).where('is_current', '=', true).execute()
+  if (input.is_current)
+    await db.updateTable('slates').set({ is_current: false }).where('is_current', '=', true).execute()
   return db.insertInto('slates').values(input).returningAll().executeTakeFirstOrThrow()
 }
 
@@ -58,7 +75,10 @@ export function findCandidate(db: Q, slateId: number, id: number) {
     .executeTakeFirst()
 }
 
-export type CandidateInput = Omit<Insertable<CandidatesTable>, 'id' | 'version' | 'created_at' | 'updated_at' | 'deleted_at'>
+export type CandidateInput = Omit<
+  Insertable<CandidatesTable>,
+  'id' | 'version' | 'created_at' | 'updated_at' | 'deleted_at'
+>
 
 export function insertCandidate(db: Kysely<Database>, input: CandidateInput) {
   return db.insertInto('candidates').values(input).returningAll().executeTakeFirstOrThrow()
@@ -77,7 +97,13 @@ export function updateCandidate(db: Kysely<Database>, id: number, version: numbe
 }
 
 export function listCandidateOptions(db: Q, slateId: number) {
-  return db.selectFrom('candidates').select(['id', 'name', 'office', 'status']).where('slate_id', '=', slateId).where('deleted_at', 'is', null).orderBy('name').execute()
+  return db
+    .selectFrom('candidates')
+    .select(['id', 'name', 'office', 'status'])
+    .where('slate_id', '=', slateId)
+    .where('deleted_at', 'is', null)
+    .orderBy('name')
+    .execute()
 }
 
 // ---- Endorsements -------------------------------------------------------------
@@ -101,10 +127,22 @@ export function findEndorsement(db: Q, slateId: number, id: number) {
 /** A local (any kind) or a national union as an endorsing body, with its chapter. */
 export async function findBody(db: Q, ref: { kind: 'local' | 'national'; id: number }) {
   if (ref.kind === 'national') {
-    const n = await db.selectFrom('national_unions').select(['id', 'name', 'abbreviation']).where('id', '=', ref.id).where('deleted_at', 'is', null).executeTakeFirst()
-    return n ? { kind: 'national' as const, id: n.id, name: n.name, chapterId: null as number | null, localKind: null } : undefined
+    const n = await db
+      .selectFrom('national_unions')
+      .select(['id', 'name', 'abbreviation'])
+      .where('id', '=', ref.id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()
+    return n
+      ? { kind: 'national' as const, id: n.id, name: n.name, chapterId: null as number | null, localKind: null }
+      : undefined
   }
-  const l = await db.selectFrom('locals').select(['id', 'name', 'chapter_id', 'kind']).where('id', '=', ref.id).where('deleted_at', 'is', null).executeTakeFirst()
+  const l = await db
+    .selectFrom('locals')
+    .select(['id', 'name', 'chapter_id', 'kind'])
+    .where('id', '=', ref.id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
   return l ? { kind: 'local' as const, id: l.id, name: l.name, chapterId: l.chapter_id, localKind: l.kind } : undefined
 }
 
@@ -112,7 +150,12 @@ export async function findBody(db: Q, ref: { kind: 'local' | 'national'; id: num
 export async function listBodyOptions(db: Q, editChapterIds: number[] | null) {
   const [unions, locals] = await Promise.all([
     editChapterIds === null
-      ? db.selectFrom('national_unions').select(['id', 'abbreviation', 'name']).where('deleted_at', 'is', null).orderBy('abbreviation').execute()
+      ? db
+          .selectFrom('national_unions')
+          .select(['id', 'abbreviation', 'name'])
+          .where('deleted_at', 'is', null)
+          .orderBy('abbreviation')
+          .execute()
       : Promise.resolve([]),
     (() => {
       let q = db
@@ -128,7 +171,12 @@ export async function listBodyOptions(db: Q, editChapterIds: number[] | null) {
 }
 
 /** Every endorsement row of one cell, oldest first, with who recorded it. */
-export function listCellEndorsements(db: Q, slateId: number, ref: { kind: 'local' | 'national'; id: number }, candidateId: number | null) {
+export function listCellEndorsements(
+  db: Q,
+  slateId: number,
+  ref: { kind: 'local' | 'national'; id: number },
+  candidateId: number | null,
+) {
   let q = db
     .selectFrom('endorsements as e')
     .leftJoin('users as u', 'u.id', 'e.actor_id')
@@ -145,7 +193,16 @@ export function listBodyDrives(db: Q, slateId: number, ref: { kind: 'local' | 'n
   let q = db
     .selectFrom('drives as d')
     .leftJoin('candidates as c', 'c.id', 'd.candidate_id')
-    .select(['d.id', 'd.stage', 'd.status', 'd.asks', 'd.candidate_id', 'd.vote_date', 'd.next_step', 'c.name as candidate_name'])
+    .select([
+      'd.id',
+      'd.stage',
+      'd.status',
+      'd.asks',
+      'd.candidate_id',
+      'd.vote_date',
+      'd.next_step',
+      'c.name as candidate_name',
+    ])
     .where('d.slate_id', '=', slateId)
     .where('d.deleted_at', 'is', null)
     .where(ref.kind === 'national' ? 'd.national_union_id' : 'd.local_id', '=', ref.id)
@@ -200,7 +257,9 @@ function candidateWhere(slateId: number, f: MatrixFilters) {
 
 /** Drives the caller may see: their chapters', and those of no chapter. */
 function driveScopeSql(scope: Scope) {
-  return scope.chapterIds === null ? sql`true` : sql`(d.chapter_id is null or d.chapter_id = any(${scope.chapterIds}::int[]))`
+  return scope.chapterIds === null
+    ? sql`true`
+    : sql`(d.chapter_id is null or d.chapter_id = any(${scope.chapterIds}::int[]))`
 }
 
 /** The row filters on a body (alias b: chapter_id, union_id, state). */
@@ -219,9 +278,13 @@ function bodyFilterSql(f: MatrixFilters) {
  */
 function matrixSources(slateId: number, scope: Scope, f: MatrixFilters, opts: MatrixSourceOptions = {}) {
   const driveWhere = [sql`d.slate_id = ${slateId}`, sql`d.deleted_at is null`, driveScopeSql(scope)]
-  if (opts.drives === 'projecting') driveWhere.push(sql`d.status = 'active'`, sql`d.stage in ('file_resolution', 'vote')`)
+  if (opts.drives === 'projecting')
+    driveWhere.push(sql`d.status = 'active'`, sql`d.stage in ('file_resolution', 'vote')`)
   const endorsementWhere = [sql`e.slate_id = ${slateId}`]
-  if (opts.shownCandidatesOnly) endorsementWhere.push(sql`(e.candidate_id is null or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))`)
+  if (opts.shownCandidatesOnly)
+    endorsementWhere.push(
+      sql`(e.candidate_id is null or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))`,
+    )
   return sql`
     with d as (
       select d.* from drives d where ${sql.join(driveWhere, sql` and `)}
@@ -266,8 +329,19 @@ const BODY_JSON = sql`json_build_object(
  * status) narrow the candidates. With `drives: 'projecting'` only the drives
  * goals.ts counts come along (and so only the bodies it looks at).
  */
-export async function slateMatrixData(db: Q, slateId: number, scope: Scope, f: MatrixFilters = {}, opts: MatrixSourceOptions = {}): Promise<SlateData> {
-  const result = await sql<{ candidates: SlateCandidateRow[]; bodies: SlateData['bodies']; drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }>`
+export async function slateMatrixData(
+  db: Q,
+  slateId: number,
+  scope: Scope,
+  f: MatrixFilters = {},
+  opts: MatrixSourceOptions = {},
+): Promise<SlateData> {
+  const result = await sql<{
+    candidates: SlateCandidateRow[]
+    bodies: SlateData['bodies']
+    drives: MatrixDrive[]
+    endorsements: MatrixEndorsement[]
+  }>`
     ${matrixSources(slateId, scope, f, opts)}
     select
       (select coalesce(json_agg(${CANDIDATE_JSON} order by ${CANDIDATE_ORDER}), '[]'::json)
@@ -304,12 +378,19 @@ export async function listMatrixCandidates(db: Q, slateId: number, f: MatrixFilt
 export async function listMatrixBodies(db: Q, slateId: number, scope: Scope, f: MatrixFilters): Promise<MatrixBody[]> {
   const result = await sql<MatrixBody>`
     ${matrixSources(slateId, scope, f, { shownCandidatesOnly: true })}
-    select bf.id, bf.kind, bf.name, bf.chapter_id as "chapterId", bf.chapter_name as "chapterName", bf.national_name as "nationalName" from bf`.execute(db)
+    select bf.id, bf.kind, bf.name, bf.chapter_id as "chapterId", bf.chapter_name as "chapterName", bf.national_name as "nationalName" from bf`.execute(
+    db,
+  )
   return result.rows
 }
 
 /** Drives (in scope) and endorsements of some bodies of the matrix: one page's cells. */
-export async function matrixCellData(db: Q, slateId: number, scope: Scope, bodyIds: readonly number[]): Promise<{ drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }> {
+export async function matrixCellData(
+  db: Q,
+  slateId: number,
+  scope: Scope,
+  bodyIds: readonly number[],
+): Promise<{ drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }> {
   const locals = bodyIds.filter((id) => id > 0)
   const nationals = bodyIds.filter((id) => id < 0).map((id) => -id)
   const result = await sql<{ drives: MatrixDrive[]; endorsements: MatrixEndorsement[] }>`
@@ -319,7 +400,9 @@ export async function matrixCellData(db: Q, slateId: number, scope: Scope, bodyI
           and (d.local_id = any(${locals}::int[]) or d.national_union_id = any(${nationals}::int[]))) as drives,
       (select coalesce(json_agg(${ENDORSEMENT_JSON} order by e.id), '[]'::json) from endorsements e
         where e.slate_id = ${slateId}
-          and (e.local_id = any(${locals}::int[]) or e.national_union_id = any(${nationals}::int[]))) as endorsements`.execute(db)
+          and (e.local_id = any(${locals}::int[]) or e.national_union_id = any(${nationals}::int[]))) as endorsements`.execute(
+    db,
+  )
   return result.rows[0]!
 }
 

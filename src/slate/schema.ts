@@ -2,11 +2,22 @@
 // supersede), the labels of their fixed choices, and JSON schemas for the
 // slate pages' params and query strings.
 import { z } from 'zod'
-import { checkbox, optionalDate, optionalEnum, optionalInt, optionalText, optionalUrl, requiredDate, text } from '../shared/validation.ts'
+import {
+  checkbox,
+  optionalDate,
+  optionalEnum,
+  optionalInt,
+  optionalText,
+  optionalUrl,
+  requiredDate,
+  text,
+} from '../shared/validation.ts'
 
 type Opt = { readonly value: string; readonly label: string }
-const values = <T extends readonly Opt[]>(opts: T) => opts.map((o) => o.value) as unknown as readonly [T[number]['value'], ...T[number]['value'][]]
-export const labelOf = (opts: readonly Opt[], value: string | null | undefined) => opts.find((o) => o.value === value)?.label ?? ''
+const values = <T extends readonly Opt[]>(opts: T) =>
+  opts.map((o) => o.value) as unknown as readonly [T[number]['value'], ...T[number]['value'][]]
+export const labelOf = (opts: readonly Opt[], value: string | null | undefined) =>
+  opts.find((o) => o.value === value)?.label ?? ''
 
 export const CANDIDATE_LEVELS = [
   { value: 'federal', label: 'Federal' },
@@ -72,7 +83,12 @@ export const candidateForm = z
     left_on: optionalDate('Left the slate on'),
   })
   .superRefine((v, ctx) => {
-    if (v.joined_on && v.left_on && v.left_on < v.joined_on) ctx.addIssue({ code: 'custom', path: ['left_on'], message: 'The leaving date cannot be before the joining date.' })
+    if (v.joined_on && v.left_on && v.left_on < v.joined_on)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['left_on'],
+        message: 'The leaving date cannot be before the joining date.',
+      })
   })
 
 export type CandidateForm = z.output<typeof candidateForm>
@@ -82,7 +98,10 @@ export const withdrawForm = z.object({ left_on: requiredDate('Date withdrawn') }
 /** The endorsing body travels as `l<id>` (a local, council or federation) or `n<id>` (a national union). */
 export const bodyRef = z.preprocess(
   (v) => (typeof v === 'string' ? v.trim() : v),
-  z.string({ error: 'Choose the endorsing body.' }).min(1, 'Choose the endorsing body.').regex(/^[ln][1-9][0-9]{0,8}$/, 'Choose the endorsing body.'),
+  z
+    .string({ error: 'Choose the endorsing body.' })
+    .min(1, 'Choose the endorsing body.')
+    .regex(/^[ln][1-9][0-9]{0,8}$/, 'Choose the endorsing body.'),
 )
 
 export function parseBodyRef(ref: string): { kind: 'local' | 'national'; id: number } | null {
@@ -107,7 +126,8 @@ export const endorsementForm = z
     is_public: checkbox(),
   })
   .superRefine((v, ctx) => {
-    if (v.status === 'conditional' && !v.conditions) ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'Say what the conditions are.' })
+    if (v.status === 'conditional' && !v.conditions)
+      ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'Say what the conditions are.' })
   })
 
 export type EndorsementForm = z.output<typeof endorsementForm>

@@ -19,30 +19,69 @@ type EntityDef = {
 }
 
 const DRIVE_NAME = `coalesce(l.name, n.name, 'Drive #' || d.id)`
-const DRIVE_FROM = (table: string) => `${table} t join drives d on d.id = t.drive_id left join locals l on l.id = d.local_id left join national_unions n on n.id = d.national_union_id`
+const DRIVE_FROM = (table: string) =>
+  `${table} t join drives d on d.id = t.drive_id left join locals l on l.id = d.local_id left join national_unions n on n.id = d.national_union_id`
 
 export const ENTITIES = {
-  local: { label: 'Local', table: 'locals', from: 'locals t', name: 't.name', chapter: 't.chapter_id', hasVersion: true },
-  supporter: { label: 'Supporter', table: 'supporters', from: 'supporters t', name: 't.name', chapter: 't.chapter_id', hasVersion: true },
+  local: {
+    label: 'Local',
+    table: 'locals',
+    from: 'locals t',
+    name: 't.name',
+    chapter: 't.chapter_id',
+    hasVersion: true,
+  },
+  supporter: {
+    label: 'Supporter',
+    table: 'supporters',
+    from: 'supporters t',
+    name: 't.name',
+    chapter: 't.chapter_id',
+    hasVersion: true,
+  },
   drive: {
-    label: 'Drive', table: 'drives', from: 'drives t left join locals l on l.id = t.local_id left join national_unions n on n.id = t.national_union_id',
-    name: `coalesce(l.name, n.name, 'Drive #' || t.id)`, chapter: 't.chapter_id', hasVersion: true,
+    label: 'Drive',
+    table: 'drives',
+    from: 'drives t left join locals l on l.id = t.local_id left join national_unions n on n.id = t.national_union_id',
+    name: `coalesce(l.name, n.name, 'Drive #' || t.id)`,
+    chapter: 't.chapter_id',
+    hasVersion: true,
   },
   conversation: {
-    label: 'Conversation', table: 'conversations', from: 'conversations t join supporters s on s.id = t.supporter_id',
-    name: `'With ' || s.name || ' on ' || to_char(t.held_on, 'YYYY-MM-DD')`, chapter: 's.chapter_id', parent: { label: 'supporter', deleted: 's.deleted_at is not null' }, hasVersion: false,
+    label: 'Conversation',
+    table: 'conversations',
+    from: 'conversations t join supporters s on s.id = t.supporter_id',
+    name: `'With ' || s.name || ' on ' || to_char(t.held_on, 'YYYY-MM-DD')`,
+    chapter: 's.chapter_id',
+    parent: { label: 'supporter', deleted: 's.deleted_at is not null' },
+    hasVersion: false,
   },
   filing: {
-    label: 'Filing', table: 'filings', from: DRIVE_FROM('filings'),
-    name: `${DRIVE_NAME} || ': filed with ' || t.body || ' on ' || to_char(t.filed_on, 'YYYY-MM-DD')`, chapter: 'd.chapter_id', parent: { label: 'drive', deleted: 'd.deleted_at is not null' }, hasVersion: false,
+    label: 'Filing',
+    table: 'filings',
+    from: DRIVE_FROM('filings'),
+    name: `${DRIVE_NAME} || ': filed with ' || t.body || ' on ' || to_char(t.filed_on, 'YYYY-MM-DD')`,
+    chapter: 'd.chapter_id',
+    parent: { label: 'drive', deleted: 'd.deleted_at is not null' },
+    hasVersion: false,
   },
   decision: {
-    label: 'Decision', table: 'decisions', from: DRIVE_FROM('decisions'),
-    name: `${DRIVE_NAME} || ': ' || t.body || ' on ' || to_char(t.held_on, 'YYYY-MM-DD')`, chapter: 'd.chapter_id', parent: { label: 'drive', deleted: 'd.deleted_at is not null' }, hasVersion: false,
+    label: 'Decision',
+    table: 'decisions',
+    from: DRIVE_FROM('decisions'),
+    name: `${DRIVE_NAME} || ': ' || t.body || ' on ' || to_char(t.held_on, 'YYYY-MM-DD')`,
+    chapter: 'd.chapter_id',
+    parent: { label: 'drive', deleted: 'd.deleted_at is not null' },
+    hasVersion: false,
   },
   process_push: {
-    label: 'Process push', table: 'process_pushes', from: DRIVE_FROM('process_pushes'),
-    name: `${DRIVE_NAME} || coalesce(': ' || t.body, '')`, chapter: 'd.chapter_id', parent: { label: 'drive', deleted: 'd.deleted_at is not null' }, hasVersion: false,
+    label: 'Process push',
+    table: 'process_pushes',
+    from: DRIVE_FROM('process_pushes'),
+    name: `${DRIVE_NAME} || coalesce(': ' || t.body, '')`,
+    chapter: 'd.chapter_id',
+    parent: { label: 'drive', deleted: 'd.deleted_at is not null' },
+    hasVersion: false,
   },
 } satisfies Record<string, EntityDef>
 
@@ -76,9 +115,16 @@ function selectOne(key: EntityKey, scope: Scope, where: RawBuilder<unknown> = sq
 }
 
 /** Deleted records in scope, newest first, with who deleted them (one query). */
-export async function listTrash(db: Db, scope: Scope, f: { chapterId?: number | null; entity?: EntityKey | null; limit?: number } = {}): Promise<TrashRow[]> {
+export async function listTrash(
+  db: Db,
+  scope: Scope,
+  f: { chapterId?: number | null; entity?: EntityKey | null; limit?: number } = {},
+): Promise<TrashRow[]> {
   const keys = f.entity ? [f.entity] : ENTITY_KEYS
-  const union = sql.join(keys.map((k) => selectOne(k, scope)), sql` union all `)
+  const union = sql.join(
+    keys.map((k) => selectOne(k, scope)),
+    sql` union all `,
+  )
   const { rows } = await sql<TrashRow>`
     select x.entity, x.id, coalesce(x.name, '') as name, x.chapter_id, c.name as chapter_name, x.deleted_at, x.parent_deleted,
       u.name as deleted_by, a.at as deleted_logged_at
@@ -97,8 +143,15 @@ export async function listTrash(db: Db, scope: Scope, f: { chapterId?: number | 
 }
 
 /** One deleted record in scope, or undefined. */
-export async function findTrashed(db: Db, scope: Scope, entity: EntityKey, id: number): Promise<Omit<TrashRow, 'chapter_name' | 'deleted_by' | 'deleted_logged_at'> | undefined> {
-  const { rows } = await sql<Omit<TrashRow, 'chapter_name' | 'deleted_by' | 'deleted_logged_at'>>`${selectOne(entity, scope, sql`t.id = ${id}`)}`.execute(db)
+export async function findTrashed(
+  db: Db,
+  scope: Scope,
+  entity: EntityKey,
+  id: number,
+): Promise<Omit<TrashRow, 'chapter_name' | 'deleted_by' | 'deleted_logged_at'> | undefined> {
+  const { rows } = await sql<
+    Omit<TrashRow, 'chapter_name' | 'deleted_by' | 'deleted_logged_at'>
+  >`${selectOne(entity, scope, sql`t.id = ${id}`)}`.execute(db)
   return rows[0]
 }
 
@@ -106,7 +159,10 @@ export async function findTrashed(db: Db, scope: Scope, entity: EntityKey, id: n
 export async function restoreRecord(db: Db, entity: EntityKey, id: number): Promise<boolean> {
   const def: EntityDef = ENTITIES[entity]
   const bump = def.hasVersion ? sql`, version = version + 1` : sql``
-  const r = await sql`update ${sql.table(def.table)} set deleted_at = null ${bump} where id = ${id} and deleted_at is not null`.execute(db)
+  const r =
+    await sql`update ${sql.table(def.table)} set deleted_at = null ${bump} where id = ${id} and deleted_at is not null`.execute(
+      db,
+    )
   return Number(r.numAffectedRows ?? 0) > 0
 }
 
@@ -125,8 +181,17 @@ export async function referencesTo(db: Db, entity: EntityKey, id: number): Promi
     where con.contype = 'f' and con.confrelid = ${def.table}::regclass and array_length(con.conkey, 1) = 1 and ns.nspname = 'public'
     order by cl.relname, att.attname`.execute(db)
   if (!fks.length) return []
-  const counts = sql.join(fks.map((fk) => sql`select ${fk.tbl}::text as tbl, count(*)::int as n from ${sql.table(fk.tbl)} where ${sql.ref(fk.col)} = ${id}`), sql` union all `)
-  const { rows } = await sql<{ tbl: string; n: number }>`select tbl, sum(n)::int as n from (${counts}) c group by tbl having sum(n) > 0 order by tbl`.execute(db)
+  const counts = sql.join(
+    fks.map(
+      (fk) =>
+        sql`select ${fk.tbl}::text as tbl, count(*)::int as n from ${sql.table(fk.tbl)} where ${sql.ref(fk.col)} = ${id}`,
+    ),
+    sql` union all `,
+  )
+  const { rows } = await sql<{
+    tbl: string
+    n: number
+  }>`select tbl, sum(n)::int as n from (${counts}) c group by tbl having sum(n) > 0 order by tbl`.execute(db)
   return rows.map((r) => `${r.n} ${r.tbl.replace(/_/g, ' ')}`)
 }
 

@@ -7,7 +7,17 @@ import { audit } from '../audit/audit.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
 import { idFilter } from '../shared/validation.ts'
-import { ENTITIES, ENTITY_KEYS, findTrashed, isEntityKey, listTrash, purgeRecord, referencesTo, restoreRecord, type EntityKey } from './queries.ts'
+import {
+  ENTITIES,
+  ENTITY_KEYS,
+  findTrashed,
+  isEntityKey,
+  listTrash,
+  purgeRecord,
+  referencesTo,
+  restoreRecord,
+  type EntityKey,
+} from './queries.ts'
 
 const query = {
   type: 'object',
@@ -51,7 +61,7 @@ export default async function trashRoutes(app: FastifyInstance) {
     const entity = isEntityKey(q.type) ? q.type : null
     const rows = await listTrash(db, scope, { chapterId, entity })
     const chapters = user.isAdmin
-      ? (await db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute())
+      ? await db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute()
       : user.chapters.filter((c) => c.role === 'organizer')
     return reply.page('trash/index', {
       title: 'Trash',
@@ -60,8 +70,13 @@ export default async function trashRoutes(app: FastifyInstance) {
       chapterOptions: chapters.map((c) => ({ value: String(c.id), label: c.name })),
       typeOptions: ENTITY_KEYS.map((k) => ({ value: k, label: ENTITIES[k].label })),
       rows: rows.map((r) => ({
-        entity: r.entity, id: r.id, kind: ENTITIES[r.entity].label, name: r.name || '(no name)', chapter: r.chapter_name ?? '—',
-        deletedAt: stamp(r.deleted_at), deletedBy: r.deleted_by ?? 'Not recorded',
+        entity: r.entity,
+        id: r.id,
+        kind: ENTITIES[r.entity].label,
+        name: r.name || '(no name)',
+        chapter: r.chapter_name ?? '—',
+        deletedAt: stamp(r.deleted_at),
+        deletedBy: r.deleted_by ?? 'Not recorded',
         blockedBy: r.parent_deleted ? `Restore its ${parentLabel(r.entity)} first.` : null,
       })),
     })
@@ -83,20 +98,40 @@ export default async function trashRoutes(app: FastifyInstance) {
     if (!can.delete(request.user!, row.chapter_id)) throw forbidden()
     const def = ENTITIES[entity]
     if (row.parent_deleted) {
-      setFlash(reply, 'warn', `${def.label} “${row.name}” belongs to a deleted ${parentLabel(entity)}: restore that first.`)
+      setFlash(
+        reply,
+        'warn',
+        `${def.label} “${row.name}” belongs to a deleted ${parentLabel(entity)}: restore that first.`,
+      )
       return back(reply)
     }
     try {
       const done = await db.transaction().execute(async (trx) => {
         const ok = await restoreRecord(trx, entity, row.id)
-        if (ok) await audit(trx, request.actor, { action: 'restore', entity, entityId: row.id, chapterId: row.chapter_id, before: { deleted_at: row.deleted_at }, after: { deleted_at: null } })
+        if (ok)
+          await audit(trx, request.actor, {
+            action: 'restore',
+            entity,
+            entityId: row.id,
+            chapterId: row.chapter_id,
+            before: { deleted_at: row.deleted_at },
+            after: { deleted_at: null },
+          })
         return ok
       })
-      setFlash(reply, done ? 'ok' : 'warn', done ? `${def.label} “${row.name}” was restored.` : 'That record was already restored.')
+      setFlash(
+        reply,
+        done ? 'ok' : 'warn',
+        done ? `${def.label} “${row.name}” was restored.` : 'That record was already restored.',
+      )
     } catch (err) {
       // A live record now holds the same unique name, email or place (e.g. a new drive for the same local).
       if ((err as { code?: string }).code !== '23505') throw err
-      setFlash(reply, 'error', `${def.label} “${row.name}” cannot be restored: another record now has the same ${entity === 'supporter' ? 'email or phone' : 'name or place'}. Change or delete that one first.`)
+      setFlash(
+        reply,
+        'error',
+        `${def.label} “${row.name}” cannot be restored: another record now has the same ${entity === 'supporter' ? 'email or phone' : 'name or place'}. Change or delete that one first.`,
+      )
     }
     return back(reply)
   })
@@ -109,13 +144,28 @@ export default async function trashRoutes(app: FastifyInstance) {
       const refs = await referencesTo(trx, entity, row.id)
       if (refs.length) return { refs }
       const ok = await purgeRecord(trx, entity, row.id)
-      if (ok) await audit(trx, request.actor, { action: 'purge', entity, entityId: row.id, chapterId: row.chapter_id, before: { name: row.name, deleted_at: row.deleted_at } })
+      if (ok)
+        await audit(trx, request.actor, {
+          action: 'purge',
+          entity,
+          entityId: row.id,
+          chapterId: row.chapter_id,
+          before: { name: row.name, deleted_at: row.deleted_at },
+        })
       return { refs, ok }
     })
     if (result.refs.length) {
-      setFlash(reply, 'error', `${def.label} “${row.name}” was not deleted for good: other records still point to it (${result.refs.join(', ')}). It stays in the trash.`)
+      setFlash(
+        reply,
+        'error',
+        `${def.label} “${row.name}” was not deleted for good: other records still point to it (${result.refs.join(', ')}). It stays in the trash.`,
+      )
     } else {
-      setFlash(reply, result.ok ? 'ok' : 'warn', result.ok ? `${def.label} “${row.name}” was deleted for good.` : 'That record was already gone.')
+      setFlash(
+        reply,
+        result.ok ? 'ok' : 'warn',
+        result.ok ? `${def.label} “${row.name}” was deleted for good.` : 'That record was already gone.',
+      )
     }
     return back(reply)
   })

@@ -8,13 +8,34 @@ import { toCsv, csvFilename } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { BODY_KINDS, DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, SECTORS, labelOf } from './labels.ts'
-import { fieldForConstraint, findLocal, insertLocal, listChapterOptions, listLocals, listNationalUnionOptions, PAGE_SIZE, setLocalDeleted, updateLocal, type LocalFilters } from './queries.ts'
+import {
+  fieldForConstraint,
+  findLocal,
+  insertLocal,
+  listChapterOptions,
+  listLocals,
+  listNationalUnionOptions,
+  PAGE_SIZE,
+  setLocalDeleted,
+  updateLocal,
+  type LocalFilters,
+} from './queries.ts'
 import { listQuery, localForm } from './schema.ts'
 import { localDrivesPanel } from '../drives/routes.ts'
 import { localMappingPanel } from '../mapping/routes.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 
-type Query = { q?: string; chapter?: string; union?: string; orientation?: string; sector?: string; sort?: LocalFilters['sort']; offset?: number; deleted?: string; format?: string }
+type Query = {
+  q?: string
+  chapter?: string
+  union?: string
+  orientation?: string
+  sector?: string
+  sort?: LocalFilters['sort']
+  offset?: number
+  deleted?: string
+  format?: string
+}
 
 function mayEditLocal(user: CurrentUser, chapterId: number | null): boolean {
   if (user.isAdmin) return true
@@ -62,7 +83,15 @@ export default async function unionsRoutes(app: FastifyInstance) {
       listChapterOptions(db),
     ])
     const params = new URLSearchParams()
-    for (const [k, v] of Object.entries({ q: filters.q, chapter: filters.chapter, union: filters.union, orientation: filters.orientation, sector: filters.sector, sort: filters.sort === 'name' ? undefined : filters.sort, deleted: filters.deleted ? '1' : undefined })) {
+    for (const [k, v] of Object.entries({
+      q: filters.q,
+      chapter: filters.chapter,
+      union: filters.union,
+      orientation: filters.orientation,
+      sector: filters.sector,
+      sort: filters.sort === 'name' ? undefined : filters.sort,
+      deleted: filters.deleted ? '1' : undefined,
+    })) {
       if (v !== undefined && v !== '') params.set(k, String(v))
     }
     const base = params.toString()
@@ -100,21 +129,44 @@ export default async function unionsRoutes(app: FastifyInstance) {
     const rows: unknown[][] = []
     for (let offset = 0; offset < 100_000; offset += PAGE_SIZE) {
       const page = await listLocals(db, filters, offset)
-      for (const r of page.rows) rows.push([r.id, r.name, r.union_abbreviation, r.designation, r.chapter_name, r.city, r.state, r.members, r.sector, r.orientation])
+      for (const r of page.rows)
+        rows.push([
+          r.id,
+          r.name,
+          r.union_abbreviation,
+          r.designation,
+          r.chapter_name,
+          r.city,
+          r.state,
+          r.members,
+          r.sector,
+          r.orientation,
+        ])
       if (!page.hasMore) break
     }
     await audit(db, request.actor, { action: 'export', entity: 'locals', after: { rows: rows.length, filters } })
     return reply
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${csvFilename('locals')}"`)
-      .send(toCsv(['id', 'name', 'union', 'designation', 'chapter', 'city', 'state', 'members', 'sector', 'orientation'], rows))
+      .send(
+        toCsv(
+          ['id', 'name', 'union', 'designation', 'chapter', 'city', 'state', 'members', 'sector', 'orientation'],
+          rows,
+        ),
+      )
   }
 
   app.get('/locals/new', async function newLocal(request, reply) {
     if (!can.editDirectory(request.user!)) throw forbidden()
     const options = await formOptions(request.user!)
     const defaults = { kind: 'local', chapter_id: request.user!.chapters.find((c) => c.role === 'organizer')?.id ?? '' }
-    return reply.page('locals/form', { title: 'New local', action: '/locals', values: defaults, errors: {}, ...options })
+    return reply.page('locals/form', {
+      title: 'New local',
+      action: '/locals',
+      values: defaults,
+      errors: {},
+      ...options,
+    })
   })
 
   app.post('/locals', async function createLocal(request, reply) {
@@ -122,13 +174,30 @@ export default async function unionsRoutes(app: FastifyInstance) {
     if (!can.editDirectory(user)) throw forbidden()
     const form = parseForm(localForm, request.body)
     const rerender = async (errors: FieldErrors) =>
-      reply.page('locals/form', { title: 'New local', action: '/locals', values: formValues(request.body), errors, ...(await formOptions(user)) }, { status: 422 })
+      reply.page(
+        'locals/form',
+        {
+          title: 'New local',
+          action: '/locals',
+          values: formValues(request.body),
+          errors,
+          ...(await formOptions(user)),
+        },
+        { status: 422 },
+      )
     if (!form.ok) return rerender(form.errors)
-    if (form.data.chapter_id !== null && !user.isAdmin && !can.edit(user, form.data.chapter_id)) return rerender({ chapter_id: 'You can only add locals to chapters you organize in.' })
+    if (form.data.chapter_id !== null && !user.isAdmin && !can.edit(user, form.data.chapter_id))
+      return rerender({ chapter_id: 'You can only add locals to chapters you organize in.' })
     try {
       const local = await db.transaction().execute(async (trx) => {
         const row = await insertLocal(trx, form.data)
-        await audit(trx, request.actor, { action: 'create', entity: 'local', entityId: row.id, chapterId: row.chapter_id, after: row })
+        await audit(trx, request.actor, {
+          action: 'create',
+          entity: 'local',
+          entityId: row.id,
+          chapterId: row.chapter_id,
+          after: row,
+        })
         return row
       })
       setFlash(reply, 'ok', `${local.name} was added.`)
@@ -162,14 +231,18 @@ export default async function unionsRoutes(app: FastifyInstance) {
         sectorLabel: labelOf(SECTORS, local.sector),
         kindLabel: labelOf(BODY_KINDS, local.kind),
         decidingLabel: labelOf(DECIDING_BODIES, local.deciding_body),
-        thresholdLabel: local.threshold === 'custom' ? `${local.threshold_percent}%` : labelOf(LOCAL_THRESHOLDS, local.threshold),
+        thresholdLabel:
+          local.threshold === 'custom' ? `${local.threshold_percent}%` : labelOf(LOCAL_THRESHOLDS, local.threshold),
         members: local.members === null ? '' : local.members.toLocaleString('en-US'),
         place: [local.city, local.state].filter(Boolean).join(', '),
       },
       history: history.map((h) => ({ ...h, at: h.at.toISOString().slice(0, 16).replace('T', ' ') })),
       drivesPanel: await localDrivesPanel(db, user, local),
       mapping: await localMappingPanel(db, user, local),
-      logPanel: local.chapter_id !== null && can.log(user, local.chapter_id) && can.seeNames(user, local.chapter_id) ? logPanelView(user, local.chapter_id, `/locals/${id}`, await loadLogPanelRows(db, local.chapter_id, id)) : null,
+      logPanel:
+        local.chapter_id !== null && can.log(user, local.chapter_id) && can.seeNames(user, local.chapter_id)
+          ? logPanelView(user, local.chapter_id, `/locals/${id}`, await loadLogPanelRows(db, local.chapter_id, id))
+          : null,
       canEdit: mayEditLocal(user, local.chapter_id),
       canDelete: user.isAdmin || (local.chapter_id !== null && can.delete(user, local.chapter_id)),
     })
@@ -180,8 +253,19 @@ export default async function unionsRoutes(app: FastifyInstance) {
     const local = await findLocal(db, id)
     if (!local) throw notFound('That local')
     if (!mayEditLocal(request.user!, local.chapter_id)) throw forbidden()
-    const values = Object.fromEntries(Object.entries(local).map(([k, v]) => [k, v === null ? '' : typeof v === 'boolean' ? (v ? 'on' : '') : String(v)]))
-    return reply.page('locals/form', { title: `Edit ${local.name}`, action: `/locals/${id}`, values, errors: {}, ...(await formOptions(request.user!)) })
+    const values = Object.fromEntries(
+      Object.entries(local).map(([k, v]) => [
+        k,
+        v === null ? '' : typeof v === 'boolean' ? (v ? 'on' : '') : String(v),
+      ]),
+    )
+    return reply.page('locals/form', {
+      title: `Edit ${local.name}`,
+      action: `/locals/${id}`,
+      values,
+      errors: {},
+      ...(await formOptions(request.user!)),
+    })
   })
 
   app.post('/locals/:id', { schema: { params: idParam } }, async function saveLocal(request, reply) {
@@ -193,10 +277,26 @@ export default async function unionsRoutes(app: FastifyInstance) {
     const values = formValues(request.body)
     const version = formVersion(values)
     const rerender = async (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
-      reply.page('locals/form', { title: `Edit ${before.name}`, action: `/locals/${id}`, values, errors, ...extra, ...(await formOptions(user)) }, { status })
+      reply.page(
+        'locals/form',
+        {
+          title: `Edit ${before.name}`,
+          action: `/locals/${id}`,
+          values,
+          errors,
+          ...extra,
+          ...(await formOptions(user)),
+        },
+        { status },
+      )
     const form = parseForm(localForm, request.body)
     if (!form.ok) return rerender(form.errors)
-    if (form.data.chapter_id !== before.chapter_id && form.data.chapter_id !== null && !user.isAdmin && !can.edit(user, form.data.chapter_id)) {
+    if (
+      form.data.chapter_id !== before.chapter_id &&
+      form.data.chapter_id !== null &&
+      !user.isAdmin &&
+      !can.edit(user, form.data.chapter_id)
+    ) {
       return rerender({ chapter_id: 'You can only move a local into a chapter you organize in.' })
     }
     try {
@@ -204,15 +304,35 @@ export default async function unionsRoutes(app: FastifyInstance) {
         const row = await updateLocal(trx, id, Number.isInteger(version) ? version : -1, form.data)
         if (!row) return undefined
         const { before: b, after: a } = diffRecords(before, row)
-        await audit(trx, request.actor, { action: 'update', entity: 'local', entityId: id, chapterId: row.chapter_id, before: b, after: a })
+        await audit(trx, request.actor, {
+          action: 'update',
+          entity: 'local',
+          entityId: id,
+          chapterId: row.chapter_id,
+          before: b,
+          after: a,
+        })
         return row
       })
       if (!after) {
         const current = await findLocal(db, id)
         if (!current) throw notFound('That local')
-        const last = await db.selectFrom('audit_log as a').leftJoin('users as u', 'u.id', 'a.actor_id').select(['u.name', 'a.at']).where('a.entity', '=', 'local').where('a.entity_id', '=', String(id)).orderBy('a.id', 'desc').executeTakeFirst()
+        const last = await db
+          .selectFrom('audit_log as a')
+          .leftJoin('users as u', 'u.id', 'a.actor_id')
+          .select(['u.name', 'a.at'])
+          .where('a.entity', '=', 'local')
+          .where('a.entity_id', '=', String(id))
+          .orderBy('a.id', 'desc')
+          .executeTakeFirst()
         values.version = String(current.version)
-        return rerender({ _form: `Someone else changed this local${last?.name ? ` (${last.name}, ${last.at.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''} after you opened it. Your changes are kept below; the current saved values are listed under the form. Save again to overwrite them.` }, 409, { conflict: current })
+        return rerender(
+          {
+            _form: `Someone else changed this local${last?.name ? ` (${last.name}, ${last.at.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''} after you opened it. Your changes are kept below; the current saved values are listed under the form. Save again to overwrite them.`,
+          },
+          409,
+          { conflict: current },
+        )
       }
       setFlash(reply, 'ok', 'Saved.')
       return reply.redirect(`/locals/${id}`, 303)
@@ -231,11 +351,26 @@ export default async function unionsRoutes(app: FastifyInstance) {
     if (!(user.isAdmin || (local.chapter_id !== null && can.delete(user, local.chapter_id)))) throw forbidden()
     const row = await db.transaction().execute(async (trx) => {
       const r = await setLocalDeleted(trx, id, deleted)
-      if (r) await audit(trx, request.actor, { action: deleted ? 'delete' : 'restore', entity: 'local', entityId: id, chapterId: r.chapter_id, before: { deleted_at: local.deleted_at }, after: { deleted_at: r.deleted_at } })
+      if (r)
+        await audit(trx, request.actor, {
+          action: deleted ? 'delete' : 'restore',
+          entity: 'local',
+          entityId: id,
+          chapterId: r.chapter_id,
+          before: { deleted_at: local.deleted_at },
+          after: { deleted_at: r.deleted_at },
+        })
       return r
     })
     if (!row) setFlash(reply, 'warn', deleted ? 'That local was already deleted.' : 'That local was not deleted.')
-    else setFlash(reply, 'ok', deleted ? `${local.name} was moved to the trash. You can restore it from “Deleted locals”.` : `${local.name} was restored.`)
+    else
+      setFlash(
+        reply,
+        'ok',
+        deleted
+          ? `${local.name} was moved to the trash. You can restore it from “Deleted locals”.`
+          : `${local.name} was restored.`,
+      )
     return reply.redirect(deleted ? '/locals' : `/locals/${id}`, 303)
   }
 

@@ -12,7 +12,13 @@ export const localForm = z
     olms_file_number: optionalInt('OLMS file number', 1, 999999999),
     chapter_id: optionalInt('Chapter', 1, 2147483647),
     city: optionalText('City', 100),
-    state: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null), z.string().regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.').nullable()),
+    state: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null),
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.')
+        .nullable(),
+    ),
     members: optionalInt('Approximate membership', 0, 5000000),
     sector: optionalEnum('Sector', values(SECTORS)),
     orientation: optionalEnum('Orientation', values(ORIENTATIONS)),
@@ -21,7 +27,11 @@ export const localForm = z
     threshold: optionalEnum('Threshold', values(LOCAL_THRESHOLDS)),
     threshold_percent: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : null),
-      z.number({ error: 'Custom percentage must be a number.' }).gt(0, 'Custom percentage must be above 0.').max(100, 'Custom percentage must be at most 100.').nullable(),
+      z
+        .number({ error: 'Custom percentage must be a number.' })
+        .gt(0, 'Custom percentage must be above 0.')
+        .max(100, 'Custom percentage must be at most 100.')
+        .nullable(),
     ),
     quorum: optionalText('Quorum', 200),
     notice_days: optionalInt('Notice days', 0, 365),
@@ -33,7 +43,12 @@ export const localForm = z
     notes: optionalText('Notes', 5000),
   })
   .superRefine((v, ctx) => {
-    if (v.threshold === 'custom' && v.threshold_percent === null) ctx.addIssue({ code: 'custom', path: ['threshold_percent'], message: 'Give the percentage for a custom threshold.' })
+    if (v.threshold === 'custom' && v.threshold_percent === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold_percent'],
+        message: 'Give the percentage for a custom threshold.',
+      })
   })
 
 export type LocalForm = z.output<typeof localForm>

@@ -24,10 +24,15 @@ export default async function savedViewsRoutes(app: FastifyInstance) {
     const user = request.user!
     const rows = await listSavedViews(db, user.id, memberOf(user))
     const views = rows.map((v) => ({
-      id: v.id, name: v.name, href: `/saved-views/${v.id}`, url: savedViewUrl(v),
-      sharedWith: v.chapter_name ?? '', canDelete: mayDelete(user, v),
+      id: v.id,
+      name: v.name,
+      href: `/saved-views/${v.id}`,
+      url: savedViewUrl(v),
+      sharedWith: v.chapter_name ?? '',
+      canDelete: mayDelete(user, v),
     }))
-    if (request.htmx.partial && request.htmx.target === 'saved-views-nav') return reply.fragment('saved-views/_menu', { views })
+    if (request.htmx.partial && request.htmx.target === 'saved-views-nav')
+      return reply.fragment('saved-views/_menu', { views })
     return reply.page('saved-views/index', { title: 'Saved views', views })
   })
 
@@ -43,14 +48,31 @@ export default async function savedViewsRoutes(app: FastifyInstance) {
       } catch {}
     }
     const organizerOf = user.chapters.filter((c) => c.role === 'organizer').map((c) => ({ value: c.id, label: c.name }))
-    const rerender = (errors: FieldErrors) => reply.page('saved-views/new', { title: 'Save this view', values, errors, shareOptions: organizerOf }, { status: 422 })
+    const rerender = (errors: FieldErrors) =>
+      reply.page(
+        'saved-views/new',
+        { title: 'Save this view', values, errors, shareOptions: organizerOf },
+        { status: 422 },
+      )
     const form = parseForm(savedViewForm, values)
     if (!form.ok) return rerender(form.errors)
-    if (form.data.chapter_id !== null && !can.edit(user, form.data.chapter_id)) return rerender({ chapter_id: 'You can only share views with a chapter you organize in.' })
+    if (form.data.chapter_id !== null && !can.edit(user, form.data.chapter_id))
+      return rerender({ chapter_id: 'You can only share views with a chapter you organize in.' })
     const target = parseSavableUrl(form.data.url)!
     await db.transaction().execute(async (trx) => {
-      const row = await insertSavedView(trx, { user_id: user.id, chapter_id: form.data.chapter_id, name: form.data.name, ...target })
-      await audit(trx, request.actor, { action: 'create', entity: 'saved_view', entityId: row.id, chapterId: row.chapter_id, after: row })
+      const row = await insertSavedView(trx, {
+        user_id: user.id,
+        chapter_id: form.data.chapter_id,
+        name: form.data.name,
+        ...target,
+      })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'saved_view',
+        entityId: row.id,
+        chapterId: row.chapter_id,
+        after: row,
+      })
     })
     setFlash(reply, 'ok', `Saved “${form.data.name}”.`)
     return reply.redirect(savedViewUrl(target), 303)
@@ -72,7 +94,14 @@ export default async function savedViewsRoutes(app: FastifyInstance) {
     if (!mayDelete(user, v)) throw forbidden()
     await db.transaction().execute(async (trx) => {
       const row = await deleteSavedView(trx, id)
-      if (row) await audit(trx, request.actor, { action: 'delete', entity: 'saved_view', entityId: id, chapterId: row.chapter_id, before: row })
+      if (row)
+        await audit(trx, request.actor, {
+          action: 'delete',
+          entity: 'saved_view',
+          entityId: id,
+          chapterId: row.chapter_id,
+          before: row,
+        })
     })
     setFlash(reply, 'ok', `Removed “${v.name}”.`)
     return reply.redirect('/saved-views', 303)

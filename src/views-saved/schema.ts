@@ -3,7 +3,15 @@ import { z } from 'zod'
 import { optionalInt, text } from '../shared/validation.ts'
 
 /** The app's list, board and matrix pages. */
-export const SAVABLE_PATHS: readonly RegExp[] = [/^\/locals$/, /^\/board$/, /^\/people$/, /^\/slates\/[1-9][0-9]{0,8}\/matrix$/, /^\/review$/, /^\/resolutions$/, /^\/mapping$/]
+export const SAVABLE_PATHS: readonly RegExp[] = [
+  /^\/locals$/,
+  /^\/board$/,
+  /^\/people$/,
+  /^\/slates\/[1-9][0-9]{0,8}\/matrix$/,
+  /^\/review$/,
+  /^\/resolutions$/,
+  /^\/mapping$/,
+]
 
 /** Parameters that belong to one response, not to the view. */
 const DROPPED = new Set(['format', 'offset', '_csrf'])
@@ -27,7 +35,9 @@ export function parseSavableUrl(raw: string): { path: string; query: string } | 
 
 export const savedViewForm = z.object({
   name: text('Name', 80),
-  url: z.string({ error: 'There is no page to save.' }).refine((v) => parseSavableUrl(v) !== null, 'Only list, board and matrix pages can be saved.'),
+  url: z
+    .string({ error: 'There is no page to save.' })
+    .refine((v) => parseSavableUrl(v) !== null, 'Only list, board and matrix pages can be saved.'),
   chapter_id: optionalInt('Shared with', 1, 2147483647),
 })
 

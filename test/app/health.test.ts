@@ -15,7 +15,11 @@ t.test('health is 503 when the database is down, and pages say so plainly', asyn
   const { app, handle } = await buildTestApp(t)
   // Point a second app at a port where nothing listens, reusing the first app's secret row.
   const dead = createDb('postgres://postgres:x@127.0.0.1:1/none', { poolSize: 1 })
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/none', SESSION_SECRET: 'x'.repeat(40) })
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'postgres://postgres:x@127.0.0.1:1/none',
+    SESSION_SECRET: 'x'.repeat(40),
+  })
   const down = await buildApp({ config, db: dead, logger: false })
   t.teardown(async () => {
     await down.close()
@@ -41,7 +45,10 @@ t.test('the vendored htmx is the installed package version', async (t) => {
   const fs = await import('node:fs')
   const installed = JSON.parse(fs.readFileSync('node_modules/htmx.org/package.json', 'utf8')).version
   t.equal(fs.readFileSync('static/vendor/htmx.version', 'utf8').trim(), installed)
-  t.equal(fs.readFileSync('static/vendor/htmx.min.js', 'utf8'), fs.readFileSync('node_modules/htmx.org/dist/htmx.min.js', 'utf8'))
+  t.equal(
+    fs.readFileSync('static/vendor/htmx.min.js', 'utf8'),
+    fs.readFileSync('node_modules/htmx.org/dist/htmx.min.js', 'utf8'),
+  )
 })
 
 t.test('every way the database can drop out is a 503, not a 500', async (t) => {
@@ -55,5 +62,8 @@ t.test('every way the database can drop out is a 503, not a 500', async (t) => {
     { code: 'EPIPE', message: 'write EPIPE' },
   ]
   for (const e of down) t.ok(isDbDown(e), e.message)
-  t.notOk(isDbDown({ code: '23505', message: 'duplicate key value violates unique constraint' }), 'a real error stays a 500')
+  t.notOk(
+    isDbDown({ code: '23505', message: 'duplicate key value violates unique constraint' }),
+    'a real error stays a 500',
+  )
 })

@@ -11,7 +11,11 @@ const root = path.resolve(import.meta.dirname, '../..')
 
 function postgresFor(dir: string): number {
   try {
-    return execFileSync('pgrep', ['-f', `postgres.*${dir}`]).toString().trim().split('\n').filter(Boolean).length
+    return execFileSync('pgrep', ['-f', `postgres.*${dir}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean).length
   } catch {
     return 0
   }
@@ -32,7 +36,14 @@ async function waitHealthy(port: number, ms = 60_000): Promise<boolean> {
 function start(dataDir: string, port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, TENFOLD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: {
+      ...process.env,
+      TENFOLD_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
@@ -48,7 +59,9 @@ t.test('start, a CLI beside it, Ctrl-C and restart on the same data folder', { t
   fs.chmodSync(base, 0o755)
   const dataDir = path.join(base, 'data')
   t.teardown(() => {
-    try { execSync(`pkill -KILL -f "postgres.*${dataDir}"`) } catch {}
+    try {
+      execSync(`pkill -KILL -f "postgres.*${dataDir}"`)
+    } catch {}
     fs.rmSync(base, { recursive: true, force: true })
   })
   const port = await freePort()
@@ -56,9 +69,26 @@ t.test('start, a CLI beside it, Ctrl-C and restart on the same data folder', { t
   t.ok(await waitHealthy(port), 'healthz answers 200 after start')
   t.ok(postgresFor(dataDir) > 0, 'PostgreSQL runs on the data folder')
 
-  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user-create.ts', '--email', 'first@example.org', '--name', 'First Admin', '--role', 'admin'], {
-    cwd: root, input: 'a long enough password\n', env: { ...process.env, TENFOLD_DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8',
-  })
+  const cli = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/user-create.ts',
+      '--email',
+      'first@example.org',
+      '--name',
+      'First Admin',
+      '--role',
+      'admin',
+    ],
+    {
+      cwd: root,
+      input: 'a long enough password\n',
+      env: { ...process.env, TENFOLD_DATA_DIR: dataDir, DATABASE_URL: '' },
+      encoding: 'utf8',
+    },
+  )
   t.equal(cli.status, 0, cli.stderr)
   t.match(cli.stdout, 'Created admin')
   t.notMatch(cli.stdout + cli.stderr, 'a long enough password', 'the password is never printed')
@@ -73,9 +103,16 @@ t.test('start, a CLI beside it, Ctrl-C and restart on the same data folder', { t
   const login = await fetch(`http://127.0.0.1:${port}/login`)
   t.equal(login.status, 200)
   // The admin created before the restart is still there: the CLI refuses a duplicate.
-  const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user-create.ts', '--email', 'first@example.org', '--name', 'Again', '--role', 'admin'], {
-    cwd: root, input: 'a long enough password\n', env: { ...process.env, TENFOLD_DATA_DIR: dataDir, DATABASE_URL: '' }, encoding: 'utf8',
-  })
+  const again = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/user-create.ts', '--email', 'first@example.org', '--name', 'Again', '--role', 'admin'],
+    {
+      cwd: root,
+      input: 'a long enough password\n',
+      env: { ...process.env, TENFOLD_DATA_DIR: dataDir, DATABASE_URL: '' },
+      encoding: 'utf8',
+    },
+  )
   t.equal(again.status, 1)
   t.match(again.stderr, 'already exists')
   t.equal(await stop(child), 0)

@@ -6,8 +6,22 @@ import { PASSWORD, world } from '../factories.ts'
 
 type Role = 'anonymous' | 'volunteerA' | 'organizerA' | 'organizerB' | 'national' | 'admin'
 type Outcome = 'ok' | 'login' | 403 | 404
-type W = Awaited<ReturnType<typeof world>> & { slate: { id: number }; candidateA: { id: number }; endorsementA: { id: number }; driveA: { id: number }; supporterA: { id: number }; supporterDel: { id: number }; importA: { id: number }; circleA: { id: number } }
-type Entry = { params?: (w: W) => Record<string, string | number>; query?: string; relogin?: boolean; expect: Partial<Record<Role, Outcome>> & { default: Outcome } }
+type W = Awaited<ReturnType<typeof world>> & {
+  slate: { id: number }
+  candidateA: { id: number }
+  endorsementA: { id: number }
+  driveA: { id: number }
+  supporterA: { id: number }
+  supporterDel: { id: number }
+  importA: { id: number }
+  circleA: { id: number }
+}
+type Entry = {
+  params?: (w: W) => Record<string, string | number>
+  query?: string
+  relogin?: boolean
+  expect: Partial<Record<Role, Outcome>> & { default: Outcome }
+}
 
 const ROLES: Role[] = ['anonymous', 'volunteerA', 'organizerA', 'organizerB', 'national', 'admin']
 const everyone: Entry['expect'] = { anonymous: 'login', default: 'ok' }
@@ -39,42 +53,113 @@ export const MATRIX: Record<string, Entry> = {
   'GET /audit': { expect: adminOnly },
   // Trash: organizers of some chapter and admins; purge admins only. A record not in the trash (or not in scope) is a 404.
   'GET /trash': { expect: { anonymous: 'login', organizerA: 'ok', organizerB: 'ok', admin: 'ok', default: 403 } },
-  'POST /trash/:entity/:id/restore': { params: () => ({ entity: 'local', id: 999999 }), expect: { anonymous: 'login', organizerA: 404, organizerB: 404, admin: 404, default: 403 } },
-  'POST /trash/:entity/:id/purge': { params: () => ({ entity: 'local', id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
+  'POST /trash/:entity/:id/restore': {
+    params: () => ({ entity: 'local', id: 999999 }),
+    expect: { anonymous: 'login', organizerA: 404, organizerB: 404, admin: 404, default: 403 },
+  },
+  'POST /trash/:entity/:id/purge': {
+    params: () => ({ entity: 'local', id: 999999 }),
+    expect: { anonymous: 'login', admin: 404, default: 403 },
+  },
   // Log a conversation from a drive or local page; the matrix posts no supporter_id, so a 404 for whoever may log.
   'POST /conversations': { expect: { anonymous: 'login', national: 403, default: 404 } },
-  'POST /circles/:id/contact': { params: (w) => ({ id: w.circleA.id }), expect: { anonymous: 'login', organizerB: 404, volunteerA: 403, national: 403, organizerA: 'ok', admin: 'ok', default: 403 } },
+  'POST /circles/:id/contact': {
+    params: (w) => ({ id: w.circleA.id }),
+    expect: {
+      anonymous: 'login',
+      organizerB: 404,
+      volunteerA: 403,
+      national: 403,
+      organizerA: 'ok',
+      admin: 'ok',
+      default: 403,
+    },
+  },
   // Supporters (chapter A): national reviewers never see people; volunteers log but do not edit.
   'GET /people': { expect: { anonymous: 'login', national: 403, default: 'ok' } },
   'POST /people/bulk': { expect: { anonymous: 'login', national: 403, default: 'ok' } },
   'GET /people/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
   'POST /people': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'GET /people/:id': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' } },
-  'GET /people/:id/edit': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /people/:id': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /people/:id/delete': { params: (w) => ({ id: w.supporterDel.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /people/:id/restore': { params: (w) => ({ id: w.supporterDel.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /people/:id/level': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' } },
-  'POST /people/:id/conversations': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' } },
-  'POST /people/:id/merge': { params: (w) => ({ id: w.supporterA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /drives/:id/team': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', volunteerA: 403, default: 404 } },
+  'GET /people/:id': {
+    params: (w) => ({ id: w.supporterA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'GET /people/:id/edit': {
+    params: (w) => ({ id: w.supporterA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /people/:id': {
+    params: (w) => ({ id: w.supporterA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /people/:id/delete': {
+    params: (w) => ({ id: w.supporterDel.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /people/:id/restore': {
+    params: (w) => ({ id: w.supporterDel.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /people/:id/level': {
+    params: (w) => ({ id: w.supporterA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'POST /people/:id/conversations': {
+    params: (w) => ({ id: w.supporterA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'POST /people/:id/merge': {
+    params: (w) => ({ id: w.supporterA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/team': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', volunteerA: 403, default: 404 },
+  },
   'GET /people/import': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
   'POST /people/import': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'GET /people/import/:id': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /people/import/:id/mapping': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'GET /people/import/:id/report.csv': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /people/import/:id/commit': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'GET /people/import/:id/progress': { params: (w) => ({ id: w.importA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'GET /people/import/:id': {
+    params: (w) => ({ id: w.importA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /people/import/:id/mapping': {
+    params: (w) => ({ id: w.importA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'GET /people/import/:id/report.csv': {
+    params: (w) => ({ id: w.importA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /people/import/:id/commit': {
+    params: (w) => ({ id: w.importA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'GET /people/import/:id/progress': {
+    params: (w) => ({ id: w.importA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
   // Mapping, public endorsement lists, saved views (issue 11).
   'POST /locals/:id/mapping': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'POST /locals/:id/positions': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
-  'POST /locals/:id/positions/:pid/delete': { params: (w) => ({ id: w.localA.id, pid: 999999 }), expect: { anonymous: 'login', organizerA: 404, admin: 404, default: 403 } },
+  'POST /locals/:id/positions/:pid/delete': {
+    params: (w) => ({ id: w.localA.id, pid: 999999 }),
+    expect: { anonymous: 'login', organizerA: 404, admin: 404, default: 403 },
+  },
   'GET /mapping': { expect: everyone },
   'GET /public/slates/:slug': { params: () => ({ slug: 'no-such-list' }), expect: { default: 404 } },
-  'GET /public/slates/:slug/candidates/:id': { params: () => ({ slug: 'no-such-list', id: 1 }), expect: { default: 404 } },
+  'GET /public/slates/:slug/candidates/:id': {
+    params: () => ({ slug: 'no-such-list', id: 1 }),
+    expect: { default: 404 },
+  },
   'GET /public/slates/:slug/embed': { params: () => ({ slug: 'no-such-list' }), expect: { default: 404 } },
-  'GET /slates/:id/public': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'POST /slates/:id/public': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
+  'GET /slates/:id/public': {
+    params: (w) => ({ id: w.slate.id }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
+  },
+  'POST /slates/:id/public': {
+    params: (w) => ({ id: w.slate.id }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
+  },
   'POST /endorsements/:id/public': { params: (w) => ({ id: w.endorsementA.id }), expect: editorsOfA },
   'GET /saved-views': { expect: everyone },
   'POST /saved-views': { expect: everyone },
@@ -83,9 +168,18 @@ export const MATRIX: Record<string, Entry> = {
   'GET /circles': { expect: everyone },
   'GET /circles/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
   'POST /circles': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'GET /circles/:id': { params: (w) => ({ id: w.circleA.id }), expect: { anonymous: 'login', organizerB: 404, default: 'ok' } },
-  'POST /circles/:id/members': { params: (w) => ({ id: w.circleA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /circles/:id/members/:sid/delete': { params: (w) => ({ id: w.circleA.id, sid: 999999 }), expect: { anonymous: 'login', organizerA: 404, admin: 404, organizerB: 404, default: 403 } },
+  'GET /circles/:id': {
+    params: (w) => ({ id: w.circleA.id }),
+    expect: { anonymous: 'login', organizerB: 404, default: 'ok' },
+  },
+  'POST /circles/:id/members': {
+    params: (w) => ({ id: w.circleA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /circles/:id/members/:sid/delete': {
+    params: (w) => ({ id: w.circleA.id, sid: 999999 }),
+    expect: { anonymous: 'login', organizerA: 404, admin: 404, organizerB: 404, default: 403 },
+  },
   // The national review: national, admin and organizers (their own chapters); volunteers refused.
   'GET /review': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
   'GET /review/drives': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
@@ -94,17 +188,45 @@ export const MATRIX: Record<string, Entry> = {
   'GET /slates/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
   'POST /slates': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
   'GET /slates/:id': { params: (w) => ({ id: w.slate.id }), expect: everyone },
-  'GET /slates/:id/candidates/new': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'POST /slates/:id/candidates': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'GET /slates/:id/candidates/:cid/edit': { params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }), expect: editorsOfA },
+  'GET /slates/:id/candidates/new': {
+    params: (w) => ({ id: w.slate.id }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
+  },
+  'POST /slates/:id/candidates': {
+    params: (w) => ({ id: w.slate.id }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
+  },
+  'GET /slates/:id/candidates/:cid/edit': {
+    params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }),
+    expect: editorsOfA,
+  },
   'POST /slates/:id/candidates/:cid': { params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }), expect: editorsOfA },
-  'POST /slates/:id/candidates/:cid/withdraw': { params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }), expect: editorsOfA },
-  'GET /slates/:id/endorsements/new': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'POST /slates/:id/endorsements': { params: (w) => ({ id: w.slate.id }), expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'GET /slates/:id/endorsements/:eid/replace': { params: (w) => ({ id: w.slate.id, eid: w.endorsementA.id }), expect: editorsOfA },
-  'POST /slates/:id/endorsements/:eid/replace': { params: (w) => ({ id: w.slate.id, eid: w.endorsementA.id }), expect: editorsOfA },
+  'POST /slates/:id/candidates/:cid/withdraw': {
+    params: (w) => ({ id: w.slate.id, cid: w.candidateA.id }),
+    expect: editorsOfA,
+  },
+  'GET /slates/:id/endorsements/new': {
+    params: (w) => ({ id: w.slate.id }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
+  },
+  'POST /slates/:id/endorsements': {
+    params: (w) => ({ id: w.slate.id }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
+  },
+  'GET /slates/:id/endorsements/:eid/replace': {
+    params: (w) => ({ id: w.slate.id, eid: w.endorsementA.id }),
+    expect: editorsOfA,
+  },
+  'POST /slates/:id/endorsements/:eid/replace': {
+    params: (w) => ({ id: w.slate.id, eid: w.endorsementA.id }),
+    expect: editorsOfA,
+  },
   'GET /slates/:id/matrix': { params: (w) => ({ id: w.slate.id }), expect: everyone },
-  'GET /slates/:id/matrix/cell': { params: (w) => ({ id: w.slate.id }), query: 'body=l1&candidate=slate', expect: everyone },
+  'GET /slates/:id/matrix/cell': {
+    params: (w) => ({ id: w.slate.id }),
+    query: 'body=l1&candidate=slate',
+    expect: everyone,
+  },
   'GET /resolutions': { expect: everyone },
   'GET /resolutions/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
   'POST /resolutions': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
@@ -122,29 +244,75 @@ export const MATRIX: Record<string, Entry> = {
   'POST /resolutions/filings/:id/adopted': { expect: { anonymous: 'login', default: 404 } },
   // The drive pipeline (drives of chapter A).
   'POST /drives': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
-  'GET /drives/:id': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerB: 404, default: 'ok' } },
-  'POST /drives/:id/next-step': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /drives/:id/stage': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /drives/:id/process': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /drives/:id/filings': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
-  'POST /drives/:id/decisions': { params: (w) => ({ id: w.driveA.id }), expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 } },
+  'GET /drives/:id': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerB: 404, default: 'ok' },
+  },
+  'POST /drives/:id/next-step': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/stage': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/process': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/filings': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/decisions': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
   'GET /board': { expect: everyone },
   'GET /calendar/:token.ics': { params: () => ({ token: 'x'.repeat(32) }), expect: { default: 404 } },
   'GET /account/calendar': { expect: everyone },
   'POST /account/calendar': { expect: everyone },
   'POST /account/calendar/revoke': { expect: everyone },
-  'GET /admin': { expect: adminOnly }, 'GET /admin/users': { expect: adminOnly }, 'GET /admin/users/new': { expect: adminOnly }, 'POST /admin/users': { expect: adminOnly },
-  'GET /admin/users/:id': { params: (w) => ({ id: w.admin.id }), expect: adminOnly }, 'POST /admin/users/:id': { params: (w) => ({ id: w.admin.id }), expect: adminOnly },
-  'POST /admin/users/:id/deactivate': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
-  'POST /admin/users/:id/reactivate': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
-  'POST /admin/users/:id/reset-link': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
-  'GET /admin/chapters': { expect: adminOnly }, 'GET /admin/chapters/new': { expect: adminOnly }, 'POST /admin/chapters': { expect: adminOnly },
-  'GET /admin/chapters/:id': { params: (w) => ({ id: w.a.id }), expect: adminOnly }, 'POST /admin/chapters/:id': { params: (w) => ({ id: w.a.id }), expect: adminOnly },
-  'POST /admin/chapters/:id/delete': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
-  'POST /admin/chapters/:id/restore': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', admin: 404, default: 403 } },
-  'GET /admin/unions': { expect: adminOnly }, 'GET /admin/unions/new': { expect: adminOnly }, 'POST /admin/unions': { expect: adminOnly },
-  'GET /admin/unions/:id': { params: (w) => ({ id: w.union.id }), expect: adminOnly }, 'POST /admin/unions/:id': { params: (w) => ({ id: w.union.id }), expect: adminOnly },
-  'GET /admin/settings': { expect: adminOnly }, 'POST /admin/settings': { expect: adminOnly }, 'GET /admin/import': { expect: adminOnly }, 'POST /admin/import': { expect: adminOnly },
+  'GET /admin': { expect: adminOnly },
+  'GET /admin/users': { expect: adminOnly },
+  'GET /admin/users/new': { expect: adminOnly },
+  'POST /admin/users': { expect: adminOnly },
+  'GET /admin/users/:id': { params: (w) => ({ id: w.admin.id }), expect: adminOnly },
+  'POST /admin/users/:id': { params: (w) => ({ id: w.admin.id }), expect: adminOnly },
+  'POST /admin/users/:id/deactivate': {
+    params: () => ({ id: 999999 }),
+    expect: { anonymous: 'login', admin: 404, default: 403 },
+  },
+  'POST /admin/users/:id/reactivate': {
+    params: () => ({ id: 999999 }),
+    expect: { anonymous: 'login', admin: 404, default: 403 },
+  },
+  'POST /admin/users/:id/reset-link': {
+    params: () => ({ id: 999999 }),
+    expect: { anonymous: 'login', admin: 404, default: 403 },
+  },
+  'GET /admin/chapters': { expect: adminOnly },
+  'GET /admin/chapters/new': { expect: adminOnly },
+  'POST /admin/chapters': { expect: adminOnly },
+  'GET /admin/chapters/:id': { params: (w) => ({ id: w.a.id }), expect: adminOnly },
+  'POST /admin/chapters/:id': { params: (w) => ({ id: w.a.id }), expect: adminOnly },
+  'POST /admin/chapters/:id/delete': {
+    params: () => ({ id: 999999 }),
+    expect: { anonymous: 'login', admin: 404, default: 403 },
+  },
+  'POST /admin/chapters/:id/restore': {
+    params: () => ({ id: 999999 }),
+    expect: { anonymous: 'login', admin: 404, default: 403 },
+  },
+  'GET /admin/unions': { expect: adminOnly },
+  'GET /admin/unions/new': { expect: adminOnly },
+  'POST /admin/unions': { expect: adminOnly },
+  'GET /admin/unions/:id': { params: (w) => ({ id: w.union.id }), expect: adminOnly },
+  'POST /admin/unions/:id': { params: (w) => ({ id: w.union.id }), expect: adminOnly },
+  'GET /admin/settings': { expect: adminOnly },
+  'POST /admin/settings': { expect: adminOnly },
+  'GET /admin/import': { expect: adminOnly },
+  'POST /admin/import': { expect: adminOnly },
 }
 
 function classify(status: number, location: string | undefined): Outcome | string {
@@ -158,14 +326,52 @@ function classify(status: number, location: string | undefined): Outcome | strin
 t.test('every route answers each kind of user as the matrix says', async (t) => {
   const { app, db } = await buildTestApp(t)
   const base = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'Test slate', is_current: true, election_date: '2026-11-03' }).returning('id').executeTakeFirstOrThrow()
-  const candidateA = await db.insertInto('candidates').values({ slate_id: slate.id, chapter_id: base.a.id, name: 'Casey Candidate', office: 'City Council' }).returning('id').executeTakeFirstOrThrow()
-  const endorsementA = await db.insertInto('endorsements').values({ slate_id: slate.id, local_id: base.localA.id, candidate_id: candidateA.id, chapter_id: base.a.id, decided_on: '2026-05-01' }).returning('id').executeTakeFirstOrThrow()
-  const driveA = await db.insertInto('drives').values({ slate_id: slate.id, local_id: base.localA.id, chapter_id: base.a.id, asks: 'slate' }).returning('id').executeTakeFirstOrThrow()
-  const supporterA = await db.insertInto('supporters').values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Supporter' }).returning('id').executeTakeFirstOrThrow()
-  const supporterDel = await db.insertInto('supporters').values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Deletable' }).returning('id').executeTakeFirstOrThrow()
-  const importA = await db.insertInto('imports').values({ chapter_id: base.a.id, user_id: base.organizerA.id, filename: 'matrix.csv', headers: ['name'] }).returning('id').executeTakeFirstOrThrow()
-  const circleA = await db.insertInto('labor_circles').values({ chapter_id: base.a.id, kind: 'circle', name: 'Health care circle' }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Test slate', is_current: true, election_date: '2026-11-03' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const candidateA = await db
+    .insertInto('candidates')
+    .values({ slate_id: slate.id, chapter_id: base.a.id, name: 'Casey Candidate', office: 'City Council' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const endorsementA = await db
+    .insertInto('endorsements')
+    .values({
+      slate_id: slate.id,
+      local_id: base.localA.id,
+      candidate_id: candidateA.id,
+      chapter_id: base.a.id,
+      decided_on: '2026-05-01',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const driveA = await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: base.localA.id, chapter_id: base.a.id, asks: 'slate' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const supporterA = await db
+    .insertInto('supporters')
+    .values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Supporter' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const supporterDel = await db
+    .insertInto('supporters')
+    .values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Deletable' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const importA = await db
+    .insertInto('imports')
+    .values({ chapter_id: base.a.id, user_id: base.organizerA.id, filename: 'matrix.csv', headers: ['name'] })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const circleA = await db
+    .insertInto('labor_circles')
+    .values({ chapter_id: base.a.id, kind: 'circle', name: 'Health care circle' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const w: W = { ...base, slate, candidateA, endorsementA, driveA, supporterA, supporterDel, importA, circleA }
   const agents: Record<Role, Agent> = {
     anonymous: new Agent(app),
@@ -189,7 +395,9 @@ t.test('every route answers each kind of user as the matrix says', async (t) => 
       continue
     }
     const params = entry.params?.(w) ?? {}
-    const url = r.url.replace(/:([a-zA-Z_]+)/g, (_, name: string) => String(params[name] ?? 1)) + (entry.query ? `?${entry.query}` : '')
+    const url =
+      r.url.replace(/:([a-zA-Z_]+)/g, (_, name: string) => String(params[name] ?? 1)) +
+      (entry.query ? `?${entry.query}` : '')
     for (const role of ROLES) {
       const agent = agents[role]
       const res = r.method === 'GET' ? await agent.get(url) : await agent.post(url, {})

@@ -8,7 +8,8 @@ t.test('audit rows live and die with their change', async (t) => {
   const w = await world(db)
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
-  const auditCount = async () => (await db.selectFrom('audit_log').select('id').where('entity', '=', 'local').execute()).length
+  const auditCount = async () =>
+    (await db.selectFrom('audit_log').select('id').where('entity', '=', 'local').execute()).length
 
   t.test('a write that fails leaves no audit row', async (t) => {
     const before = await auditCount()
@@ -29,8 +30,19 @@ t.test('audit rows live and die with their change', async (t) => {
   })
 
   t.test('an audit row names the actor, the request and the change', async (t) => {
-    await org.post(`/locals/${w.localA.id}`, { name: 'Alpha Local 1', chapter_id: String(w.a.id), members: '4321', version: '1' })
-    const row = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'local').where('entity_id', '=', String(w.localA.id)).where('action', '=', 'update').executeTakeFirstOrThrow()
+    await org.post(`/locals/${w.localA.id}`, {
+      name: 'Alpha Local 1',
+      chapter_id: String(w.a.id),
+      members: '4321',
+      version: '1',
+    })
+    const row = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'local')
+      .where('entity_id', '=', String(w.localA.id))
+      .where('action', '=', 'update')
+      .executeTakeFirstOrThrow()
     t.equal(row.actor_id, w.organizerA.id)
     t.ok(row.request_id)
     t.same((row.after as Record<string, unknown>).members, 4321)
@@ -38,7 +50,12 @@ t.test('audit rows live and die with their change', async (t) => {
   })
 
   t.test('contact details are masked in audit rows', async (t) => {
-    t.same(maskRecord({ name: 'A', email: 'a@example.org', phone: '+15555550100', notes: null }), { name: 'A', email: '•••', phone: '•••', notes: null })
+    t.same(maskRecord({ name: 'A', email: 'a@example.org', phone: '+15555550100', notes: null }), {
+      name: 'A',
+      email: '•••',
+      phone: '•••',
+      notes: null,
+    })
   })
 
   t.test('each record page has its own history', async (t) => {

@@ -12,15 +12,26 @@ t.test('logging in and out', async (t) => {
     const agent = new Agent(app)
     await agent.get('/login')
     agent.cookies.set('tf_session', 'planted-by-an-attacker')
-    const res = await agent.post('/login', { email: w.organizerA.email.toUpperCase(), password: PASSWORD, next: '/locals' })
+    const res = await agent.post('/login', {
+      email: w.organizerA.email.toUpperCase(),
+      password: PASSWORD,
+      next: '/locals',
+    })
     t.equal(res.statusCode, 303)
     t.equal(res.headers.location, '/locals')
     t.not(agent.cookies.get('tf_session'), 'planted-by-an-attacker')
-    const cookie = (res.cookies as { name: string; httpOnly?: boolean; sameSite?: string }[]).find((c) => c.name === 'tf_session')!
+    const cookie = (res.cookies as { name: string; httpOnly?: boolean; sameSite?: string }[]).find(
+      (c) => c.name === 'tf_session',
+    )!
     t.ok(cookie.httpOnly)
     t.equal(cookie.sameSite, 'Lax')
     t.equal((await agent.get('/locals')).statusCode, 200)
-    const a = await db.selectFrom('audit_log').select('action').where('actor_id', '=', w.organizerA.id).where('action', '=', 'login').executeTakeFirst()
+    const a = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('actor_id', '=', w.organizerA.id)
+      .where('action', '=', 'login')
+      .executeTakeFirst()
     t.ok(a)
   })
 
@@ -92,7 +103,11 @@ t.test('login throttling counts attempts per account in the database', async (t)
   // A second app instance on the same database sees the same count.
   const other = new Agent(app)
   t.equal((await other.post('/login', { email: w.organizerA.email, password: PASSWORD })).statusCode, 429)
-  t.equal((await other.post('/login', { email: w.organizerB.email, password: PASSWORD })).statusCode, 303, 'other accounts are not blocked')
+  t.equal(
+    (await other.post('/login', { email: w.organizerB.email, password: PASSWORD })).statusCode,
+    303,
+    'other accounts are not blocked',
+  )
 })
 
 t.test('two-factor login', async (t) => {
@@ -110,7 +125,11 @@ t.test('two-factor login', async (t) => {
   t.equal(ok.statusCode, 200)
   const codes = [...ok.body.matchAll(/<li><code>([a-z0-9]{10})<\/code><\/li>/g)].map((m) => m[1]!)
   t.equal(codes.length, 8)
-  const row = await db.selectFrom('users').select(['totp_enabled', 'recovery_codes']).where('id', '=', w.admin.id).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('users')
+    .select(['totp_enabled', 'recovery_codes'])
+    .where('id', '=', w.admin.id)
+    .executeTakeFirstOrThrow()
   t.ok(row.totp_enabled)
   t.notOk(row.recovery_codes.includes(codes[0]!), 'codes are stored hashed')
 

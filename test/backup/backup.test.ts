@@ -37,10 +37,14 @@ async function fingerprint(handle: DbHandle): Promise<Record<string, string>> {
   try {
     const out: Record<string, string> = {}
     for (const tbl of await tablesInOrder(client)) {
-      const r = await client.query(`select count(*)::int as n, md5(coalesce(string_agg(t::text, '' order by t::text), '')) as h from ${quoteIdent(tbl.name)} t`)
+      const r = await client.query(
+        `select count(*)::int as n, md5(coalesce(string_agg(t::text, '' order by t::text), '')) as h from ${quoteIdent(tbl.name)} t`,
+      )
       out[tbl.name] = `${r.rows[0].n} ${r.rows[0].h}`
     }
-    out.kysely_migration = (await client.query(`select string_agg(name, ',' order by name) as m from kysely_migration`)).rows[0].m
+    out.kysely_migration = (
+      await client.query(`select string_agg(name, ',' order by name) as m from kysely_migration`)
+    ).rows[0].m
     return out
   } finally {
     client.release()
@@ -51,7 +55,10 @@ t.test('a backup restored into an empty database has every row identical', async
   const { db, handle } = await buildTestApp(t)
   await loadDemo(db)
   const awkward = 'Tab\there, new\nline, back\\slash, "quotes", \\N, \\., émoji 🏳️‍🌈, עברית'
-  await db.insertInto('national_unions').values({ abbreviation: 'ZZZ', name: awkward, afl_cio: false, rules_notes: null }).execute()
+  await db
+    .insertInto('national_unions')
+    .values({ abbreviation: 'ZZZ', name: awkward, afl_cio: false, rules_notes: null })
+    .execute()
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tenfold-backup-')), 'backup.gz')
   t.teardown(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }))
 
@@ -66,21 +73,41 @@ t.test('a backup restored into an empty database has every row identical', async
   const after = await fingerprint(target)
   t.same(after, before, 'every table has identical rows')
   t.ok(Object.keys(before).length > 15, `${Object.keys(before).length} tables compared`)
-  const back = await target.db.selectFrom('national_unions').select('name').where('abbreviation', '=', 'ZZZ').executeTakeFirstOrThrow()
+  const back = await target.db
+    .selectFrom('national_unions')
+    .select('name')
+    .where('abbreviation', '=', 'ZZZ')
+    .executeTakeFirstOrThrow()
   t.equal(back.name, awkward, 'awkward text survives')
 
   // The id sequences continue after the restored rows.
   const maxId = (await sql<{ m: number }>`select max(id)::int as m from chapters`.execute(target.db)).rows[0]!.m
-  const row = await target.db.insertInto('chapters').values({ slug: 'after-restore', name: 'After restore', city: null, state: null, time_zone: 'UTC' }).returning('id').executeTakeFirstOrThrow()
+  const row = await target.db
+    .insertInto('chapters')
+    .values({ slug: 'after-restore', name: 'After restore', city: null, state: null, time_zone: 'UTC' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   t.ok(row.id > maxId, 'a new chapter gets a fresh id')
 
   // Triggers were off while the rows came back (the matrix stamp is as it was
   // backed up, not bumped by the restored drives), and are on again after.
-  const stamp = async (h: typeof handle) => (await sql<{ n: number }>`select coalesce(max(n), 0)::int as n from change_stamps where key = 'matrix'`.execute(h.db)).rows[0]!.n
+  const stamp = async (h: typeof handle) =>
+    (
+      await sql<{ n: number }>`select coalesce(max(n), 0)::int as n from change_stamps where key = 'matrix'`.execute(
+        h.db,
+      )
+    ).rows[0]!.n
   t.equal(await stamp(target), await stamp(handle), 'the matrix stamp came back as it was')
   const slate = await target.db.selectFrom('slates').select('id').executeTakeFirstOrThrow()
-  const spare = await target.db.insertInto('locals').values({ name: 'After Restore Local' }).returning('id').executeTakeFirstOrThrow()
-  await target.db.insertInto('drives').values({ slate_id: slate.id, local_id: spare.id, asks: 'slate', stage: 'identify' }).execute()
+  const spare = await target.db
+    .insertInto('locals')
+    .values({ name: 'After Restore Local' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await target.db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: spare.id, asks: 'slate', stage: 'identify' })
+    .execute()
   t.equal(await stamp(target), (await stamp(handle)) + 1, 'a new drive moves it: triggers are back on')
 
   await t.rejects(restoreDatabase(target, file), /not empty/, 'a second restore into the same database is refused')
@@ -92,5 +119,9 @@ t.test('a file that is not a backup is refused', async (t) => {
   fs.writeFileSync(file, (await import('node:zlib')).gzipSync('hello\n'))
   t.teardown(() => fs.rmSync(file, { force: true }))
   await t.rejects(restoreDatabase(target, file), /not a Tenfold backup/)
-  t.same(await target.pool.query(`select to_regclass('public.locals') as t`).then((r) => r.rows[0].t), null, 'nothing was created')
+  t.same(
+    await target.pool.query(`select to_regclass('public.locals') as t`).then((r) => r.rows[0].t),
+    null,
+    'nothing was created',
+  )
 })

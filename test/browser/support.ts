@@ -12,7 +12,8 @@ import { loadDemo, DEMO_PASSWORD } from '../../src/demo/load.ts'
 import { buildTestApp, type TestApp } from '../helper.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const SKIP_MESSAGE = "browser tests skipped: install Debian's chromium package (apt-get install chromium) to run them"
+export const SKIP_MESSAGE =
+  "browser tests skipped: install Debian's chromium package (apt-get install chromium) to run them"
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../artifacts/screenshots')
 export { DEMO_PASSWORD }
 
@@ -22,7 +23,16 @@ export const VIEWPORTS = {
 } as const
 export type ViewportName = keyof typeof VIEWPORTS
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
 
 /**
  * Whether the browser tests can run. Prints the skip message when Chromium is
@@ -31,7 +41,9 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 export function chromiumAvailable(t: Test): boolean {
   if (fs.existsSync(CHROMIUM)) return true
   if (process.env.CI === 'true') {
-    t.fail(`Chromium is missing at ${CHROMIUM} and CI=true: the browser tests must run in CI (apt-get install chromium)`)
+    t.fail(
+      `Chromium is missing at ${CHROMIUM} and CI=true: the browser tests must run in CI (apt-get install chromium)`,
+    )
     return false
   }
   process.stderr.write(`\n*** ${SKIP_MESSAGE} ***\n\n`)
@@ -57,14 +69,22 @@ export async function startSite(t: Test): Promise<Site> {
 
 /** A fresh browser context (own cookies) at a viewport; CSP bypassed only so axe can be injected. */
 export async function newContext(site: Site, viewport: ViewportName): Promise<BrowserContext> {
-  return site.browser.newContext({ viewport: VIEWPORTS[viewport], baseURL: site.base, bypassCSP: true, acceptDownloads: true })
+  return site.browser.newContext({
+    viewport: VIEWPORTS[viewport],
+    baseURL: site.base,
+    bypassCSP: true,
+    acceptDownloads: true,
+  })
 }
 
 export async function login(page: Page, email: string): Promise<void> {
   await page.goto('/login')
   await page.fill('input[name=email]', email)
   await page.fill('input[name=password]', DEMO_PASSWORD)
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button[type=submit]:has-text("Log in")')])
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    page.click('button[type=submit]:has-text("Log in")'),
+  ])
 }
 
 export async function screenshot(page: Page, viewport: ViewportName, name: string): Promise<void> {
@@ -80,9 +100,16 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
 export async function axe(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: AXE })
   return page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }
+    const w = window as unknown as {
+      axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> }
+    }
     const r = await w.axe.run(document, { resultTypes: ['violations'] })
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }))
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }))
   })
 }
 
@@ -90,5 +117,11 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
 export function seriousLines(violations: AxeViolation[]): string[] {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    )
 }

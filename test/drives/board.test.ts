@@ -5,12 +5,52 @@ import type { Db } from '../../src/db/database.ts'
 
 type Stage = 'identify' | 'democratize' | 'build_team' | 'file_resolution' | 'vote'
 
-async function drives(db: Db, o: { slateId: number; chapterId: number; unionId: number; n: number; stage: Stage; status?: 'active' | 'won' | 'lost' | 'dropped'; prefix: string; ownerId: number }) {
+async function drives(
+  db: Db,
+  o: {
+    slateId: number
+    chapterId: number
+    unionId: number
+    n: number
+    stage: Stage
+    status?: 'active' | 'won' | 'lost' | 'dropped'
+    prefix: string
+    ownerId: number
+  },
+) {
   const out = []
   for (let i = 0; i < o.n; i++) {
-    const l = await local(db, { name: `${o.prefix} ${String(i).padStart(3, '0')}`, chapter_id: o.chapterId, national_union_id: o.unionId })
-    const d = await db.insertInto('drives').values({ slate_id: o.slateId, local_id: l.id, chapter_id: o.chapterId, stage: o.stage, status: o.status ?? 'active', owner_id: o.ownerId, next_step: 'Call the steward', next_step_due: i % 2 ? '2020-01-01' : '2099-01-01', vote_date: o.stage === 'vote' ? new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10) : null }).returningAll().executeTakeFirstOrThrow()
-    await db.insertInto('stage_changes').values({ drive_id: d.id, from_stage: null, to_stage: o.stage, from_status: null, to_status: 'active', actor_id: o.ownerId }).execute()
+    const l = await local(db, {
+      name: `${o.prefix} ${String(i).padStart(3, '0')}`,
+      chapter_id: o.chapterId,
+      national_union_id: o.unionId,
+    })
+    const d = await db
+      .insertInto('drives')
+      .values({
+        slate_id: o.slateId,
+        local_id: l.id,
+        chapter_id: o.chapterId,
+        stage: o.stage,
+        status: o.status ?? 'active',
+        owner_id: o.ownerId,
+        next_step: 'Call the steward',
+        next_step_due: i % 2 ? '2020-01-01' : '2099-01-01',
+        vote_date: o.stage === 'vote' ? new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10) : null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('stage_changes')
+      .values({
+        drive_id: d.id,
+        from_stage: null,
+        to_stage: o.stage,
+        from_status: null,
+        to_status: 'active',
+        actor_id: o.ownerId,
+      })
+      .execute()
     out.push(d)
   }
   return out
@@ -19,12 +59,23 @@ async function drives(db: Db, o: { slateId: number; chapterId: number; unionId: 
 t.test('the board, the dashboard and the calendar feed', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const s = await db.insertInto('slates').values({ name: '2026 national slate', is_current: true }).returningAll().executeTakeFirstOrThrow()
+  const s = await db
+    .insertInto('slates')
+    .values({ name: '2026 national slate', is_current: true })
+    .returningAll()
+    .executeTakeFirstOrThrow()
   const base = { slateId: s.id, unionId: w.union.id, ownerId: w.organizerA.id }
   await drives(db, { ...base, chapterId: w.a.id, n: 30, stage: 'identify', prefix: 'Ident Local' })
   const votes = await drives(db, { ...base, chapterId: w.a.id, n: 2, stage: 'vote', prefix: 'Voting Local' })
   await drives(db, { ...base, chapterId: w.a.id, n: 1, stage: 'vote', status: 'won', prefix: 'Won Local' })
-  await drives(db, { ...base, chapterId: w.b.id, ownerId: w.organizerB.id, n: 2, stage: 'democratize', prefix: 'Bravo Drive' })
+  await drives(db, {
+    ...base,
+    chapterId: w.b.id,
+    ownerId: w.organizerB.id,
+    n: 2,
+    stage: 'democratize',
+    prefix: 'Bravo Drive',
+  })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const vol = new Agent(app)
@@ -80,12 +131,32 @@ t.test('the board, the dashboard and the calendar feed', async (t) => {
   await t.test('pages answer in the same number of queries for 3 and 30 drives', async (t) => {
     const { app: app2, db: db2, handle: h2 } = await buildTestApp(t)
     const w2 = await world(db2)
-    const s2 = await db2.insertInto('slates').values({ name: 'S', is_current: true }).returningAll().executeTakeFirstOrThrow()
-    const few = await drives(db2, { slateId: s2.id, unionId: w2.union.id, ownerId: w2.organizerA.id, chapterId: w2.a.id, n: 3, stage: 'vote', prefix: 'Few' })
+    const s2 = await db2
+      .insertInto('slates')
+      .values({ name: 'S', is_current: true })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const few = await drives(db2, {
+      slateId: s2.id,
+      unionId: w2.union.id,
+      ownerId: w2.organizerA.id,
+      chapterId: w2.a.id,
+      n: 3,
+      stage: 'vote',
+      prefix: 'Few',
+    })
     const a2 = new Agent(app2)
     await a2.login(w2.organizerA.email, PASSWORD)
-    const small = { board: await countQueries(h2, () => a2.get('/board')), drive: await countQueries(h2, () => a2.get(`/drives/${few[0]!.id}`)), home: await countQueries(h2, () => a2.get('/')) }
-    const big = { board: await countQueries(handle, () => org.get('/board')), drive: await countQueries(handle, () => org.get(`/drives/${votes[0]!.id}`)), home: await countQueries(handle, () => org.get('/')) }
+    const small = {
+      board: await countQueries(h2, () => a2.get('/board')),
+      drive: await countQueries(h2, () => a2.get(`/drives/${few[0]!.id}`)),
+      home: await countQueries(h2, () => a2.get('/')),
+    }
+    const big = {
+      board: await countQueries(handle, () => org.get('/board')),
+      drive: await countQueries(handle, () => org.get(`/drives/${votes[0]!.id}`)),
+      home: await countQueries(handle, () => org.get('/')),
+    }
     t.same(small, big)
     for (const n of Object.values(big)) t.ok(n <= 12, `${n} queries`)
   })

@@ -8,12 +8,23 @@ t.test('the demo drives fill every column of the board, the dashboard and the dr
   t.equal(await loadDemo(db), 'already loaded', 'loading twice adds nothing')
   const drives = await db.selectFrom('drives').selectAll().execute()
   t.ok(drives.length >= 18, `${drives.length} drives`)
-  for (const s of ['identify', 'democratize', 'build_team', 'file_resolution', 'vote']) t.ok(drives.some((d) => d.stage === s && d.status === 'active'), s)
-  for (const s of ['won', 'lost', 'dropped', 'paused']) t.ok(drives.some((d) => d.status === s), s)
+  for (const s of ['identify', 'democratize', 'build_team', 'file_resolution', 'vote'])
+    t.ok(
+      drives.some((d) => d.stage === s && d.status === 'active'),
+      s,
+    )
+  for (const s of ['won', 'lost', 'dropped', 'paused'])
+    t.ok(
+      drives.some((d) => d.status === s),
+      s,
+    )
   const outcomes = (await db.selectFrom('decisions').select('outcome').execute()).map((x) => x.outcome).sort()
   t.same(outcomes, ['adopted', 'failed', 'postponed'])
   const won = drives.find((d) => d.status === 'won')!
-  t.equal((await db.selectFrom('endorsements').selectAll().where('local_id', '=', won.local_id).execute()).length >= 1, true)
+  t.equal(
+    (await db.selectFrom('endorsements').selectAll().where('local_id', '=', won.local_id).execute()).length >= 1,
+    true,
+  )
 
   const admin = new Agent(app)
   await admin.login('admin@example.org', DEMO_PASSWORD)

@@ -93,12 +93,54 @@ t.test('Type guards accept known keys and reject everything else.', async (t) =>
 })
 
 t.test('Each stage knows its position, label and neighbours.', async (t) => {
-  const cases: { name: string; key: StageKey; index: number; label: string; next: StageKey | null; prev: StageKey | null }[] = [
-    { name: 'Identify is first and has no previous stage.', key: 'identify', index: 0, label: 'Identify supporters', next: 'democratize', prev: null },
-    { name: 'Democratize sits between identify and build team.', key: 'democratize', index: 1, label: 'Democratize the endorsement process', next: 'build_team', prev: 'identify' },
-    { name: 'Build team sits between democratize and filing.', key: 'build_team', index: 2, label: 'Build teams', next: 'file_resolution', prev: 'democratize' },
-    { name: 'Filing sits between build team and the vote.', key: 'file_resolution', index: 3, label: 'File the resolution', next: 'vote', prev: 'build_team' },
-    { name: 'The vote is last and has no next stage.', key: 'vote', index: 4, label: 'Hold the vote', next: null, prev: 'file_resolution' },
+  const cases: {
+    name: string
+    key: StageKey
+    index: number
+    label: string
+    next: StageKey | null
+    prev: StageKey | null
+  }[] = [
+    {
+      name: 'Identify is first and has no previous stage.',
+      key: 'identify',
+      index: 0,
+      label: 'Identify supporters',
+      next: 'democratize',
+      prev: null,
+    },
+    {
+      name: 'Democratize sits between identify and build team.',
+      key: 'democratize',
+      index: 1,
+      label: 'Democratize the endorsement process',
+      next: 'build_team',
+      prev: 'identify',
+    },
+    {
+      name: 'Build team sits between democratize and filing.',
+      key: 'build_team',
+      index: 2,
+      label: 'Build teams',
+      next: 'file_resolution',
+      prev: 'democratize',
+    },
+    {
+      name: 'Filing sits between build team and the vote.',
+      key: 'file_resolution',
+      index: 3,
+      label: 'File the resolution',
+      next: 'vote',
+      prev: 'build_team',
+    },
+    {
+      name: 'The vote is last and has no next stage.',
+      key: 'vote',
+      index: 4,
+      label: 'Hold the vote',
+      next: null,
+      prev: 'file_resolution',
+    },
   ]
   for (const c of cases) {
     t.test(c.name, async (t) => {
@@ -122,11 +164,35 @@ t.test('Moves are classified by how far and which way they go.', async (t) => {
   const cases: { name: string; from: StageKey; to: StageKey; kind: MoveKind; skipped: StageKey[] }[] = [
     { name: 'Staying on the same stage is the same.', from: 'build_team', to: 'build_team', kind: 'same', skipped: [] },
     { name: 'One step ahead is forward.', from: 'identify', to: 'democratize', kind: 'forward', skipped: [] },
-    { name: 'The last step, into the vote, is forward.', from: 'file_resolution', to: 'vote', kind: 'forward', skipped: [] },
-    { name: 'Two steps ahead is a skip over one stage.', from: 'identify', to: 'build_team', kind: 'skip', skipped: ['democratize'] },
-    { name: 'Jumping from the start to the vote skips three stages.', from: 'identify', to: 'vote', kind: 'skip', skipped: ['democratize', 'build_team', 'file_resolution'] },
+    {
+      name: 'The last step, into the vote, is forward.',
+      from: 'file_resolution',
+      to: 'vote',
+      kind: 'forward',
+      skipped: [],
+    },
+    {
+      name: 'Two steps ahead is a skip over one stage.',
+      from: 'identify',
+      to: 'build_team',
+      kind: 'skip',
+      skipped: ['democratize'],
+    },
+    {
+      name: 'Jumping from the start to the vote skips three stages.',
+      from: 'identify',
+      to: 'vote',
+      kind: 'skip',
+      skipped: ['democratize', 'build_team', 'file_resolution'],
+    },
     { name: 'One step back is backward.', from: 'vote', to: 'file_resolution', kind: 'backward', skipped: [] },
-    { name: 'Several steps back is still backward, not a skip.', from: 'vote', to: 'identify', kind: 'backward', skipped: [] },
+    {
+      name: 'Several steps back is still backward, not a skip.',
+      from: 'vote',
+      to: 'identify',
+      kind: 'backward',
+      skipped: [],
+    },
   ]
   for (const c of cases) {
     t.test(c.name, async (t) => {
@@ -224,7 +290,13 @@ t.test('Exit checks report met, unmet and unmeasured in organizer language.', as
       name: 'Democratize is unmet when the skip reason is only whitespace.',
       stage: 'democratize',
       facts: { processSkippedReason: '   ' },
-      expect: [{ key: 'process', state: 'unmet', detail: 'No democratic process adopted yet, and no reason recorded for skipping it' }],
+      expect: [
+        {
+          key: 'process',
+          state: 'unmet',
+          detail: 'No democratic process adopted yet, and no reason recorded for skipping it',
+        },
+      ],
       passes: false,
     },
     {
@@ -259,7 +331,13 @@ t.test('Exit checks report met, unmet and unmeasured in organizer language.', as
       name: 'Filing is unmet until the filing is recorded.',
       stage: 'file_resolution',
       facts: {},
-      expect: [{ key: 'filing', state: 'unmet', detail: 'No filing recorded yet: the date, the body and the exact text filed' }],
+      expect: [
+        {
+          key: 'filing',
+          state: 'unmet',
+          detail: 'No filing recorded yet: the date, the body and the exact text filed',
+        },
+      ],
       passes: false,
     },
     {

@@ -25,12 +25,18 @@ t.test('the app answers 503 while PostgreSQL is down and recovers by itself', { 
   t.teardown(async () => {
     await handle.close().catch(() => {})
     await server.stop().catch(() => {})
-    try { execSync(`pkill -KILL -f "postgres.*${dataDir}"`) } catch {}
+    try {
+      execSync(`pkill -KILL -f "postgres.*${dataDir}"`)
+    } catch {}
     fs.rmSync(base, { recursive: true, force: true })
   })
   await migrateToLatest(handle.db)
   const w = await world(handle.db)
-  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'fatal', DATABASE_URL: server.url('tenfold') }), db: handle, logger: false })
+  const app = await buildApp({
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'fatal', DATABASE_URL: server.url('tenfold') }),
+    db: handle,
+    logger: false,
+  })
   await app.ready()
   t.teardown(() => app.close())
   const agent = new Agent(app)
@@ -44,9 +50,10 @@ t.test('the app answers 503 while PostgreSQL is down and recovers by itself', { 
   let seq = 0
   const worker = async () => {
     while (load) {
-      const res = ++seq % 3 === 0
-        ? await agent.post('/locals', { name: `Under load ${seq}`, chapter_id: String(w.a.id) })
-        : await agent.get(seq % 2 ? '/locals' : '/board')
+      const res =
+        ++seq % 3 === 0
+          ? await agent.post('/locals', { name: `Under load ${seq}`, chapter_id: String(w.a.id) })
+          : await agent.get(seq % 2 ? '/locals' : '/board')
       seen.set(res.statusCode, (seen.get(res.statusCode) ?? 0) + 1)
       await new Promise((r) => setTimeout(r, 20))
     }
@@ -82,10 +89,17 @@ t.test('the app answers 503 while PostgreSQL is down and recovers by itself', { 
   load = false
   await workers
   t.equal((await agent.get('/locals')).statusCode, 200, 'pages answer again, with the same session')
-  t.equal((await agent.post('/locals', { name: 'After the restart', chapter_id: String(w.a.id) })).statusCode, 303, 'and writes are saved')
+  t.equal(
+    (await agent.post('/locals', { name: 'After the restart', chapter_id: String(w.a.id) })).statusCode,
+    303,
+    'and writes are saved',
+  )
   t.ok(await handle.db.selectFrom('locals').select('id').where('name', '=', 'After the restart').executeTakeFirst())
   const statuses = Object.fromEntries(seen)
   t.comment(`statuses under load: ${JSON.stringify(statuses)}`)
-  t.notOk([...seen.keys()].some((s) => s >= 500 && s !== 503), 'under load, nothing but 503 while it was down — never a 500')
+  t.notOk(
+    [...seen.keys()].some((s) => s >= 500 && s !== 503),
+    'under load, nothing but 503 while it was down — never a 500',
+  )
   t.ok((seen.get(503) ?? 0) > 0, 'the load saw the outage')
 })

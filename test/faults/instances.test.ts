@@ -14,7 +14,11 @@ async function twoInstances(t: Test) {
   const { url } = await createTestDatabase(t)
   const make = async () => {
     const handle = createDb(url, { poolSize: 3 })
-    const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'error', DATABASE_URL: url }), db: handle, logger: false })
+    const app = await buildApp({
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'error', DATABASE_URL: url }),
+      db: handle,
+      logger: false,
+    })
     await app.ready()
     t.teardown(async () => {
       await app.close()
@@ -40,7 +44,10 @@ t.test('a login on instance A is valid on instance B with the same cookie', asyn
   // A write on B with the session (and CSRF token) from A.
   const created = await onB.post('/locals', { name: 'Made on B', chapter_id: String(w.a.id) })
   t.equal(created.statusCode, 303, 'a form posted to B is accepted')
-  t.ok(await a.db.selectFrom('locals').select('id').where('name', '=', 'Made on B').executeTakeFirst(), 'and the local is in the database')
+  t.ok(
+    await a.db.selectFrom('locals').select('id').where('name', '=', 'Made on B').executeTakeFirst(),
+    'and the local is in the database',
+  )
   // Logging out on B ends the session on A too.
   await onB.post('/logout')
   const after = await onA.get('/locals')
@@ -57,7 +64,19 @@ t.test('failed logins on A and on B add up to the throttle', async (t) => {
     const res = await agent.post('/login', { email: w.organizerA.email, password: 'wrong password ' + i })
     t.equal(res.statusCode, 422, `failure ${i + 1} on ${i % 2 === 0 ? 'A' : 'B'} is refused normally`)
   }
-  t.equal((await onA.post('/login', { email: w.organizerA.email, password: PASSWORD })).statusCode, 429, 'A now throttles, even with the right password')
-  t.equal((await onB.post('/login', { email: w.organizerA.email, password: PASSWORD })).statusCode, 429, 'and so does B')
-  t.equal((await onB.post('/login', { email: w.organizerB.email, password: PASSWORD })).statusCode, 303, 'another account still logs in')
+  t.equal(
+    (await onA.post('/login', { email: w.organizerA.email, password: PASSWORD })).statusCode,
+    429,
+    'A now throttles, even with the right password',
+  )
+  t.equal(
+    (await onB.post('/login', { email: w.organizerA.email, password: PASSWORD })).statusCode,
+    429,
+    'and so does B',
+  )
+  t.equal(
+    (await onB.post('/login', { email: w.organizerB.email, password: PASSWORD })).statusCode,
+    303,
+    'another account still logs in',
+  )
 })

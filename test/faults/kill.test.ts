@@ -31,7 +31,15 @@ async function waitHealthy(port: number, ms = 90_000): Promise<boolean> {
 function start(dataDir: string, port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, TENFOLD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', DATABASE_URL: '', SESSION_SECURE_COOKIE: 'false' },
+    env: {
+      ...process.env,
+      TENFOLD_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      DATABASE_URL: '',
+      SESSION_SECURE_COOKIE: 'false',
+    },
     stdio: ['ignore', 'ignore', 'ignore'],
   })
 }
@@ -42,13 +50,29 @@ async function kill9(child: ChildProcess): Promise<void> {
   await exited
 }
 
-const newStats = (): Stats => ({ requests: 0, byStatus: new Map(), latencies: [], acked: [], ackedBy: { local: 0, conversation: 0, move: 0, vote: 0 }, failedWrites: 0, conflicts: 0, errors: 0 })
+const newStats = (): Stats => ({
+  requests: 0,
+  byStatus: new Map(),
+  latencies: [],
+  acked: [],
+  ackedBy: { local: 0, conversation: 0, move: 0, vote: 0 },
+  failedWrites: 0,
+  conflicts: 0,
+  errors: 0,
+})
 
 function multipart(fields: Record<string, string>, content: string) {
   const boundary = '----tenfoldkill' + Math.random().toString(16).slice(2)
   const parts: Buffer[] = []
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`))
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    ),
+    Buffer.from(content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  )
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` }
 }
 
@@ -61,7 +85,9 @@ t.test('kill -9 during a burst of writes and during an import, then restart', { 
   t.teardown(async () => {
     if (child && child.exitCode === null) await kill9(child)
     await handle?.close()
-    try { execSync(`pkill -KILL -f "postgres.*${dataDir}"`) } catch {}
+    try {
+      execSync(`pkill -KILL -f "postgres.*${dataDir}"`)
+    } catch {}
     fs.rmSync(base, { recursive: true, force: true })
   })
   const port = await freePort()
@@ -77,23 +103,27 @@ t.test('kill -9 during a burst of writes and during an import, then restart', { 
   t.test('a burst of writes', async (t) => {
     const stats = newStats()
     const prefix = `kill-burst-${Date.now()}-`
-    const users = await Promise.all(Array.from({ length: 20 }, async () => {
-      const u = new User(baseUrl, stats)
-      t.ok(await u.login(w.organizerA.email, PASSWORD), 'the organizer logs in')
-      return u
-    }))
+    const users = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const u = new User(baseUrl, stats)
+        t.ok(await u.login(w.organizerA.email, PASSWORD), 'the organizer logs in')
+        return u
+      }),
+    )
     let seq = 0
     const attempted: string[] = []
     let stop = false
-    const burst = Promise.all(users.map(async (u) => {
-      while (!stop) {
-        const name = `${prefix}${++seq}`
-        attempted.push(name)
-        const res = await u.post('/locals', { name, chapter_id: String(w.a.id), city: 'Kill', state: 'MA' })
-        if (res.status === 303) stats.acked.push(name)
-        if (res.status === 0) return // the server is gone
-      }
-    }))
+    const burst = Promise.all(
+      users.map(async (u) => {
+        while (!stop) {
+          const name = `${prefix}${++seq}`
+          attempted.push(name)
+          const res = await u.post('/locals', { name, chapter_id: String(w.a.id), city: 'Kill', state: 'MA' })
+          if (res.status === 303) stats.acked.push(name)
+          if (res.status === 0) return // the server is gone
+        }
+      }),
+    )
     // Let the writes run, then kill the server mid-burst.
     while (stats.acked.length < 40) await new Promise((r) => setTimeout(r, 20))
     await kill9(child!)
@@ -109,32 +139,76 @@ t.test('kill -9 during a burst of writes and during an import, then restart', { 
       from locals l where l.name like ${prefix + '%'}`.execute(db)
     const count = new Map<string, number>()
     for (const r of rows.rows) count.set(r.name, (count.get(r.name) ?? 0) + 1)
-    t.equal(stats.acked.filter((n) => count.get(n) === 1).length, stats.acked.length, 'every acknowledged local is there exactly once')
+    t.equal(
+      stats.acked.filter((n) => count.get(n) === 1).length,
+      stats.acked.length,
+      'every acknowledged local is there exactly once',
+    )
     t.equal([...count.values()].filter((n) => n > 1).length, 0, 'no local is there twice')
-    t.ok(rows.rows.every((r) => attempted.includes(r.name)), 'nothing is there that was not sent')
-    t.ok(rows.rows.every((r) => r.audits === 1), 'every saved local has its audit row (no half-written write)')
-    t.comment(`burst: ${attempted.length} sent, ${stats.acked.length} acknowledged, ${rows.rows.length} in the database (the rest were cut off unacknowledged)`)
+    t.ok(
+      rows.rows.every((r) => attempted.includes(r.name)),
+      'nothing is there that was not sent',
+    )
+    t.ok(
+      rows.rows.every((r) => r.audits === 1),
+      'every saved local has its audit row (no half-written write)',
+    )
+    t.comment(
+      `burst: ${attempted.length} sent, ${stats.acked.length} acknowledged, ${rows.rows.length} in the database (the rest were cut off unacknowledged)`,
+    )
     // The app works normally after the restart.
     const u = new User(baseUrl, newStats())
     t.ok(await u.login(w.organizerA.email, PASSWORD), 'the organizer logs in')
-    t.equal((await u.post('/locals', { name: `${prefix}after`, chapter_id: String(w.a.id) })).status, 303, 'a write after the restart is accepted')
+    t.equal(
+      (await u.post('/locals', { name: `${prefix}after`, chapter_id: String(w.a.id) })).status,
+      303,
+      'a write after the restart is accepted',
+    )
   })
 
   t.test('a large import', async (t) => {
     const marker = `Killimport${Date.now()}`
     const rows = 40_000
-    const csv = ['name,email,local'].concat(Array.from({ length: rows }, (_, i) => `${marker} Person${i},${marker.toLowerCase()}.${i}@example.org,${w.localA.name}`)).join('\n') + '\n'
+    const csv =
+      ['name,email,local']
+        .concat(
+          Array.from(
+            { length: rows },
+            (_, i) => `${marker} Person${i},${marker.toLowerCase()}.${i}@example.org,${w.localA.name}`,
+          ),
+        )
+        .join('\n') + '\n'
     const stats = newStats()
     const u = new User(baseUrl, stats)
     t.ok(await u.login(w.organizerA.email, PASSWORD), 'the organizer logs in')
     await u.get('/people/import')
     const m = multipart({ _csrf: u.csrf, chapter_id: String(w.a.id) }, csv)
-    const up = await fetch(`${baseUrl}/people/import`, { method: 'POST', redirect: 'manual', body: m.body, headers: { 'content-type': m.contentType, cookie: [...u.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
+    const up = await fetch(`${baseUrl}/people/import`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: m.body,
+      headers: { 'content-type': m.contentType, cookie: [...u.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    })
     t.equal(up.status, 303, 'the file is uploaded')
     const id = Number(up.headers.get('location')!.split('/').pop())
     await u.get(`/people/import/${id}`)
-    t.equal((await u.post(`/people/import/${id}/mapping`, { map_name: '0', map_email: '1', map_local: '2', duplicates: 'skip' })).status, 303, 'the columns are mapped')
-    const ready = await db.selectFrom('imports').select(['status', 'totals']).where('id', '=', id).executeTakeFirstOrThrow()
+    t.equal(
+      (
+        await u.post(`/people/import/${id}/mapping`, {
+          map_name: '0',
+          map_email: '1',
+          map_local: '2',
+          duplicates: 'skip',
+        })
+      ).status,
+      303,
+      'the columns are mapped',
+    )
+    const ready = await db
+      .selectFrom('imports')
+      .select(['status', 'totals'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     t.equal(ready.status, 'ready')
     t.equal((ready.totals as { valid?: number }).valid, rows, 'every row is valid')
     await u.get(`/people/import/${id}`)
@@ -143,14 +217,24 @@ t.test('kill -9 during a burst of writes and during an import, then restart', { 
     const until = Date.now() + 60_000
     let progress = 0
     while (Date.now() < until) {
-      progress = (await db.selectFrom('imports').select('progress').where('id', '=', id).executeTakeFirstOrThrow()).progress ?? 0
+      progress =
+        (await db.selectFrom('imports').select('progress').where('id', '=', id).executeTakeFirstOrThrow()).progress ?? 0
       if (progress > 0) break
       await new Promise((r) => setTimeout(r, 25))
     }
     t.ok(progress > 0 && progress < 100, `the import was ${progress}% through when the server was killed`)
     await kill9(child!)
     const like = `${marker} %`
-    const countImported = async () => Number((await db.selectFrom('supporters').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', like).executeTakeFirstOrThrow()).n)
+    const countImported = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('supporters')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('name', 'like', like)
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
 
     child = start(dataDir, port)
     t.ok(await waitHealthy(port), 'the restarted server answers')

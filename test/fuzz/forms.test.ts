@@ -25,12 +25,17 @@ const concrete = await recordIds(db)
 const findings: Finding[] = []
 let requests = 0
 
-function inspect(role: string, route: string, input: unknown, res: { statusCode: number; body: string; headers: Record<string, unknown> }) {
+function inspect(
+  role: string,
+  route: string,
+  input: unknown,
+  res: { statusCode: number; body: string; headers: Record<string, unknown> },
+) {
   requests++
   const shown = JSON.stringify(input).slice(0, 400)
   if (res.statusCode >= 500) {
     const err = logs.filter((l) => l.includes('"err"')).at(-1)
-    const message = err ? (JSON.parse(err) as { err?: { message?: string } }).err?.message ?? '' : ''
+    const message = err ? ((JSON.parse(err) as { err?: { message?: string } }).err?.message ?? '') : ''
     findings.push({ role, route, status: res.statusCode, problem: `5xx (${message.slice(0, 160)})`, input: shown })
   }
   const html = String(res.headers['content-type'] ?? '').includes('text/html')
@@ -38,7 +43,10 @@ function inspect(role: string, route: string, input: unknown, res: { statusCode:
   if (leaked) findings.push({ role, route, status: res.statusCode, problem: `unescaped ${leaked}`, input: shown })
 }
 
-for (const [role, email] of [['admin', 'admin@example.org'], ['organizer', 'organizer.boston@example.org']] as const) {
+for (const [role, email] of [
+  ['admin', 'admin@example.org'],
+  ['organizer', 'organizer.boston@example.org'],
+] as const) {
   const agent = new Agent(app)
   await agent.login(email, DEMO_PASSWORD)
   const routes = app.routeList.filter((r) => !r.url.startsWith('/static') && !SKIP.has(`${r.method} ${r.url}`))
@@ -53,20 +61,36 @@ for (const [role, email] of [['admin', 'admin@example.org'], ['organizer', 'orga
     const url = concrete(route.url)
     const name = `${route.method} ${route.url}`
     if (route.method === 'POST') {
-      const fields = forms.get(`POST ${url}`) ?? new Map([['name', ''], ['version', '1'], ['notes', '']])
-      await fc.assert(fc.asyncProperty(bodyFor(fields), fc.boolean(), async (body, htmx) => {
-        const res = await agent.post(url, body, { htmx })
-        inspect(role, name, body, res)
-      }), { numRuns: RUNS, seed: SEED })
+      const fields =
+        forms.get(`POST ${url}`) ??
+        new Map([
+          ['name', ''],
+          ['version', '1'],
+          ['notes', ''],
+        ])
+      await fc.assert(
+        fc.asyncProperty(bodyFor(fields), fc.boolean(), async (body, htmx) => {
+          const res = await agent.post(url, body, { htmx })
+          inspect(role, name, body, res)
+        }),
+        { numRuns: RUNS, seed: SEED },
+      )
     } else if (route.method === 'GET') {
       const keys = [...new Set([...QUERY_KEYS, ...(forms.get(`GET ${url}`)?.keys() ?? [])])]
-      const query = fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostile, fc.array(hostile, { minLength: 2, maxLength: 3 })), { maxKeys: 5 })
-      await fc.assert(fc.asyncProperty(query, fc.boolean(), async (q, htmx) => {
-        const qs = new URLSearchParams()
-        for (const [k, v] of Object.entries(q)) for (const x of ([] as string[]).concat(v)) qs.append(k, x)
-        const res = await agent.get(`${url}?${qs}`, { htmx })
-        inspect(role, name, q, res)
-      }), { numRuns: RUNS, seed: SEED })
+      const query = fc.dictionary(
+        fc.constantFrom(...keys),
+        fc.oneof(hostile, fc.array(hostile, { minLength: 2, maxLength: 3 })),
+        { maxKeys: 5 },
+      )
+      await fc.assert(
+        fc.asyncProperty(query, fc.boolean(), async (q, htmx) => {
+          const qs = new URLSearchParams()
+          for (const [k, v] of Object.entries(q)) for (const x of ([] as string[]).concat(v)) qs.append(k, x)
+          const res = await agent.get(`${url}?${qs}`, { htmx })
+          inspect(role, name, q, res)
+        }),
+        { numRuns: RUNS, seed: SEED },
+      )
     }
     await stayLoggedIn()
   }
@@ -74,4 +98,8 @@ for (const [role, email] of [['admin', 'admin@example.org'], ['organizer', 'orga
 
 t.comment(`fuzz: ${requests} requests (${RUNS} runs per route and role, seed ${SEED}), ${findings.length} finding(s)`)
 for (const f of findings) t.comment(`${f.role} ${f.route} → ${f.status} ${f.problem}: ${f.input}`)
-t.same(findings.map((f) => `${f.role} ${f.route} → ${f.status} ${f.problem}`), [], 'no 5xx and no unescaped payload on any route')
+t.same(
+  findings.map((f) => `${f.role} ${f.route} → ${f.status} ${f.problem}`),
+  [],
+  'no 5xx and no unescaped payload on any route',
+)

@@ -9,18 +9,36 @@ const count = async (db: Awaited<ReturnType<typeof buildTestApp>>['db'], table: 
 
 t.test('parsing checks every row and names its line', async (t) => {
   const cases = [
-    { name: 'a clean file with a BOM', input: '\ufeffaff_abbr,desig_num,f_num\nCWA,1400,100\nSEIU,0,101\n', rows: 2, errors: [] },
+    {
+      name: 'a clean file with a BOM',
+      input: '\ufeffaff_abbr,desig_num,f_num\nCWA,1400,100\nSEIU,0,101\n',
+      rows: 2,
+      errors: [],
+    },
     { name: 'a missing header column', input: 'abbr,num\nCWA,1\n', rows: 0, errors: [1] },
-    { name: 'a local number that is not a number', input: 'aff_abbr,desig_num,f_num\nCWA,abc,5\n', rows: 0, errors: [2] },
+    {
+      name: 'a local number that is not a number',
+      input: 'aff_abbr,desig_num,f_num\nCWA,abc,5\n',
+      rows: 0,
+      errors: [2],
+    },
     { name: 'a zero file number', input: 'aff_abbr,desig_num,f_num\nCWA,1,0\n', rows: 0, errors: [2] },
-    { name: 'a file number under two local numbers is one body', input: 'aff_abbr,desig_num,f_num\nCWA,1,7\nCWA,2,7\n', rows: 1, errors: [] },
+    {
+      name: 'a file number under two local numbers is one body',
+      input: 'aff_abbr,desig_num,f_num\nCWA,1,7\nCWA,2,7\n',
+      rows: 1,
+      errors: [],
+    },
     { name: 'an empty abbreviation', input: 'aff_abbr,desig_num,f_num\n,1,8\n', rows: 0, errors: [2] },
   ]
   for (const c of cases) {
     t.test(c.name, async (t) => {
       const r = parseOlms(c.input)
       t.equal(r.rows.length, c.rows)
-      t.same(r.errors.map((e) => e.line), c.errors)
+      t.same(
+        r.errors.map((e) => e.line),
+        c.errors,
+      )
     })
   }
 })
@@ -34,7 +52,11 @@ t.test('importing the directory', async (t) => {
     t.ok(res.ok)
     if (res.ok) t.same(res.result, { rows: 4, bodies: 4, unionsCreated: 3, localsCreated: 4, localsExisting: 0 })
     t.equal(await count(db, 'locals'), 4)
-    const cwa = await db.selectFrom('national_unions').selectAll().where('abbreviation', '=', 'CWA').executeTakeFirstOrThrow()
+    const cwa = await db
+      .selectFrom('national_unions')
+      .selectAll()
+      .where('abbreviation', '=', 'CWA')
+      .executeTakeFirstOrThrow()
     t.equal(cwa.name, 'Communications Workers of America')
     const l = await db.selectFrom('locals').selectAll().where('olms_file_number', '=', 100).executeTakeFirstOrThrow()
     t.equal(l.name, 'CWA Local 1400')
@@ -53,7 +75,11 @@ t.test('importing the directory', async (t) => {
   t.test('a bad row anywhere imports nothing', async (t) => {
     const res = await importOlms(db, 'aff_abbr,desig_num,f_num\nUAW,600,200\nUAW,601,201\nUAW,six,202\n', actor)
     t.notOk(res.ok)
-    if (!res.ok) t.same(res.errors.map((e) => e.line), [4])
+    if (!res.ok)
+      t.same(
+        res.errors.map((e) => e.line),
+        [4],
+      )
     t.equal(await count(db, 'locals'), 4)
     t.equal(await count(db, 'national_unions'), 3)
   })

@@ -7,15 +7,40 @@ import { PASSWORD, world } from '../factories.ts'
 t.test('circles and sections follow the privacy rules and show drives in their unions', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'Slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' }).execute()
-  const pat = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Pat Secretname', email: 'pat.secret@example.org', phone: '+15550001111', chapter_member: true, potential_leader: true }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Slate', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' })
+    .execute()
+  const pat = await db
+    .insertInto('supporters')
+    .values({
+      chapter_id: w.a.id,
+      local_id: w.localA.id,
+      name: 'Pat Secretname',
+      email: 'pat.secret@example.org',
+      phone: '+15550001111',
+      chapter_member: true,
+      potential_leader: true,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const bad = await org.post('/circles', { chapter_id: String(w.a.id), kind: 'section', name: 'CWA section' })
   t.equal(bad.statusCode, 422)
   t.match(bad.body, 'A section belongs to a union')
-  const created = await org.post('/circles', { chapter_id: String(w.a.id), kind: 'section', name: 'CWA section', national_union_id: String(w.union.id), cadence: 'Monthly' })
+  const created = await org.post('/circles', {
+    chapter_id: String(w.a.id),
+    kind: 'section',
+    name: 'CWA section',
+    national_union_id: String(w.union.id),
+    cadence: 'Monthly',
+  })
   t.equal(created.statusCode, 303)
   const circle = await db.selectFrom('labor_circles').select('id').executeTakeFirstOrThrow()
   t.equal((await org.post(`/circles/${circle.id}/members`, { supporter_id: String(pat.id) })).statusCode, 303)
@@ -37,7 +62,8 @@ t.test('circles and sections follow the privacy rules and show drives in their u
     t.notMatch(v.body, '5550001111', `volunteer sees no phone on ${url}`)
     const n = await national.get(url)
     t.equal(n.statusCode, 200)
-    for (const s of ['Pat Secretname', 'pat.secret@example.org', '5550001111']) t.notMatch(n.body, s, `national sees no ${s} on ${url}`)
+    for (const s of ['Pat Secretname', 'pat.secret@example.org', '5550001111'])
+      t.notMatch(n.body, s, `national sees no ${s} on ${url}`)
   }
   t.match((await vol.get(`/circles/${circle.id}`)).body, 'Pat Secretname', 'volunteers see names')
   const orgB = new Agent(app)
@@ -52,8 +78,15 @@ t.test('members in common follow supporter changes', async (t) => {
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   t.match((await org.get(`/locals/${w.localA.id}`)).body, '0 chapter members inside')
-  const s = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Sam', chapter_member: true }).returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Not a member', chapter_member: false }).execute()
+  const s = await db
+    .insertInto('supporters')
+    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Sam', chapter_member: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('supporters')
+    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Not a member', chapter_member: false })
+    .execute()
   t.match((await org.get(`/locals/${w.localA.id}`)).body, '1 chapter member inside')
   await db.updateTable('supporters').set({ deleted_at: new Date() }).where('id', '=', s.id).execute()
   t.match((await org.get(`/locals/${w.localA.id}`)).body, '0 chapter members inside')

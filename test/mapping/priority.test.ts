@@ -1,8 +1,23 @@
 // The mapping priority: each part and the order, table-driven.
 import t from 'tap'
-import { comingUp, oneYearAfter, priority, rankLocals, sizePoints, type PriorityInput } from '../../src/mapping/priority.ts'
+import {
+  comingUp,
+  oneYearAfter,
+  priority,
+  rankLocals,
+  sizePoints,
+  type PriorityInput,
+} from '../../src/mapping/priority.ts'
 
-const base: PriorityInput = { orientation: null, members: null, positionsPassed: 0, officerElectionOn: null, contractExpiresOn: null, membersInCommon: 0, today: '2026-11-23' }
+const base: PriorityInput = {
+  orientation: null,
+  members: null,
+  positionsPassed: 0,
+  officerElectionOn: null,
+  contractExpiresOn: null,
+  membersInCommon: 0,
+  today: '2026-11-23',
+}
 
 t.test('each part scores as documented', async (t) => {
   const cases: [string, Partial<PriorityInput>, number][] = [
@@ -20,18 +35,43 @@ t.test('each part scores as documented', async (t) => {
     ['an officer election in 3 months scores 10', { officerElectionOn: '2027-02-01' }, 10],
     ['a contract expiry in 13 months scores 0', { contractExpiresOn: '2027-12-31' }, 0],
     ['a past officer election scores 0', { officerElectionOn: '2026-01-01' }, 0],
-    ['both an election and an expiry score 10 once', { officerElectionOn: '2027-01-01', contractExpiresOn: '2027-03-01' }, 10],
+    [
+      'both an election and an expiry score 10 once',
+      { officerElectionOn: '2027-01-01', contractExpiresOn: '2027-03-01' },
+      10,
+    ],
     ['two members in common score 10', { membersInCommon: 2 }, 10],
     ['six members in common score at most 20', { membersInCommon: 6 }, 20],
-    ['everything at its best scores 105', { orientation: 'left_led', members: 50000, positionsPassed: 4, officerElectionOn: '2027-06-01', membersInCommon: 9 }, 105],
+    [
+      'everything at its best scores 105',
+      {
+        orientation: 'left_led',
+        members: 50000,
+        positionsPassed: 4,
+        officerElectionOn: '2027-06-01',
+        membersInCommon: 9,
+      },
+      105,
+    ],
   ]
   for (const [name, input, score] of cases) t.equal(priority({ ...base, ...input }).score, score, name)
 })
 
 t.test('the parts explain the score', async (t) => {
   const p = priority({ ...base, orientation: 'middling', members: 100, positionsPassed: 1, membersInCommon: 1 })
-  t.same(p.parts.map((x) => [x.key, x.points]), [['orientation', 10], ['size', 10], ['positions', 5], ['members_in_common', 5]])
-  t.equal(p.score, p.parts.reduce((s, x) => s + x.points, 0))
+  t.same(
+    p.parts.map((x) => [x.key, x.points]),
+    [
+      ['orientation', 10],
+      ['size', 10],
+      ['positions', 5],
+      ['members_in_common', 5],
+    ],
+  )
+  t.equal(
+    p.score,
+    p.parts.reduce((s, x) => s + x.points, 0),
+  )
 })
 
 t.test('locals are ranked by score, then size, then name', async (t) => {
@@ -42,7 +82,10 @@ t.test('locals are ranked by score, then size, then name', async (t) => {
     { ...base, name: 'B Middling', orientation: 'middling' as const, members: 100 },
     { ...base, name: 'Middling Positions', orientation: 'middling' as const, members: 100, positionsPassed: 1 },
   ]
-  t.same(rankLocals(rows).map((r) => r.name), ['Left Small', 'Middling Positions', 'B Middling', 'Middling Small', 'Hostile Big'])
+  t.same(
+    rankLocals(rows).map((r) => r.name),
+    ['Left Small', 'Middling Positions', 'B Middling', 'Middling Small', 'Hostile Big'],
+  )
 })
 
 t.test('dates: a year ahead, and what counts as coming up', async (t) => {

@@ -9,8 +9,14 @@ t.test('the demo has fictional supporters with histories, conversations and team
   t.equal(await loadDemo(db), 'already loaded', 'loading twice adds nothing')
   const people = await db.selectFrom('supporters').selectAll().execute()
   t.ok(people.length >= 70 && people.length <= 90, `${people.length} supporters`)
-  t.ok(people.every((p) => p.email?.endsWith('@example.org')), 'example.org emails')
-  t.ok(people.every((p) => /^\+1\d{3}55501\d\d$/.test(p.phone ?? '')), '555-01xx phones')
+  t.ok(
+    people.every((p) => p.email?.endsWith('@example.org')),
+    'example.org emails',
+  )
+  t.ok(
+    people.every((p) => /^\+1\d{3}55501\d\d$/.test(p.phone ?? '')),
+    '555-01xx phones',
+  )
   t.ok(people.every((p) => p.local_id !== null && p.current_level !== null))
   const levels = await db.selectFrom('support_levels').select('supporter_id').execute()
   t.ok(levels.length > people.length, 'level histories')
@@ -18,7 +24,10 @@ t.test('the demo has fictional supporters with histories, conversations and team
   const team = await db.selectFrom('team_members').select(['drive_id']).execute()
   t.ok(team.length >= 10, `${team.length} team members`)
   const facts = await supporterFacts(db, [...new Set(team.map((x) => x.drive_id))])
-  t.ok([...facts.values()].some((f) => f.leadersTrained >= 3), 'a drive has three trained leaders')
+  t.ok(
+    [...facts.values()].some((f) => f.leadersTrained >= 3),
+    'a drive has three trained leaders',
+  )
   const org = new Agent(app)
   await org.login('organizer.boston@example.org', DEMO_PASSWORD)
   const list = await org.get('/people')

@@ -7,8 +7,13 @@ import { failStaleImports } from '../../src/people/import-run.ts'
 function multipart(fields: Record<string, string>, file: { name: string; content: string | Buffer }) {
   const boundary = '----tenfoldtest' + Math.random().toString(16).slice(2)
   const parts: Buffer[] = []
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`))
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
+    ),
+  )
   parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content))
   parts.push(Buffer.from(`\r\n--${boundary}--\r\n`))
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` }
@@ -28,12 +33,27 @@ t.test('the supporter CSV import', async (t) => {
   const orgB = new Agent(app)
   await orgB.login(w.organizerB.email, PASSWORD)
   // Already in the database: matched by email.
-  const existing = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Existing Person', email: 'existing@example.org', email_normalised: 'existing@example.org' }).returning('id').executeTakeFirstOrThrow()
+  const existing = await db
+    .insertInto('supporters')
+    .values({
+      chapter_id: w.a.id,
+      local_id: w.localA.id,
+      name: 'Existing Person',
+      email: 'existing@example.org',
+      email_normalised: 'existing@example.org',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
 
   async function upload(agent: Agent, content: string | Buffer, fields: Record<string, string> = {}) {
     await agent.get('/people/import')
     const m = multipart({ _csrf: agent.csrf, chapter_id: String(w.a.id), ...fields }, { name: 'people.csv', content })
-    return app.inject({ method: 'POST', url: '/people/import', payload: m.payload, headers: { 'content-type': m.contentType, cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
+    return app.inject({
+      method: 'POST',
+      url: '/people/import',
+      payload: m.payload,
+      headers: { 'content-type': m.contentType, cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    })
   }
   async function waitDone(agent: Agent, id: number) {
     for (let i = 0; i < 200; i++) {
@@ -44,44 +64,66 @@ t.test('the supporter CSV import', async (t) => {
     throw new Error('import did not finish')
   }
 
-  const messy = '\ufeff' + [
-    'Nombre;last_name;Email;can2_phone;Union;Local;Role;Level;Tags;Chapter member;Notes',
-    'Ana;Ficticia;ANA@Example.org;617-555-0101;CWA;1400;steward;1;nurses, nights;yes;"Met at the picket; very keen"',
-    '',
-    'Ben;Placeholder;ben@example.org;(617) 555-0102;CWA;Local 1400;Rank and file;2;;no;"Two lines\nof notes"',
-    ';;noname@example.org;;CWA;1400;;;;;',
-    'Bad;Email;not-an-email;;CWA;1400;;;;;',
-    'Bad;Phone;;12;CWA;1400;;;;;',
-    'Unknown;Local;;;CWA;9999;;;;;',
-    'No;Local;;;;;;;;;',
-    'Level;Word;;;CWA;1400;;high;;;',
-    'Level;Big;;;CWA;1400;;7;;;',
-    'Role;Odd;;;CWA;1400;astronaut;;;;',
-    'Member;Maybe;;;CWA;1400;;;;perhaps;',
-    `${'X'.repeat(201)};Long;;;CWA;1400;;;;;`,
-    'Ana;Again;ana@example.org;;CWA;1400;;;;;',
-    'Existing;Person;EXISTING@example.org;617-555-0103;CWA;1400;;3;;;',
-    '',
-  ].join('\r\n')
+  const messy =
+    '\ufeff' +
+    [
+      'Nombre;last_name;Email;can2_phone;Union;Local;Role;Level;Tags;Chapter member;Notes',
+      'Ana;Ficticia;ANA@Example.org;617-555-0101;CWA;1400;steward;1;nurses, nights;yes;"Met at the picket; very keen"',
+      '',
+      'Ben;Placeholder;ben@example.org;(617) 555-0102;CWA;Local 1400;Rank and file;2;;no;"Two lines\nof notes"',
+      ';;noname@example.org;;CWA;1400;;;;;',
+      'Bad;Email;not-an-email;;CWA;1400;;;;;',
+      'Bad;Phone;;12;CWA;1400;;;;;',
+      'Unknown;Local;;;CWA;9999;;;;;',
+      'No;Local;;;;;;;;;',
+      'Level;Word;;;CWA;1400;;high;;;',
+      'Level;Big;;;CWA;1400;;7;;;',
+      'Role;Odd;;;CWA;1400;astronaut;;;;',
+      'Member;Maybe;;;CWA;1400;;;;perhaps;',
+      `${'X'.repeat(201)};Long;;;CWA;1400;;;;;`,
+      'Ana;Again;ana@example.org;;CWA;1400;;;;;',
+      'Existing;Person;EXISTING@example.org;617-555-0103;CWA;1400;;3;;;',
+      '',
+    ].join('\r\n')
 
   let importId = 0
-  t.test('a messy file (BOM, semicolons, quoted separators and newlines, empty lines) is read and its headers matched', async (t) => {
-    const res = await upload(org, messy)
-    t.equal(res.statusCode, 303, res.body)
-    const imp = await db.selectFrom('imports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
-    importId = imp.id
-    t.equal(res.headers.location, `/people/import/${imp.id}`)
-    t.equal((imp.totals as { rows: number }).rows, 14)
-    t.equal(imp.headers[0], 'Nombre')
-    t.same(imp.mapping, { first_name: 0, last_name: 1, email: 2, phone: 3, union: 4, local: 5, role: 6, level: 7, tags: 8, chapter_member: 9, notes: 10 })
-    const rows = await db.selectFrom('import_rows').select(['line', 'cells']).where('import_id', '=', imp.id).orderBy('line').execute()
-    t.equal(rows[0]!.cells[10], 'Met at the picket; very keen')
-    t.equal(rows[1]!.cells[10], 'Two lines\nof notes')
-    const page = await org.get(`/people/import/${imp.id}`)
-    t.equal(page.statusCode, 200)
-    t.match(page.body, 'The first rows, as matched')
-    t.match(page.body, 'ANA@Example.org')
-  })
+  t.test(
+    'a messy file (BOM, semicolons, quoted separators and newlines, empty lines) is read and its headers matched',
+    async (t) => {
+      const res = await upload(org, messy)
+      t.equal(res.statusCode, 303, res.body)
+      const imp = await db.selectFrom('imports').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
+      importId = imp.id
+      t.equal(res.headers.location, `/people/import/${imp.id}`)
+      t.equal((imp.totals as { rows: number }).rows, 14)
+      t.equal(imp.headers[0], 'Nombre')
+      t.same(imp.mapping, {
+        first_name: 0,
+        last_name: 1,
+        email: 2,
+        phone: 3,
+        union: 4,
+        local: 5,
+        role: 6,
+        level: 7,
+        tags: 8,
+        chapter_member: 9,
+        notes: 10,
+      })
+      const rows = await db
+        .selectFrom('import_rows')
+        .select(['line', 'cells'])
+        .where('import_id', '=', imp.id)
+        .orderBy('line')
+        .execute()
+      t.equal(rows[0]!.cells[10], 'Met at the picket; very keen')
+      t.equal(rows[1]!.cells[10], 'Two lines\nof notes')
+      const page = await org.get(`/people/import/${imp.id}`)
+      t.equal(page.statusCode, 200)
+      t.match(page.body, 'The first rows, as matched')
+      t.match(page.body, 'ANA@Example.org')
+    },
+  )
 
   t.test('the check reports ten kinds of bad rows and both kinds of duplicates, downloadable as CSV', async (t) => {
     const form: Record<string, string> = { duplicates: 'skip' }
@@ -89,12 +131,40 @@ t.test('the supporter CSV import', async (t) => {
     for (const [k, v] of Object.entries(imp.mapping as Record<string, number>)) form[`map_${k}`] = String(v)
     const res = await org.post(`/people/import/${importId}/mapping`, form)
     t.equal(res.statusCode, 303)
-    const after = await db.selectFrom('imports').select(['status', 'totals']).where('id', '=', importId).executeTakeFirstOrThrow()
+    const after = await db
+      .selectFrom('imports')
+      .select(['status', 'totals'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow()
     t.equal(after.status, 'ready')
     t.same(after.totals, { rows: 14, valid: 2, errors: 10, duplicatesInFile: 1, duplicatesInDb: 1 })
-    const problems = (await db.selectFrom('import_rows').select('problem').where('import_id', '=', importId).where('problem', 'is not', null).orderBy('line').execute()).map((p) => p.problem)
-    for (const kind of ['No name', 'Bad email', 'Bad phone number', 'Unknown local', 'No local', 'Level is not a number', 'Level out of range', 'Unknown role', 'Chapter member must be yes or no', 'Name longer than 200 characters', 'Duplicate of line 2', 'Already in Tenfold']) {
-      t.ok(problems.some((p) => p?.includes(kind)), kind)
+    const problems = (
+      await db
+        .selectFrom('import_rows')
+        .select('problem')
+        .where('import_id', '=', importId)
+        .where('problem', 'is not', null)
+        .orderBy('line')
+        .execute()
+    ).map((p) => p.problem)
+    for (const kind of [
+      'No name',
+      'Bad email',
+      'Bad phone number',
+      'Unknown local',
+      'No local',
+      'Level is not a number',
+      'Level out of range',
+      'Unknown role',
+      'Chapter member must be yes or no',
+      'Name longer than 200 characters',
+      'Duplicate of line 2',
+      'Already in Tenfold',
+    ]) {
+      t.ok(
+        problems.some((p) => p?.includes(kind)),
+        kind,
+      )
     }
     const page = await org.get(`/people/import/${importId}`)
     t.match(page.body, 'What the check found')
@@ -117,11 +187,19 @@ t.test('the supporter CSV import', async (t) => {
     t.equal(res.statusCode, 303)
     const done = await waitDone(org, importId)
     t.match(done.body, 'The import is done.')
-    const imp = await db.selectFrom('imports').select(['status', 'totals', 'progress']).where('id', '=', importId).executeTakeFirstOrThrow()
+    const imp = await db
+      .selectFrom('imports')
+      .select(['status', 'totals', 'progress'])
+      .where('id', '=', importId)
+      .executeTakeFirstOrThrow()
     t.equal(imp.status, 'done')
     t.equal(imp.progress, 100)
     t.same(imp.totals, { rows: 14, created: 2, updated: 0, skipped: 2, errors: 10 })
-    const ana = await db.selectFrom('supporters').selectAll().where('email', '=', 'ana@example.org').executeTakeFirstOrThrow()
+    const ana = await db
+      .selectFrom('supporters')
+      .selectAll()
+      .where('email', '=', 'ana@example.org')
+      .executeTakeFirstOrThrow()
     t.equal(ana.name, 'Ana Ficticia')
     t.equal(ana.phone, '+16175550101')
     t.equal(ana.local_id, nurses.id)
@@ -131,18 +209,39 @@ t.test('the supporter CSV import', async (t) => {
     t.same(ana.tags, ['nurses', 'nights'])
     const levels = await db.selectFrom('support_levels').select('level').where('supporter_id', '=', ana.id).execute()
     t.equal(levels.length, 1)
-    const ex = await db.selectFrom('supporters').select(['phone']).where('id', '=', existing.id).executeTakeFirstOrThrow()
+    const ex = await db
+      .selectFrom('supporters')
+      .select(['phone'])
+      .where('id', '=', existing.id)
+      .executeTakeFirstOrThrow()
     t.equal(ex.phone, null, 'skip leaves the existing record alone')
-    const a = await db.selectFrom('audit_log').select(['action', 'after']).where('entity', '=', 'supporters').where('action', '=', 'import').executeTakeFirstOrThrow()
+    const a = await db
+      .selectFrom('audit_log')
+      .select(['action', 'after'])
+      .where('entity', '=', 'supporters')
+      .where('action', '=', 'import')
+      .executeTakeFirstOrThrow()
     t.match(a.after, { created: 2, skipped: 2, errors: 10 })
     t.notMatch(JSON.stringify(a.after), 'ana@example.org')
   })
 
   t.test('update-empty-fields fills in what an existing supporter lacks, and nothing else', async (t) => {
-    const res = await upload(org, 'name,email,phone,local,union,level,notes\nExisting Renamed,existing@example.org,617-555-0103,1400,CWA,2,From the sign-up sheet\n')
+    const res = await upload(
+      org,
+      'name,email,phone,local,union,level,notes\nExisting Renamed,existing@example.org,617-555-0103,1400,CWA,2,From the sign-up sheet\n',
+    )
     t.equal(res.statusCode, 303)
     const id = Number(res.headers.location!.split('/').pop())
-    await org.post(`/people/import/${id}/mapping`, { map_name: '0', map_email: '1', map_phone: '2', map_local: '3', map_union: '4', map_level: '5', map_notes: '6', duplicates: 'update' })
+    await org.post(`/people/import/${id}/mapping`, {
+      map_name: '0',
+      map_email: '1',
+      map_phone: '2',
+      map_local: '3',
+      map_union: '4',
+      map_level: '5',
+      map_notes: '6',
+      duplicates: 'update',
+    })
     await org.post(`/people/import/${id}/commit`)
     await waitDone(org, id)
     const ex = await db.selectFrom('supporters').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow()
@@ -157,27 +256,48 @@ t.test('the supporter CSV import', async (t) => {
 
   t.test('a failure mid-file saves nothing; the import can be run again', async (t) => {
     const lines = ['name,email,local,union']
-    for (let i = 1; i <= 2600; i++) lines.push(`${i === 2300 ? 'Boom Failure' : `Bulk Person ${i}`},bulk${i}@example.org,1400,CWA`)
+    for (let i = 1; i <= 2600; i++)
+      lines.push(`${i === 2300 ? 'Boom Failure' : `Bulk Person ${i}`},bulk${i}@example.org,1400,CWA`)
     const res = await upload(org, lines.join('\n'))
     t.equal(res.statusCode, 303)
     const id = Number(res.headers.location!.split('/').pop())
-    await org.post(`/people/import/${id}/mapping`, { map_name: '0', map_email: '1', map_local: '2', map_union: '3', duplicates: 'skip' })
-    await sql`create function boom() returns trigger language plpgsql as $$ begin if new.name = 'Boom Failure' then raise exception 'boom'; end if; return new; end $$`.execute(db)
+    await org.post(`/people/import/${id}/mapping`, {
+      map_name: '0',
+      map_email: '1',
+      map_local: '2',
+      map_union: '3',
+      duplicates: 'skip',
+    })
+    await sql`create function boom() returns trigger language plpgsql as $$ begin if new.name = 'Boom Failure' then raise exception 'boom'; end if; return new; end $$`.execute(
+      db,
+    )
     await sql`create trigger boom before insert on supporters for each row execute function boom()`.execute(db)
     await org.post(`/people/import/${id}/commit`)
     const res2 = await waitDone(org, id)
     t.match(res2.body, 'nothing from it was saved')
-    const imp = await db.selectFrom('imports').select(['status', 'progress']).where('id', '=', id).executeTakeFirstOrThrow()
+    const imp = await db
+      .selectFrom('imports')
+      .select(['status', 'progress'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     t.equal(imp.status, 'failed')
     t.ok(imp.progress > 0 && imp.progress < 100, `progress was reported before the failure (${imp.progress}%)`)
-    const n = await db.selectFrom('supporters').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', 'Bulk Person%').executeTakeFirstOrThrow()
+    const n = await db
+      .selectFrom('supporters')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', 'like', 'Bulk Person%')
+      .executeTakeFirstOrThrow()
     t.equal(n.n, 0, 'no row of the failed import was saved')
     await sql`drop trigger boom on supporters`.execute(db)
     const page = await org.get(`/people/import/${id}`)
     t.match(page.body, 'Run the import again')
     await org.post(`/people/import/${id}/commit`)
     await waitDone(org, id)
-    const n2 = await db.selectFrom('supporters').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'like', 'Bulk Person%').executeTakeFirstOrThrow()
+    const n2 = await db
+      .selectFrom('supporters')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', 'like', 'Bulk Person%')
+      .executeTakeFirstOrThrow()
     t.equal(n2.n, 2599)
   })
 
@@ -187,7 +307,11 @@ t.test('the supporter CSV import', async (t) => {
     await org.post(`/people/import/${id}/mapping`, { map_name: '0', map_local: '1', map_union: '2' })
     await db.updateTable('imports').set({ status: 'committing', progress: 40 }).where('id', '=', id).execute()
     t.equal(await failStaleImports(db), 1)
-    const imp = await db.selectFrom('imports').select(['status', 'error']).where('id', '=', id).executeTakeFirstOrThrow()
+    const imp = await db
+      .selectFrom('imports')
+      .select(['status', 'error'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
     t.equal(imp.status, 'failed')
     t.match(imp.error, 'Nothing from it was saved')
     await org.post(`/people/import/${id}/commit`)
@@ -204,11 +328,20 @@ t.test('the supporter CSV import', async (t) => {
     t.match(broken.body, 'not a readable CSV file')
     const noCsrf = await upload(org, 'name\nX\n', { _csrf: 'nope' })
     t.equal(noCsrf.statusCode, 403)
-    const before = await db.selectFrom('imports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-    const huge = await upload(org, Buffer.concat([Buffer.from('name,notes\n'), Buffer.alloc(51 * 1024 * 1024, `Someone,${'n'.repeat(590)}\n`)]))
+    const before = await db
+      .selectFrom('imports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    const huge = await upload(
+      org,
+      Buffer.concat([Buffer.from('name,notes\n'), Buffer.alloc(51 * 1024 * 1024, `Someone,${'n'.repeat(590)}\n`)]),
+    )
     t.equal(huge.statusCode, 413)
     t.match(huge.body, 'larger than 50 MB')
-    const after = await db.selectFrom('imports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const after = await db
+      .selectFrom('imports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     t.equal(after.n, before.n, 'nothing is kept of a file over the limit')
   })
 })

@@ -6,10 +6,37 @@ import { PASSWORD, world } from '../factories.ts'
 t.test('logging a conversation from the drive page and the local page', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'Test slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
-  const driveA = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, last_activity_at: sql`'2020-01-01'::timestamptz` as never }).returning('id').executeTakeFirstOrThrow()
-  const ana = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Ana Inlineton', email: 'ana.inline@example.org', current_level: 2 }).returning('id').executeTakeFirstOrThrow()
-  const ben = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Ben Undecided', current_level: 3 }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Test slate', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const driveA = await db
+    .insertInto('drives')
+    .values({
+      slate_id: slate.id,
+      local_id: w.localA.id,
+      chapter_id: w.a.id,
+      last_activity_at: sql`'2020-01-01'::timestamptz` as never,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const ana = await db
+    .insertInto('supporters')
+    .values({
+      chapter_id: w.a.id,
+      local_id: w.localA.id,
+      name: 'Ana Inlineton',
+      email: 'ana.inline@example.org',
+      current_level: 2,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const ben = await db
+    .insertInto('supporters')
+    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Ben Undecided', current_level: 3 })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const vol = new Agent(app)
@@ -42,7 +69,15 @@ t.test('logging a conversation from the drive page and the local page', async (t
   })
 
   t.test('logging from the drive page without JS writes the row with the drive id and goes back', async (t) => {
-    const res = await org.post('/conversations', { supporter_id: String(ana.id), kind: 'one_on_one', held_on: '2026-11-20', outcome: 'Will sign the petition', note: '', follow_up_on: '2026-11-30', back })
+    const res = await org.post('/conversations', {
+      supporter_id: String(ana.id),
+      kind: 'one_on_one',
+      held_on: '2026-11-20',
+      outcome: 'Will sign the petition',
+      note: '',
+      follow_up_on: '2026-11-30',
+      back,
+    })
     t.equal(res.statusCode, 303)
     t.equal(res.headers.location, back)
     const rows = await conversations()
@@ -51,18 +86,44 @@ t.test('logging a conversation from the drive page and the local page', async (t
     t.equal(rows[0]!.supporter_id, ana.id)
     t.equal(rows[0]!.by_user_id, w.organizerA.id)
     t.equal(rows[0]!.follow_up_on, '2026-11-30')
-    const d = await db.selectFrom('drives').select('last_activity_at').where('id', '=', driveA.id).executeTakeFirstOrThrow()
-    t.ok(new Date(d.last_activity_at as unknown as string).getTime() > Date.parse('2025-01-01'), 'the drive’s last activity moved')
-    const s = await db.selectFrom('supporters').select('last_contact_on').where('id', '=', ana.id).executeTakeFirstOrThrow()
+    const d = await db
+      .selectFrom('drives')
+      .select('last_activity_at')
+      .where('id', '=', driveA.id)
+      .executeTakeFirstOrThrow()
+    t.ok(
+      new Date(d.last_activity_at as unknown as string).getTime() > Date.parse('2025-01-01'),
+      'the drive’s last activity moved',
+    )
+    const s = await db
+      .selectFrom('supporters')
+      .select('last_contact_on')
+      .where('id', '=', ana.id)
+      .executeTakeFirstOrThrow()
     t.equal(s.last_contact_on, '2026-11-20')
-    const audit = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'conversation').where('entity_id', '=', String(rows[0]!.id)).executeTakeFirst()
+    const audit = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'conversation')
+      .where('entity_id', '=', String(rows[0]!.id))
+      .executeTakeFirst()
     t.ok(audit, 'audited')
     const page = await org.get(back)
     t.match(page.body, 'Will sign the petition', 'the drive page lists it')
   })
 
   t.test('a volunteer logs with htmx and gets the confirmation and the recent list', async (t) => {
-    const res = await vol.post('/conversations', { supporter_id: String(ben.id), kind: 'call', held_on: '2026-11-21', outcome: 'Wants to hear the candidate', back }, { htmx: 'section#logged-conversations' })
+    const res = await vol.post(
+      '/conversations',
+      {
+        supporter_id: String(ben.id),
+        kind: 'call',
+        held_on: '2026-11-21',
+        outcome: 'Wants to hear the candidate',
+        back,
+      },
+      { htmx: 'section#logged-conversations' },
+    )
     t.equal(res.statusCode, 200)
     t.match(res.body, /^\s*<section class="panel" id="logged-conversations">/)
     t.notMatch(res.body, '<html')
@@ -75,26 +136,50 @@ t.test('logging a conversation from the drive page and the local page', async (t
   })
 
   t.test('a bad form comes back in the panel with messages and the typed values', async (t) => {
-    const res = await org.post('/conversations', { supporter_id: String(ana.id), kind: '', held_on: '', outcome: 'Kept text', back }, { htmx: 'section#logged-conversations' })
+    const res = await org.post(
+      '/conversations',
+      { supporter_id: String(ana.id), kind: '', held_on: '', outcome: 'Kept text', back },
+      { htmx: 'section#logged-conversations' },
+    )
     t.equal(res.statusCode, 422)
     t.match(res.body, 'id="logged-conversations"')
     t.match(res.body, 'Choose what kind of conversation it was.')
     t.match(res.body, 'value="Kept text"')
-    const none = await org.post('/conversations', { supporter_id: '', kind: 'call', held_on: '2026-11-21', back }, { htmx: 'section#logged-conversations' })
+    const none = await org.post(
+      '/conversations',
+      { supporter_id: '', kind: 'call', held_on: '2026-11-21', back },
+      { htmx: 'section#logged-conversations' },
+    )
     t.equal(none.statusCode, 422)
     t.match(none.body, 'Choose the supporter you talked with.')
     t.equal((await conversations()).length, 2)
   })
 
   t.test('logging from the local page goes back to the local page', async (t) => {
-    const res = await org.post(`/people/${ana.id}/conversations`, { kind: 'text', held_on: '2026-11-22', back: `/locals/${w.localA.id}` })
+    const res = await org.post(`/people/${ana.id}/conversations`, {
+      kind: 'text',
+      held_on: '2026-11-22',
+      back: `/locals/${w.localA.id}`,
+    })
     t.equal(res.statusCode, 303)
     t.equal(res.headers.location, `/locals/${w.localA.id}`)
   })
 
   t.test('a back to another site is ignored', async (t) => {
-    for (const bad of ['https://evil.example.com/drives/1', '//evil.example.com/drives/1', '/drives/1/../../x', '/people/1', 'javascript:alert(1)', '/drives/1?x=https://evil.example.com']) {
-      const res = await org.post('/conversations', { supporter_id: String(ana.id), kind: 'call', held_on: '2026-11-22', back: bad })
+    for (const bad of [
+      'https://evil.example.com/drives/1',
+      '//evil.example.com/drives/1',
+      '/drives/1/../../x',
+      '/people/1',
+      'javascript:alert(1)',
+      '/drives/1?x=https://evil.example.com',
+    ]) {
+      const res = await org.post('/conversations', {
+        supporter_id: String(ana.id),
+        kind: 'call',
+        held_on: '2026-11-22',
+        back: bad,
+      })
       t.equal(res.statusCode, 303, bad)
       t.equal(res.headers.location, `/people/${ana.id}`, `${bad} is not followed`)
     }
@@ -102,10 +187,20 @@ t.test('logging a conversation from the drive page and the local page', async (t
 
   t.test('national reviewers get 403 and another chapter’s organizer 404, and nothing is written', async (t) => {
     const before = (await conversations()).length
-    const n = await nat.post('/conversations', { supporter_id: String(ana.id), kind: 'call', held_on: '2026-11-22', back })
+    const n = await nat.post('/conversations', {
+      supporter_id: String(ana.id),
+      kind: 'call',
+      held_on: '2026-11-22',
+      back,
+    })
     t.equal(n.statusCode, 403)
     t.notMatch(n.body, 'Ana Inlineton')
-    const b = await orgB.post('/conversations', { supporter_id: String(ana.id), kind: 'call', held_on: '2026-11-22', back })
+    const b = await orgB.post('/conversations', {
+      supporter_id: String(ana.id),
+      kind: 'call',
+      held_on: '2026-11-22',
+      back,
+    })
     t.equal(b.statusCode, 404)
     t.notMatch(b.body, 'Ana Inlineton')
     const b2 = await orgB.post(`/people/${ana.id}/conversations`, { kind: 'call', held_on: '2026-11-22', back })
@@ -115,7 +210,11 @@ t.test('logging a conversation from the drive page and the local page', async (t
 
   t.test('the drive page answers in the same number of queries with 2 and 60 supporters', async (t) => {
     const small = await countQueries(handle, () => org.get(back))
-    for (let i = 0; i < 58; i++) await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: `Extra Person ${i}`, current_level: (i % 5) + 1 }).execute()
+    for (let i = 0; i < 58; i++)
+      await db
+        .insertInto('supporters')
+        .values({ chapter_id: w.a.id, local_id: w.localA.id, name: `Extra Person ${i}`, current_level: (i % 5) + 1 })
+        .execute()
     const big = await countQueries(handle, () => org.get(back))
     t.equal(small, big)
     t.ok(big <= 12, `${big} queries`)

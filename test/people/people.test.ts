@@ -7,9 +7,26 @@ import { supporterFacts } from '../../src/people/queries.ts'
 t.test('supporters', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'Test slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
-  const driveA = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, last_activity_at: sql`'2020-01-01'::timestamptz` }).returning('id').executeTakeFirstOrThrow()
-  const driveB = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localB.id, chapter_id: w.b.id }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Test slate', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const driveA = await db
+    .insertInto('drives')
+    .values({
+      slate_id: slate.id,
+      local_id: w.localA.id,
+      chapter_id: w.a.id,
+      last_activity_at: sql`'2020-01-01'::timestamptz`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const driveB = await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: w.localB.id, chapter_id: w.b.id })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const vol = new Agent(app)
@@ -21,9 +38,22 @@ t.test('supporters', async (t) => {
 
   let rosaId = 0
   t.test('an organizer adds a supporter: email lowercased, phone to E.164, level recorded', async (t) => {
-    const res = await org.post('/people', { name: 'Rosa Fictional', local_id: String(w.localA.id), role_in_local: 'steward', email: '  Rosa.F@Example.ORG ', phone: '(617) 555-0142', tags: 'Nurses, night shift', level: '2', chapter_member: 'on' })
+    const res = await org.post('/people', {
+      name: 'Rosa Fictional',
+      local_id: String(w.localA.id),
+      role_in_local: 'steward',
+      email: '  Rosa.F@Example.ORG ',
+      phone: '(617) 555-0142',
+      tags: 'Nurses, night shift',
+      level: '2',
+      chapter_member: 'on',
+    })
     t.equal(res.statusCode, 303)
-    const row = await db.selectFrom('supporters').selectAll().where('name', '=', 'Rosa Fictional').executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('supporters')
+      .selectAll()
+      .where('name', '=', 'Rosa Fictional')
+      .executeTakeFirstOrThrow()
     rosaId = row.id
     t.equal(res.headers.location, `/people/${row.id}`)
     t.equal(row.email, 'rosa.f@example.org')
@@ -34,7 +64,12 @@ t.test('supporters', async (t) => {
     t.same(row.tags, ['nurses', 'night shift'])
     const levels = await db.selectFrom('support_levels').selectAll().where('supporter_id', '=', row.id).execute()
     t.equal(levels.length, 1)
-    const a = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'supporter').where('entity_id', '=', String(row.id)).executeTakeFirstOrThrow()
+    const a = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'supporter')
+      .where('entity_id', '=', String(row.id))
+      .executeTakeFirstOrThrow()
     t.equal(a.action, 'create')
     t.notMatch(JSON.stringify(a.after), 'rosa.f@example.org', 'the audit row masks the email')
   })
@@ -50,7 +85,11 @@ t.test('supporters', async (t) => {
   })
 
   t.test('a duplicate email in the chapter is a field message', async (t) => {
-    const res = await org.post('/people', { name: 'Rosa Again', local_id: String(w.localA.id), email: 'ROSA.F@example.org' })
+    const res = await org.post('/people', {
+      name: 'Rosa Again',
+      local_id: String(w.localA.id),
+      email: 'ROSA.F@example.org',
+    })
     t.equal(res.statusCode, 422)
     t.match(res.body, 'already has this email')
   })
@@ -62,13 +101,30 @@ t.test('supporters', async (t) => {
   })
 
   t.test('a second save from a stale form is a conflict with the input kept', async (t) => {
-    const first = await org.post(`/people/${rosaId}`, { name: 'Rosa F. Fictional', local_id: String(w.localA.id), role_in_local: 'steward', chapter_member: 'on', email: 'rosa.f@example.org', phone: '617 555 0142', tags: 'nurses, night shift', version: '1' })
+    const first = await org.post(`/people/${rosaId}`, {
+      name: 'Rosa F. Fictional',
+      local_id: String(w.localA.id),
+      role_in_local: 'steward',
+      chapter_member: 'on',
+      email: 'rosa.f@example.org',
+      phone: '617 555 0142',
+      tags: 'nurses, night shift',
+      version: '1',
+    })
     t.equal(first.statusCode, 303)
-    const second = await org.post(`/people/${rosaId}`, { name: 'Stale Rosa', local_id: String(w.localA.id), version: '1' })
+    const second = await org.post(`/people/${rosaId}`, {
+      name: 'Stale Rosa',
+      local_id: String(w.localA.id),
+      version: '1',
+    })
     t.equal(second.statusCode, 409)
     t.match(second.body, 'Someone else changed this supporter')
     t.match(second.body, 'value="Stale Rosa"')
-    const row = await db.selectFrom('supporters').select(['name', 'version']).where('id', '=', rosaId).executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('supporters')
+      .select(['name', 'version'])
+      .where('id', '=', rosaId)
+      .executeTakeFirstOrThrow()
     t.equal(row.name, 'Rosa F. Fictional')
     t.equal(row.version, 2)
   })
@@ -83,14 +139,26 @@ t.test('supporters', async (t) => {
   })
 
   t.test('a volunteer logs a level inline: the panel swaps itself and the drive shows activity', async (t) => {
-    const res = await vol.post(`/people/${rosaId}/level`, { level: '1', note: 'Will lead' }, { htmx: 'section#person-level' })
+    const res = await vol.post(
+      `/people/${rosaId}/level`,
+      { level: '1', note: 'Will lead' },
+      { htmx: 'section#person-level' },
+    )
     t.equal(res.statusCode, 200)
     t.notMatch(res.body, '<html')
     t.match(res.body, 'id="person-level"')
     t.match(res.body, 'Will lead')
-    const row = await db.selectFrom('supporters').select('current_level').where('id', '=', rosaId).executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('supporters')
+      .select('current_level')
+      .where('id', '=', rosaId)
+      .executeTakeFirstOrThrow()
     t.equal(row.current_level, 1)
-    const d = await db.selectFrom('drives').select('last_activity_at').where('id', '=', driveA.id).executeTakeFirstOrThrow()
+    const d = await db
+      .selectFrom('drives')
+      .select('last_activity_at')
+      .where('id', '=', driveA.id)
+      .executeTakeFirstOrThrow()
     t.ok(new Date(d.last_activity_at as unknown as string).getFullYear() > 2020)
     const bad = await vol.post(`/people/${rosaId}/level`, { level: '7' }, { htmx: 'section#person-level' })
     t.equal(bad.statusCode, 422)
@@ -98,61 +166,120 @@ t.test('supporters', async (t) => {
   })
 
   t.test('a conversation is logged with and without JavaScript', async (t) => {
-    const plain = await vol.post(`/people/${rosaId}/conversations`, { kind: 'one_on_one', held_on: '2026-11-01', outcome: 'Agreed to host a house meeting' })
+    const plain = await vol.post(`/people/${rosaId}/conversations`, {
+      kind: 'one_on_one',
+      held_on: '2026-11-01',
+      outcome: 'Agreed to host a house meeting',
+    })
     t.equal(plain.statusCode, 303)
     t.equal(plain.headers.location, `/people/${rosaId}`)
-    const inline = await vol.post(`/people/${rosaId}/conversations`, { kind: 'call', held_on: '2026-11-10', follow_up_on: '2026-11-20' }, { htmx: 'section#person-conversations' })
+    const inline = await vol.post(
+      `/people/${rosaId}/conversations`,
+      { kind: 'call', held_on: '2026-11-10', follow_up_on: '2026-11-20' },
+      { htmx: 'section#person-conversations' },
+    )
     t.equal(inline.statusCode, 200)
     t.match(inline.body, 'Agreed to host a house meeting')
-    const bad = await vol.post(`/people/${rosaId}/conversations`, { kind: 'carrier pigeon', held_on: '2026-02-30' }, { htmx: 'section#person-conversations' })
+    const bad = await vol.post(
+      `/people/${rosaId}/conversations`,
+      { kind: 'carrier pigeon', held_on: '2026-02-30' },
+      { htmx: 'section#person-conversations' },
+    )
     t.equal(bad.statusCode, 422)
     t.match(bad.body, 'Choose what kind of conversation it was.')
     t.match(bad.body, 'Date is not a real date.')
     const rows = await db.selectFrom('conversations').selectAll().where('supporter_id', '=', rosaId).execute()
     t.equal(rows.length, 2)
     t.equal(rows[0]!.drive_id, driveA.id)
-    const s = await db.selectFrom('supporters').select('last_contact_on').where('id', '=', rosaId).executeTakeFirstOrThrow()
+    const s = await db
+      .selectFrom('supporters')
+      .select('last_contact_on')
+      .where('id', '=', rosaId)
+      .executeTakeFirstOrThrow()
     t.equal(s.last_contact_on, '2026-11-10')
   })
 
   t.test('an organizer adds a supporter to the drive’s team; another chapter cannot', async (t) => {
-    const res = await org.post(`/drives/${driveA.id}/team`, { supporter_id: String(rosaId), role: 'lead', trained_on: '2026-10-01' })
+    const res = await org.post(`/drives/${driveA.id}/team`, {
+      supporter_id: String(rosaId),
+      role: 'lead',
+      trained_on: '2026-10-01',
+    })
     t.equal(res.statusCode, 303)
     const tm = await db.selectFrom('team_members').selectAll().where('drive_id', '=', driveA.id).execute()
     t.equal(tm.length, 1)
     t.equal(tm[0]!.role, 'lead')
     t.equal((await orgB.post(`/drives/${driveA.id}/team`, { supporter_id: String(rosaId) })).statusCode, 404)
     t.equal((await vol.post(`/drives/${driveA.id}/team`, { supporter_id: String(rosaId) })).statusCode, 403)
-    t.equal((await orgB.post(`/drives/${driveB.id}/team`, { supporter_id: String(rosaId) })).statusCode, 404, 'a supporter from another chapter is not found')
+    t.equal(
+      (await orgB.post(`/drives/${driveB.id}/team`, { supporter_id: String(rosaId) })).statusCode,
+      404,
+      'a supporter from another chapter is not found',
+    )
     const page = await org.get(`/people/${rosaId}`)
     t.match(page.body, 'Lead')
   })
 
   t.test('supporterFacts rolls up the drive’s local in one query', async (t) => {
-    await db.insertInto('supporters').values([
-      { chapter_id: w.a.id, local_id: w.localA.id, name: 'Board Person', role_in_local: 'executive_board', current_level: 2 },
-      { chapter_id: w.a.id, local_id: w.localA.id, name: 'Board Skeptic', role_in_local: 'executive_board', current_level: 4, potential_leader: true },
-    ]).execute()
+    await db
+      .insertInto('supporters')
+      .values([
+        {
+          chapter_id: w.a.id,
+          local_id: w.localA.id,
+          name: 'Board Person',
+          role_in_local: 'executive_board',
+          current_level: 2,
+        },
+        {
+          chapter_id: w.a.id,
+          local_id: w.localA.id,
+          name: 'Board Skeptic',
+          role_in_local: 'executive_board',
+          current_level: 4,
+          potential_leader: true,
+        },
+      ])
+      .execute()
     const n = await countQueries(handle, () => supporterFacts(db, [driveA.id, driveB.id]))
     t.equal(n, 1)
     const facts = await supporterFacts(db, [driveA.id, driveB.id])
-    t.same(facts.get(driveA.id), { supportersLevel12: 2, potentialLeaders: 1, leadersTrained: 1, byLevel: { 1: 1, 2: 1, 3: 0, 4: 1, 5: 0 }, boardShare: { atLevel12: 1, total: 2 } })
+    t.same(facts.get(driveA.id), {
+      supportersLevel12: 2,
+      potentialLeaders: 1,
+      leadersTrained: 1,
+      byLevel: { 1: 1, 2: 1, 3: 0, 4: 1, 5: 0 },
+      boardShare: { atLevel12: 1, total: 2 },
+    })
     t.same(facts.get(driveB.id)?.supportersLevel12, 0)
   })
 
   t.test('bulk actions: tag, set level, add to team, delete — one form, chapter-scoped', async (t) => {
-    const ids = (await db.selectFrom('supporters').select('id').where('name', 'like', 'Board%').execute()).map((r) => String(r.id))
+    const ids = (await db.selectFrom('supporters').select('id').where('name', 'like', 'Board%').execute()).map((r) =>
+      String(r.id),
+    )
     t.equal((await org.post('/people/bulk', { action: 'tag', ids, tag: 'Board' })).statusCode, 303)
     t.equal((await vol.post('/people/bulk', { action: 'level', ids, level: '3' })).statusCode, 303)
-    t.equal((await org.post('/people/bulk', { action: 'team', ids, drive_id: String(driveA.id), role: 'member' })).statusCode, 303)
-    const rows = await db.selectFrom('supporters').select(['tags', 'current_level']).where('id', 'in', ids.map(Number)).execute()
+    t.equal(
+      (await org.post('/people/bulk', { action: 'team', ids, drive_id: String(driveA.id), role: 'member' })).statusCode,
+      303,
+    )
+    const rows = await db
+      .selectFrom('supporters')
+      .select(['tags', 'current_level'])
+      .where('id', 'in', ids.map(Number))
+      .execute()
     t.ok(rows.every((r) => r.tags.includes('board') && r.current_level === 3))
     const team = await db.selectFrom('team_members').select('id').where('drive_id', '=', driveA.id).execute()
     t.equal(team.length, 3)
     t.equal((await vol.post('/people/bulk', { action: 'delete', ids })).statusCode, 403)
     t.equal((await orgB.post('/people/bulk', { action: 'delete', ids })).statusCode, 404)
     t.equal((await org.post('/people/bulk', { action: 'delete', ids: [ids[0]!] })).statusCode, 303)
-    const del = await db.selectFrom('supporters').select('deleted_at').where('id', '=', Number(ids[0])).executeTakeFirstOrThrow()
+    const del = await db
+      .selectFrom('supporters')
+      .select('deleted_at')
+      .where('id', '=', Number(ids[0]))
+      .executeTakeFirstOrThrow()
     t.ok(del.deleted_at)
     t.equal((await org.get(`/people/${ids[0]}`)).statusCode, 404)
     t.match((await org.get('/people?deleted=1')).body, 'Board')
@@ -162,7 +289,19 @@ t.test('supporters', async (t) => {
 
   t.test('the list filters, searches and loads more; the same number of queries for small and big data', async (t) => {
     const small = await countQueries(handle, () => org.get('/people'))
-    await db.insertInto('supporters').values(Array.from({ length: 70 }, (_, i) => ({ chapter_id: w.a.id, local_id: w.localA.id, name: `Bulk Person ${String(i).padStart(2, '0')}`, current_level: (i % 5) + 1, email: `bulk${i}@example.org`, email_normalised: `bulk${i}@example.org` }))).execute()
+    await db
+      .insertInto('supporters')
+      .values(
+        Array.from({ length: 70 }, (_, i) => ({
+          chapter_id: w.a.id,
+          local_id: w.localA.id,
+          name: `Bulk Person ${String(i).padStart(2, '0')}`,
+          current_level: (i % 5) + 1,
+          email: `bulk${i}@example.org`,
+          email_normalised: `bulk${i}@example.org`,
+        })),
+      )
+      .execute()
     const big = await countQueries(handle, () => org.get('/people'))
     t.equal(small, big)
     t.ok(big <= 12, `${big} queries`)
@@ -185,7 +324,17 @@ t.test('supporters', async (t) => {
   })
 
   t.test('merge moves levels, conversations, team roles and tags and leaves no orphan', async (t) => {
-    const dup = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'R. Fictional', phone: '+16175550199', tags: ['cope'] }).returning('id').executeTakeFirstOrThrow()
+    const dup = await db
+      .insertInto('supporters')
+      .values({
+        chapter_id: w.a.id,
+        local_id: w.localA.id,
+        name: 'R. Fictional',
+        phone: '+16175550199',
+        tags: ['cope'],
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await db.insertInto('support_levels').values({ supporter_id: dup.id, level: 2 }).execute()
     await db.insertInto('conversations').values({ supporter_id: dup.id, kind: 'text', held_on: '2026-11-15' }).execute()
     await db.insertInto('team_members').values({ supporter_id: dup.id, drive_id: driveA.id, role: 'coach' }).execute()
@@ -203,25 +352,50 @@ t.test('supporters', async (t) => {
     }
     const convs = await db.selectFrom('conversations').select('id').where('supporter_id', '=', rosaId).execute()
     t.equal(convs.length, 3)
-    const team = await db.selectFrom('team_members').selectAll().where('supporter_id', '=', rosaId).where('deleted_at', 'is', null).execute()
+    const team = await db
+      .selectFrom('team_members')
+      .selectAll()
+      .where('supporter_id', '=', rosaId)
+      .where('deleted_at', 'is', null)
+      .execute()
     t.equal(team.length, 1, 'one team role per drive')
-    const gone = await db.selectFrom('supporters').select('deleted_at').where('id', '=', dup.id).executeTakeFirstOrThrow()
+    const gone = await db
+      .selectFrom('supporters')
+      .select('deleted_at')
+      .where('id', '=', dup.id)
+      .executeTakeFirstOrThrow()
     t.ok(gone.deleted_at)
-    const a = await db.selectFrom('audit_log').select('action').where('entity', '=', 'supporter').where('action', '=', 'merge').execute()
+    const a = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'supporter')
+      .where('action', '=', 'merge')
+      .execute()
     t.equal(a.length, 1)
     t.equal((await org.post(`/people/${rosaId}/merge`, { other_id: String(rosaId) })).statusCode, 303)
   })
 
-  t.test('CSV export neutralises formulas, is audited, and is refused to volunteers and national reviewers', async (t) => {
-    await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: '=HYPERLINK("x")', notes: null }).execute()
-    const res = await org.get('/people?format=csv')
-    t.equal(res.statusCode, 200)
-    t.match(res.headers['content-type'], 'text/csv')
-    t.match(res.body, `"'=HYPERLINK(""x"")"`)
-    t.match(res.body, 'rosa.f@example.org')
-    const a = await db.selectFrom('audit_log').select('action').where('entity', '=', 'supporters').where('action', '=', 'export').executeTakeFirst()
-    t.ok(a)
-    t.equal((await vol.get('/people?format=csv')).statusCode, 403)
-    t.equal((await nat.get('/people?format=csv')).statusCode, 403)
-  })
+  t.test(
+    'CSV export neutralises formulas, is audited, and is refused to volunteers and national reviewers',
+    async (t) => {
+      await db
+        .insertInto('supporters')
+        .values({ chapter_id: w.a.id, local_id: w.localA.id, name: '=HYPERLINK("x")', notes: null })
+        .execute()
+      const res = await org.get('/people?format=csv')
+      t.equal(res.statusCode, 200)
+      t.match(res.headers['content-type'], 'text/csv')
+      t.match(res.body, `"'=HYPERLINK(""x"")"`)
+      t.match(res.body, 'rosa.f@example.org')
+      const a = await db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('entity', '=', 'supporters')
+        .where('action', '=', 'export')
+        .executeTakeFirst()
+      t.ok(a)
+      t.equal((await vol.get('/people?format=csv')).statusCode, 403)
+      t.equal((await nat.get('/people?format=csv')).statusCode, 403)
+    },
+  )
 })

@@ -8,11 +8,26 @@ import { PASSWORD, world } from '../factories.ts'
 t.test('privacy of supporters', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'Test slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
-  const drive = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Test slate', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const drive = await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
-  const create = await org.post('/people', { name: 'Zelda Secretname', local_id: String(w.localA.id), email: 'zelda.secret@example.org', phone: '617-555-0177', level: '2', tags: 'quiet' })
+  const create = await org.post('/people', {
+    name: 'Zelda Secretname',
+    local_id: String(w.localA.id),
+    email: 'zelda.secret@example.org',
+    phone: '617-555-0177',
+    level: '2',
+    tags: 'quiet',
+  })
   t.equal(create.statusCode, 303)
   const id = Number(create.headers.location!.split('/').pop())
   await org.post(`/drives/${drive.id}/team`, { supporter_id: String(id), role: 'lead' })
@@ -42,7 +57,12 @@ t.test('privacy of supporters', async (t) => {
     { method: 'POST', url: `/people/${id}/level`, form: { level: '3' }, htmx: 'section#person-level' },
     { method: 'POST', url: `/people/${id}/level`, form: { level: '99' }, htmx: 'section#person-level' },
     { method: 'POST', url: `/people/${id}/level`, form: { level: '99' } },
-    { method: 'POST', url: `/people/${id}/conversations`, form: { kind: 'text', held_on: '2026-11-02' }, htmx: 'section#person-conversations' },
+    {
+      method: 'POST',
+      url: `/people/${id}/conversations`,
+      form: { kind: 'text', held_on: '2026-11-02' },
+      htmx: 'section#person-conversations',
+    },
     { method: 'POST', url: `/people/${id}/conversations`, form: { kind: 'nope', held_on: 'x' } },
     { method: 'POST', url: `/people/${id}/merge`, form: { other_id: '99999' } },
     { method: 'POST', url: `/people/${id}/delete` },
@@ -59,10 +79,14 @@ t.test('privacy of supporters', async (t) => {
   ]
 
   async function hit(agent: Agent, r: Req) {
-    const res = r.method === 'GET' ? await agent.get(r.url, { htmx: r.htmx }) : await agent.post(r.url, r.form ?? {}, { htmx: r.htmx })
+    const res =
+      r.method === 'GET'
+        ? await agent.get(r.url, { htmx: r.htmx })
+        : await agent.post(r.url, r.form ?? {}, { htmx: r.htmx })
     // Follow a redirect once: the flash and the page it lands on are reachable too.
     const out = [res]
-    if (res.statusCode === 303 && res.headers.location && !String(res.headers.location).startsWith('/login')) out.push(await agent.get(String(res.headers.location)))
+    if (res.statusCode === 303 && res.headers.location && !String(res.headers.location).startsWith('/login'))
+      out.push(await agent.get(String(res.headers.location)))
     // What the person typed into the search box is echoed back to them: not a leak.
     return out.map((x) => ({ statusCode: x.statusCode, body: x.body.replace(/<input id="q"[^>]*>/, '') }))
   }
@@ -86,7 +110,8 @@ t.test('privacy of supporters', async (t) => {
     for (const r of reachable) {
       for (const res of await hit(nat, r)) {
         t.ok(res.statusCode < 500, `${r.method} ${r.url}: ${res.statusCode}`)
-        for (const s of [...SECRETS, NAME, 'Secretname']) t.notOk(res.body.includes(s), `${r.method} ${r.url} does not show ${s}`)
+        for (const s of [...SECRETS, NAME, 'Secretname'])
+          t.notOk(res.body.includes(s), `${r.method} ${r.url} does not show ${s}`)
       }
     }
     t.equal((await nat.get('/people')).statusCode, 403)
@@ -99,5 +124,4 @@ t.test('privacy of supporters', async (t) => {
     t.match(page.body, '(617) 555-0177')
     t.match((await org.get('/people?format=csv')).body, '+16175550177')
   })
-
 })

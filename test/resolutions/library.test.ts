@@ -7,14 +7,49 @@ import { ensureModelResolutions } from '../../src/resolutions/seed.ts'
 
 async function driveWorld(db: Db) {
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: '2026 slate', election_date: '2026-11-03' }).returningAll().executeTakeFirstOrThrow()
-  const cand = await db.insertInto('candidates').values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Rosa Parks Jr', office: 'City Council', district: 'District 7', election_date: '2026-11-03' }).returningAll().executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: '2026 slate', election_date: '2026-11-03' })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  const cand = await db
+    .insertInto('candidates')
+    .values({
+      slate_id: slate.id,
+      chapter_id: w.a.id,
+      name: 'Rosa Parks Jr',
+      office: 'City Council',
+      district: 'District 7',
+      election_date: '2026-11-03',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
   const evil = await local(db, { name: '<b>Evil</b> & Local 9', chapter_id: w.a.id, national_union_id: w.union.id })
-  const driveA = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, candidate_id: cand.id }).returningAll().executeTakeFirstOrThrow()
-  const driveNoCand = await db.insertInto('drives').values({ slate_id: slate.id, local_id: evil.id, chapter_id: w.a.id }).returningAll().executeTakeFirstOrThrow()
-  const driveB = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localB.id, chapter_id: w.b.id }).returningAll().executeTakeFirstOrThrow()
-  const endorse = await db.selectFrom('resolutions').selectAll().where('slug', '=', 'endorse-local-candidate').executeTakeFirstOrThrow()
-  const endorseEs = await db.selectFrom('resolutions').selectAll().where('slug', '=', 'endorse-local-candidate-es').executeTakeFirstOrThrow()
+  const driveA = await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, candidate_id: cand.id })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  const driveNoCand = await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: evil.id, chapter_id: w.a.id })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  const driveB = await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: w.localB.id, chapter_id: w.b.id })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  const endorse = await db
+    .selectFrom('resolutions')
+    .selectAll()
+    .where('slug', '=', 'endorse-local-candidate')
+    .executeTakeFirstOrThrow()
+  const endorseEs = await db
+    .selectFrom('resolutions')
+    .selectAll()
+    .where('slug', '=', 'endorse-local-candidate-es')
+    .executeTakeFirstOrThrow()
   return { ...w, slate, cand, evil, driveA, driveNoCand, driveB, endorse, endorseEs }
 }
 
@@ -29,7 +64,11 @@ t.test('the resolution library', async (t) => {
   await vol.login(w.volunteerA.email, PASSWORD)
 
   t.test('a fresh database has the model resolutions, each at version 1, and seeding again adds nothing', async (t) => {
-    const rows = await db.selectFrom('resolutions as r').innerJoin('resolution_versions as v', 'v.resolution_id', 'r.id').select(['r.slug', 'v.number']).execute()
+    const rows = await db
+      .selectFrom('resolutions as r')
+      .innerJoin('resolution_versions as v', 'v.resolution_id', 'r.id')
+      .select(['r.slug', 'v.number'])
+      .execute()
     t.ok(rows.length >= 9)
     t.ok(rows.every((r) => r.number === 1))
     t.equal(await ensureModelResolutions(db), 0)
@@ -61,15 +100,25 @@ t.test('the resolution library', async (t) => {
   })
 
   t.test('a new version with an unknown field is a 422 naming it and listing the known fields', async (t) => {
-    const res = await org.post(`/resolutions/${w.endorse.id}/versions`, { body: 'WHEREAS {{bogus.field}} matters;\n\nRESOLVED, that {{local.name}} acts.', base: '1' })
+    const res = await org.post(`/resolutions/${w.endorse.id}/versions`, {
+      body: 'WHEREAS {{bogus.field}} matters;\n\nRESOLVED, that {{local.name}} acts.',
+      base: '1',
+    })
     t.equal(res.statusCode, 422)
     t.match(res.body, '{{bogus.field}}')
     t.match(res.body, '{{candidate.office}}')
     t.match(res.body, 'WHEREAS {{bogus.field}} matters')
-    const bad = await org.post(`/resolutions/${w.endorse.id}/versions`, { body: 'RESOLVED, that {{local.name acts.', base: '1' })
+    const bad = await org.post(`/resolutions/${w.endorse.id}/versions`, {
+      body: 'RESOLVED, that {{local.name acts.',
+      base: '1',
+    })
     t.equal(bad.statusCode, 422)
     t.match(bad.body, 'never closed')
-    const n = await db.selectFrom('resolution_versions').select((eb) => eb.fn.countAll<number>().as('n')).where('resolution_id', '=', w.endorse.id).executeTakeFirstOrThrow()
+    const n = await db
+      .selectFrom('resolution_versions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('resolution_id', '=', w.endorse.id)
+      .executeTakeFirstOrThrow()
     t.equal(n.n, 1)
   })
 
@@ -79,16 +128,41 @@ t.test('the resolution library', async (t) => {
   })
 
   t.test('creating a resolution and saving a new version keeps the old one', async (t) => {
-    const res = await org.post('/resolutions', { title: 'Heat safety', kind: 'issue', language: 'en', tags: 'Heat, safety', body: 'WHEREAS heat kills;\n\nRESOLVED, that {{local.name}} backs a heat standard.' })
+    const res = await org.post('/resolutions', {
+      title: 'Heat safety',
+      kind: 'issue',
+      language: 'en',
+      tags: 'Heat, safety',
+      body: 'WHEREAS heat kills;\n\nRESOLVED, that {{local.name}} backs a heat standard.',
+    })
     t.equal(res.statusCode, 303)
-    const r = await db.selectFrom('resolutions').selectAll().where('title', '=', 'Heat safety').executeTakeFirstOrThrow()
+    const r = await db
+      .selectFrom('resolutions')
+      .selectAll()
+      .where('title', '=', 'Heat safety')
+      .executeTakeFirstOrThrow()
     t.same(r.tags, ['heat', 'safety'])
-    const v2 = await org.post(`/resolutions/${r.id}/versions`, { body: 'WHEREAS heat kills workers;\n\nRESOLVED, that {{local.name}} backs a heat standard.', base: '1', note: 'sharper' })
+    const v2 = await org.post(`/resolutions/${r.id}/versions`, {
+      body: 'WHEREAS heat kills workers;\n\nRESOLVED, that {{local.name}} backs a heat standard.',
+      base: '1',
+      note: 'sharper',
+    })
     t.equal(v2.statusCode, 303)
-    const versions = await db.selectFrom('resolution_versions').select(['number', 'body']).where('resolution_id', '=', r.id).orderBy('number').execute()
-    t.same(versions.map((v) => v.number), [1, 2])
+    const versions = await db
+      .selectFrom('resolution_versions')
+      .select(['number', 'body'])
+      .where('resolution_id', '=', r.id)
+      .orderBy('number')
+      .execute()
+    t.same(
+      versions.map((v) => v.number),
+      [1, 2],
+    )
     t.equal(versions[0]!.body, 'WHEREAS heat kills;\n\nRESOLVED, that {{local.name}} backs a heat standard.')
-    const stale = await org.post(`/resolutions/${r.id}/versions`, { body: 'RESOLVED, that {{local.name}} waits.', base: '1' })
+    const stale = await org.post(`/resolutions/${r.id}/versions`, {
+      body: 'RESOLVED, that {{local.name}} waits.',
+      base: '1',
+    })
     t.equal(stale.statusCode, 409)
     t.match(stale.body, 'waits.')
     const page = await org.get(`/resolutions/${r.id}`)
@@ -140,7 +214,16 @@ t.test('the resolution library', async (t) => {
   t.test('another chapter’s organizer gets 404 for a drive not theirs', async (t) => {
     t.equal((await orgB.get(`/resolutions/${w.endorse.id}?drive=${w.driveA.id}`)).statusCode, 404)
     t.equal((await orgB.get(`/resolutions/${w.endorse.id}/render.docx?drive=${w.driveA.id}`)).statusCode, 404)
-    t.equal((await orgB.post(`/resolutions/${w.endorse.id}/filings`, { drive: String(w.driveA.id), body: 'the board', filed_on: '2026-02-01' })).statusCode, 404)
+    t.equal(
+      (
+        await orgB.post(`/resolutions/${w.endorse.id}/filings`, {
+          drive: String(w.driveA.id),
+          body: 'the board',
+          filed_on: '2026-02-01',
+        })
+      ).statusCode,
+      404,
+    )
     t.equal((await orgB.post(`/resolutions/${w.endorse.id}/share`, { drive: String(w.driveA.id) })).statusCode, 404)
     const picker = await orgB.get(`/resolutions/${w.endorse.id}`)
     t.notMatch(picker.body, 'Alpha Local 1')
@@ -149,16 +232,37 @@ t.test('the resolution library', async (t) => {
 
   t.test('the library and the fill page run a bounded number of queries, whatever the data size', async (t) => {
     const fill = `/resolutions/${w.endorse.id}?drive=${w.driveA.id}&meeting_date=2026-03-03`
-    const small = [await countQueries(handle, () => org.get('/resolutions')), await countQueries(handle, () => org.get(fill))]
+    const small = [
+      await countQueries(handle, () => org.get('/resolutions')),
+      await countQueries(handle, () => org.get(fill)),
+    ]
     for (let i = 0; i < 20; i++) {
       const l = await local(db, { name: `More Local ${i}`, chapter_id: w.a.id })
-      const d = await db.insertInto('drives').values({ slate_id: w.slate.id, local_id: l.id, chapter_id: w.a.id }).returning('id').executeTakeFirstOrThrow()
-      await db.insertInto('candidates').values({ slate_id: w.slate.id, name: `Cand ${i}`, office: 'Mayor' }).execute()
-      await db.insertInto('filings').values({ drive_id: w.driveA.id, filed_on: '2026-01-01', body: 'board', text_filed: 'x' }).execute()
-      await org.post('/resolutions', { title: `Extra ${i}`, kind: 'issue', language: 'en', body: `RESOLVED, that {{local.name}} does ${i}.` })
+      const d = await db
+        .insertInto('drives')
+        .values({ slate_id: w.slate.id, local_id: l.id, chapter_id: w.a.id })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await db
+        .insertInto('candidates')
+        .values({ slate_id: w.slate.id, name: `Cand ${i}`, office: 'Mayor' })
+        .execute()
+      await db
+        .insertInto('filings')
+        .values({ drive_id: w.driveA.id, filed_on: '2026-01-01', body: 'board', text_filed: 'x' })
+        .execute()
+      await org.post('/resolutions', {
+        title: `Extra ${i}`,
+        kind: 'issue',
+        language: 'en',
+        body: `RESOLVED, that {{local.name}} does ${i}.`,
+      })
       t.ok(d.id)
     }
-    const big = [await countQueries(handle, () => org.get('/resolutions')), await countQueries(handle, () => org.get(fill))]
+    const big = [
+      await countQueries(handle, () => org.get('/resolutions')),
+      await countQueries(handle, () => org.get(fill)),
+    ]
     t.same(big, small)
     t.ok(Math.max(...big) <= 12, `queries: ${big.join(', ')}`)
   })
@@ -166,7 +270,16 @@ t.test('the resolution library', async (t) => {
   t.test('a volunteer may fill but not share or file', async (t) => {
     t.equal((await vol.get(`/resolutions/${w.endorse.id}?drive=${w.driveA.id}`)).statusCode, 200)
     t.equal((await vol.post(`/resolutions/${w.endorse.id}/share`, { drive: String(w.driveA.id) })).statusCode, 403)
-    t.equal((await vol.post(`/resolutions/${w.endorse.id}/filings`, { drive: String(w.driveA.id), body: 'the board', filed_on: '2026-02-01' })).statusCode, 403)
+    t.equal(
+      (
+        await vol.post(`/resolutions/${w.endorse.id}/filings`, {
+          drive: String(w.driveA.id),
+          body: 'the board',
+          filed_on: '2026-02-01',
+        })
+      ).statusCode,
+      403,
+    )
   })
 })
 
@@ -179,7 +292,11 @@ t.test('share links', async (t) => {
   await orgB.login(w.organizerB.email, PASSWORD)
 
   async function share(extra: Record<string, string> = {}) {
-    const res = await org.post(`/resolutions/${w.endorse.id}/share`, { drive: String(w.driveA.id), meeting_date: '2026-03-03', ...extra })
+    const res = await org.post(`/resolutions/${w.endorse.id}/share`, {
+      drive: String(w.driveA.id),
+      meeting_date: '2026-03-03',
+      ...extra,
+    })
     t.equal(res.statusCode, 200)
     const m = /\/share\/([A-Za-z0-9_-]{43})/.exec(res.body)
     const link = await db.selectFrom('share_links').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
@@ -223,7 +340,11 @@ t.test('share links', async (t) => {
     const { token, link } = await share({ expires_days: '2' })
     t.ok(link.expires_at)
     t.equal((await new Agent(app).get(`/share/${token}`)).statusCode, 200)
-    await db.updateTable('share_links').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', link.id).execute()
+    await db
+      .updateTable('share_links')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', link.id)
+      .execute()
     t.equal((await new Agent(app).get(`/share/${token}`)).statusCode, 404)
   })
 
@@ -240,13 +361,26 @@ t.test('filings', async (t) => {
   await org.login(w.organizerA.email, PASSWORD)
   const orgB = new Agent(app)
   await orgB.login(w.organizerB.email, PASSWORD)
-  const version = await db.selectFrom('resolution_versions').selectAll().where('resolution_id', '=', w.endorse.id).executeTakeFirstOrThrow()
+  const version = await db
+    .selectFrom('resolution_versions')
+    .selectAll()
+    .where('resolution_id', '=', w.endorse.id)
+    .executeTakeFirstOrThrow()
 
   t.test('filing records the version, the filled text and the earliest vote date', async (t) => {
-    const bad = await org.post(`/resolutions/${w.endorse.id}/filings`, { drive: String(w.driveA.id), body: '', filed_on: 'soon' })
+    const bad = await org.post(`/resolutions/${w.endorse.id}/filings`, {
+      drive: String(w.driveA.id),
+      body: '',
+      filed_on: 'soon',
+    })
     t.equal(bad.statusCode, 422)
     t.match(bad.body, 'Filed on must be a date')
-    const res = await org.post(`/resolutions/${w.endorse.id}/filings`, { drive: String(w.driveA.id), body: 'the executive board', filed_on: '2026-02-01', meeting_date: '2026-03-03' })
+    const res = await org.post(`/resolutions/${w.endorse.id}/filings`, {
+      drive: String(w.driveA.id),
+      body: 'the executive board',
+      filed_on: '2026-02-01',
+      meeting_date: '2026-03-03',
+    })
     t.equal(res.statusCode, 303)
     const f = await db.selectFrom('filings').selectAll().executeTakeFirstOrThrow()
     t.equal(res.headers.location, `/resolutions/filings/${f.id}`)
@@ -256,7 +390,12 @@ t.test('filings', async (t) => {
     t.equal(f.earliest_vote_on, '2026-02-15')
     t.match(f.text_filed, 'Alpha Local 1')
     t.notMatch(f.text_filed, '{{local.name}}')
-    const a = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'filing').where('entity_id', '=', String(f.id)).executeTakeFirstOrThrow()
+    const a = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'filing')
+      .where('entity_id', '=', String(f.id))
+      .executeTakeFirstOrThrow()
     t.equal(a.action, 'create')
     const page = await org.get(`/resolutions/${w.endorse.id}`)
     t.match(page.body, 'filed with a local')
@@ -280,11 +419,21 @@ t.test('filings', async (t) => {
   })
 
   t.test('a filed version is never changed by saving a new one', async (t) => {
-    const res = await org.post(`/resolutions/${w.endorse.id}/versions`, { body: 'RESOLVED, that {{local.name}} endorses {{candidate.name}}.', base: '1' })
+    const res = await org.post(`/resolutions/${w.endorse.id}/versions`, {
+      body: 'RESOLVED, that {{local.name}} endorses {{candidate.name}}.',
+      base: '1',
+    })
     t.equal(res.statusCode, 303)
-    const v1 = await db.selectFrom('resolution_versions').selectAll().where('id', '=', version.id).executeTakeFirstOrThrow()
+    const v1 = await db
+      .selectFrom('resolution_versions')
+      .selectAll()
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow()
     t.equal(v1.body, version.body)
     t.equal(v1.number, 1)
-    await t.rejects(db.updateTable('resolution_versions').set({ body: 'tampered' }).where('id', '=', version.id).execute(), /cannot be changed/)
+    await t.rejects(
+      db.updateTable('resolution_versions').set({ body: 'tampered' }).where('id', '=', version.id).execute(),
+      /cannot be changed/,
+    )
   })
 })

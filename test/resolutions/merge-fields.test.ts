@@ -170,7 +170,9 @@ t.test('Parsing finds fields, unknown keys and problems.', async (t) => {
 })
 
 t.test('A problem reports its line and column, and a long snippet is shortened to one line.', async (t) => {
-  const r = parseTemplate('Title\n\nWHEREAS, {{local.name is a local\nwith many members and a long history of struggle}}')
+  const r = parseTemplate(
+    'Title\n\nWHEREAS, {{local.name is a local\nwith many members and a long history of struggle}}',
+  )
   t.equal(r.malformed.length, 1)
   const m = r.malformed[0]
   t.equal(m?.line, 3)
@@ -188,7 +190,14 @@ const VALUES: FieldValues = {
 }
 
 t.test('Rendering fills fields and reports missing ones.', async (t) => {
-  const cases: { name: string; text: string; values: FieldValues; segments: Segment[]; missing: string[]; plain: string }[] = [
+  const cases: {
+    name: string
+    text: string
+    values: FieldValues
+    segments: Segment[]
+    missing: string[]
+    plain: string
+  }[] = [
     {
       name: 'Known fields with values are filled.',
       text: '{{local.name}} endorses {{candidate.name}}.',
@@ -323,9 +332,27 @@ t.test('HTML rendering escapes, marks and breaks lines.', async (t) => {
 
 t.test('Meeting dates are written out in English and Spanish.', async (t) => {
   const cases: { name: string; iso: string; language: Language; zone: string; expected: string }[] = [
-    { name: 'An English date names the weekday and month.', iso: '2026-03-03', language: 'en', zone: 'America/New_York', expected: 'Tuesday, March 3, 2026' },
-    { name: 'A Spanish date uses lowercase names and "de".', iso: '2026-03-03', language: 'es', zone: 'America/New_York', expected: 'martes, 3 de marzo de 2026' },
-    { name: 'An election day is formatted the same way.', iso: '2026-11-03', language: 'es', zone: 'America/Chicago', expected: 'martes, 3 de noviembre de 2026' },
+    {
+      name: 'An English date names the weekday and month.',
+      iso: '2026-03-03',
+      language: 'en',
+      zone: 'America/New_York',
+      expected: 'Tuesday, March 3, 2026',
+    },
+    {
+      name: 'A Spanish date uses lowercase names and "de".',
+      iso: '2026-03-03',
+      language: 'es',
+      zone: 'America/New_York',
+      expected: 'martes, 3 de marzo de 2026',
+    },
+    {
+      name: 'An election day is formatted the same way.',
+      iso: '2026-11-03',
+      language: 'es',
+      zone: 'America/Chicago',
+      expected: 'martes, 3 de noviembre de 2026',
+    },
     {
       name: 'A timestamp is read in the chapter time zone, not UTC.',
       iso: '2026-03-04T03:30:00Z',
@@ -333,7 +360,13 @@ t.test('Meeting dates are written out in English and Spanish.', async (t) => {
       zone: 'America/Los_Angeles',
       expected: 'Tuesday, March 3, 2026',
     },
-    { name: 'The same timestamp is the next day in Europe.', iso: '2026-03-04T03:30:00Z', language: 'es', zone: 'Europe/Madrid', expected: 'miércoles, 4 de marzo de 2026' },
+    {
+      name: 'The same timestamp is the next day in Europe.',
+      iso: '2026-03-04T03:30:00Z',
+      language: 'es',
+      zone: 'Europe/Madrid',
+      expected: 'miércoles, 4 de marzo de 2026',
+    },
   ]
   for (const c of cases) {
     t.test(c.name, async (t) => {
@@ -352,12 +385,32 @@ t.test('Candidate lists are joined the way each language writes them.', async (t
     { name: 'No names give an empty string.', names: [], language: 'en', expected: '' },
     { name: 'One name stands alone.', names: ['Alex Moreno'], language: 'en', expected: 'Alex Moreno' },
     { name: 'Two English names are joined with "and".', names: ['A', 'B'], language: 'en', expected: 'A and B' },
-    { name: 'Three English names have no serial comma.', names: ['A', 'B', 'C'], language: 'en', expected: 'A, B and C' },
+    {
+      name: 'Three English names have no serial comma.',
+      names: ['A', 'B', 'C'],
+      language: 'en',
+      expected: 'A, B and C',
+    },
     { name: 'Three Spanish names are joined with "y".', names: ['A', 'B', 'C'], language: 'es', expected: 'A, B y C' },
-    { name: 'Spanish uses "e" before a name with an "i" sound.', names: ['Ana', 'Inés'], language: 'es', expected: 'Ana e Inés' },
-    { name: 'Spanish uses "e" before a silent "h" and an "i".', names: ['Ana', 'Hilda'], language: 'es', expected: 'Ana e Hilda' },
+    {
+      name: 'Spanish uses "e" before a name with an "i" sound.',
+      names: ['Ana', 'Inés'],
+      language: 'es',
+      expected: 'Ana e Inés',
+    },
+    {
+      name: 'Spanish uses "e" before a silent "h" and an "i".',
+      names: ['Ana', 'Hilda'],
+      language: 'es',
+      expected: 'Ana e Hilda',
+    },
     { name: 'Spanish keeps "y" before "hie".', names: ['Ana', 'Hierro'], language: 'es', expected: 'Ana y Hierro' },
-    { name: 'Blank names are dropped and names trimmed.', names: [' A ', '', '  ', 'B'], language: 'en', expected: 'A and B' },
+    {
+      name: 'Blank names are dropped and names trimmed.',
+      names: [' A ', '', '  ', 'B'],
+      language: 'en',
+      expected: 'A and B',
+    },
   ]
   for (const c of cases) {
     t.test(c.name, async (t) => {
@@ -414,7 +467,11 @@ t.test('Clauses are sorted by their opening words.', async (t) => {
       t.same(r.whereas, c.whereas, 'whereas')
       t.same(r.resolved, c.resolved, 'resolved')
       t.same(r.other, c.other, 'other')
-      t.equal(r.blocks.length, (c.title === undefined ? 0 : 1) + c.whereas.length + c.resolved.length + c.other.length, 'blocks')
+      t.equal(
+        r.blocks.length,
+        (c.title === undefined ? 0 : 1) + c.whereas.length + c.resolved.length + c.other.length,
+        'blocks',
+      )
     })
   }
 })

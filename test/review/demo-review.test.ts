@@ -23,7 +23,11 @@ t.test('the demo data gives every section of the review something true to show',
   t.ok(stalled.length >= 2, `a call list of stalled drives (${stalled.length})`)
   const weeks = await weeklyCounts(db, all, f)
   t.ok(weeks.filter((w) => w.endorsements > 0).length >= 2, 'endorsements in two weeks or more')
-  for (const s of STAGE_KEYS) t.ok(weeks.some((w) => w[s] > 0), `drives entering ${s}`)
+  for (const s of STAGE_KEYS)
+    t.ok(
+      weeks.some((w) => w[s] > 0),
+      `drives entering ${s}`,
+    )
   const nlc = new Agent(app)
   await nlc.login('nlc@example.org', DEMO_PASSWORD)
   const res = await nlc.get('/review')

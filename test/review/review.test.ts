@@ -18,13 +18,45 @@ function mondayOf(d: Date): string {
   return x.toISOString().slice(0, 10)
 }
 
-type Move = [daysAgo: number, from: StageKeyCol | null, to: StageKeyCol, fromStatus: DriveStatusCol | null, toStatus: DriveStatusCol]
+type Move = [
+  daysAgo: number,
+  from: StageKeyCol | null,
+  to: StageKeyCol,
+  fromStatus: DriveStatusCol | null,
+  toStatus: DriveStatusCol,
+]
 
-async function drive(db: Db, o: { slate: number; local: number; chapter: number; stage: StageKeyCol; status: DriveStatusCol; lastDaysAgo: number; moves: Move[] }) {
-  const d = await db.insertInto('drives').values({ slate_id: o.slate, local_id: o.local, chapter_id: o.chapter, asks: 'both', stage: o.stage, status: o.status }).returning('id').executeTakeFirstOrThrow()
-  await sql`update drives set last_activity_at = ${ago(o.lastDaysAgo)}, stage_entered_at = ${ago(o.moves[o.moves.length - 1]![0])} where id = ${d.id}`.execute(db)
+async function drive(
+  db: Db,
+  o: {
+    slate: number
+    local: number
+    chapter: number
+    stage: StageKeyCol
+    status: DriveStatusCol
+    lastDaysAgo: number
+    moves: Move[]
+  },
+) {
+  const d = await db
+    .insertInto('drives')
+    .values({
+      slate_id: o.slate,
+      local_id: o.local,
+      chapter_id: o.chapter,
+      asks: 'both',
+      stage: o.stage,
+      status: o.status,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await sql`update drives set last_activity_at = ${ago(o.lastDaysAgo)}, stage_entered_at = ${ago(o.moves[o.moves.length - 1]![0])} where id = ${d.id}`.execute(
+    db,
+  )
   for (const [days, from, to, fromStatus, toStatus] of o.moves) {
-    await sql`insert into stage_changes (drive_id, from_stage, to_stage, from_status, to_status, at) values (${d.id}, ${from}, ${to}, ${fromStatus}, ${toStatus}, ${ago(days)})`.execute(db)
+    await sql`insert into stage_changes (drive_id, from_stage, to_stage, from_status, to_status, at) values (${d.id}, ${from}, ${to}, ${fromStatus}, ${toStatus}, ${ago(days)})`.execute(
+      db,
+    )
   }
   return d
 }
@@ -39,47 +71,191 @@ t.test('the national review', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
   const seiu = await nationalUnion(db, { abbreviation: 'SEIU', name: 'Service Employees International Union' })
-  const slate = await db.insertInto('slates').values({ name: 'Review slate', is_current: true, election_date: '2030-11-05' }).returning('id').executeTakeFirstOrThrow()
-  const cand = await db.insertInto('candidates').values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Casey Candidate', office: 'City Council', goal: 10 }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Review slate', is_current: true, election_date: '2030-11-05' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const cand = await db
+    .insertInto('candidates')
+    .values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Casey Candidate', office: 'City Council', goal: 10 })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const l1 = await local(db, { name: 'Fixture Local One', chapter_id: w.a.id, national_union_id: w.union.id })
   const l2 = await local(db, { name: 'Fixture Local Two', chapter_id: w.a.id, national_union_id: w.union.id })
   const l3 = await local(db, { name: 'Fixture Local Three', chapter_id: w.a.id, national_union_id: w.union.id })
   const l5 = await local(db, { name: 'Fixture SEIU Local', chapter_id: w.b.id, national_union_id: seiu.id })
   const base = { slate: slate.id }
   // D1: through every stage, won 40 days ago. Stays: 10, 20, 10, 10, 10 days.
-  const d1 = await drive(db, { ...base, local: l1.id, chapter: w.a.id, stage: 'vote', status: 'won', lastDaysAgo: 40, moves: [
-    [100, null, 'identify', null, 'active'], [90, 'identify', 'democratize', 'active', 'active'], [70, 'democratize', 'build_team', 'active', 'active'],
-    [60, 'build_team', 'file_resolution', 'active', 'active'], [50, 'file_resolution', 'vote', 'active', 'active'], [40, 'vote', 'vote', 'active', 'won']] })
+  const d1 = await drive(db, {
+    ...base,
+    local: l1.id,
+    chapter: w.a.id,
+    stage: 'vote',
+    status: 'won',
+    lastDaysAgo: 40,
+    moves: [
+      [100, null, 'identify', null, 'active'],
+      [90, 'identify', 'democratize', 'active', 'active'],
+      [70, 'democratize', 'build_team', 'active', 'active'],
+      [60, 'build_team', 'file_resolution', 'active', 'active'],
+      [50, 'file_resolution', 'vote', 'active', 'active'],
+      [40, 'vote', 'vote', 'active', 'won'],
+    ],
+  })
   // D2: stuck in democratize for 60 days (identify stay 20).
-  const d2 = await drive(db, { ...base, local: l2.id, chapter: w.a.id, stage: 'democratize', status: 'active', lastDaysAgo: 60, moves: [
-    [80, null, 'identify', null, 'active'], [60, 'identify', 'democratize', 'active', 'active']] })
+  const d2 = await drive(db, {
+    ...base,
+    local: l2.id,
+    chapter: w.a.id,
+    stage: 'democratize',
+    status: 'active',
+    lastDaysAgo: 60,
+    moves: [
+      [80, null, 'identify', null, 'active'],
+      [60, 'identify', 'democratize', 'active', 'active'],
+    ],
+  })
   // D3: skipped democratize (identify stay 25), then paused in build_team (stay still open).
-  await drive(db, { ...base, local: l3.id, chapter: w.a.id, stage: 'build_team', status: 'paused', lastDaysAgo: 20, moves: [
-    [55, null, 'identify', null, 'active'], [30, 'identify', 'build_team', 'active', 'active'], [20, 'build_team', 'build_team', 'active', 'paused']] })
+  await drive(db, {
+    ...base,
+    local: l3.id,
+    chapter: w.a.id,
+    stage: 'build_team',
+    status: 'paused',
+    lastDaysAgo: 20,
+    moves: [
+      [55, null, 'identify', null, 'active'],
+      [30, 'identify', 'build_team', 'active', 'active'],
+      [20, 'build_team', 'build_team', 'active', 'paused'],
+    ],
+  })
   // D4 (chapter B): dropped after 30 days in identify.
-  await drive(db, { ...base, local: w.localB.id, chapter: w.b.id, stage: 'identify', status: 'dropped', lastDaysAgo: 10, moves: [
-    [40, null, 'identify', null, 'active'], [10, 'identify', 'identify', 'active', 'dropped']] })
+  await drive(db, {
+    ...base,
+    local: w.localB.id,
+    chapter: w.b.id,
+    stage: 'identify',
+    status: 'dropped',
+    lastDaysAgo: 10,
+    moves: [
+      [40, null, 'identify', null, 'active'],
+      [10, 'identify', 'identify', 'active', 'dropped'],
+    ],
+  })
   // D5 (chapter B, SEIU): started 5 days ago.
-  const d5 = await drive(db, { ...base, local: l5.id, chapter: w.b.id, stage: 'identify', status: 'active', lastDaysAgo: 5, moves: [[5, null, 'identify', null, 'active']] })
+  const d5 = await drive(db, {
+    ...base,
+    local: l5.id,
+    chapter: w.b.id,
+    stage: 'identify',
+    status: 'active',
+    lastDaysAgo: 5,
+    moves: [[5, null, 'identify', null, 'active']],
+  })
 
-  const x1 = await db.insertInto('decisions').values({ drive_id: d1.id, body: 'General membership meeting', held_on: dateAgo(40), kind: 'meeting', outcome: 'adopted', votes_for: 50, votes_against: 10 }).returning('id').executeTakeFirstOrThrow()
-  const x2 = await db.insertInto('decisions').values({ drive_id: d5.id, body: 'Executive board', held_on: dateAgo(5), kind: 'poll', outcome: 'adopted' }).returning('id').executeTakeFirstOrThrow()
-  const e = (v: { local_id?: number; national_union_id?: number; candidate_id?: number | null; chapter_id?: number | null; status: 'active' | 'conditional' | 'rescinded'; decided: number; deciding_body?: string; decision_id?: number }) =>
-    db.insertInto('endorsements').values({ slate_id: slate.id, local_id: v.local_id ?? null, national_union_id: v.national_union_id ?? null, candidate_id: v.candidate_id ?? null, chapter_id: v.chapter_id ?? null, status: v.status, decided_on: dateAgo(v.decided), deciding_body: v.deciding_body ?? null, decision_id: v.decision_id ?? null }).execute()
-  await e({ local_id: l1.id, chapter_id: w.a.id, status: 'active', decided: 40, deciding_body: 'General membership meeting', decision_id: x1.id })
-  await e({ local_id: l1.id, chapter_id: w.a.id, candidate_id: cand.id, status: 'active', decided: 40, deciding_body: 'General membership meeting', decision_id: x1.id })
-  await e({ national_union_id: w.union.id, candidate_id: cand.id, status: 'active', decided: 20, deciding_body: 'Executive board' })
+  const x1 = await db
+    .insertInto('decisions')
+    .values({
+      drive_id: d1.id,
+      body: 'General membership meeting',
+      held_on: dateAgo(40),
+      kind: 'meeting',
+      outcome: 'adopted',
+      votes_for: 50,
+      votes_against: 10,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const x2 = await db
+    .insertInto('decisions')
+    .values({ drive_id: d5.id, body: 'Executive board', held_on: dateAgo(5), kind: 'poll', outcome: 'adopted' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const e = (v: {
+    local_id?: number
+    national_union_id?: number
+    candidate_id?: number | null
+    chapter_id?: number | null
+    status: 'active' | 'conditional' | 'rescinded'
+    decided: number
+    deciding_body?: string
+    decision_id?: number
+  }) =>
+    db
+      .insertInto('endorsements')
+      .values({
+        slate_id: slate.id,
+        local_id: v.local_id ?? null,
+        national_union_id: v.national_union_id ?? null,
+        candidate_id: v.candidate_id ?? null,
+        chapter_id: v.chapter_id ?? null,
+        status: v.status,
+        decided_on: dateAgo(v.decided),
+        deciding_body: v.deciding_body ?? null,
+        decision_id: v.decision_id ?? null,
+      })
+      .execute()
+  await e({
+    local_id: l1.id,
+    chapter_id: w.a.id,
+    status: 'active',
+    decided: 40,
+    deciding_body: 'General membership meeting',
+    decision_id: x1.id,
+  })
+  await e({
+    local_id: l1.id,
+    chapter_id: w.a.id,
+    candidate_id: cand.id,
+    status: 'active',
+    decided: 40,
+    deciding_body: 'General membership meeting',
+    decision_id: x1.id,
+  })
+  await e({
+    national_union_id: w.union.id,
+    candidate_id: cand.id,
+    status: 'active',
+    decided: 20,
+    deciding_body: 'Executive board',
+  })
   await e({ local_id: w.localB.id, chapter_id: w.b.id, candidate_id: cand.id, status: 'rescinded', decided: 30 })
-  await e({ local_id: l5.id, chapter_id: w.b.id, status: 'conditional', decided: 5, deciding_body: 'Executive board', decision_id: x2.id })
+  await e({
+    local_id: l5.id,
+    chapter_id: w.b.id,
+    status: 'conditional',
+    decided: 5,
+    deciding_body: 'Executive board',
+    decision_id: x2.id,
+  })
 
   // Supporters with names and contacts that must never reach a reviewer.
   const supporterIds: number[] = []
   for (const s of SUPPORTERS) {
-    const row = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: l1.id, name: s.name, email: s.email, email_normalised: s.email, phone: s.phone, current_level: s.level }).returning('id').executeTakeFirstOrThrow()
+    const row = await db
+      .insertInto('supporters')
+      .values({
+        chapter_id: w.a.id,
+        local_id: l1.id,
+        name: s.name,
+        email: s.email,
+        email_normalised: s.email,
+        phone: s.phone,
+        current_level: s.level,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     supporterIds.push(row.id)
   }
-  await db.insertInto('team_members').values({ drive_id: d1.id, supporter_id: supporterIds[0]!, role: 'lead', trained_on: dateAgo(65) }).execute()
-  await db.insertInto('team_members').values({ drive_id: d1.id, supporter_id: supporterIds[1]!, role: 'member', trained_on: null }).execute()
+  await db
+    .insertInto('team_members')
+    .values({ drive_id: d1.id, supporter_id: supporterIds[0]!, role: 'lead', trained_on: dateAgo(65) })
+    .execute()
+  await db
+    .insertInto('team_members')
+    .values({ drive_id: d1.id, supporter_id: supporterIds[1]!, role: 'member', trained_on: null })
+    .execute()
 
   const all = { chapterIds: null }
   const f = { slate: slate.id }
@@ -89,15 +265,43 @@ t.test('the national review', async (t) => {
     const rows = byLabel(await groupFigures(db, all, f, 'union'))
     const cwa = rows.CWA!
     const cases: [keyof GroupRow, unknown][] = [
-      ['locals', 5], ['targeted', 4], ['drives', 4],
-      ['at_identify', 0], ['at_democratize', 1], ['at_build_team', 1], ['at_file_resolution', 0], ['at_vote', 0],
-      ['reached_identify', 4], ['reached_democratize', 3], ['reached_build_team', 2], ['reached_file_resolution', 1], ['reached_vote', 1], ['reached_won', 1],
-      ['won', 1], ['lost', 0], ['dropped', 1], ['active', 1], ['paused', 1],
-      ['med_identify', 22.5], ['med_democratize', 20], ['med_build_team', 10], ['med_file_resolution', 10], ['med_vote', 10],
-      ['national_slate', 0], ['national_candidate', 1], ['local_slate', 1], ['local_candidate', 1], ['rescinded', 1],
-      ['by_membership', 1], ['by_leadership', 1], ['by_delegate', 0], ['by_unknown', 0],
+      ['locals', 5],
+      ['targeted', 4],
+      ['drives', 4],
+      ['at_identify', 0],
+      ['at_democratize', 1],
+      ['at_build_team', 1],
+      ['at_file_resolution', 0],
+      ['at_vote', 0],
+      ['reached_identify', 4],
+      ['reached_democratize', 3],
+      ['reached_build_team', 2],
+      ['reached_file_resolution', 1],
+      ['reached_vote', 1],
+      ['reached_won', 1],
+      ['won', 1],
+      ['lost', 0],
+      ['dropped', 1],
+      ['active', 1],
+      ['paused', 1],
+      ['med_identify', 22.5],
+      ['med_democratize', 20],
+      ['med_build_team', 10],
+      ['med_file_resolution', 10],
+      ['med_vote', 10],
+      ['national_slate', 0],
+      ['national_candidate', 1],
+      ['local_slate', 1],
+      ['local_candidate', 1],
+      ['rescinded', 1],
+      ['by_membership', 1],
+      ['by_leadership', 1],
+      ['by_delegate', 0],
+      ['by_unknown', 0],
       ['national_status', 'Casey Candidate: active'],
-      ['supporters', 3], ['supporters_12', 2], ['leaders_trained', 1],
+      ['supporters', 3],
+      ['supporters_12', 2],
+      ['leaders_trained', 1],
     ]
     for (const [k, v] of cases) t.equal(cwa[k], v, `CWA ${k}`)
     const seiuRow = rows.SEIU!
@@ -137,10 +341,18 @@ t.test('the national review', async (t) => {
   const seiuIdOf = () => seiu.id
 
   t.test('the stalled list holds the active drives quiet for N days', async (t) => {
-    const cases: [number, number[]][] = [[30, [d2.id]], [61, []], [3, [d2.id, d5.id]]]
+    const cases: [number, number[]][] = [
+      [30, [d2.id]],
+      [61, []],
+      [3, [d2.id, d5.id]],
+    ]
     for (const [days, ids] of cases) {
       const rows = await stalledDrives(db, all, f, days)
-      t.same(rows.map((r) => r.id), ids, `${days} days`)
+      t.same(
+        rows.map((r) => r.id),
+        ids,
+        `${days} days`,
+      )
     }
     const [row] = await stalledDrives(db, all, f, 30)
     t.equal(row!.days, 60)
@@ -149,8 +361,15 @@ t.test('the national review', async (t) => {
   })
 
   t.test('a conversation counts as activity', async (t) => {
-    const cv = await db.insertInto('conversations').values({ supporter_id: supporterIds[2]!, drive_id: d2.id, kind: 'call', held_on: dateAgo(2) }).returning('id').executeTakeFirstOrThrow()
-    t.same((await stalledDrives(db, all, f, 30)).map((r) => r.id), [])
+    const cv = await db
+      .insertInto('conversations')
+      .values({ supporter_id: supporterIds[2]!, drive_id: d2.id, kind: 'call', held_on: dateAgo(2) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    t.same(
+      (await stalledDrives(db, all, f, 30)).map((r) => r.id),
+      [],
+    )
     await db.deleteFrom('conversations').where('id', '=', cv.id).execute()
   })
 
@@ -181,7 +400,18 @@ t.test('the national review', async (t) => {
   t.test('a national reviewer sees the review page with every section', async (t) => {
     const res = await national.get('/review')
     t.equal(res.statusCode, 200)
-    for (const s of ['By national union', 'Stalled drives', 'By chapter', 'Over time', 'Fixture Local Two', 'role="img"', '75%', '22.5', 'Casey Candidate</th><td class="num" data-label="Endorsing locals">2</td><td class="num" data-label="Goal">10</td>']) t.match(res.body, s)
+    for (const s of [
+      'By national union',
+      'Stalled drives',
+      'By chapter',
+      'Over time',
+      'Fixture Local Two',
+      'role="img"',
+      '75%',
+      '22.5',
+      'Casey Candidate</th><td class="num" data-label="Endorsing locals">2</td><td class="num" data-label="Goal">10</td>',
+    ])
+      t.match(res.body, s)
     t.match(res.body, `/review/drives?slate=${slate.id}&amp;union=${w.union.id}&amp;stage=democratize&amp;status=open`)
     t.match(res.body, 'Review</a>', 'the nav shows Review')
   })
@@ -218,10 +448,18 @@ t.test('the national review', async (t) => {
       t.match(res.headers['content-disposition'], `review-${table}-`)
     }
     const unions = await national.get('/review?format=csv&table=unions')
-    t.match(unions.body, /CWA,5,4,4,0,1,1,0,0,1,1,1,0,1,75,67,50,100,100,22.5,20,10,10,10,0,1,1,1,1,1,1,0,0,Casey Candidate: active,2,3,1/)
+    t.match(
+      unions.body,
+      /CWA,5,4,4,0,1,1,0,0,1,1,1,0,1,75,67,50,100,100,22.5,20,10,10,10,0,1,1,1,1,1,1,0,0,Casey Candidate: active,2,3,1/,
+    )
     const stalled = await national.get('/review?format=csv&table=stalled&days=30')
     t.match(stalled.body, `${d2.id},Fixture Local Two,CWA,Alpha,democratize,`)
-    const audits = await db.selectFrom('audit_log').select(['entity_id', 'actor_id']).where('action', '=', 'export').where('entity', '=', 'review').execute()
+    const audits = await db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'actor_id'])
+      .where('action', '=', 'export')
+      .where('entity', '=', 'review')
+      .execute()
     t.equal(audits.length, 6)
     t.ok(audits.every((a) => a.actor_id === w.national.id))
     t.equal((await national.get('/review?format=csv&table=everything')).statusCode, 400)
@@ -229,7 +467,12 @@ t.test('the national review', async (t) => {
 
   t.test('no page, fragment or export shown to a national reviewer names a supporter', async (t) => {
     const urls = [
-      '/review', '/review?days=1', `/review?chapter=${w.a.id}`, '/review/drives', `/review/drives?union=${w.union.id}`, '/review/drives?stalled=1',
+      '/review',
+      '/review?days=1',
+      `/review?chapter=${w.a.id}`,
+      '/review/drives',
+      `/review/drives?union=${w.union.id}`,
+      '/review/drives?stalled=1',
       ...['unions', 'chapters', 'stalled', 'weekly'].map((x) => `/review?format=csv&table=${x}`),
     ]
     for (const url of urls) {
@@ -251,7 +494,10 @@ t.test('the national review', async (t) => {
     t.notMatch(res.body, 'Bravo')
     t.notMatch(res.body, 'Fixture SEIU Local')
     const rows = await groupFigures(db, { chapterIds: [w.a.id] }, f, 'union')
-    t.same(rows.map((r) => r.label), ['CWA', 'All'])
+    t.same(
+      rows.map((r) => r.label),
+      ['CWA', 'All'],
+    )
     t.equal(rows[0]!.targeted, 3)
     t.equal(rows[0]!.locals, 4)
     t.equal(rows[0]!.national_candidate, 0, 'national endorsements belong to no chapter')
@@ -285,7 +531,11 @@ t.test('the review runs the same number of queries for 10 and 300 drives', async
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
   const admin = await user(db, 'national')
-  const slate = await db.insertInto('slates').values({ name: 'Scale slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Scale slate', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   async function addDrives(n: number, from: number) {
     await sql`
       with l as (
@@ -301,7 +551,9 @@ t.test('the review runs the same number of queries for 10 and 300 drives', async
       insert into stage_changes (drive_id, from_stage, to_stage, from_status, to_status, at)
       select d.id, null, 'identify', null, 'active', now() - interval '100 days' from d
       union all
-      select d.id, 'identify', d.stage, 'active', 'active', now() - (d.id % 60) * interval '1 day' from d where d.stage <> 'identify'`.execute(db)
+      select d.id, 'identify', d.stage, 'active', 'active', now() - (d.id % 60) * interval '1 day' from d where d.stage <> 'identify'`.execute(
+      db,
+    )
   }
   const agent = new Agent(app)
   await agent.login(admin.email, PASSWORD)
@@ -324,13 +576,27 @@ t.test('the page shows the busiest groups and a "Show all" link that keeps the f
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
   const admin = await user(db, 'national')
-  const slate = await db.insertInto('slates').values({ name: 'Many unions slate', is_current: true }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Many unions slate', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   // 12 national unions, union number i with i drives: the two quietest are left off the summary.
   for (let i = 1; i <= 12; i++) {
     const n = await nationalUnion(db, { abbreviation: `U${String(i).padStart(2, '0')}`, name: `Union ${i}` })
     for (let j = 0; j < i; j++) {
       const l = await local(db, { name: `Union ${i} Local ${j}`, chapter_id: w.a.id, national_union_id: n.id })
-      await db.insertInto('drives').values({ slate_id: slate.id, local_id: l.id, chapter_id: w.a.id, asks: 'both', stage: 'identify', status: 'active' }).execute()
+      await db
+        .insertInto('drives')
+        .values({
+          slate_id: slate.id,
+          local_id: l.id,
+          chapter_id: w.a.id,
+          asks: 'both',
+          stage: 'identify',
+          status: 'active',
+        })
+        .execute()
     }
   }
   const agent = new Agent(app)

@@ -36,7 +36,10 @@ async function sweepStaleRuns(): Promise<void> {
     const dir = path.join(ROOT, name, 'pg')
     if (fs.existsSync(path.join(dir, 'postmaster.pid'))) {
       try {
-        execFileSync(path.join(await binDir(), 'pg_ctl'), ['-D', dir, '-m', 'immediate', '-w', 'stop'], { ...asPostgres(), stdio: 'ignore' })
+        execFileSync(path.join(await binDir(), 'pg_ctl'), ['-D', dir, '-m', 'immediate', '-w', 'stop'], {
+          ...asPostgres(),
+          stdio: 'ignore',
+        })
       } catch {}
     }
     fs.rmSync(path.join(ROOT, name), { recursive: true, force: true })
@@ -61,7 +64,10 @@ export function serverUrl(database: string): string {
     u.pathname = '/' + database
     return u.toString()
   }
-  if (!fs.existsSync(PORT_FILE)) throw new Error(`No test database server for this run (${PORT_FILE}). Run the tests with npm test or npx tap, which start it.`)
+  if (!fs.existsSync(PORT_FILE))
+    throw new Error(
+      `No test database server for this run (${PORT_FILE}). Run the tests with npm test or npx tap, which start it.`,
+    )
   const port = Number(fs.readFileSync(PORT_FILE, 'utf8'))
   return urlFor(port, database)
 }
@@ -76,26 +82,48 @@ export async function startTestServer(): Promise<void> {
   fs.chmodSync(TEST_DIR, 0o755)
   const port = await freePort()
   const pg = new EmbeddedPostgres({
-    databaseDir: PG_DIR, port, user: 'postgres', password: 'tenfold-local', authMethod: 'scram-sha-256', persistent: true,
-    createPostgresUser: process.getuid?.() === 0, initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'], onLog: () => {}, onError: () => {},
+    databaseDir: PG_DIR,
+    port,
+    user: 'postgres',
+    password: 'tenfold-local',
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    onLog: () => {},
+    onError: () => {},
   })
   await pg.initialise()
   const log = path.join(os.tmpdir(), `tenfold-test-pg-${process.pid}.log`)
   fs.writeFileSync(log, '')
   fs.chmodSync(log, 0o666)
   // pg_ctl detaches the server, so it outlives this set-up process.
-  execFileSync(path.join(await binDir(), 'pg_ctl'), [
-    '-D', PG_DIR, '-l', log, '-w', '-t', '60', '-o',
-    `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
-    'start',
-  ], { ...asPostgres(), stdio: 'ignore' })
+  execFileSync(
+    path.join(await binDir(), 'pg_ctl'),
+    [
+      '-D',
+      PG_DIR,
+      '-l',
+      log,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      'start',
+    ],
+    { ...asPostgres(), stdio: 'ignore' },
+  )
   fs.writeFileSync(PORT_FILE, String(port))
 }
 
 export async function stopTestServer(): Promise<void> {
   if (process.env.TEST_DATABASE_URL || !fs.existsSync(path.join(PG_DIR, 'postmaster.pid'))) return
   try {
-    execFileSync(path.join(await binDir(), 'pg_ctl'), ['-D', PG_DIR, '-m', 'immediate', '-w', 'stop'], { ...asPostgres(), stdio: 'ignore' })
+    execFileSync(path.join(await binDir(), 'pg_ctl'), ['-D', PG_DIR, '-m', 'immediate', '-w', 'stop'], {
+      ...asPostgres(),
+      stdio: 'ignore',
+    })
   } catch {}
   fs.rmSync(TEST_DIR, { recursive: true, force: true })
 }

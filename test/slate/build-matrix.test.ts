@@ -37,12 +37,40 @@ const CTU1 = 400
 const NURSES = 500
 
 const bodies: MatrixBody[] = [
-  { id: NURSES, kind: 'local', name: 'Independent Nurses Union', chapterId: null, chapterName: null, nationalName: null },
-  { id: CTU1, kind: 'local', name: 'Chicago Teachers Union Local 1', chapterId: 2, chapterName: 'Chicago', nationalName: 'AFT' },
-  { id: UH26, kind: 'local', name: 'UNITE HERE Local 26', chapterId: 1, chapterName: 'Boston', nationalName: 'UNITE HERE' },
+  {
+    id: NURSES,
+    kind: 'local',
+    name: 'Independent Nurses Union',
+    chapterId: null,
+    chapterName: null,
+    nationalName: null,
+  },
+  {
+    id: CTU1,
+    kind: 'local',
+    name: 'Chicago Teachers Union Local 1',
+    chapterId: 2,
+    chapterName: 'Chicago',
+    nationalName: 'AFT',
+  },
+  {
+    id: UH26,
+    kind: 'local',
+    name: 'UNITE HERE Local 26',
+    chapterId: 1,
+    chapterName: 'Boston',
+    nationalName: 'UNITE HERE',
+  },
   { id: CWA1400, kind: 'local', name: 'CWA Local 1400', chapterId: 1, chapterName: 'Boston', nationalName: 'CWA' },
   { id: ATU589, kind: 'local', name: 'ATU Local 589', chapterId: 1, chapterName: 'Boston', nationalName: 'ATU' },
-  { id: AFLCIO, kind: 'federation', name: 'Massachusetts AFL-CIO', chapterId: null, chapterName: null, nationalName: null },
+  {
+    id: AFLCIO,
+    kind: 'federation',
+    name: 'Massachusetts AFL-CIO',
+    chapterId: null,
+    chapterName: null,
+    nationalName: null,
+  },
   { id: JOINT, kind: 'council', name: 'CWA District 1', chapterId: null, chapterName: null, nationalName: 'CWA' },
   { id: SEIU, kind: 'national', name: 'SEIU', chapterId: null, chapterName: null, nationalName: null },
   { id: CWA, kind: 'national', name: 'CWA', chapterId: null, chapterName: null, nationalName: null },
@@ -75,7 +103,9 @@ type Column = number | 'slate'
 
 function cellOf(m: Matrix, bodyId: number, column: Column): Cell | undefined {
   const row = m.rows.find((r) => r.body.id === bodyId)
-  const index = m.columns.findIndex((c) => (column === 'slate' ? c.kind === 'slate' : c.kind === 'candidate' && c.id === column))
+  const index = m.columns.findIndex((c) =>
+    column === 'slate' ? c.kind === 'slate' : c.kind === 'candidate' && c.id === column,
+  )
   return row?.cells[index]
 }
 
@@ -104,7 +134,13 @@ const cases: Case[] = [
       [
         CWA1400,
         ANA,
-        { state: 'in_drive', stage: 'file_resolution', driveId: 7, label: 'Drive: File the resolution', viaSlate: undefined },
+        {
+          state: 'in_drive',
+          stage: 'file_resolution',
+          driveId: 7,
+          label: 'Drive: File the resolution',
+          viaSlate: undefined,
+        },
       ],
     ],
   },
@@ -174,19 +210,31 @@ const cases: Case[] = [
   },
   {
     name: 'a conditional endorsement carries its conditions',
-    endorsements: [endorse(51, CWA1400, ANA, 'conditional', '2026-03-04', { conditions: '  Signs the PRO Act pledge ' })],
+    endorsements: [
+      endorse(51, CWA1400, ANA, 'conditional', '2026-03-04', { conditions: '  Signs the PRO Act pledge ' }),
+    ],
     cells: [
       [
         CWA1400,
         ANA,
-        { state: 'conditional', conditions: 'Signs the PRO Act pledge', label: 'Conditional · local–candidate · 2026-03-04' },
+        {
+          state: 'conditional',
+          conditions: 'Signs the PRO Act pledge',
+          label: 'Conditional · local–candidate · 2026-03-04',
+        },
       ],
     ],
   },
   {
     name: "an endorsement pending the parent union's approval shows as pending",
     endorsements: [endorse(52, CWA1400, null, 'pending_parent', '2026-03-04')],
-    cells: [[CWA1400, 'slate', { state: 'pending', level: 'local_slate', label: 'Pending parent approval · local–slate · 2026-03-04' }]],
+    cells: [
+      [
+        CWA1400,
+        'slate',
+        { state: 'pending', level: 'local_slate', label: 'Pending parent approval · local–slate · 2026-03-04' },
+      ],
+    ],
   },
   {
     name: "an endorsement against the parent union's position is shown as a conflict",
@@ -195,8 +243,22 @@ const cases: Case[] = [
   },
   {
     name: 'a rescission recorded after the endorsement leaves the cell rescinded',
-    endorsements: [endorse(54, CWA1400, ANA, 'active', '2026-03-04'), endorse(55, CWA1400, ANA, 'rescinded', '2026-06-01')],
-    cells: [[CWA1400, ANA, { state: 'rescinded', endorsementId: 55, date: '2026-06-01', label: 'Rescinded · local–candidate · 2026-06-01' }]],
+    endorsements: [
+      endorse(54, CWA1400, ANA, 'active', '2026-03-04'),
+      endorse(55, CWA1400, ANA, 'rescinded', '2026-06-01'),
+    ],
+    cells: [
+      [
+        CWA1400,
+        ANA,
+        {
+          state: 'rescinded',
+          endorsementId: 55,
+          date: '2026-06-01',
+          label: 'Rescinded · local–candidate · 2026-06-01',
+        },
+      ],
+    ],
   },
   {
     name: 'an endorsement rescinded and then re-endorsed is endorsed again (the latest row wins, whatever the input order)',
@@ -225,9 +287,16 @@ const cases: Case[] = [
   },
   {
     name: 'a candidate endorsement superseded by a slate endorsement leaves the candidate cell covered by the slate',
-    endorsements: [endorse(64, CWA1400, ANA, 'superseded', '2026-03-04'), endorse(65, CWA1400, null, 'active', '2026-05-01')],
+    endorsements: [
+      endorse(64, CWA1400, ANA, 'superseded', '2026-03-04'),
+      endorse(65, CWA1400, null, 'active', '2026-05-01'),
+    ],
     cells: [
-      [CWA1400, ANA, { state: 'not_targeted', coveredBySlate: true, label: 'Covered by slate endorsement', endorsementId: 64 }],
+      [
+        CWA1400,
+        ANA,
+        { state: 'not_targeted', coveredBySlate: true, label: 'Covered by slate endorsement', endorsementId: 64 },
+      ],
       [CWA1400, 'slate', { state: 'endorsed', level: 'local_slate', endorsementId: 65 }],
     ],
     check: (t, m) => t.equal(m.rows[0]?.total, 1, 'the row counts the slate endorsement once'),
@@ -238,12 +307,16 @@ const cases: Case[] = [
     cells: [[CWA1400, ANA, { state: 'not_targeted', label: 'Superseded · local–candidate · 2026-03-04' }]],
   },
   {
-    name: "a slate endorsement fills the slate column and marks every candidate cell as covered without filling its state",
+    name: 'a slate endorsement fills the slate column and marks every candidate cell as covered without filling its state',
     drives: [drive(UH26, 8, 'vote', 'won', 'slate', null, '2026-05-10')],
     endorsements: [endorse(70, UH26, null, 'active', '2026-05-10')],
     cells: [
       [UH26, 'slate', { state: 'endorsed', label: 'Endorsed · local–slate · 2026-05-10', coveredBySlate: undefined }],
-      [UH26, ANA, { state: 'not_targeted', coveredBySlate: true, label: 'Covered by slate endorsement', driveId: undefined }],
+      [
+        UH26,
+        ANA,
+        { state: 'not_targeted', coveredBySlate: true, label: 'Covered by slate endorsement', driveId: undefined },
+      ],
       [UH26, CARA, { state: 'not_targeted', coveredBySlate: true, withdrawnCandidate: true }],
     ],
     check: (t, m) => t.equal(m.rows[0]?.total, 1, 'the row total counts the slate endorsement once'),
@@ -257,7 +330,9 @@ const cases: Case[] = [
     name: "a candidate drive still running beside a slate endorsement shows its stage and the slate's cover",
     drives: [drive(UH26, 8, 'file_resolution', 'active', 'candidate', BEN)],
     endorsements: [endorse(70, UH26, null, 'conditional', '2026-05-10')],
-    cells: [[UH26, BEN, { state: 'in_drive', coveredBySlate: true, label: 'Drive: File the resolution · covered by slate' }]],
+    cells: [
+      [UH26, BEN, { state: 'in_drive', coveredBySlate: true, label: 'Drive: File the resolution · covered by slate' }],
+    ],
   },
   {
     name: 'a split slate motion fills only the adopted candidates; the failed ones and the slate read as not adopted',
@@ -334,7 +409,11 @@ const cases: Case[] = [
   {
     name: 'bodies with neither a drive nor an endorsement get no row',
     drives: [drive(CTU1, 1, 'identify', 'active', 'candidate', ANA)],
-    check: (t, m) => t.same(m.rows.map((r) => r.body.id), [CTU1]),
+    check: (t, m) =>
+      t.same(
+        m.rows.map((r) => r.body.id),
+        [CTU1],
+      ),
   },
   {
     name: 'the columns are the candidates in the given order, then the whole slate',
@@ -386,10 +465,13 @@ const cases: Case[] = [
     name: 'a council endorsement and its locals are separate rows, never folded into one another',
     endorsements: [endorse(1, JOINT, ANA, 'active', '2026-03-01'), endorse(2, CWA1400, ANA, 'active', '2026-03-02')],
     check: (t, m) => {
-      t.same(m.rows.map((r) => [r.body.kind, r.total]), [
-        ['council', 1],
-        ['local', 1],
-      ])
+      t.same(
+        m.rows.map((r) => [r.body.kind, r.total]),
+        [
+          ['council', 1],
+          ['local', 1],
+        ],
+      )
       t.equal(m.columnTotals[0], 2)
       t.equal(m.localColumnTotals[0], 1)
     },
@@ -397,18 +479,15 @@ const cases: Case[] = [
   {
     name: 'the legend explains every cell state, every level and the marks',
     check: (t, m) => {
-      t.same(m.legend.states.map((s) => s.key), [
-        'not_targeted',
-        'in_drive',
-        'endorsed',
-        'conditional',
-        'pending',
-        'conflict',
-        'lost',
-        'rescinded',
-      ])
+      t.same(
+        m.legend.states.map((s) => s.key),
+        ['not_targeted', 'in_drive', 'endorsed', 'conditional', 'pending', 'conflict', 'lost', 'rescinded'],
+      )
       t.equal(m.legend.levels.length, 6)
-      t.same(m.legend.marks.map((s) => s.key), ['covered_by_slate', 'via_slate', 'withdrawn_candidate'])
+      t.same(
+        m.legend.marks.map((s) => s.key),
+        ['covered_by_slate', 'via_slate', 'withdrawn_candidate'],
+      )
       for (const e of [...m.legend.states, ...m.legend.levels, ...m.legend.marks]) {
         t.ok(e.label !== '' && e.description !== '', `${e.key} has a label and a description`)
       }

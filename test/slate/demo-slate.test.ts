@@ -9,9 +9,26 @@ t.test('the demo slate fills the slate page and the matrix, and they agree with 
   t.equal(await loadDemo(db), 'already loaded', 'loading twice adds nothing')
   const slate = await db.selectFrom('slates').selectAll().where('is_current', '=', true).executeTakeFirstOrThrow()
   t.equal(slate.name, '2026 national slate')
-  const statuses = await db.selectFrom('endorsements').select('status').distinct().where('slate_id', '=', slate.id).execute()
-  t.same(statuses.map((s) => s.status).sort(), ['active', 'conditional', 'conflict_parent', 'pending_parent', 'rescinded', 'superseded'])
-  const withdrawn = await db.selectFrom('candidates').select('name').where('slate_id', '=', slate.id).where('status', '=', 'withdrawn').execute()
+  const statuses = await db
+    .selectFrom('endorsements')
+    .select('status')
+    .distinct()
+    .where('slate_id', '=', slate.id)
+    .execute()
+  t.same(statuses.map((s) => s.status).sort(), [
+    'active',
+    'conditional',
+    'conflict_parent',
+    'pending_parent',
+    'rescinded',
+    'superseded',
+  ])
+  const withdrawn = await db
+    .selectFrom('candidates')
+    .select('name')
+    .where('slate_id', '=', slate.id)
+    .where('status', '=', 'withdrawn')
+    .execute()
   t.equal(withdrawn.length, 1)
 
   // Distinct locals (not councils) whose latest row of some cell is in force.

@@ -78,7 +78,9 @@ function endorse(
   return { id, bodyId, candidateId, status, decidedOn, createdAt: `${decidedOn}T12:00:00Z`, conditions: null }
 }
 
-type Expected = Partial<Pick<CandidateGoal, 'won' | 'projected' | 'withdrawn' | 'wonBodyIds' | 'projectedBodyIds' | 'goal'>>
+type Expected = Partial<
+  Pick<CandidateGoal, 'won' | 'projected' | 'withdrawn' | 'wonBodyIds' | 'projectedBodyIds' | 'goal'>
+>
 
 type GoalCase = {
   name: string
@@ -122,7 +124,7 @@ const goalCases: GoalCase[] = [
     slate: { distinctLocals: 1 },
   },
   {
-    name: "a withdrawn candidate keeps their own endorsements in the count",
+    name: 'a withdrawn candidate keeps their own endorsements in the count',
     endorsements: [endorse(CTU1, CARA, 'active', '2026-02-02')],
     expect: { [CARA]: { won: 1, withdrawn: true } },
     slate: { distinctLocals: 1 },
@@ -184,7 +186,10 @@ const goalCases: GoalCase[] = [
           ['Massachusetts AFL-CIO', 'council_slate'],
         ],
       )
-      t.same(g.candidates[1]?.councils.map((c) => c.name), ['Massachusetts AFL-CIO'])
+      t.same(
+        g.candidates[1]?.councils.map((c) => c.name),
+        ['Massachusetts AFL-CIO'],
+      )
     },
   },
   {
@@ -410,7 +415,11 @@ type WeekCase = {
 }
 
 const weekCases: WeekCase[] = [
-  { name: 'no local endorsements make no weeks', endorsements: [endorse(SEIU, null, 'active', '2026-03-04')], expected: [] },
+  {
+    name: 'no local endorsements make no weeks',
+    endorsements: [endorse(SEIU, null, 'active', '2026-03-04')],
+    expected: [],
+  },
   {
     name: 'weeks start on Monday',
     endorsements: [endorse(CWA1400, ANA, 'active', '2026-03-08'), endorse(UH26, ANA, 'active', '2026-03-09')],

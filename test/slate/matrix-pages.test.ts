@@ -17,27 +17,66 @@ t.test('the totals counted in SQL equal the totals of the whole matrix built in 
   const filterSets = [{}, { level: 'municipal' }, { status: 'running' }, { state: 'MA' }]
   for (const f of filterSets) {
     const data = await slateMatrixData(db, slate.id, scope, f)
-    const whole = buildMatrix({ candidates: data.candidates.map((c) => ({ id: c.id, name: c.name, office: c.office, status: c.status, goal: c.goal, electionDate: c.election_date })), bodies: data.bodies, drives: data.drives, endorsements: data.endorsements })
+    const whole = buildMatrix({
+      candidates: data.candidates.map((c) => ({
+        id: c.id,
+        name: c.name,
+        office: c.office,
+        status: c.status,
+        goal: c.goal,
+        electionDate: c.election_date,
+      })),
+      bodies: data.bodies,
+      drives: data.drives,
+      endorsements: data.endorsements,
+    })
     const totals = await matrixTotals(db, slate.id, f)
     const pick = (candidateId: number | null) => totals.find((r) => r.candidate_id === candidateId)
     const fromSql = whole.columns.map((c) => pick(c.kind === 'slate' ? null : c.id)?.all_bodies ?? 0)
     const localsFromSql = whole.columns.map((c) => pick(c.kind === 'slate' ? null : c.id)?.locals ?? 0)
     t.same(fromSql, whole.columnTotals, `all bodies, filters ${JSON.stringify(f)}`)
     t.same(localsFromSql, whole.localColumnTotals, `locals only, filters ${JSON.stringify(f)}`)
-    if (Object.keys(f).length === 0) t.ok(whole.columnTotals.reduce((a, b) => a + b, 0) >= 10, 'the demo has cells in force to count')
+    if (Object.keys(f).length === 0)
+      t.ok(whole.columnTotals.reduce((a, b) => a + b, 0) >= 10, 'the demo has cells in force to count')
   }
 })
 
 t.test('the matrix is drawn a page at a time, and its body list follows every change', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const s = await db.insertInto('slates').values({ name: 'Paged slate', cycle: '2030', is_current: true }).returning('id').executeTakeFirstOrThrow()
-  const cand = await db.insertInto('candidates').values({ slate_id: s.id, chapter_id: w.a.id, name: 'Paz Page', office: 'Mayor' }).returning('id').executeTakeFirstOrThrow()
-  const locals = await db.insertInto('locals')
-    .values(Array.from({ length: 120 }, (_, i) => ({ name: `Paged Local ${i + 1}`, chapter_id: w.a.id, national_union_id: w.union.id })))
-    .returning('id').execute()
-  await db.insertInto('drives')
-    .values(locals.map((l) => ({ slate_id: s.id, local_id: l.id, chapter_id: w.a.id, asks: 'candidate' as const, candidate_id: cand.id, stage: 'identify' as const })))
+  const s = await db
+    .insertInto('slates')
+    .values({ name: 'Paged slate', cycle: '2030', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const cand = await db
+    .insertInto('candidates')
+    .values({ slate_id: s.id, chapter_id: w.a.id, name: 'Paz Page', office: 'Mayor' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const locals = await db
+    .insertInto('locals')
+    .values(
+      Array.from({ length: 120 }, (_, i) => ({
+        name: `Paged Local ${i + 1}`,
+        chapter_id: w.a.id,
+        national_union_id: w.union.id,
+      })),
+    )
+    .returning('id')
+    .execute()
+  await db
+    .insertInto('drives')
+    .values(
+      locals.map((l) => ({
+        slate_id: s.id,
+        local_id: l.id,
+        chapter_id: w.a.id,
+        asks: 'candidate' as const,
+        candidate_id: cand.id,
+        stage: 'identify' as const,
+      })),
+    )
     .execute()
   const admin = new Agent(app)
   await admin.login(w.admin.email, PASSWORD)
@@ -69,8 +108,22 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
   t.match((await admin.get(`/slates/${s.id}/matrix`)).body, 'Drive: Hold the vote', 'the moved cell is drawn fresh')
 
   // A new drive, a renamed local and a new endorsement each show at once.
-  const extra = await db.insertInto('locals').values({ name: 'Paged Local 0', chapter_id: w.a.id, national_union_id: w.union.id }).returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('drives').values({ slate_id: s.id, local_id: extra.id, chapter_id: w.a.id, asks: 'candidate', candidate_id: cand.id, stage: 'identify' }).execute()
+  const extra = await db
+    .insertInto('locals')
+    .values({ name: 'Paged Local 0', chapter_id: w.a.id, national_union_id: w.union.id })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('drives')
+    .values({
+      slate_id: s.id,
+      local_id: extra.id,
+      chapter_id: w.a.id,
+      asks: 'candidate',
+      candidate_id: cand.id,
+      stage: 'identify',
+    })
+    .execute()
   t.ok((await stamps(db)).matrix! > (before.matrix ?? 0), 'a new drive moves the stamp')
   const grown = await admin.get(`/slates/${s.id}/matrix`)
   t.match(grown.body, 'Bodies 1–100 of 121')
@@ -79,41 +132,88 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
   const renamed = await admin.get(`/slates/${s.id}/matrix?page=2`)
   t.match(renamed.body, '>Zebra Local<', 'a renamed body moves to its new place')
   const seiu = await nationalUnion(db, { abbreviation: 'NPU', name: 'National Paged Union' })
-  await db.insertInto('endorsements').values({ slate_id: s.id, national_union_id: seiu.id, candidate_id: null, decided_on: '2026-05-01' }).execute()
+  await db
+    .insertInto('endorsements')
+    .values({ slate_id: s.id, national_union_id: seiu.id, candidate_id: null, decided_on: '2026-05-01' })
+    .execute()
   const withNational = await admin.get(`/slates/${s.id}/matrix`)
   t.match(withNational.body, 'Bodies 1–100 of 122')
   t.match(withNational.body, '>National Paged Union<', 'national unions come first')
 
   // A status changed in place (a hand fix) moves the stamp: the totals are kept with the list.
-  const e = await db.insertInto('endorsements').values({ slate_id: s.id, local_id: locals[5]!.id, candidate_id: cand.id, decided_on: '2026-05-02' }).returning('id').executeTakeFirstOrThrow()
+  const e = await db
+    .insertInto('endorsements')
+    .values({ slate_id: s.id, local_id: locals[5]!.id, candidate_id: cand.id, decided_on: '2026-05-02' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const totalsOf = (body: string) => /In force, all bodies<\/th>\s*<td class="num">(\d+)<\/td>/.exec(body)![1]
   t.equal(totalsOf((await admin.get(`/slates/${s.id}/matrix`)).body), '1')
   await db.updateTable('endorsements').set({ status: 'rescinded' }).where('id', '=', e.id).execute()
-  t.equal(totalsOf((await admin.get(`/slates/${s.id}/matrix`)).body), '0', 'the kept totals follow a status changed in place')
+  t.equal(
+    totalsOf((await admin.get(`/slates/${s.id}/matrix`)).body),
+    '0',
+    'the kept totals follow a status changed in place',
+  )
 
   // One transaction touching many rows moves each stamp once.
   const s0 = (await stamps(db)).matrix!
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('drives').set({ deleted_at: sql`now()` }).where('slate_id', '=', s.id).where('local_id', 'in', locals.slice(0, 30).map((l) => l.id)).execute()
+    await trx
+      .updateTable('drives')
+      .set({ deleted_at: sql`now()` })
+      .where('slate_id', '=', s.id)
+      .where(
+        'local_id',
+        'in',
+        locals.slice(0, 30).map((l) => l.id),
+      )
+      .execute()
   })
   t.equal((await stamps(db)).matrix, s0 + 1, 'thirty soft-deleted drives, one bump')
   const fewer = await admin.get(`/slates/${s.id}/matrix`)
-  t.equal((fewer.body.match(/<tr id="[ln]\d+"/g) ?? []).length, 93, 'the deleted drives left the list (one body stays for its endorsement): 93 bodies on one page')
+  t.equal(
+    (fewer.body.match(/<tr id="[ln]\d+"/g) ?? []).length,
+    93,
+    'the deleted drives left the list (one body stays for its endorsement): 93 bodies on one page',
+  )
   t.notMatch(fewer.body, 'Matrix pages')
 })
 
 t.test('the CSV export walks every body, a chunk at a time, with one header', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const s = await db.insertInto('slates').values({ name: 'Export slate', cycle: '2030', is_current: true }).returning('id').executeTakeFirstOrThrow()
-  const cand = await db.insertInto('candidates').values({ slate_id: s.id, chapter_id: w.a.id, name: 'Eva Export', office: 'Mayor' }).returning('id').executeTakeFirstOrThrow()
-  const locals = await db.insertInto('locals')
+  const s = await db
+    .insertInto('slates')
+    .values({ name: 'Export slate', cycle: '2030', is_current: true })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const cand = await db
+    .insertInto('candidates')
+    .values({ slate_id: s.id, chapter_id: w.a.id, name: 'Eva Export', office: 'Mayor' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const locals = await db
+    .insertInto('locals')
     .values(Array.from({ length: 1100 }, (_, i) => ({ name: `Export Local ${i + 1}`, chapter_id: w.a.id })))
-    .returning('id').execute()
-  await db.insertInto('drives')
-    .values(locals.map((l) => ({ slate_id: s.id, local_id: l.id, chapter_id: w.a.id, asks: 'candidate' as const, candidate_id: cand.id, stage: 'democratize' as const })))
+    .returning('id')
     .execute()
-  await db.insertInto('endorsements').values({ slate_id: s.id, local_id: locals[1049]!.id, candidate_id: cand.id, decided_on: '2026-05-01' }).execute()
+  await db
+    .insertInto('drives')
+    .values(
+      locals.map((l) => ({
+        slate_id: s.id,
+        local_id: l.id,
+        chapter_id: w.a.id,
+        asks: 'candidate' as const,
+        candidate_id: cand.id,
+        stage: 'democratize' as const,
+      })),
+    )
+    .execute()
+  await db
+    .insertInto('endorsements')
+    .values({ slate_id: s.id, local_id: locals[1049]!.id, candidate_id: cand.id, decided_on: '2026-05-01' })
+    .execute()
   const agent = new Agent(app)
   await agent.login(w.admin.email, PASSWORD)
   const res = await agent.get(`/slates/${s.id}/matrix?format=csv`)
@@ -124,35 +224,69 @@ t.test('the CSV export walks every body, a chunk at a time, with one header', as
   t.equal(lines.filter((l) => l.includes('Body,Kind,Group')).length, 1, 'one header')
   t.equal(lines.length, 1 + 1100, 'one row per body')
   for (const n of [1, 500, 501, 1000, 1001, 1100]) t.match(res.body, `Export Local ${n},Local,`, `body ${n} is there`)
-  t.match(res.body, /Export Local 1050,Local,[^\r]*Endorsed · local–candidate · 2026-05-01/, 'cells of a later chunk are filled')
-  const a = await db.selectFrom('audit_log').select(['after']).where('entity', '=', 'slate_matrix').where('action', '=', 'export').executeTakeFirstOrThrow()
+  t.match(
+    res.body,
+    /Export Local 1050,Local,[^\r]*Endorsed · local–candidate · 2026-05-01/,
+    'cells of a later chunk are filled',
+  )
+  const a = await db
+    .selectFrom('audit_log')
+    .select(['after'])
+    .where('entity', '=', 'slate_matrix')
+    .where('action', '=', 'export')
+    .executeTakeFirstOrThrow()
   t.equal((a.after as { rows: number }).rows, 1100, 'the audit row counts the bodies exported')
 })
 
-t.test('two transactions changing a body and a drive in opposite orders both commit (one stamp, taken last)', async (t) => {
-  const { db, handle } = await buildTestApp(t)
-  const w = await world(db)
-  const s = await db.insertInto('slates').values({ name: 'Busy slate', cycle: '2030', is_current: true }).returning('id').executeTakeFirstOrThrow()
-  const [d1, d2] = await db.insertInto('drives')
-    .values([w.localA, w.localB].map((l) => ({ slate_id: s.id, local_id: l.id, chapter_id: w.a.id, asks: 'slate' as const, stage: 'identify' as const })))
-    .returning('id').execute()
-  const before = (await stamps(db)).matrix ?? 0
-  const c1 = await handle.pool.connect()
-  const c2 = await handle.pool.connect()
-  try {
-    await c1.query('begin')
-    await c2.query('begin')
-    await c1.query('update locals set name = name || $2 where id = $1', [w.localA.id, ' (renamed)'])
-    await c2.query('update drives set deleted_at = now() where id = $1', [d2!.id])
-    await c1.query('update drives set deleted_at = now() where id = $1', [d1!.id])
-    await c2.query('update locals set name = name || $2 where id = $1', [w.localB.id, ' (renamed)'])
-    const results = await Promise.allSettled([c1.query('commit'), c2.query('commit')])
-    t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled'], 'no deadlock at commit')
-  } finally {
-    c1.release()
-    c2.release()
-  }
-  const after = await stamps(db)
-  t.same(Object.keys(after), ['matrix'], 'bodies and drives move the one stamp: no second row to lock in another order')
-  t.equal(after.matrix, before + 2, 'each transaction moved it once')
-})
+t.test(
+  'two transactions changing a body and a drive in opposite orders both commit (one stamp, taken last)',
+  async (t) => {
+    const { db, handle } = await buildTestApp(t)
+    const w = await world(db)
+    const s = await db
+      .insertInto('slates')
+      .values({ name: 'Busy slate', cycle: '2030', is_current: true })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const [d1, d2] = await db
+      .insertInto('drives')
+      .values(
+        [w.localA, w.localB].map((l) => ({
+          slate_id: s.id,
+          local_id: l.id,
+          chapter_id: w.a.id,
+          asks: 'slate' as const,
+          stage: 'identify' as const,
+        })),
+      )
+      .returning('id')
+      .execute()
+    const before = (await stamps(db)).matrix ?? 0
+    const c1 = await handle.pool.connect()
+    const c2 = await handle.pool.connect()
+    try {
+      await c1.query('begin')
+      await c2.query('begin')
+      await c1.query('update locals set name = name || $2 where id = $1', [w.localA.id, ' (renamed)'])
+      await c2.query('update drives set deleted_at = now() where id = $1', [d2!.id])
+      await c1.query('update drives set deleted_at = now() where id = $1', [d1!.id])
+      await c2.query('update locals set name = name || $2 where id = $1', [w.localB.id, ' (renamed)'])
+      const results = await Promise.allSettled([c1.query('commit'), c2.query('commit')])
+      t.same(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled'],
+        'no deadlock at commit',
+      )
+    } finally {
+      c1.release()
+      c2.release()
+    }
+    const after = await stamps(db)
+    t.same(
+      Object.keys(after),
+      ['matrix'],
+      'bodies and drives move the one stamp: no second row to lock in another order',
+    )
+    t.equal(after.matrix, before + 2, 'each transaction moved it once')
+  },
+)

@@ -4,27 +4,80 @@ import { PASSWORD, nationalUnion, world } from '../factories.ts'
 import type { Db } from '../../src/db/database.ts'
 
 async function slate(db: Db, name = 'Test slate', isCurrent = false) {
-  return db.insertInto('slates').values({ name, is_current: isCurrent, election_date: '2030-11-05' }).returningAll().executeTakeFirstOrThrow()
+  return db
+    .insertInto('slates')
+    .values({ name, is_current: isCurrent, election_date: '2030-11-05' })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 async function candidate(db: Db, slateId: number, chapterId: number | null, name: string) {
-  return db.insertInto('candidates').values({ slate_id: slateId, chapter_id: chapterId, name, office: 'City Council', election_date: '2030-11-05', joined_on: '2026-01-01' }).returningAll().executeTakeFirstOrThrow()
+  return db
+    .insertInto('candidates')
+    .values({
+      slate_id: slateId,
+      chapter_id: chapterId,
+      name,
+      office: 'City Council',
+      election_date: '2030-11-05',
+      joined_on: '2026-01-01',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** A slate of `c` candidates and `b` locals, each local with a drive and an endorsement, by bulk inserts. */
 async function bulkSlate(db: Db, chapterId: number, unionId: number, c: number, b: number, tag: string) {
   const s = await slate(db, `Bulk ${tag}`)
-  const cands = await db.insertInto('candidates')
-    .values(Array.from({ length: c }, (_, i) => ({ slate_id: s.id, chapter_id: chapterId, name: `${tag} Candidate ${i}`, office: `Seat ${i}`, election_date: '2030-11-05' })))
-    .returning('id').execute()
-  const locals = await db.insertInto('locals')
-    .values(Array.from({ length: b }, (_, i) => ({ name: `${tag} Local ${i}`, chapter_id: chapterId, national_union_id: unionId })))
-    .returning('id').execute()
-  await db.insertInto('drives')
-    .values(locals.map((l, i) => ({ slate_id: s.id, local_id: l.id, chapter_id: chapterId, asks: 'candidate' as const, candidate_id: cands[i % c]!.id, stage: 'vote' as const, vote_date: '2030-10-01' })))
+  const cands = await db
+    .insertInto('candidates')
+    .values(
+      Array.from({ length: c }, (_, i) => ({
+        slate_id: s.id,
+        chapter_id: chapterId,
+        name: `${tag} Candidate ${i}`,
+        office: `Seat ${i}`,
+        election_date: '2030-11-05',
+      })),
+    )
+    .returning('id')
     .execute()
-  await db.insertInto('endorsements')
-    .values(locals.map((l, i) => ({ slate_id: s.id, local_id: l.id, chapter_id: chapterId, candidate_id: i % 3 === 0 ? null : cands[i % c]!.id, decided_on: '2026-03-01' })))
+  const locals = await db
+    .insertInto('locals')
+    .values(
+      Array.from({ length: b }, (_, i) => ({
+        name: `${tag} Local ${i}`,
+        chapter_id: chapterId,
+        national_union_id: unionId,
+      })),
+    )
+    .returning('id')
+    .execute()
+  await db
+    .insertInto('drives')
+    .values(
+      locals.map((l, i) => ({
+        slate_id: s.id,
+        local_id: l.id,
+        chapter_id: chapterId,
+        asks: 'candidate' as const,
+        candidate_id: cands[i % c]!.id,
+        stage: 'vote' as const,
+        vote_date: '2030-10-01',
+      })),
+    )
+    .execute()
+  await db
+    .insertInto('endorsements')
+    .values(
+      locals.map((l, i) => ({
+        slate_id: s.id,
+        local_id: l.id,
+        chapter_id: chapterId,
+        candidate_id: i % 3 === 0 ? null : cands[i % c]!.id,
+        decided_on: '2026-03-01',
+      })),
+    )
     .execute()
   return s
 }
@@ -50,7 +103,9 @@ t.test('the slate pages', async (t) => {
 
   const cellOf = async (agent: Agent, body: string, cand: number | 'slate') => {
     const res = await agent.get(`/slates/${current.id}/matrix`)
-    const m = new RegExp(`href="/slates/${current.id}/matrix/cell\\?body=${body}&amp;candidate=${cand}"[^>]*>([^<]*)<`).exec(res.body)
+    const m = new RegExp(
+      `href="/slates/${current.id}/matrix/cell\\?body=${body}&amp;candidate=${cand}"[^>]*>([^<]*)<`,
+    ).exec(res.body)
     return m?.[1] ?? ''
   }
 
@@ -88,7 +143,11 @@ t.test('the slate pages', async (t) => {
     t.equal((await vol.get('/slates/new')).statusCode, 403)
     t.equal((await vol.post('/slates', { name: 'Mine' })).statusCode, 403)
     t.equal((await vol.post(`/slates/${current.id}/candidates`, { name: 'X', office: 'Y' })).statusCode, 403)
-    t.equal((await vol.post(`/slates/${current.id}/endorsements`, { body: `l${w.localA.id}`, decided_on: '2026-05-01' })).statusCode, 403)
+    t.equal(
+      (await vol.post(`/slates/${current.id}/endorsements`, { body: `l${w.localA.id}`, decided_on: '2026-05-01' }))
+        .statusCode,
+      403,
+    )
   })
 
   t.test('a bad slate form comes back with messages and the typed values', async (t) => {
@@ -106,109 +165,234 @@ t.test('the slate pages', async (t) => {
     t.match(bad.body, 'Only an admin can make a slate the current one.')
     const res = await orgA.post('/slates', { name: 'Organizer slate', cycle: '2030', goal: '50' })
     t.equal(res.statusCode, 303)
-    const row = await db.selectFrom('slates').selectAll().where('name', '=', 'Organizer slate').executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('slates')
+      .selectAll()
+      .where('name', '=', 'Organizer slate')
+      .executeTakeFirstOrThrow()
     t.equal(row.goal, 50)
     t.equal(row.is_current, false)
     t.equal(res.headers.location, `/slates/${row.id}`)
-    const a = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'slate').where('entity_id', '=', String(row.id)).executeTakeFirstOrThrow()
+    const a = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'slate')
+      .where('entity_id', '=', String(row.id))
+      .executeTakeFirstOrThrow()
     t.equal(a.action, 'create')
   })
 
   t.test('a bad candidate form is a 422 with a message per field', async (t) => {
-    const res = await orgA.post(`/slates/${current.id}/candidates`, { name: '', office: '', level: 'galactic', goal: '0', chapter_id: String(w.a.id) })
+    const res = await orgA.post(`/slates/${current.id}/candidates`, {
+      name: '',
+      office: '',
+      level: 'galactic',
+      goal: '0',
+      chapter_id: String(w.a.id),
+    })
     t.equal(res.statusCode, 422)
     t.match(res.body, 'Name is required.')
     t.match(res.body, 'Office is required.')
     t.match(res.body, 'Choose a valid level.')
     t.match(res.body, 'Goal (endorsing locals) must be at least 1.')
-    const dates = await orgA.post(`/slates/${current.id}/candidates`, { name: 'Dee', office: 'Mayor', chapter_id: String(w.a.id), joined_on: '2026-05-01', left_on: '2026-04-01' })
+    const dates = await orgA.post(`/slates/${current.id}/candidates`, {
+      name: 'Dee',
+      office: 'Mayor',
+      chapter_id: String(w.a.id),
+      joined_on: '2026-05-01',
+      left_on: '2026-04-01',
+    })
     t.equal(dates.statusCode, 422)
     t.match(dates.body, 'The leaving date cannot be before the joining date.')
     t.match(dates.body, 'value="Dee"')
   })
 
   t.test('an organizer adds a candidate only in their chapter', async (t) => {
-    const other = await orgA.post(`/slates/${current.id}/candidates`, { name: 'Cleo', office: 'Mayor', chapter_id: String(w.b.id) })
+    const other = await orgA.post(`/slates/${current.id}/candidates`, {
+      name: 'Cleo',
+      office: 'Mayor',
+      chapter_id: String(w.b.id),
+    })
     t.equal(other.statusCode, 422)
     t.match(other.body, 'Choose a chapter you organize in.')
-    const res = await orgA.post(`/slates/${current.id}/candidates`, { name: 'Cleo Alpha', office: 'Mayor', level: 'municipal', chapter_id: String(w.a.id), election_date: '2030-11-05' })
+    const res = await orgA.post(`/slates/${current.id}/candidates`, {
+      name: 'Cleo Alpha',
+      office: 'Mayor',
+      level: 'municipal',
+      chapter_id: String(w.a.id),
+      election_date: '2030-11-05',
+    })
     t.equal(res.statusCode, 303)
     const row = await db.selectFrom('candidates').selectAll().where('name', '=', 'Cleo Alpha').executeTakeFirstOrThrow()
     t.equal(row.goal, 10)
     t.equal(row.status, 'running')
     t.equal(row.slate_id, current.id)
-    t.ok(await db.selectFrom('audit_log').select('id').where('entity', '=', 'candidate').where('entity_id', '=', String(row.id)).executeTakeFirst())
+    t.ok(
+      await db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('entity', '=', 'candidate')
+        .where('entity_id', '=', String(row.id))
+        .executeTakeFirst(),
+    )
   })
 
   t.test('an organizer cannot edit another chapter’s candidate, and a stale form is a conflict', async (t) => {
     t.equal((await orgA.get(`/slates/${current.id}/candidates/${ben.id}/edit`)).statusCode, 403)
-    t.equal((await orgA.post(`/slates/${current.id}/candidates/${ben.id}`, { name: 'Hijack', office: 'X', version: '1' })).statusCode, 403)
+    t.equal(
+      (await orgA.post(`/slates/${current.id}/candidates/${ben.id}`, { name: 'Hijack', office: 'X', version: '1' }))
+        .statusCode,
+      403,
+    )
     const form = await orgA.get(`/slates/${current.id}/candidates/${ana.id}/edit`)
     t.equal(form.statusCode, 200)
-    const first = await orgA.post(`/slates/${current.id}/candidates/${ana.id}`, { name: 'Ana Alpha', office: 'City Council D1', chapter_id: String(w.a.id), version: '1' })
+    const first = await orgA.post(`/slates/${current.id}/candidates/${ana.id}`, {
+      name: 'Ana Alpha',
+      office: 'City Council D1',
+      chapter_id: String(w.a.id),
+      version: '1',
+    })
     t.equal(first.statusCode, 303)
-    const second = await orgA.post(`/slates/${current.id}/candidates/${ana.id}`, { name: 'Ana Stale', office: 'City Council', chapter_id: String(w.a.id), version: '1' })
+    const second = await orgA.post(`/slates/${current.id}/candidates/${ana.id}`, {
+      name: 'Ana Stale',
+      office: 'City Council',
+      chapter_id: String(w.a.id),
+      version: '1',
+    })
     t.equal(second.statusCode, 409)
     t.match(second.body, 'Someone else changed this candidate')
     t.match(second.body, 'value="Ana Stale"')
-    const row = await db.selectFrom('candidates').select(['office', 'version']).where('id', '=', ana.id).executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('candidates')
+      .select(['office', 'version'])
+      .where('id', '=', ana.id)
+      .executeTakeFirstOrThrow()
     t.equal(row.office, 'City Council D1')
     t.equal(row.version, 2)
   })
 
   t.test('organizer B cannot record an endorsement for chapter A’s local, nor a national one', async (t) => {
-    const res = await orgB.post(`/slates/${current.id}/endorsements`, { body: `l${w.localA.id}`, candidate_id: String(ana.id), decided_on: '2026-05-01' })
+    const res = await orgB.post(`/slates/${current.id}/endorsements`, {
+      body: `l${w.localA.id}`,
+      candidate_id: String(ana.id),
+      decided_on: '2026-05-01',
+    })
     t.equal(res.statusCode, 422)
     t.match(res.body, 'only record endorsements for locals of a chapter you organize in')
     const nat = await orgB.post(`/slates/${current.id}/endorsements`, { body: `n${seiu.id}`, decided_on: '2026-05-01' })
     t.equal(nat.statusCode, 422)
-    const count = await db.selectFrom('endorsements').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const count = await db
+      .selectFrom('endorsements')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     t.equal(count.n, 0)
   })
 
   t.test('a bad endorsement form is a 422 with the typed values kept', async (t) => {
-    const res = await orgA.post(`/slates/${current.id}/endorsements`, { body: '', status: 'conditional', decided_on: 'soon', votes_for: 'lots', source_url: 'javascript:alert(1)' })
+    const res = await orgA.post(`/slates/${current.id}/endorsements`, {
+      body: '',
+      status: 'conditional',
+      decided_on: 'soon',
+      votes_for: 'lots',
+      source_url: 'javascript:alert(1)',
+    })
     t.equal(res.statusCode, 422)
     t.match(res.body, 'Choose the endorsing body.')
     t.match(res.body, 'Date decided must be a date')
     t.match(res.body, 'Votes for must be a whole number.')
     t.match(res.body, 'value="lots"')
-    const cond = await orgA.post(`/slates/${current.id}/endorsements`, { body: `l${w.localA.id}`, status: 'conditional', decided_on: '2026-05-01' })
+    const cond = await orgA.post(`/slates/${current.id}/endorsements`, {
+      body: `l${w.localA.id}`,
+      status: 'conditional',
+      decided_on: '2026-05-01',
+    })
     t.equal(cond.statusCode, 422)
     t.match(cond.body, 'Say what the conditions are.')
   })
 
   t.test('an organizer records a local endorsement; its chapter is the local’s', async (t) => {
-    const res = await orgA.post(`/slates/${current.id}/endorsements`, { body: `l${w.localA.id}`, candidate_id: String(ana.id), status: 'active', decided_on: '2026-05-01', deciding_body: 'Membership meeting', votes_for: '40', votes_against: '3', threshold_met: 'yes', is_public: 'on' })
+    const res = await orgA.post(`/slates/${current.id}/endorsements`, {
+      body: `l${w.localA.id}`,
+      candidate_id: String(ana.id),
+      status: 'active',
+      decided_on: '2026-05-01',
+      deciding_body: 'Membership meeting',
+      votes_for: '40',
+      votes_against: '3',
+      threshold_met: 'yes',
+      is_public: 'on',
+    })
     t.equal(res.statusCode, 303)
-    const row = await db.selectFrom('endorsements').selectAll().where('local_id', '=', w.localA.id).executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('endorsements')
+      .selectAll()
+      .where('local_id', '=', w.localA.id)
+      .executeTakeFirstOrThrow()
     t.equal(row.chapter_id, w.a.id)
     t.equal(row.candidate_id, ana.id)
     t.equal(row.threshold_met, true)
     t.equal(row.actor_id, w.organizerA.id)
-    t.ok(await db.selectFrom('audit_log').select('id').where('entity', '=', 'endorsement').where('entity_id', '=', String(row.id)).executeTakeFirst())
+    t.ok(
+      await db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('entity', '=', 'endorsement')
+        .where('entity_id', '=', String(row.id))
+        .executeTakeFirst(),
+    )
     t.match(await cellOf(vol, `l${w.localA.id}`, ana.id), 'Endorsed · local–candidate · 2026-05-01')
   })
 
   t.test('rescinding makes a new row and the cell shows rescinded; re-endorsing shows endorsed', async (t) => {
-    const first = await db.selectFrom('endorsements').selectAll().where('local_id', '=', w.localA.id).executeTakeFirstOrThrow()
-    t.equal((await orgB.post(`/slates/${current.id}/endorsements/${first.id}/replace`, { status: 'rescinded', decided_on: '2026-06-01' })).statusCode, 403)
-    const early = await orgA.post(`/slates/${current.id}/endorsements/${first.id}/replace`, { status: 'rescinded', decided_on: '2026-04-01' })
+    const first = await db
+      .selectFrom('endorsements')
+      .selectAll()
+      .where('local_id', '=', w.localA.id)
+      .executeTakeFirstOrThrow()
+    t.equal(
+      (
+        await orgB.post(`/slates/${current.id}/endorsements/${first.id}/replace`, {
+          status: 'rescinded',
+          decided_on: '2026-06-01',
+        })
+      ).statusCode,
+      403,
+    )
+    const early = await orgA.post(`/slates/${current.id}/endorsements/${first.id}/replace`, {
+      status: 'rescinded',
+      decided_on: '2026-04-01',
+    })
     t.equal(early.statusCode, 422)
     t.match(early.body, 'cannot be before the endorsement itself')
-    const res = await orgA.post(`/slates/${current.id}/endorsements/${first.id}/replace`, { status: 'rescinded', decided_on: '2026-06-01' })
+    const res = await orgA.post(`/slates/${current.id}/endorsements/${first.id}/replace`, {
+      status: 'rescinded',
+      decided_on: '2026-06-01',
+    })
     t.equal(res.statusCode, 303)
-    const rows = await db.selectFrom('endorsements').selectAll().where('local_id', '=', w.localA.id).orderBy('id').execute()
+    const rows = await db
+      .selectFrom('endorsements')
+      .selectAll()
+      .where('local_id', '=', w.localA.id)
+      .orderBy('id')
+      .execute()
     t.equal(rows.length, 2)
     t.equal(rows[0]!.status, 'active', 'the original row is never edited')
     t.equal(rows[1]!.status, 'rescinded')
     t.equal(rows[1]!.supersedes_id, first.id)
     t.match(await cellOf(vol, `l${w.localA.id}`, ana.id), 'Rescinded · local–candidate · 2026-06-01')
-    const again = await orgA.post(`/slates/${current.id}/endorsements/${first.id}/replace`, { status: 'rescinded', decided_on: '2026-06-02' })
+    const again = await orgA.post(`/slates/${current.id}/endorsements/${first.id}/replace`, {
+      status: 'rescinded',
+      decided_on: '2026-06-02',
+    })
     t.equal(again.statusCode, 422)
     t.match(again.body, 'no longer in force')
 
-    const re = await orgA.post(`/slates/${current.id}/endorsements`, { body: `l${w.localA.id}`, candidate_id: String(ana.id), status: 'active', decided_on: '2026-07-01' })
+    const re = await orgA.post(`/slates/${current.id}/endorsements`, {
+      body: `l${w.localA.id}`,
+      candidate_id: String(ana.id),
+      status: 'active',
+      decided_on: '2026-07-01',
+    })
     t.equal(re.statusCode, 303)
     t.match(await cellOf(vol, `l${w.localA.id}`, ana.id), 'Endorsed · local–candidate · 2026-07-01')
   })
@@ -230,9 +414,18 @@ t.test('the slate pages', async (t) => {
   })
 
   t.test('a slate endorsement counts for every candidate’s goal, a national one never', async (t) => {
-    const res = await orgB.post(`/slates/${current.id}/endorsements`, { body: `l${w.localB.id}`, status: 'active', decided_on: '2026-08-01' })
+    const res = await orgB.post(`/slates/${current.id}/endorsements`, {
+      body: `l${w.localB.id}`,
+      status: 'active',
+      decided_on: '2026-08-01',
+    })
     t.equal(res.statusCode, 303)
-    const nat = await admin.post(`/slates/${current.id}/endorsements`, { body: `n${seiu.id}`, candidate_id: String(ben.id), status: 'active', decided_on: '2026-08-02' })
+    const nat = await admin.post(`/slates/${current.id}/endorsements`, {
+      body: `n${seiu.id}`,
+      candidate_id: String(ben.id),
+      status: 'active',
+      decided_on: '2026-08-02',
+    })
     t.equal(nat.statusCode, 303)
     const page = await vol.get(`/slates/${current.id}`)
     // Ana: localA (candidate) + localB (slate) = 2; Ben: localB (slate) = 1, SEIU beside.
@@ -247,14 +440,24 @@ t.test('the slate pages', async (t) => {
 
   t.test('withdrawing a candidate keeps their endorsements, shown as such', async (t) => {
     const row = await db.selectFrom('candidates').select('version').where('id', '=', ana.id).executeTakeFirstOrThrow()
-    const bad = await orgA.post(`/slates/${current.id}/candidates/${ana.id}/withdraw`, { withdraw_on: '', version: String(row.version) })
+    const bad = await orgA.post(`/slates/${current.id}/candidates/${ana.id}/withdraw`, {
+      withdraw_on: '',
+      version: String(row.version),
+    })
     t.equal(bad.statusCode, 422)
-    const res = await orgA.post(`/slates/${current.id}/candidates/${ana.id}/withdraw`, { withdraw_on: '2026-09-01', version: String(row.version) })
+    const res = await orgA.post(`/slates/${current.id}/candidates/${ana.id}/withdraw`, {
+      withdraw_on: '2026-09-01',
+      version: String(row.version),
+    })
     t.equal(res.statusCode, 303)
     const after = await db.selectFrom('candidates').selectAll().where('id', '=', ana.id).executeTakeFirstOrThrow()
     t.equal(after.status, 'withdrawn')
     t.equal(after.left_on, '2026-09-01')
-    const count = await db.selectFrom('endorsements').select((eb) => eb.fn.countAll<number>().as('n')).where('candidate_id', '=', ana.id).executeTakeFirstOrThrow()
+    const count = await db
+      .selectFrom('endorsements')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('candidate_id', '=', ana.id)
+      .executeTakeFirstOrThrow()
     t.equal(count.n, 3)
     const page = await vol.get(`/slates/${current.id}`)
     t.match(page.body, 'Ana Alpha (withdrawn)')
@@ -278,10 +481,16 @@ t.test('the slate pages', async (t) => {
     t.match(res.headers['content-type'], 'text/csv')
     t.match(res.body, `'=HYPERLINK(""x"")`)
     const page = await nat.get(`/slates/${current.id}/matrix`)
-    const labels = [...page.body.matchAll(/<td class="cell s-[a-z_]+"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&'))
+    const labels = [...page.body.matchAll(/<td class="cell s-[a-z_]+"><a href="[^"]*">([^<]*)</g)].map((m) =>
+      m[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
+    )
     t.ok(labels.length >= 6)
     for (const label of labels) t.ok(res.body.includes(label), `CSV has "${label}"`)
-    const a = await db.selectFrom('audit_log').select(['action', 'actor_id']).where('entity', '=', 'slate_matrix').executeTakeFirstOrThrow()
+    const a = await db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id'])
+      .where('entity', '=', 'slate_matrix')
+      .executeTakeFirstOrThrow()
     t.equal(a.action, 'export')
     t.equal(a.actor_id, w.national.id)
   })
@@ -297,7 +506,11 @@ t.test('the slate pages', async (t) => {
     const qb = await countQueries(handle, async () => {
       const res = await orgA.get(`/slates/${big.id}/matrix`)
       t.equal(res.statusCode, 200)
-      t.equal((res.body.match(/<td class="cell s-/g) ?? []).length, 65 * 31, 'the first 65 bodies are drawn (about 2,000 cells)')
+      t.equal(
+        (res.body.match(/<td class="cell s-/g) ?? []).length,
+        65 * 31,
+        'the first 65 bodies are drawn (about 2,000 cells)',
+      )
       t.match(res.body, 'Bodies 1–65 of 200')
     })
     const last = await orgA.get(`/slates/${big.id}/matrix?page=4`)
@@ -313,10 +526,24 @@ t.test('the slate pages', async (t) => {
   })
 
   t.test('another chapter’s drives do not show in a volunteer’s matrix', async (t) => {
-    await db.insertInto('drives').values({ slate_id: current.id, local_id: w.localB.id, chapter_id: w.b.id, asks: 'candidate', candidate_id: ben.id, stage: 'build_team' }).execute()
-    const mine = await orgB.get(`/slates/${current.id}/matrix/cell?body=l${w.localB.id}&candidate=${ben.id}`, { htmx: 'div#matrix-cell' })
+    await db
+      .insertInto('drives')
+      .values({
+        slate_id: current.id,
+        local_id: w.localB.id,
+        chapter_id: w.b.id,
+        asks: 'candidate',
+        candidate_id: ben.id,
+        stage: 'build_team',
+      })
+      .execute()
+    const mine = await orgB.get(`/slates/${current.id}/matrix/cell?body=l${w.localB.id}&candidate=${ben.id}`, {
+      htmx: 'div#matrix-cell',
+    })
     t.match(mine.body, 'Build')
-    const theirs = await vol.get(`/slates/${current.id}/matrix/cell?body=l${w.localB.id}&candidate=${ben.id}`, { htmx: 'div#matrix-cell' })
+    const theirs = await vol.get(`/slates/${current.id}/matrix/cell?body=l${w.localB.id}&candidate=${ben.id}`, {
+      htmx: 'div#matrix-cell',
+    })
     t.match(theirs.body, 'No drive for this cell that you can see.')
   })
 })

@@ -8,11 +8,43 @@ import { PASSWORD, local, world } from '../factories.ts'
 t.test('the trash', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'Trash slate', is_current: true, election_date: '2026-11-03' }).returning('id').executeTakeFirstOrThrow()
-  const drive = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' }).returning('id').executeTakeFirstOrThrow()
-  const person = await db.insertInto('supporters').values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Dana Deleted' }).returning('id').executeTakeFirstOrThrow()
-  const conv = await db.insertInto('conversations').values({ supporter_id: person.id, drive_id: drive.id, by_user_id: w.organizerA.id, kind: 'call', held_on: '2026-10-01' }).returning('id').executeTakeFirstOrThrow()
-  const filing = await db.insertInto('filings').values({ drive_id: drive.id, filed_on: '2026-10-02', body: 'Executive board', text_filed: 'Resolved…', earliest_vote_on: '2026-10-16' }).returning('id').executeTakeFirstOrThrow()
+  const slate = await db
+    .insertInto('slates')
+    .values({ name: 'Trash slate', is_current: true, election_date: '2026-11-03' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const drive = await db
+    .insertInto('drives')
+    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const person = await db
+    .insertInto('supporters')
+    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Dana Deleted' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const conv = await db
+    .insertInto('conversations')
+    .values({
+      supporter_id: person.id,
+      drive_id: drive.id,
+      by_user_id: w.organizerA.id,
+      kind: 'call',
+      held_on: '2026-10-01',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const filing = await db
+    .insertInto('filings')
+    .values({
+      drive_id: drive.id,
+      filed_on: '2026-10-02',
+      body: 'Executive board',
+      text_filed: 'Resolved…',
+      earliest_vote_on: '2026-10-16',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const lone = await local(db, { name: 'Alpha Lonely Local', chapter_id: w.a.id })
 
   const orgA = new Agent(app)
@@ -45,7 +77,11 @@ t.test('the trash', async (t) => {
     t.equal(res.statusCode, 200)
     t.match(res.body, 'Alpha Lonely Local')
     t.match(res.body, 'Dana Deleted')
-    t.match(res.body, 'Alpha Local 1: filed with Executive board on 2026-10-02', 'a filing is named by its drive, body and date')
+    t.match(
+      res.body,
+      'Alpha Local 1: filed with Executive board on 2026-10-02',
+      'a filing is named by its drive, body and date',
+    )
     t.match(res.body, `trash-conversation-${conv.id}`)
     t.match(res.body, w.organizerA.name, 'who deleted it, from the audit log')
     t.match(res.body, 'Restore its supporter first.', 'a conversation of a deleted supporter waits for the supporter')
@@ -76,26 +112,58 @@ t.test('the trash', async (t) => {
     t.equal((await orgA.post(`/trash/nothing/${lone.id}/restore`)).statusCode, 404, 'an unknown kind is not found')
     const blocked = await orgA.post(`/trash/conversation/${conv.id}/restore`)
     t.equal(blocked.statusCode, 303)
-    t.ok((await db.selectFrom('conversations').select('deleted_at').where('id', '=', conv.id).executeTakeFirstOrThrow()).deleted_at, 'the conversation stays deleted while its supporter is')
+    t.ok(
+      (await db.selectFrom('conversations').select('deleted_at').where('id', '=', conv.id).executeTakeFirstOrThrow())
+        .deleted_at,
+      'the conversation stays deleted while its supporter is',
+    )
     const res = await orgA.post(`/trash/supporter/${person.id}/restore`)
     t.equal(res.statusCode, 303)
     t.equal(res.headers.location, '/trash')
-    t.equal((await db.selectFrom('supporters').select('deleted_at').where('id', '=', person.id).executeTakeFirstOrThrow()).deleted_at, null, 'restored')
-    const a = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'supporter').where('entity_id', '=', String(person.id)).where('action', '=', 'restore').executeTakeFirst()
+    t.equal(
+      (await db.selectFrom('supporters').select('deleted_at').where('id', '=', person.id).executeTakeFirstOrThrow())
+        .deleted_at,
+      null,
+      'restored',
+    )
+    const a = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'supporter')
+      .where('entity_id', '=', String(person.id))
+      .where('action', '=', 'restore')
+      .executeTakeFirst()
     t.ok(a, 'audited')
     t.equal(a?.actor_id, w.organizerA.id)
     t.equal((await orgA.post(`/trash/conversation/${conv.id}/restore`)).statusCode, 303)
-    t.equal((await db.selectFrom('conversations').select('deleted_at').where('id', '=', conv.id).executeTakeFirstOrThrow()).deleted_at, null, 'now the conversation can be restored')
-    t.equal((await orgA.post(`/trash/supporter/${person.id}/restore`)).statusCode, 404, 'a record not in the trash is not found')
+    t.equal(
+      (await db.selectFrom('conversations').select('deleted_at').where('id', '=', conv.id).executeTakeFirstOrThrow())
+        .deleted_at,
+      null,
+      'now the conversation can be restored',
+    )
+    t.equal(
+      (await orgA.post(`/trash/supporter/${person.id}/restore`)).statusCode,
+      404,
+      'a record not in the trash is not found',
+    )
   })
 
   t.test('restoring a drive whose local has a new drive says why it cannot', async (t) => {
     await db.updateTable('drives').set({ deleted_at: new Date() }).where('id', '=', drive.id).execute()
-    const fresh = await db.insertInto('drives').values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' }).returning('id').executeTakeFirstOrThrow()
+    const fresh = await db
+      .insertInto('drives')
+      .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     const res = await orgA.post(`/trash/drive/${drive.id}/restore`)
     t.equal(res.statusCode, 303)
     t.match((await orgA.get('/trash')).body, 'cannot be restored', 'a clear message, not a 500')
-    t.ok((await db.selectFrom('drives').select('deleted_at').where('id', '=', drive.id).executeTakeFirstOrThrow()).deleted_at, 'still deleted')
+    t.ok(
+      (await db.selectFrom('drives').select('deleted_at').where('id', '=', drive.id).executeTakeFirstOrThrow())
+        .deleted_at,
+      'still deleted',
+    )
     await db.deleteFrom('drives').where('id', '=', fresh.id).execute()
   })
 
@@ -107,11 +175,23 @@ t.test('the trash', async (t) => {
     const page = await admin.get('/trash')
     t.match(page.body, 'was not deleted for good: other records still point to it')
     t.match(page.body, 'filings')
-    t.ok(await db.selectFrom('drives').select('id').where('id', '=', drive.id).executeTakeFirst(), 'the drive is still there')
+    t.ok(
+      await db.selectFrom('drives').select('id').where('id', '=', drive.id).executeTakeFirst(),
+      'the drive is still there',
+    )
     const ok = await admin.post(`/trash/local/${lone.id}/purge`)
     t.equal(ok.statusCode, 303)
-    t.notOk(await db.selectFrom('locals').select('id').where('id', '=', lone.id).executeTakeFirst(), 'the lone local is gone for good')
-    const a = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'local').where('entity_id', '=', String(lone.id)).where('action', '=', 'purge').executeTakeFirst()
+    t.notOk(
+      await db.selectFrom('locals').select('id').where('id', '=', lone.id).executeTakeFirst(),
+      'the lone local is gone for good',
+    )
+    const a = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'local')
+      .where('entity_id', '=', String(lone.id))
+      .where('action', '=', 'purge')
+      .executeTakeFirst()
     t.ok(a, 'the purge is audited')
     t.equal(a?.actor_id, w.admin.id)
     t.equal((await admin.post(`/trash/local/${lone.id}/purge`)).statusCode, 404, 'purging it again: not found')

@@ -5,7 +5,12 @@ import { PASSWORD, local, world } from '../factories.ts'
 t.test('the locals directory', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  for (let i = 0; i < 60; i++) await local(db, { name: `Bulk Local ${String(i).padStart(2, '0')}`, chapter_id: w.a.id, national_union_id: w.union.id })
+  for (let i = 0; i < 60; i++)
+    await local(db, {
+      name: `Bulk Local ${String(i).padStart(2, '0')}`,
+      chapter_id: w.a.id,
+      national_union_id: w.union.id,
+    })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
 
@@ -53,25 +58,46 @@ t.test('the locals directory', async (t) => {
   })
 
   t.test('a bad form comes back with a message per field and the typed values', async (t) => {
-    const res = await org.post('/locals', { name: '', members: 'lots', state: 'Massachusetts', notice_days: '-3', rules_source_url: 'javascript:alert(1)' })
+    const res = await org.post('/locals', {
+      name: '',
+      members: 'lots',
+      state: 'Massachusetts',
+      notice_days: '-3',
+      rules_source_url: 'javascript:alert(1)',
+    })
     t.equal(res.statusCode, 422)
     t.match(res.body, 'Name is required.')
     t.match(res.body, 'Approximate membership must be a whole number.')
     t.match(res.body, 'State must be a two-letter code')
     t.match(res.body, 'value="lots"')
     t.match(res.body, 'value="Massachusetts"')
-    const count = await db.selectFrom('locals').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const count = await db
+      .selectFrom('locals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     t.equal(count.n, 62)
   })
 
   t.test('creating a local writes it and its audit row', async (t) => {
-    const res = await org.post('/locals', { name: 'New Local 77', national_union_id: String(w.union.id), chapter_id: String(w.a.id), members: '1,200', state: 'ma', olms_file_number: '555' })
+    const res = await org.post('/locals', {
+      name: 'New Local 77',
+      national_union_id: String(w.union.id),
+      chapter_id: String(w.a.id),
+      members: '1,200',
+      state: 'ma',
+      olms_file_number: '555',
+    })
     t.equal(res.statusCode, 303)
     const row = await db.selectFrom('locals').selectAll().where('name', '=', 'New Local 77').executeTakeFirstOrThrow()
     t.equal(row.members, 1200)
     t.equal(row.state, 'MA')
     t.equal(res.headers.location, `/locals/${row.id}`)
-    const a = await db.selectFrom('audit_log').selectAll().where('entity', '=', 'local').where('entity_id', '=', String(row.id)).executeTakeFirstOrThrow()
+    const a = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'local')
+      .where('entity_id', '=', String(row.id))
+      .executeTakeFirstOrThrow()
     t.equal(a.action, 'create')
     t.equal(a.actor_id, w.organizerA.id)
   })
@@ -94,13 +120,25 @@ t.test('the locals directory', async (t) => {
   })
 
   t.test('a second save from a stale form is a conflict with the input kept', async (t) => {
-    const first = await org.post(`/locals/${w.localA.id}`, { name: 'Alpha Local 1 (renamed)', chapter_id: String(w.a.id), version: '1' })
+    const first = await org.post(`/locals/${w.localA.id}`, {
+      name: 'Alpha Local 1 (renamed)',
+      chapter_id: String(w.a.id),
+      version: '1',
+    })
     t.equal(first.statusCode, 303)
-    const second = await org.post(`/locals/${w.localA.id}`, { name: 'My stale name', chapter_id: String(w.a.id), version: '1' })
+    const second = await org.post(`/locals/${w.localA.id}`, {
+      name: 'My stale name',
+      chapter_id: String(w.a.id),
+      version: '1',
+    })
     t.equal(second.statusCode, 409)
     t.match(second.body, 'Someone else changed this local')
     t.match(second.body, 'value="My stale name"')
-    const row = await db.selectFrom('locals').select(['name', 'version']).where('id', '=', w.localA.id).executeTakeFirstOrThrow()
+    const row = await db
+      .selectFrom('locals')
+      .select(['name', 'version'])
+      .where('id', '=', w.localA.id)
+      .executeTakeFirstOrThrow()
     t.equal(row.name, 'Alpha Local 1 (renamed)')
     t.equal(row.version, 2)
   })
@@ -113,8 +151,17 @@ t.test('the locals directory', async (t) => {
     const res = await org.post(`/locals/${w.localA.id}/restore`)
     t.equal(res.statusCode, 303)
     t.equal((await org.get(`/locals/${w.localA.id}`)).statusCode, 200)
-    const actions = await db.selectFrom('audit_log').select('action').where('entity', '=', 'local').where('entity_id', '=', String(w.localA.id)).orderBy('id').execute()
-    t.same(actions.map((a) => a.action), ['update', 'delete', 'restore'])
+    const actions = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'local')
+      .where('entity_id', '=', String(w.localA.id))
+      .orderBy('id')
+      .execute()
+    t.same(
+      actions.map((a) => a.action),
+      ['update', 'delete', 'restore'],
+    )
   })
 
   t.test('the list answers in the same number of queries for 10 or 60 rows', async (t) => {
