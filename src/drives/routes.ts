@@ -10,15 +10,7 @@ import { setFlash } from '../shared/flash.ts'
 import { formValues, formVersion, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { findLocal, listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
 import { DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, labelOf } from '../unions/labels.ts'
-import {
-  computeOutcome,
-  DECISION_OUTCOMES,
-  outcomeEnds,
-  outcomeKeepsVote,
-  outcomeLabel,
-  THRESHOLDS,
-  type DecisionOutcome,
-} from './decisions.ts'
+import { computeOutcome, DECISION_OUTCOMES, outcomeEnds, THRESHOLDS, type DecisionOutcome } from './decisions.ts'
 import { listTeam, supporterFacts, type SupporterFacts } from '../people/queries.ts'
 import {
   endLabel,
@@ -42,15 +34,12 @@ import {
   columnCards,
   driveTimeline,
   findDrive,
-  insertDecision,
   insertDrive,
-  insertEndorsement,
   insertFiling,
   insertProcessPush,
   insertStageChange,
   touchDrive,
   lastDriveChange,
-  latestFilingId,
   listCandidateOptions,
   listDriveEndorsements,
   listLocalDrives,
@@ -62,7 +51,6 @@ import {
   type BoardColumn,
   type BoardFilters,
   type DriveRow,
-  type NewEndorsement,
 } from './queries.ts'
 import {
   ASKS,
@@ -94,6 +82,7 @@ import {
   MOVE_TARGET_LABELS,
 } from './present.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
+import { decisionMessage, DriveConflict, recordDecision as saveDecision } from './record-decision.ts'
 import { sectionSupportersForDrive } from '../mapping/circles-routes.ts'
 
 type FormState = { values: Record<string, string>; errors: FieldErrors; warnings?: string[]; checked?: string[] }
@@ -667,7 +656,6 @@ export default async function drivesRoutes(app: FastifyInstance) {
 
   app.post('/drives/:id/decisions', { schema: { params: idParam } }, async function recordDecision(request, reply) {
     const d = await loadDrive(request, { edit: true })
-    const user = request.user!
     const values = formValues(request.body)
     const form = parseForm(decisionForm, request.body)
     if (!form.ok)
@@ -686,117 +674,21 @@ export default async function drivesRoutes(app: FastifyInstance) {
               customPercent: f.threshold_percent,
               quorumMet: true,
             })
-    const end = outcomeEnds(outcome)
     const version = formVersion(values)
     try {
-      await db.transaction().execute(async (trx) => {
-        const filing = await latestFilingId(trx, d.id)
-        const decision = await insertDecision(trx, {
-          drive_id: d.id,
-          filing_id: filing?.id ?? null,
-          body: f.body,
-          held_on: f.held_on,
-          kind: f.kind,
-          quorum_met: f.quorum_met,
-          votes_for: f.votes_for,
-          votes_against: f.votes_against,
-          abstain: f.abstain,
-          threshold: f.threshold,
-          threshold_percent: f.threshold === 'custom' ? f.threshold_percent : null,
-          binding: f.binding,
-          outcome,
-          next_date: outcomeKeepsVote(outcome) ? f.next_date : null,
-          note: f.note,
-          actor_id: user.id,
-        })
-        const toStatus = end ?? (d.status === 'paused' ? 'paused' : 'active')
-        const moved = d.stage !== 'vote' || toStatus !== d.status
-        const row = await updateDrive(
-          trx,
-          d.id,
-          Number.isInteger(version) ? version : -1,
-          {
-            stage: 'vote',
-            status: toStatus,
-            ...(end
-              ? { end_reason: `${outcomeLabel(outcome)} at ${f.body} on ${formatDate(f.held_on)}` }
-              : { vote_date: f.next_date ?? d.vote_date }),
-          },
-          { newStage: moved },
+      await db
+        .transaction()
+        .execute((trx) =>
+          saveDecision(trx, request.actor, d, version, { ...f, threshold: f.threshold ?? null }, outcome),
         )
-        if (!row) throw new Conflict()
-        if (moved)
-          await insertStageChange(trx, {
-            drive_id: d.id,
-            from_stage: d.stage,
-            to_stage: 'vote',
-            from_status: d.status,
-            to_status: toStatus,
-            reason: `Decision recorded: ${outcomeLabel(outcome)}`,
-            warnings: [],
-            actor_id: user.id,
-          })
-        await audit(trx, request.actor, {
-          action: 'create',
-          entity: 'decision',
-          entityId: decision.id,
-          chapterId: d.chapter_id,
-          after: decision,
-        })
-        const diff = diffRecords(
-          { stage: d.stage, status: d.status, vote_date: d.vote_date },
-          { stage: row.stage, status: row.status, vote_date: row.vote_date },
-        )
-        await audit(trx, request.actor, {
-          action: 'update',
-          entity: 'drive',
-          entityId: d.id,
-          chapterId: d.chapter_id,
-          ...diff,
-        })
-        if (outcome === 'adopted') {
-          const base: Omit<NewEndorsement, 'candidate_id'> = {
-            slate_id: d.slate_id,
-            local_id: d.local_id,
-            national_union_id: d.local_id === null ? d.national_union_id : null,
-            chapter_id: d.chapter_id,
-            decided_on: f.held_on,
-            deciding_body: f.body,
-            votes_for: f.votes_for,
-            votes_against: f.votes_against,
-            abstain: f.abstain,
-            threshold_met: true,
-            decision_id: decision.id,
-            actor_id: user.id,
-          }
-          const targets =
-            d.asks === 'both' ? [d.candidate_id, null] : d.asks === 'candidate' ? [d.candidate_id] : [null]
-          for (const candidateId of [...new Set(targets)]) {
-            const e = await insertEndorsement(trx, { ...base, candidate_id: candidateId })
-            await audit(trx, request.actor, {
-              action: 'create',
-              entity: 'endorsement',
-              entityId: e.id,
-              chapterId: d.chapter_id,
-              after: e,
-            })
-          }
-        }
-      })
     } catch (err) {
-      if (!(err instanceof Conflict)) throw err
+      if (!(err instanceof DriveConflict)) throw err
       return renderDrive(request, reply, await loadDrive(request), {
         forms: { decision: { values, errors: { _form: await conflictMessage(d.id, ZONE(d)) } } },
         status: 409,
       })
     }
-    const msg =
-      end === 'won'
-        ? 'Adopted! The drive is won and the endorsement is recorded.'
-        : end === 'lost'
-          ? 'The resolution failed. The drive is marked lost; it can be reopened later.'
-          : `${outcomeLabel(outcome)}: the drive stays at the vote${f.next_date ? `, next date ${formatDate(f.next_date)}` : ''}.`
-    setFlash(reply, end === 'lost' ? 'warn' : 'ok', msg)
+    setFlash(reply, outcomeEnds(outcome) === 'lost' ? 'warn' : 'ok', decisionMessage(outcome, f.next_date))
     return reply.redirect(`/drives/${d.id}#timeline`, 303)
   })
 
