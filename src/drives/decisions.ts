@@ -2,6 +2,7 @@
 // outcomes a meeting or poll can have, and the outcome of a counted vote
 // computed from its tally. Pure: no database, no I/O.
 
+import { carries } from '../whip/rule.ts'
 import type { EndKey } from './stages.ts'
 
 export const VOTE_THRESHOLD_KEYS = ['majority_cast', 'majority_present', 'two_thirds', 'custom'] as const
@@ -108,8 +109,7 @@ function assertCount(name: string, n: number): void {
 }
 
 // The outcome of a counted vote. Procedural outcomes (tabled, postponed …) are
-// recorded by the organizer, not computed. Comparisons are done by cross-
-// multiplying whole numbers so "exactly two-thirds" is never lost to rounding.
+// recorded by the organizer, not computed.
 export function computeOutcome(input: TallyInput): ComputedOutcome {
   const { votesFor, votesAgainst, abstain, threshold, quorumMet } = input
   assertCount('votesFor', votesFor)
@@ -117,33 +117,18 @@ export function computeOutcome(input: TallyInput): ComputedOutcome {
   assertCount('abstain', abstain)
   if (!quorumMet) return 'no_quorum'
 
-  const cast = votesFor + votesAgainst
-  switch (threshold) {
-    case 'majority_cast':
-      return votesFor * 2 > cast ? 'adopted' : 'failed'
-    case 'majority_present':
-      return votesFor * 2 > cast + abstain ? 'adopted' : 'failed'
-    case 'two_thirds':
-      return cast > 0 && votesFor * 3 >= cast * 2 ? 'adopted' : 'failed'
-    case 'custom': {
-      const p = input.customPercent
-      // At or below half, a resolution and its opposite could both pass, and
-      // a tie would carry; that is not a threshold any body uses.
-      if (p == null || !Number.isFinite(p) || p <= 50 || p > 100) {
-        throw new RangeError(`customPercent must be above 50 and at most 100, got ${String(p)}`)
-      }
-      // Work in hundredths of a percent so 57.3% of 1000 is exactly 573 votes,
-      // not a float a hair above or below it.
-      const hundredths = Math.round(p * 100)
-      if (Math.abs(p * 100 - hundredths) > 1e-6) {
-        throw new RangeError(`customPercent may have at most two decimals, got ${p}`)
-      }
-      const base = cast + (input.customCountsAbstentions === true ? abstain : 0)
-      return base > 0 && votesFor * 10000 >= hundredths * base ? 'adopted' : 'failed'
-    }
-    default:
-      throw new RangeError(`Unknown vote threshold: ${String(threshold satisfies never)}`)
-  }
+  // The same rule function the whip count projects with (src/whip/rule.ts),
+  // so a recorded vote and its projection never disagree.
+  return carries(
+    {
+      threshold,
+      customPercent: input.customPercent,
+      customCountsAbstentions: input.customCountsAbstentions === true,
+    },
+    { for: votesFor, against: votesAgainst, abstain },
+  )
+    ? 'adopted'
+    : 'failed'
 }
 
 // These leave the drive in `vote` waiting for a new date; none of them is a loss.
