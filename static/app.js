@@ -14,16 +14,56 @@
       }, 1500)
     })
   })
-  // Confirm destructive buttons: <button data-confirm="text">.
+  // Confirm destructive buttons (<button data-confirm="text">), and a form being
+  // sent cannot be sent again until its answer arrives: its button says
+  // "Saving…". (The server's one-time form key stops duplicates anyway; this is
+  // what the person sees.) Capture phase: runs before htmx's own listener.
+  var BUSY_MS = 15000
+  function release(form) {
+    if (!form?.hasAttribute('data-busy')) return
+    form.removeAttribute('data-busy')
+    form.removeAttribute('aria-busy')
+    form.querySelectorAll('[data-saving-label]').forEach((b) => {
+      b.textContent = b.getAttribute('data-saving-label')
+      b.removeAttribute('data-saving-label')
+      b.removeAttribute('aria-disabled')
+    })
+  }
   document.addEventListener(
     'submit',
     (e) => {
+      var form = e.target
       var btn = e.submitter
-      var msg = btn?.getAttribute('data-confirm') || e.target.getAttribute('data-confirm')
-      if (msg && !window.confirm(msg)) e.preventDefault()
+      var msg = btn?.getAttribute('data-confirm') || form.getAttribute('data-confirm')
+      if (msg && !window.confirm(msg)) {
+        e.preventDefault()
+        return
+      }
+      if ((form.getAttribute('method') || 'get').toLowerCase() !== 'post') return
+      if (form.hasAttribute('data-busy')) {
+        e.preventDefault()
+        e.stopImmediatePropagation()
+        return
+      }
+      form.setAttribute('data-busy', '')
+      form.setAttribute('aria-busy', 'true')
+      if (btn && btn.tagName === 'BUTTON' && !btn.hasAttribute('data-saving-label')) {
+        btn.setAttribute('data-saving-label', btn.textContent)
+        btn.setAttribute('aria-disabled', 'true')
+        btn.textContent = 'Saving…'
+      }
+      setTimeout(() => release(form), BUSY_MS)
     },
     true,
   )
+  document.addEventListener('htmx:after:request', (e) => {
+    var el = e.target
+    release(el?.closest ? el.closest('form') : null)
+  })
+  // Back to a page kept in the browser's memory: its forms are not busy any more.
+  window.addEventListener('pageshow', () => {
+    document.querySelectorAll('form[data-busy]').forEach(release)
+  })
   // Print buttons.
   document.addEventListener('click', (e) => {
     if (e.target.closest?.('[data-print]')) window.print()

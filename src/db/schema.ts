@@ -563,3 +563,17 @@ export interface ChangeStampsTable {
 export interface Database {
   change_stamps: ChangeStampsTable
 }
+
+// One-time form keys (migration 280, plugins/form-key.ts).
+export interface FormKeysTable {
+  user_id: number
+  key: string
+  route: string
+  done: Generated<boolean>
+  location: string | null
+  created_at: GeneratedTimestamp
+}
+
+export interface Database {
+  form_keys: FormKeysTable
+}

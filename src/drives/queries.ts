@@ -86,6 +86,17 @@ export type NewDrive = {
   owner_id: number | null
 }
 
+/** The live drive of a local for a slate, if one exists (the one a second start would duplicate). */
+export function findLocalDriveForSlate(db: Db, localId: number, slateId: number) {
+  return db
+    .selectFrom('drives')
+    .select('id')
+    .where('local_id', '=', localId)
+    .where('slate_id', '=', slateId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
 export function insertDrive(trx: Q, d: NewDrive) {
   return trx.insertInto('drives').values(d).returningAll().executeTakeFirstOrThrow()
 }

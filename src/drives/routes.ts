@@ -45,6 +45,7 @@ import {
   listLocalDrives,
   listOwnerOptions,
   listSlateOptions,
+  findLocalDriveForSlate,
   updateDrive,
   findSlate,
   findSlateCandidate,
@@ -406,8 +407,14 @@ export default async function drivesRoutes(app: FastifyInstance) {
       setFlash(reply, 'ok', `The drive at ${local.name} has started.`)
       return reply.redirect(`/drives/${drive.id}`, 303)
     } catch (err) {
-      if ((err as { code?: string }).code === '23505')
-        return rerender({ slate_id: 'This local already has a drive for that slate.' })
+      if ((err as { code?: string }).code === '23505') {
+        const existing = await findLocalDriveForSlate(db, local.id, slate.id)
+        return rerender({
+          slate_id: 'This local already has a drive for that slate.',
+          _form: 'This local already has a drive for that slate.',
+          ...(existing ? { _exists: `/drives/${existing.id}`, _existsLabel: 'Open that drive' } : {}),
+        })
+      }
       throw err
     }
   })

@@ -250,6 +250,18 @@ export function insertSupporter(trx: Q, input: SupporterInput) {
     .executeTakeFirstOrThrow()
 }
 
+/** The live supporter of a chapter who already has this email or phone (what a duplicate save collided with). */
+export function findSupporterWithContact(db: Db, chapterId: number, field: 'email' | 'phone', value: string | null) {
+  if (!value) return Promise.resolve(undefined)
+  return db
+    .selectFrom('supporters')
+    .select(['id', 'name'])
+    .where('chapter_id', '=', chapterId)
+    .where(field === 'email' ? 'email_normalised' : 'phone', '=', value)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
 /** Updates only if the version matches; undefined means someone else saved first. */
 export function updateSupporter(trx: Q, id: number, version: number, input: Partial<SupporterInput>) {
   const patch = 'email' in input ? { ...input, email_normalised: input.email ?? null } : input

@@ -22,6 +22,7 @@ import {
   forAudit,
   contactScope,
   fieldForConstraint,
+  findSupporterWithContact,
   findDriveInScope,
   findLocalDriveId,
   findLocalForSupporter,
@@ -397,8 +398,14 @@ export default async function peopleRoutes(app: FastifyInstance) {
       return reply.redirect(`/people/${row.id}`, 303)
     } catch (err) {
       const f = fieldForConstraint(err)
-      if (f) return rerender({ [f.field]: f.message })
-      throw err
+      if (!f) throw err
+      const field = f.field as 'email' | 'phone'
+      const other = await findSupporterWithContact(db, local.chapter_id!, field, input[field])
+      return rerender({
+        [f.field]: f.message,
+        ...(other ? { _form: `${other.name} already has this ${field}.`, _exists: `/people/${other.id}` } : {}),
+        ...(other ? { _existsLabel: `Open ${other.name}` } : {}),
+      })
     }
   })
 

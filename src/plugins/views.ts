@@ -28,6 +28,7 @@ function baseContext(request: FastifyRequest, reply: FastifyReply): Record<strin
   return {
     currentUser: request.user ?? null,
     csrfToken: request.csrfToken ?? '',
+    formKey: request.formKey ?? '',
     flash: readFlash(request, reply),
     nav: navFor(request),
     path: request.url.split('?')[0],
