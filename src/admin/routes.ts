@@ -10,6 +10,7 @@ import { createOneTimeLink, insertUser } from '../auth/queries.ts'
 import { importOlms } from '../imports/olms.ts'
 import { forbidden, notFound, sendError } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
+import { DEFAULT_ZONE, formatMoment } from '../shared/format.ts'
 import { formValues, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { listNationalUnions } from '../unions/queries.ts'
 import {
@@ -50,10 +51,11 @@ import {
 
 export const UPLOAD_LIMIT_MB = 20
 
-const stamp = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ')
+// Admins usually have no chapter: their times are in the default zone.
+const stamp = (d: Date) => formatMoment(d, DEFAULT_ZONE)
 
 function conflictMessage(what: string, last: { name: string | null; at: Date } | undefined) {
-  return `Someone else changed this ${what}${last?.name ? ` (${last.name}, ${stamp(last.at)} UTC)` : ''} after you opened it. Your changes are kept below; the saved values are listed under the form. Save again to overwrite them.`
+  return `Someone else changed this ${what}${last?.name ? ` (${last.name}, ${stamp(last.at)})` : ''} after you opened it. Your changes are kept below; the saved values are listed under the form. Save again to overwrite them.`
 }
 
 function roleSummary(u: { is_admin: boolean; is_national: boolean; chapters: { role: string }[] }) {

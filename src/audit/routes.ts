@@ -1,6 +1,7 @@
 // /audit: the audit trail for admins, newest first, with filters and "older".
 import type { FastifyInstance } from 'fastify'
 import { forbidden } from '../plugins/errors.ts'
+import { formatMoment, viewerZone } from '../shared/format.ts'
 import { idFilter } from '../shared/validation.ts'
 import { listAudit } from './queries.ts'
 
@@ -39,7 +40,7 @@ export default async function auditRoutes(app: FastifyInstance) {
       filters: { entity: q.entity ?? '', entity_id: q.entity_id ?? '', action: q.action ?? '' },
       rows: rows.map((r) => ({
         ...r,
-        at: r.at.toISOString().slice(0, 19).replace('T', ' '),
+        at: formatMoment(r.at, viewerZone(request.user)),
         before: r.before ? JSON.stringify(r.before) : '',
         after: r.after ? JSON.stringify(r.after) : '',
       })),

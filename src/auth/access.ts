@@ -7,7 +7,8 @@ export type CurrentUser = {
   email: string
   isAdmin: boolean
   isNational: boolean
-  chapters: { id: number; name: string; slug: string; role: ChapterRole }[]
+  // timeZone: the chapter's zone, for writing times (shared/format.ts viewerZone).
+  chapters: { id: number; name: string; slug: string; role: ChapterRole; timeZone?: string }[]
 }
 
 /** `null` chapterIds means every chapter. */

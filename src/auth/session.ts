@@ -39,7 +39,8 @@ export async function loadSession(db: Db, token: string) {
       'u.is_admin',
       'u.is_national',
       sql<CurrentUser['chapters']>`coalesce((
-        select json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'role', m.role) order by c.name)
+        select json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'role', m.role,
+          'timeZone', c.time_zone) order by c.name)
         from memberships m join chapters c on c.id = m.chapter_id and c.deleted_at is null
         where m.user_id = u.id), '[]'::json)`.as('chapters'),
     ])

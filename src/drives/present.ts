@@ -1,7 +1,7 @@
 // View models for the pipeline's pages: dates in the chapter's time zone with
 // luxon ("in 3 days", "12 days in stage"), labels for stages, statuses, moves
 // and timeline entries, and the board's cards. Templates only print these.
-import { DateTime } from 'luxon'
+import * as fmt from '../shared/format.ts'
 import { ORIENTATIONS, labelOf } from '../unions/labels.ts'
 import { outcomeLabel, thresholdLabel, type DecisionOutcome, type VoteThreshold } from './decisions.ts'
 import {
@@ -15,74 +15,22 @@ import {
   type DriveStatus,
   type StageKey,
 } from './stages.ts'
-import { isValidTimeZone, relativeDays, todayIn } from './vote-dates.ts'
 import { MECHANISMS, PROCESS_OUTCOMES, type MoveTarget } from './schema.ts'
 import type { CardRow, TimelineRow } from './queries.ts'
 
-const safeZone = (tz: string | null | undefined) => (tz && isValidTimeZone(tz) ? tz : 'UTC')
-
-// Lists print hundreds of dates: plain dates are formatted by arithmetic and
-// moments through one cached Intl formatter per zone, not a luxon DateTime each.
-const WEEKDAY_SHORT = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-const MONTH_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-
-/** "Tue 1 Dec 2026" for a calendar date. */
-export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return ''
-  const m = PLAIN_DATE.exec(iso)
-  if (m) {
-    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-    if (d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1) return iso
-    return `${WEEKDAY_SHORT[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH_SHORT[d.getUTCMonth()]} ${m[1]}`
-  }
-  const d = DateTime.fromISO(iso)
-  return d.isValid ? d.toFormat('ccc d LLL yyyy') : iso
-}
-
-const momentFormats = new Map<string, Intl.DateTimeFormat>()
-
-/** "1 Dec 2026, 14:05" for a moment, in the chapter's time zone. */
-export function formatMoment(at: Date, tz: string | null | undefined): string {
-  const zone = safeZone(tz)
-  let f = momentFormats.get(zone)
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    if (momentFormats.size < 500) momentFormats.set(zone, f)
-  }
-  if (Number.isNaN(at.getTime())) return ''
-  const p: Record<string, string> = {}
-  for (const part of f.formatToParts(at)) p[part.type] = part.value
-  return `${Number(p.day)} ${MONTH_SHORT[Number(p.month) - 1]} ${p.year}, ${p.hour}:${p.minute}`
-}
-
-export function relativeDayLabel(days: number): string {
-  if (days === 0) return 'today'
-  if (days === 1) return 'tomorrow'
-  if (days === -1) return 'yesterday'
-  return days > 0 ? `in ${days} days` : `${-days} days ago`
-}
+// Dates, day counts and plurals are written by shared/format.ts; these names
+// stay so the pipeline's modules keep importing them from here.
+export const formatDate = (iso: string | null | undefined): string => fmt.formatDate(iso)
+export const formatMoment = (at: Date, tz: string | null | undefined): string => fmt.formatMoment(at, tz)
+export const relativeDayLabel = fmt.relativeDayLabel
+export const plural = fmt.plural
 
 /** Days from today (in `tz`) to a date: negative when past. */
-export function daysUntil(iso: string, tz: string | null | undefined, now = new Date()): number {
-  const zone = safeZone(tz)
-  return relativeDays(todayIn(zone, now), iso, zone)
-}
+export const daysUntil = (iso: string, tz: string | null | undefined, now = new Date()): number =>
+  fmt.daysUntil(iso, tz, now)
 
-export function daysInStage(enteredAt: Date, tz: string | null | undefined, now = new Date()): number {
-  const zone = safeZone(tz)
-  return Math.max(0, relativeDays(enteredAt.toISOString(), todayIn(zone, now), zone))
-}
-
-export const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`
+export const daysInStage = (enteredAt: Date, tz: string | null | undefined, now = new Date()): number =>
+  fmt.daysSince(enteredAt, tz, now)
 
 export function statusLabel(status: string): string {
   return driveStatusLabel(status as DriveStatus)

@@ -1,6 +1,7 @@
 // Form and query schemas for mapping facts and political positions, and the
 // labels for their fixed lists.
 import { z } from 'zod'
+import { labelOf, values } from '../shared/options.ts'
 import { optionalDate, optionalEnum, optionalText, optionalUrl, requiredDate } from '../shared/validation.ts'
 
 export const TOPICS = [
@@ -30,10 +31,7 @@ export const LABOR_COUNCIL = [
   { value: 'no', label: 'No' },
 ] as const
 
-type Opt = readonly { value: string; label: string }[]
-const values = <T extends readonly { value: string }[]>(list: T) =>
-  list.map((o) => o.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
-export const labelOf = (list: Opt, v: string | null | undefined) => list.find((o) => o.value === v)?.label ?? ''
+export { labelOf }
 
 export const positionForm = z
   .object({

@@ -10,6 +10,7 @@ import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound, sendError } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
+import { formatMoment, viewerZone } from '../shared/format.ts'
 import { idParam } from '../shared/validation.ts'
 import { IMPORT_FIELDS, mapCells, type ImportField, type Mapping } from './import-map.ts'
 import {
@@ -176,7 +177,7 @@ export default async function importRoutes(app: FastifyInstance) {
           chapter: r.chapter_name,
           status: STATUS_LABELS[r.status] ?? r.status,
           rows: ((r.totals as ImportTotals | null)?.rows ?? 0).toLocaleString('en-US'),
-          at: r.created_at.toISOString().slice(0, 16).replace('T', ' '),
+          at: formatMoment(r.created_at, viewerZone(user)),
         })),
       },
       { status },

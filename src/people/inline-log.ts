@@ -7,6 +7,7 @@
 import { sql } from 'kysely'
 import { can, type CurrentUser } from '../auth/access.ts'
 import type { Db } from '../db/database.ts'
+import { formatDate as fmtDate } from '../shared/format.ts'
 import type { FieldErrors } from '../shared/validation.ts'
 import { CONVERSATION_KINDS, label } from './schema.ts'
 
@@ -57,15 +58,6 @@ export async function loadLogPanelRows(db: Db, chapterId: number, localId: numbe
   return r.rows[0] ?? { supporters: [], recent: [] }
 }
 
-const fmtDate = (d: string | null) =>
-  d
-    ? new Date(d + 'T00:00:00Z').toLocaleDateString('en-US', {
-        year: 'numeric',
-        month: 'short',
-        day: 'numeric',
-        timeZone: 'UTC',
-      })
-    : ''
 
 export type LogPanel = NonNullable<ReturnType<typeof logPanelView>>
 export type LogForm = { values: Record<string, string>; errors: FieldErrors }

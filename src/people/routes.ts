@@ -12,6 +12,7 @@ import type { RoleInLocal } from '../db/schema.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
+import { formatDate as fmtDate, formatMoment, viewerZone } from '../shared/format.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { formatPhone } from './normalise.ts'
 import importRoutes from './import-routes.ts'
@@ -83,16 +84,6 @@ function mayOpenPeople(user: CurrentUser): void {
     )
 }
 
-const fmtDate = (d: string | null | undefined) =>
-  d
-    ? new Date(d + 'T00:00:00Z').toLocaleDateString('en-US', {
-        year: 'numeric',
-        month: 'short',
-        day: 'numeric',
-        timeZone: 'UTC',
-      })
-    : ''
-const fmtMoment = (d: Date | string) => new Date(d).toISOString().slice(0, 16).replace('T', ' ')
 const levelBadge = (l: number | null) => (l === null ? '' : l <= 2 ? 'ok' : l === 3 ? '' : 'warn')
 
 function filtersOf(query: Query): PeopleFilters {
@@ -452,7 +443,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
         level: l.level,
         label: label(LEVELS, l.level),
         note: l.note,
-        at: fmtMoment(l.at),
+        at: formatMoment(l.at, viewerZone(user)),
         actor: l.actor ?? 'Someone',
       })),
       conversations: p.conversations.map((c) => ({

@@ -1,6 +1,7 @@
 // zod schemas for the supporter forms (person, level, conversation, team, bulk,
 // merge), the labels every page prints, and JSON schemas for query strings.
 import { z } from 'zod'
+import { labelOf } from '../shared/options.ts'
 import {
   checkbox,
   optionalDate,
@@ -48,10 +49,7 @@ export const LANGUAGES = [
 
 const vals = <T extends readonly { value: string }[]>(xs: T) =>
   xs.map((x) => x.value) as unknown as [T[number]['value'], ...T[number]['value'][]]
-export const label = (
-  xs: readonly { value: string | number; label: string }[],
-  v: string | number | null | undefined,
-) => xs.find((x) => x.value === v)?.label ?? ''
+export const label = labelOf
 export const ROLE_VALUES = vals(ROLES_IN_LOCAL)
 export const KIND_VALUES = vals(CONVERSATION_KINDS)
 export const TEAM_ROLE_VALUES = vals(TEAM_ROLES)

@@ -11,6 +11,7 @@ import { audit } from '../audit/audit.ts'
 import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
+import { escapeHtml, formatDate } from '../shared/format.ts'
 import { formValues, formVersion, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { endorsementLevel, LEVEL_LABELS, type BodyKind } from '../slate/build-matrix.ts'
 import {
@@ -38,8 +39,7 @@ function levelKind(kind: PublicEndorsement['body_kind']): BodyKind {
   return 'local'
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' })
-const longDate = (d: string) => LONG_DATE.format(new Date(`${d}T00:00:00Z`))
+const longDate = (d: string) => formatDate(d)
 
 function endorsementView(e: PublicEndorsement, candidates: Map<number, { name: string; office: string }>) {
   const c = e.candidate_id === null ? undefined : candidates.get(e.candidate_id)
@@ -106,8 +106,7 @@ function mayMarkPublic(user: CurrentUser, e: { national_union_id: number | null;
 }
 
 export function embedSnippet(view: ReturnType<typeof slateView>, origin: string): string {
-  const esc = (s: string) =>
-    s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  const esc = escapeHtml
   const items = view.endorsements.map(
     (e) =>
       `    <li class="tenfold-endorsement"><span class="tenfold-body">${esc(e.body)}</span> <span class="tenfold-what">endorsed ${esc(e.what)}</span> <time class="tenfold-date" datetime="${e.date}">${esc(e.dateLabel)}</time></li>`,

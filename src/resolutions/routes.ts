@@ -13,6 +13,7 @@ import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { earliestVoteDate, todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
+import { formatDate, formatMoment, viewerZone } from '../shared/format.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { renderDocx } from './docx.ts'
 import { fileName, mergeValues, plainToHtml, plainToMarkdown } from './fill.ts'
@@ -71,7 +72,6 @@ type FillParams = {
 const kindLabel = (k: string) => RESOLUTION_KINDS.find((x) => x.key === k)?.label ?? k
 const languageLabel = (l: string) => LANGUAGES.find((x) => x.value === l)?.label ?? l
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
-const stamp = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '')
 const KNOWN_FIELDS = MERGE_FIELDS.map((f) => `{{${f.key}}}`).join(', ')
 
 /** The 422 message for a template with unknown or malformed fields, or null when it is fine. */
@@ -183,6 +183,8 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     ])
     const missing = drive ? renderTemplate(f.version.body, f.values).missing : []
     const qs = fillQueryString({ ...p, version: f.version.id === f.versions[0]?.id ? undefined : f.version.id })
+    const zone = drive?.time_zone ?? viewerZone(user)
+    const stamp = (d: Date) => formatMoment(d, zone)
     return reply.page(
       'resolutions/show',
       {
@@ -250,12 +252,12 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
         })),
         filings: filings.map((x) => ({
           id: x.id,
-          filedOn: x.filed_on,
+          filedOn: formatDate(x.filed_on),
           body: x.body,
           title: x.title,
           version: x.version_number,
           adopted: x.adopted_text !== null,
-          earliest: x.earliest_vote_on,
+          earliest: formatDate(x.earliest_vote_on),
         })),
         hidden: Object.entries({
           drive: drive?.id,
@@ -297,7 +299,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
         ...r,
         kindLabel: kindLabel(r.kind),
         languageLabel: languageLabel(r.language),
-        updated: stamp(r.latest_at).slice(0, 10),
+        updated: formatDate(r.latest_at, viewerZone(request.user)),
       })),
       kindOptions: RESOLUTION_KINDS.map((k) => ({ value: k.key, label: k.label })),
       languageOptions: LANGUAGES,
@@ -653,7 +655,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       })
       return row
     })
-    setFlash(reply, 'ok', `Filing recorded${earliest ? `: the earliest vote is ${earliest}` : ''}.`)
+    setFlash(reply, 'ok', `Filing recorded${earliest ? `: the earliest vote is ${formatDate(earliest)}` : ''}.`)
     return reply.redirect(`/resolutions/filings/${filing.id}`, 303)
   })
 
@@ -677,9 +679,9 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
         title: `Filing: ${f.resolution_title ?? 'resolution'} at ${f.local_name ?? f.union_name ?? 'drive ' + f.drive_id}`,
         filing: {
           id: f.id,
-          filedOn: f.filed_on,
+          filedOn: formatDate(f.filed_on),
           body: f.body,
-          earliest: f.earliest_vote_on,
+          earliest: formatDate(f.earliest_vote_on),
           versionNumber: f.version_number,
           resolutionId: f.resolution_id,
           resolutionTitle: f.resolution_title,
@@ -689,7 +691,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
           author: f.author,
           textFiled: f.text_filed,
           adoptedText: f.adopted_text,
-          recorded: stamp(f.created_at),
+          recorded: formatMoment(f.created_at, viewerZone(user)),
         },
         diffs: { modelToFiled, filedToAdopted, modelToAdopted },
         canEdit: can.edit(user, f.chapter_id),

@@ -12,6 +12,7 @@ import { forbidden } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { computeGoals } from '../slate/goals.ts'
 import { slateMatrixData, type SlateData } from '../slate/queries.ts'
+import { formatDate, formatTime, plural, viewerZone } from '../shared/format.ts'
 import { createTtlCache } from '../shared/ttl-cache.ts'
 import { ORIENTATIONS, SECTORS } from '../unions/labels.ts'
 import { weeklyBarsSvg } from './charts.ts'
@@ -39,8 +40,7 @@ export function reviewScope(user: CurrentUser): Scope {
   return { chapterIds: ids }
 }
 
-const day = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' }).toFormat('d LLL yyyy')
-const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`
+const day = (d: Date, zone: string) => formatDate(d, zone)
 const enc = (k: number) => (k === 0 ? 'none' : String(k))
 
 type Link = (extra: Record<string, string | number | undefined>) => string
@@ -140,14 +140,14 @@ function groupView(rows: GroupRow[], by: GroupBy, f: ReviewFilters) {
   })
 }
 
-function stalledView(rows: StalledRow[]) {
+function stalledView(rows: StalledRow[], zone: string) {
   return rows.map((r) => ({
     id: r.id,
     local: r.local_name ?? r.union_abbreviation ?? 'Drive',
     union: r.union_abbreviation ?? 'Independent',
     chapter: r.chapter_name ?? 'No chapter',
     stage: stageLabel(r.stage),
-    last: day(r.last_at),
+    last: day(r.last_at, zone),
     days: r.days,
   }))
 }
@@ -338,6 +338,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
 
   app.get('/review', { schema: { querystring: reviewQuery } }, async function showReview(request, reply) {
     const user = request.user!
+    const zone = viewerZone(user)
     const scope = reviewScope(user)
     const q = request.query as RawQuery
     const options = (await optionsCache.get(JSON.stringify(scope.chapterIds), () => reviewOptions(db, scope))).value
@@ -421,7 +422,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
         .map(([name, value]) => ({ name, value })),
       figuresAt:
         app.config.reviewCacheSeconds > 0
-          ? `Figures as of ${DateTime.fromJSDate(cached.at, { zone: 'utc' }).toFormat('HH:mm')} UTC; they refresh every ${app.config.reviewCacheSeconds === 60 ? 'minute' : `${app.config.reviewCacheSeconds} seconds`}.`
+          ? `Figures as of ${formatTime(cached.at, zone)}; they refresh every ${app.config.reviewCacheSeconds === 60 ? 'minute' : `${app.config.reviewCacheSeconds} seconds`}.`
           : '',
     }
     // What the report draws: only worked out when its HTML is not kept already.
@@ -444,14 +445,14 @@ export default async function reviewRoutes(app: FastifyInstance) {
         ...g,
         status: g.withdrawn ? 'Withdrawn' : g.won >= g.goal ? 'Goal met' : `${g.goal - g.won} to go`,
       })),
-      stalled: stalledView(stalled),
+      stalled: stalledView(stalled, zone),
       stalledTotal,
       topGroups: TOP_GROUPS,
       stalledMore: stalledTotal > stalled.length ? stalledTotal - stalled.length : 0,
       stalledHref: linker(f)({ stalled: f.days }),
       weekly: weeklyView(weekly),
       csv: { unions: csv('unions'), chapters: csv('chapters'), stalled: csv('stalled'), weekly: csv('weekly') },
-      printedOn: DateTime.utc().toFormat('d LLL yyyy'),
+      printedOn: formatDate(new Date(), zone),
       filterSummary: [
         options.slates.find((x) => x.id === f.slate)?.name ?? '',
         f.union === undefined
@@ -473,7 +474,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
         .filter(Boolean)
         .join(' · '),
     })
-    const reportKey = `${allUnions}:${allChapters}`
+    const reportKey = `${zone}:${allUnions}:${allChapters}`
     let report = cached.value.reports.get(reportKey)
     if (report === undefined) {
       report = reply.viewAsync('review/_report', reportView()) as Promise<string>
@@ -537,8 +538,8 @@ export default async function reviewRoutes(app: FastifyInstance) {
         stage: stageLabel(r.stage),
         status: driveStatusLabel(r.status as DriveStatus),
         statusKey: r.status,
-        since: day(r.stage_entered_at),
-        last: day(r.last_at),
+        since: day(r.stage_entered_at, viewerZone(user)),
+        last: day(r.last_at, viewerZone(user)),
       })),
     })
   })

@@ -2,6 +2,7 @@
 // supersede), the labels of their fixed choices, and JSON schemas for the
 // slate pages' params and query strings.
 import { z } from 'zod'
+import { labelOf, values } from '../shared/options.ts'
 import {
   checkbox,
   optionalDate,
@@ -13,11 +14,7 @@ import {
   text,
 } from '../shared/validation.ts'
 
-type Opt = { readonly value: string; readonly label: string }
-const values = <T extends readonly Opt[]>(opts: T) =>
-  opts.map((o) => o.value) as unknown as readonly [T[number]['value'], ...T[number]['value'][]]
-export const labelOf = (opts: readonly Opt[], value: string | null | undefined) =>
-  opts.find((o) => o.value === value)?.label ?? ''
+export { labelOf }
 
 export const CANDIDATE_LEVELS = [
   { value: 'federal', label: 'Federal' },

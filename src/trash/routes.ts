@@ -6,6 +6,7 @@ import { can, editScope } from '../auth/access.ts'
 import { audit } from '../audit/audit.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
+import { formatMoment, viewerZone } from '../shared/format.ts'
 import { idFilter } from '../shared/validation.ts'
 import {
   ENTITIES,
@@ -41,7 +42,6 @@ const parentLabel = (e: EntityKey): string => {
   return 'parent' in def ? def.parent.label : 'record'
 }
 
-const stamp = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
 
 export default async function trashRoutes(app: FastifyInstance) {
   const db = app.db
@@ -75,7 +75,7 @@ export default async function trashRoutes(app: FastifyInstance) {
         kind: ENTITIES[r.entity].label,
         name: r.name || '(no name)',
         chapter: r.chapter_name ?? '—',
-        deletedAt: stamp(r.deleted_at),
+        deletedAt: formatMoment(r.deleted_at, viewerZone(user)),
         deletedBy: r.deleted_by ?? 'Not recorded',
         blockedBy: r.parent_deleted ? `Restore its ${parentLabel(r.entity)} first.` : null,
       })),

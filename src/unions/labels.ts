@@ -32,8 +32,4 @@ export const LOCAL_THRESHOLDS = [
   { value: 'custom', label: 'Custom percentage' },
 ] as const
 
-type Opt = { readonly value: string; readonly label: string }
-export const values = <T extends readonly Opt[]>(opts: T) =>
-  opts.map((o) => o.value) as unknown as readonly [T[number]['value'], ...T[number]['value'][]]
-export const labelOf = (opts: readonly Opt[], value: string | null | undefined) =>
-  opts.find((o) => o.value === value)?.label ?? ''
+export { labelOf, values } from '../shared/options.ts'

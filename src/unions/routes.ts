@@ -6,6 +6,7 @@ import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { toCsv, csvFilename } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
+import { formatMoment, viewerZone } from '../shared/format.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
 import { BODY_KINDS, DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, SECTORS, labelOf } from './labels.ts'
 import {
@@ -236,7 +237,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
         members: local.members === null ? '' : local.members.toLocaleString('en-US'),
         place: [local.city, local.state].filter(Boolean).join(', '),
       },
-      history: history.map((h) => ({ ...h, at: h.at.toISOString().slice(0, 16).replace('T', ' ') })),
+      history: history.map((h) => ({ ...h, at: formatMoment(h.at, viewerZone(user)) })),
       drivesPanel: await localDrivesPanel(db, user, local),
       mapping: await localMappingPanel(db, user, local),
       logPanel:
