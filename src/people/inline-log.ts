@@ -58,7 +58,6 @@ export async function loadLogPanelRows(db: Db, chapterId: number, localId: numbe
   return r.rows[0] ?? { supporters: [], recent: [] }
 }
 
-
 export type LogPanel = NonNullable<ReturnType<typeof logPanelView>>
 export type LogForm = { values: Record<string, string>; errors: FieldErrors }
 

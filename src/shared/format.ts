@@ -131,7 +131,8 @@ export function formatMoment(at: Date | string | null | undefined, tz: string | 
  * dates in the zone, so a 23-hour DST day still counts as one day.
  */
 export function daysBetween(from: string | Date, to: string | Date, tz: string | null | undefined): number {
-  const day = (v: string | Date) => dayNumber(v instanceof Date ? dateIn(v, tz) : PLAIN_DATE.test(v) ? v : dateIn(new Date(v), tz))
+  const day = (v: string | Date) =>
+    dayNumber(v instanceof Date ? dateIn(v, tz) : PLAIN_DATE.test(v) ? v : dateIn(new Date(v), tz))
   return day(to) - day(from)
 }
 

@@ -42,7 +42,6 @@ const parentLabel = (e: EntityKey): string => {
   return 'parent' in def ? def.parent.label : 'record'
 }
 
-
 export default async function trashRoutes(app: FastifyInstance) {
   const db = app.db
 

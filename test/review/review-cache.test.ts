@@ -30,7 +30,7 @@ t.test('with REVIEW_CACHE_SECONDS the review reuses its figures per scope and sa
 
   const first = await national.get('/review')
   t.equal(first.statusCode, 200)
-  t.match(first.body, /Figures as of \d\d:\d\d UTC; they refresh every minute\./)
+  t.match(first.body, /Figures as of \d\d:\d\d; they refresh every minute\./)
   t.match(first.body, w.localA.name)
   t.match(first.body, w.localB.name)
 

@@ -98,7 +98,11 @@ t.test('people without a chapter read times in the documented default zone', asy
   t.equal(viewerZone(null), DEFAULT_ZONE)
   t.equal(viewerZone({ chapters: [] }), DEFAULT_ZONE)
   t.equal(viewerZone({ chapters: [{ timeZone: 'America/Denver' }, { timeZone: 'UTC' }] }), 'America/Denver')
-  t.equal(viewerZone({ chapters: [{ timeZone: 'Mars/Olympus' }, { timeZone: 'UTC' }] }), 'UTC', 'a bad zone is passed over')
+  t.equal(
+    viewerZone({ chapters: [{ timeZone: 'Mars/Olympus' }, { timeZone: 'UTC' }] }),
+    'UTC',
+    'a bad zone is passed over',
+  )
   t.equal(zoneOr(null), DEFAULT_ZONE)
   t.equal(zoneOr('Europe/Madrid'), 'Europe/Madrid')
 })
