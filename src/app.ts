@@ -17,6 +17,7 @@ import formKey from './plugins/form-key.ts'
 import session from './auth/session.ts'
 import { cookieSecret } from './auth/secrets.ts'
 import healthRoutes from './health/routes.ts'
+import siteRoutes from './site/routes.ts'
 import authRoutes from './auth/routes.ts'
 import dashboardRoutes from './dashboard/routes.ts'
 import unionsRoutes from './unions/routes.ts'
@@ -94,6 +95,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(formKey)
 
   await app.register(healthRoutes)
+  await app.register(siteRoutes)
   await app.register(authRoutes)
   await app.register(dashboardRoutes)
   await app.register(unionsRoutes)

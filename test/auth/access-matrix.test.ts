@@ -31,6 +31,7 @@ const publicRoute: Entry['expect'] = { default: 'ok' }
 
 export const MATRIX: Record<string, Entry> = {
   'GET /healthz': { expect: publicRoute },
+  'GET /favicon.ico': { expect: publicRoute },
   'GET /login': { expect: publicRoute },
   'POST /login': { expect: publicRoute },
   // Without a pending two-factor login these send everyone back to /login.
