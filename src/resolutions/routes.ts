@@ -119,6 +119,9 @@ export function diffHtml(from: string, to: string): { html: string; changes: num
   return { html, changes }
 }
 
+/** Carries a new share link's address from its POST to the page that shows it once. */
+const SHARE_COOKIE = 'tf_share_new'
+
 export default async function resolutionsRoutes(app: FastifyInstance) {
   const db = app.db
 
@@ -152,6 +155,18 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     }
     const plain = renderPlain(version.body, values)
     return { resolution, versions, version, language, drive, candidates, candidate, values, plain }
+  }
+
+  /** The query string that opens the same filled resolution again. */
+  function fillQueryString(p: FillParams): string {
+    const q = new URLSearchParams()
+    if (p.drive) q.set('drive', String(p.drive))
+    if (p.candidate) q.set('candidate', String(p.candidate))
+    if (p.version) q.set('version', String(p.version))
+    if (p.meetingDate) q.set('meeting_date', p.meetingDate)
+    if (p.meetingBody) q.set('meeting_body', p.meetingBody)
+    const s = q.toString()
+    return s ? `?${s}` : ''
   }
 
   function fillParams(query: Record<string, string | undefined>): FillParams {
@@ -380,7 +395,13 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     { schema: { params: idParam, querystring: fillQuery } },
     async function showResolution(request, reply) {
       const { id } = request.params as { id: number }
-      return renderShow(request, reply, id, fillParams(request.query as Record<string, string>))
+      // A share link just made (post/redirect/get): shown once, from a cookie that lives two minutes.
+      const shared = request.cookies?.[SHARE_COOKIE]
+      const newShareUrl = shared ? request.unsignCookie(shared) : null
+      if (shared) reply.clearCookie(SHARE_COOKIE, { path: `/resolutions/${id}` })
+      const extra = newShareUrl?.valid ? { newShareUrl: newShareUrl.value } : {}
+      if (newShareUrl?.valid) reply.header('Cache-Control', 'no-store')
+      return renderShow(request, reply, id, fillParams(request.query as Record<string, string>), extra)
     },
   )
 
@@ -543,8 +564,14 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       })
     })
     const url = `${request.protocol}://${request.host}/share/${token}`
-    reply.header('Cache-Control', 'no-store')
-    return renderShow(request, reply, id, params, { newShareUrl: url })
+    reply.setCookie(SHARE_COOKIE, url, {
+      path: `/resolutions/${id}`,
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      maxAge: 120,
+    })
+    return reply.redirect(`/resolutions/${id}${fillQueryString(params)}#share`, 303)
   })
 
   app.post(

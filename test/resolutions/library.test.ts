@@ -297,11 +297,21 @@ t.test('share links', async (t) => {
       meeting_date: '2026-03-03',
       ...extra,
     })
-    t.equal(res.statusCode, 200)
-    const m = /\/share\/([A-Za-z0-9_-]{43})/.exec(res.body)
+    t.equal(res.statusCode, 303)
+    const page = await org.get(res.headers.location as string)
+    const m = /\/share\/([A-Za-z0-9_-]{43})/.exec(page.body)
     const link = await db.selectFrom('share_links').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow()
-    return { token: m![1]!, link }
+    return { token: m![1]!, link, location: res.headers.location as string }
   }
+
+  t.test('creating a share link redirects; the link is shown once and a refresh is the page again', async (t) => {
+    const { token, location } = await share()
+    t.match(location, new RegExp(`^/resolutions/${w.endorse.id}\\?drive=${w.driveA.id}&meeting_date=2026-03-03#share$`))
+    const refresh = await org.get(location)
+    t.equal(refresh.statusCode, 200)
+    t.notMatch(refresh.body, token)
+    t.notMatch(refresh.body, 'Share link created')
+  })
 
   t.test('a share link works logged out, shows only the filled text, and counts uses', async (t) => {
     const { token, link } = await share()
