@@ -101,6 +101,20 @@ function filtersOf(query: Query): PeopleFilters {
   }
 }
 
+const BULK_ACTIONS = [
+  { value: 'tag', label: 'Add a tag' },
+  { value: 'level', label: 'Set the level' },
+  { value: 'team', label: 'Add to a drive’s team' },
+  { value: 'delete', label: 'Delete' },
+] as const
+
+/** Who may apply a bulk action to a chapter's supporters: levels whoever logs; tags and teams organizers; delete organizers. */
+function bulkAllowed(action: string): (u: CurrentUser, chapterId: number) => boolean {
+  if (action === 'delete') return (u, c) => can.delete(u, c)
+  if (action === 'level') return (u, c) => can.log(u, c)
+  return (u, c) => can.edit(u, c)
+}
+
 export default async function peopleRoutes(app: FastifyInstance) {
   const db = app.db
   await app.register(importRoutes)
@@ -139,6 +153,10 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const next = new URLSearchParams(base)
     next.set('offset', String(offset + PAGE_SIZE))
     const showContacts = contacts.chapterIds === null || contacts.chapterIds.length > 0
+    // Offer only what the person may do (levels: whoever logs; tags, teams: organizers; delete: organizers).
+    const anyChapter = (may: (u: CurrentUser, c: number) => boolean) =>
+      user.isAdmin || user.chapters.some((c) => may(user, c.id))
+    const bulkActions = BULK_ACTIONS.filter((a) => anyChapter(bulkAllowed(a.value)))
     const view = {
       title: filters.deleted ? 'Deleted supporters' : 'People',
       filters: {
@@ -179,7 +197,9 @@ export default async function peopleRoutes(app: FastifyInstance) {
       roleOptions: ROLES_IN_LOCAL,
       teamRoleOptions: TEAM_ROLES,
       canCreate: user.isAdmin || user.chapters.some((c) => c.role === 'organizer'),
-      canBulk: !filters.deleted,
+      canBulk: !filters.deleted && bulkActions.length > 0,
+      bulkActions,
+      returnTo: base,
       offset,
       empty: rows.length === 0 && offset === 0,
       anyFilter: Boolean(base),
@@ -254,18 +274,15 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const user = request.user!
     mayOpenPeople(user)
     const form = parseForm(bulkForm, request.body)
+    // Back to the list as it was filtered (only its query string travels; the path is always /people).
+    const rawReturn = formValues(request.body).return_to ?? ''
+    const back = `/people${rawReturn ? `?${new URLSearchParams(rawReturn).toString()}` : ''}`
     if (!form.ok) {
       setFlash(reply, 'error', Object.values(form.errors)[0] ?? 'Choose an action and at least one person.')
-      return reply.redirect('/people', 303)
+      return reply.redirect(back, 303)
     }
     const d = form.data
-    // Levels, tags and teams: anyone who may log in that chapter; delete: organizers.
-    const allowed =
-      d.action === 'delete'
-        ? (u: CurrentUser, c: number) => can.delete(u, c)
-        : d.action === 'level'
-          ? (u: CurrentUser, c: number) => can.log(u, c)
-          : (u: CurrentUser, c: number) => can.edit(u, c)
+    const allowed = bulkAllowed(d.action)
     const found = await supportersInScope(db, peopleScope(user), d.ids)
     const rows = found.filter((r) => allowed(user, r.chapter_id))
     if (rows.length === 0) throw d.ids.length && found.length ? forbidden() : notFound('Those supporters')
@@ -312,7 +329,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
       })
     })
     setFlash(reply, 'ok', message)
-    return reply.redirect('/people', 303)
+    return reply.redirect(back, 303)
   })
 
   // ---- create, show, edit ----------------------------------------------------------

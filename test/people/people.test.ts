@@ -287,6 +287,26 @@ t.test('supporters', async (t) => {
     t.equal((await org.get(`/people/${ids[0]}`)).statusCode, 200)
   })
 
+  t.test('a bulk action returns to the list with its filters', async (t) => {
+    const ids = (await db.selectFrom('supporters').select('id').where('name', 'like', 'Board%').execute()).map((r) =>
+      String(r.id),
+    )
+    const res = await org.post('/people/bulk', { action: 'tag', ids, tag: 'Kept', return_to: 'q=Board&level=3' })
+    t.equal(res.statusCode, 303)
+    t.equal(res.headers.location, '/people?q=Board&level=3')
+    const list = await org.get('/people?q=Board&level=3')
+    t.match(list.body, 'name="return_to" value="q=Board&amp;level=3"')
+  })
+
+  t.test('a volunteer is offered only the bulk action a volunteer may do', async (t) => {
+    const volList = await vol.get('/people')
+    t.match(volList.body, '<option value="level">Set the level</option>')
+    t.notMatch(volList.body, '<option value="delete">')
+    t.notMatch(volList.body, '<option value="tag">')
+    const orgList = await org.get('/people')
+    t.match(orgList.body, '<option value="delete">Delete</option>')
+  })
+
   t.test('the list filters, searches and loads more; the same number of queries for small and big data', async (t) => {
     const small = await countQueries(handle, () => org.get('/people'))
     await db
