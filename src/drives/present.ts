@@ -2,6 +2,9 @@
 // luxon ("in 3 days", "12 days in stage"), labels for stages, statuses, moves
 // and timeline entries, and the board's cards. Templates only print these.
 import * as fmt from '../shared/format.ts'
+import type { Selectable } from 'kysely'
+import type { DrivesTable } from '../db/schema.ts'
+import { conflictView, type VersionConflict } from '../shared/conflict.ts'
 import { ORIENTATIONS, labelOf } from '../unions/labels.ts'
 import { outcomeLabel, thresholdLabel, type DecisionOutcome, type VoteThreshold } from './decisions.ts'
 import {
@@ -144,5 +147,25 @@ export function timelineView(rows: TimelineRow[], tz: string | null | undefined)
       title,
       lines,
     }
+  })
+}
+
+export type DriveConflict = VersionConflict<Selectable<DrivesTable>>
+
+/** A drive's 409: the message naming who saved first, and the saved values every drive form touches. */
+export function driveConflictView(c: DriveConflict, userId: number, tz: string) {
+  const cur = c.current
+  return conflictView(c, {
+    what: 'drive',
+    userId,
+    timeZone: tz,
+    saved: cur
+      ? [
+          { label: 'Stage', value: placeLabel(cur.stage, cur.status) },
+          { label: 'Next step', value: cur.next_step ?? '' },
+          { label: 'Due', value: formatDate(cur.next_step_due) },
+          { label: 'Vote', value: formatDate(cur.vote_date) },
+        ]
+      : [],
   })
 }

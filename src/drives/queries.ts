@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely'
 import type { Scope } from '../auth/access.ts'
 import { PREPARE, type Db } from '../db/database.ts'
+import { updateVersioned } from '../shared/conflict.ts'
 import type { Database, DecisionOutcomeCol, DrivesTable, DriveStatusCol, StageKeyCol } from '../db/schema.ts'
 
 type Q = Kysely<Database> | Transaction<Database>
@@ -158,19 +159,7 @@ export function findDrive(db: Q, scope: Scope, id: number) {
 }
 export type DriveRow = NonNullable<Awaited<ReturnType<typeof findDrive>>>
 
-/** Who last changed a drive, and when, for the conflict message. */
-export function lastDriveChange(db: Db, id: number) {
-  return db
-    .selectFrom('audit_log as a')
-    .leftJoin('users as u', 'u.id', 'a.actor_id')
-    .select(['u.name', 'a.at'])
-    .where('a.entity', '=', 'drive')
-    .where('a.entity_id', '=', String(id))
-    .orderBy('a.id', 'desc')
-    .executeTakeFirst()
-}
-
-/** A version-checked update; `undefined` when someone else saved first. */
+/** A version-checked update (src/shared/conflict.ts): the new row, or who saved first. */
 export function updateDrive(
   trx: Q,
   id: number,
@@ -178,20 +167,11 @@ export function updateDrive(
   patch: Omit<Updateable<DrivesTable>, 'stage_entered_at' | 'last_activity_at'>,
   o: { newStage?: boolean } = {},
 ) {
-  return trx
-    .updateTable('drives')
-    .set({
-      ...patch,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-      last_activity_at: sql`now()`,
-      ...(o.newStage ? { stage_entered_at: sql`now()` } : {}),
-    })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+  return updateVersioned(trx, 'drives', id, version, {
+    ...patch,
+    last_activity_at: sql`now()`,
+    ...(o.newStage ? { stage_entered_at: sql`now()` } : {}),
+  })
 }
 
 export function insertStageChange(

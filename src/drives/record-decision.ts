@@ -8,6 +8,7 @@ import { audit, diffRecords, type AuditActor } from '../audit/audit.ts'
 import type { Database, DecisionOutcomeCol, VoteThreshold } from '../db/schema.ts'
 import { outcomeEnds, outcomeKeepsVote, outcomeLabel, type DecisionOutcome } from './decisions.ts'
 import { formatDate } from './present.ts'
+import { isConflict } from '../shared/conflict.ts'
 import {
   insertDecision,
   insertEndorsement,
@@ -17,9 +18,6 @@ import {
   type DriveRow,
   type NewEndorsement,
 } from './queries.ts'
-
-/** Thrown inside the transaction when the drive's version check fails, to roll it back. */
-export class DriveConflict extends Error {}
 
 export type DecisionInput = {
   body: string
@@ -42,7 +40,10 @@ type DriveFacts = Pick<
 > &
   Pick<DriveRow, 'candidate_id'>
 
-/** Records `outcome` (already computed by the caller's rule) for drive `d` at `version`; throws DriveConflict. */
+/**
+ * Records `outcome` (already computed by the caller's rule) for drive `d` at `version`. When someone saved the
+ * drive first it returns the `VersionConflict`: run it in `versionedTransaction` so the decision rolls back too.
+ */
 export async function recordDecision(
   trx: Transaction<Database>,
   actor: AuditActor,
@@ -76,7 +77,7 @@ export async function recordDecision(
   const row = await updateDrive(
     trx,
     d.id,
-    Number.isInteger(version) ? version : -1,
+    version,
     {
       stage: 'vote',
       status: toStatus,
@@ -86,7 +87,7 @@ export async function recordDecision(
     },
     { newStage: moved },
   )
-  if (!row) throw new DriveConflict()
+  if (isConflict(row)) return row
   if (moved)
     await insertStageChange(trx, {
       drive_id: d.id,

@@ -6,8 +6,15 @@ import { audit, diffRecords } from '../audit/audit.ts'
 import { entityHistory } from '../audit/queries.ts'
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import {
+  expectedVersion,
+  isConflict,
+  readConflict,
+  versionedTransaction,
+  type ConflictView,
+} from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, formVersion, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { findLocal, listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
 import { DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, labelOf } from '../unions/labels.ts'
 import { computeOutcome, DECISION_OUTCOMES, outcomeEnds, THRESHOLDS, type DecisionOutcome } from './decisions.ts'
@@ -39,7 +46,6 @@ import {
   insertProcessPush,
   insertStageChange,
   touchDrive,
-  lastDriveChange,
   listCandidateOptions,
   listDriveEndorsements,
   listLocalDrives,
@@ -81,16 +87,21 @@ import {
   statusLabel,
   timelineView,
   MOVE_TARGET_LABELS,
+  driveConflictView,
+  type DriveConflict,
 } from './present.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
-import { decisionMessage, DriveConflict, recordDecision as saveDecision } from './record-decision.ts'
+import { decisionMessage, recordDecision as saveDecision } from './record-decision.ts'
 import { sectionSupportersForDrive } from '../mapping/circles-routes.ts'
 
-type FormState = { values: Record<string, string>; errors: FieldErrors; warnings?: string[]; checked?: string[] }
+type FormState = {
+  values: Record<string, string>
+  errors: FieldErrors
+  warnings?: string[]
+  checked?: string[]
+  conflict?: ConflictView
+}
 type Forms = { nextStep: FormState; process: FormState; filing: FormState; decision: FormState }
-
-/** Thrown inside a transaction when the version check fails, to roll it back. */
-class Conflict extends Error {}
 
 const ZONE = (d: { time_zone: string | null }) => d.time_zone ?? 'UTC'
 
@@ -338,9 +349,10 @@ export default async function drivesRoutes(app: FastifyInstance) {
     })
   }
 
-  async function conflictMessage(id: number, tz: string) {
-    const last = await lastDriveChange(db, id)
-    return `Someone else changed this drive${last?.name ? ` (${last.name}, ${formatMoment(last.at, tz)})` : ''} after you opened it. Your input is kept below; the page shows the current version. Submit again to apply it.`
+  /** A 409's form state: what was typed, the message naming who saved first, and the saved values. */
+  function conflictForm(request: FastifyRequest, values: Record<string, string>, c: DriveConflict, d: DriveRow) {
+    const conflict = driveConflictView(c, request.user!.id, ZONE(d))
+    return { values, errors: { _form: conflict.message }, conflict }
   }
 
   // ---- Start a drive ----------------------------------------------------------
@@ -431,35 +443,30 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const form = parseForm(nextStepForm, request.body)
     if (!form.ok)
       return renderDrive(request, reply, d, { forms: { nextStep: { values, errors: form.errors } }, status: 422 })
-    const version = formVersion(values)
-    try {
-      await db.transaction().execute(async (trx) => {
-        const row = await updateDrive(trx, d.id, Number.isInteger(version) ? version : -1, {
-          next_step: form.data.next_step,
-          next_step_due: form.data.next_step_due,
-        })
-        if (!row) throw new Conflict()
-        const { before, after } = diffRecords(
-          { next_step: d.next_step, next_step_due: d.next_step_due },
-          { next_step: row.next_step, next_step_due: row.next_step_due },
-        )
-        await audit(trx, request.actor, {
-          action: 'update',
-          entity: 'drive',
-          entityId: d.id,
-          chapterId: d.chapter_id,
-          before,
-          after,
-        })
+    const saved = await versionedTransaction(db, async (trx) => {
+      const row = await updateDrive(trx, d.id, expectedVersion(values.version), {
+        next_step: form.data.next_step,
+        next_step_due: form.data.next_step_due,
       })
-    } catch (err) {
-      if (!(err instanceof Conflict)) throw err
-      const current = await loadDrive(request)
-      return renderDrive(request, reply, current, {
-        forms: { nextStep: { values, errors: { _form: await conflictMessage(d.id, ZONE(d)) } } },
+      if (isConflict(row)) return row
+      const { before, after } = diffRecords(
+        { next_step: d.next_step, next_step_due: d.next_step_due },
+        { next_step: row.next_step, next_step_due: row.next_step_due },
+      )
+      await audit(trx, request.actor, {
+        action: 'update',
+        entity: 'drive',
+        entityId: d.id,
+        chapterId: d.chapter_id,
+        before,
+        after,
+      })
+    })
+    if (isConflict(saved))
+      return renderDrive(request, reply, await loadDrive(request), {
+        forms: { nextStep: conflictForm(request, values, saved, d) },
         status: 409,
       })
-    }
     // htmx swaps the panel in place: no flash, which would show up on a later page.
     if (request.htmx.partial && request.htmx.target === 'next-step')
       return renderDrive(request, reply, await loadDrive(request))
@@ -481,6 +488,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
     errors: FieldErrors,
     warnings: string[],
     status: number,
+    conflict?: ConflictView,
   ) {
     reply.header('HX-Push-Url', 'false')
     return reply.page(
@@ -496,6 +504,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
         values: { ...values, version: String(d.version) },
         errors,
         warnings,
+        conflict,
         options: moveOptions(d.stage as StageKey, d.status),
       },
       { status },
@@ -509,10 +518,12 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const back = safeBack(values.back, d.id)
     const form = parseForm(moveForm, request.body)
     if (!form.ok) return renderMove(request, reply, d, values, form.errors, [], 422)
-    const version = formVersion(values)
-    if (!Number.isInteger(version) || version !== d.version) {
-      return renderMove(request, reply, d, values, { _form: await conflictMessage(d.id, ZONE(d)) }, [], 409)
+    const version = expectedVersion(values.version)
+    const moveConflict = async (c: DriveConflict, current: DriveRow) => {
+      const view = driveConflictView(c, user.id, ZONE(current))
+      return renderMove(request, reply, current, values, { _form: view.message }, [], 409, view)
     }
+    if (version !== d.version) return moveConflict(await readConflict(db, 'drives', d.id), d)
     const plan = planMove(d, form.data.to)
     if (!plan) {
       setFlash(reply, 'warn', `The drive is already at “${MOVE_TARGET_LABELS[form.data.to]}”.`)
@@ -529,61 +540,49 @@ export default async function drivesRoutes(app: FastifyInstance) {
         422,
       )
     }
-    try {
-      await db.transaction().execute(async (trx) => {
-        const patch = {
-          stage: plan.toStage,
-          status: plan.toStatus,
-          ...(isEndKey(plan.toStatus)
-            ? { end_reason: form.data.reason }
-            : plan.toStatus === 'active' && isEndKey(d.status)
-              ? { end_reason: null }
-              : {}),
-          // Leaving `democratize` forward without an adopted process: the reason is the team's recorded skip.
-          ...(d.stage === 'democratize' &&
-          stageIndex(plan.toStage) > stageIndex('democratize') &&
-          !d.process_adopted &&
-          form.data.reason
-            ? { process_skipped_reason: form.data.reason }
+    const saved = await versionedTransaction(db, async (trx) => {
+      const patch = {
+        stage: plan.toStage,
+        status: plan.toStatus,
+        ...(isEndKey(plan.toStatus)
+          ? { end_reason: form.data.reason }
+          : plan.toStatus === 'active' && isEndKey(d.status)
+            ? { end_reason: null }
             : {}),
-        }
-        const row = await updateDrive(trx, d.id, version, patch, { newStage: plan.newStage })
-        if (!row) throw new Conflict()
-        await insertStageChange(trx, {
-          drive_id: d.id,
-          from_stage: d.stage,
-          to_stage: plan.toStage,
-          from_status: d.status,
-          to_status: plan.toStatus,
-          reason: form.data.reason,
-          warnings: plan.warnings,
-          actor_id: user.id,
-        })
-        const { before, after } = diffRecords(
-          { stage: d.stage, status: d.status, end_reason: d.end_reason },
-          { stage: row.stage, status: row.status, end_reason: row.end_reason },
-        )
-        await audit(trx, request.actor, {
-          action: 'move',
-          entity: 'drive',
-          entityId: d.id,
-          chapterId: d.chapter_id,
-          before,
-          after: { ...after, reason: form.data.reason },
-        })
+        // Leaving `democratize` forward without an adopted process: the reason is the team's recorded skip.
+        ...(d.stage === 'democratize' &&
+        stageIndex(plan.toStage) > stageIndex('democratize') &&
+        !d.process_adopted &&
+        form.data.reason
+          ? { process_skipped_reason: form.data.reason }
+          : {}),
+      }
+      const row = await updateDrive(trx, d.id, version, patch, { newStage: plan.newStage })
+      if (isConflict(row)) return row
+      await insertStageChange(trx, {
+        drive_id: d.id,
+        from_stage: d.stage,
+        to_stage: plan.toStage,
+        from_status: d.status,
+        to_status: plan.toStatus,
+        reason: form.data.reason,
+        warnings: plan.warnings,
+        actor_id: user.id,
       })
-    } catch (err) {
-      if (!(err instanceof Conflict)) throw err
-      return renderMove(
-        request,
-        reply,
-        await loadDrive(request),
-        values,
-        { _form: await conflictMessage(d.id, ZONE(d)) },
-        [],
-        409,
+      const { before, after } = diffRecords(
+        { stage: d.stage, status: d.status, end_reason: d.end_reason },
+        { stage: row.stage, status: row.status, end_reason: row.end_reason },
       )
-    }
+      await audit(trx, request.actor, {
+        action: 'move',
+        entity: 'drive',
+        entityId: d.id,
+        chapterId: d.chapter_id,
+        before,
+        after: { ...after, reason: form.data.reason },
+      })
+    })
+    if (isConflict(saved)) return moveConflict(saved, await loadDrive(request))
     setFlash(reply, 'ok', `${d.local_name ?? 'The drive'}: now at “${placeLabel(plan.toStage, plan.toStatus)}”.`)
     return reply.redirect(back, 303)
   })
@@ -681,20 +680,21 @@ export default async function drivesRoutes(app: FastifyInstance) {
               customPercent: f.threshold_percent,
               quorumMet: true,
             })
-    const version = formVersion(values)
-    try {
-      await db
-        .transaction()
-        .execute((trx) =>
-          saveDecision(trx, request.actor, d, version, { ...f, threshold: f.threshold ?? null }, outcome),
-        )
-    } catch (err) {
-      if (!(err instanceof DriveConflict)) throw err
+    const saved = await versionedTransaction(db, (trx) =>
+      saveDecision(
+        trx,
+        request.actor,
+        d,
+        expectedVersion(values.version),
+        { ...f, threshold: f.threshold ?? null },
+        outcome,
+      ),
+    )
+    if (isConflict(saved))
       return renderDrive(request, reply, await loadDrive(request), {
-        forms: { decision: { values, errors: { _form: await conflictMessage(d.id, ZONE(d)) } } },
+        forms: { decision: conflictForm(request, values, saved, d) },
         status: 409,
       })
-    }
     setFlash(reply, outcomeEnds(outcome) === 'lost' ? 'warn' : 'ok', decisionMessage(outcome, f.next_date))
     return reply.redirect(`/drives/${d.id}#timeline`, 303)
   })

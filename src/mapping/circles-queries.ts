@@ -3,6 +3,7 @@
 // scope, contacts only in their contact scope — the same rules as supporters.
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { updateVersioned } from '../shared/conflict.ts'
 import type { Database } from '../db/schema.ts'
 import type { Scope } from '../auth/access.ts'
 
@@ -48,6 +49,7 @@ export function findCircle(db: Q, scope: Scope, id: number) {
     .selectAll('c')
     .select([
       'ch.name as chapter_name',
+      'ch.time_zone',
       'n.name as union_name',
       'n.abbreviation as union_abbreviation',
       'cs.name as contact_name',
@@ -210,19 +212,12 @@ export function listSectionMembersForDrive(db: Db, chapterId: number, driveId: n
     .execute()
 }
 
-/** Contact person and cadence, only at the version the form was opened at; undefined when someone saved first. */
+/** Contact person and cadence, version-checked (src/shared/conflict.ts): the new row, or who saved first. */
 export function updateCircleContact(
   trx: Q,
   id: number,
   version: number,
   row: { contact_supporter_id: number | null; cadence: string | null },
 ) {
-  return trx
-    .updateTable('labor_circles')
-    .set({ ...row, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+  return updateVersioned(trx, 'labor_circles', id, version, row)
 }

@@ -9,6 +9,13 @@ import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { stageLabel } from '../drives/stages.ts'
 import { peopleScope } from '../people/queries.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import {
+  conflictView,
+  expectedVersion,
+  isConflict,
+  versionedTransaction,
+  type ConflictView,
+} from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import {
   formValues,
@@ -195,7 +202,7 @@ export default async function circlesRoutes(app: FastifyInstance) {
     return circle
   }
 
-  type ContactFormState = { values: Record<string, string>; errors: FieldErrors; conflict?: Record<string, string> }
+  type ContactFormState = { values: Record<string, string>; errors: FieldErrors; conflict?: ConflictView }
   type Circle = Awaited<ReturnType<typeof loadCircle>>
 
   async function renderCircle(
@@ -289,13 +296,12 @@ export default async function circlesRoutes(app: FastifyInstance) {
         contactForm: { values, errors: { contact_supporter_id: 'Choose a supporter of this chapter.' } },
         status: 422,
       })
-    const version = /^\d{1,9}$/.test(values.version ?? '') ? Number(values.version) : -1
-    const after = await db.transaction().execute(async (trx) => {
-      const row = await updateCircleContact(trx, before.id, version, {
+    const after = await versionedTransaction(db, async (trx) => {
+      const row = await updateCircleContact(trx, before.id, expectedVersion(values.version), {
         contact_supporter_id: contactId,
         cadence: form.data.cadence,
       })
-      if (!row) return undefined
+      if (isConflict(row)) return row
       const { before: b, after: a } = diffRecords(
         { contact_supporter_id: before.contact_supporter_id, cadence: before.cadence },
         { contact_supporter_id: row.contact_supporter_id, cadence: row.cadence },
@@ -310,17 +316,23 @@ export default async function circlesRoutes(app: FastifyInstance) {
       })
       return row
     })
-    if (!after) {
+    if (isConflict(after)) {
       const current = await loadCircle(request)
+      const conflict = conflictView(after, {
+        what: 'circle',
+        userId: user.id,
+        timeZone: current.time_zone,
+        saved: [
+          { label: 'Contact person', value: current.contact_name ?? 'Nobody' },
+          { label: 'Meets', value: current.cadence ?? 'Not set' },
+        ],
+      })
       return renderCircle(request, reply, current, {
         status: 409,
         contactForm: {
           values: { ...values, version: String(current.version) },
-          errors: {
-            _form:
-              'Someone else changed this circle after you opened it. Your choice is kept below; the saved values are listed under the form. Save again to overwrite them.',
-          },
-          conflict: { 'Contact person': current.contact_name ?? 'Nobody', Meets: current.cadence ?? 'Not set' },
+          errors: { _form: conflict.message },
+          conflict,
         },
       })
     }

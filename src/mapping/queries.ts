@@ -4,6 +4,7 @@
 // who are chapter members, counted — never named) and its drive on the slate.
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { updateVersioned } from '../shared/conflict.ts'
 import type { Database, Orientation, PositionOutcome, PositionTopic } from '../db/schema.ts'
 
 type Q = Db | Transaction<Database>
@@ -64,22 +65,9 @@ export type MappingFacts = {
   contract_expires_on: string | null
 }
 
-export function updateMappingFacts(trx: Q, localId: number, facts: MappingFacts) {
-  return trx
-    .updateTable('locals')
-    .set({ ...facts, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', localId)
-    .where('deleted_at', 'is', null)
-    .returning([
-      'id',
-      'chapter_id',
-      'on_labor_council',
-      'endorses_candidates',
-      'endorses_how',
-      'officer_election_on',
-      'contract_expires_on',
-    ])
-    .executeTakeFirst()
+/** A version-checked update of the mapping facts (src/shared/conflict.ts): the new row, or who saved first. */
+export function updateMappingFacts(trx: Q, localId: number, version: number, facts: MappingFacts) {
+  return updateVersioned(trx, 'locals', localId, version, facts)
 }
 
 /** Chapter members among the supporters the chapter knows inside a local. */

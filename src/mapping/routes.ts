@@ -7,6 +7,13 @@ import { audit, diffRecords } from '../audit/audit.ts'
 import { can, readScope, inScope, type CurrentUser } from '../auth/access.ts'
 import { todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import {
+  conflictView,
+  expectedVersion,
+  isConflict,
+  versionedTransaction,
+  type ConflictView,
+} from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { ORIENTATIONS, labelOf as unionLabel } from '../unions/labels.ts'
@@ -69,9 +76,34 @@ function factsValues(
   }
 }
 
+type MappingFactsRow = Pick<
+  Local,
+  'on_labor_council' | 'endorses_candidates' | 'endorses_how' | 'officer_election_on' | 'contract_expires_on'
+>
+
+const pickFacts = (l: MappingFactsRow) => ({
+  on_labor_council: l.on_labor_council,
+  endorses_candidates: l.endorses_candidates,
+  endorses_how: l.endorses_how,
+  officer_election_on: l.officer_election_on,
+  contract_expires_on: l.contract_expires_on,
+})
+
+/** The mapping facts as the "values saved now" panel lists them. */
+function factsSaved(l: MappingFactsRow) {
+  return [
+    { label: 'On the central labor council', value: labelOf(LABOR_COUNCIL, yesNo(l.on_labor_council)) },
+    { label: 'Endorses candidates', value: labelOf(ENDORSES, l.endorses_candidates) },
+    { label: 'How it endorses', value: l.endorses_how ?? '' },
+    { label: 'Next officer election', value: l.officer_election_on ?? '' },
+    { label: 'Contract expires', value: l.contract_expires_on ?? '' },
+  ]
+}
+
 type PanelState = {
   factValues?: Record<string, string>
   factErrors?: FieldErrors
+  factConflict?: ConflictView
   positionValues?: Record<string, string>
   positionErrors?: FieldErrors
 }
@@ -112,6 +144,7 @@ export async function localMappingPanel(db: Db, user: CurrentUser, local: Local,
     canEdit: mayEditMapping(user, local.chapter_id),
     factValues: state.factValues ?? factsValues(local),
     factErrors: state.factErrors ?? {},
+    factConflict: state.factConflict,
     positionValues: state.positionValues ?? { topic: '', outcome: 'passed', decided_on: '' },
     positionErrors: state.positionErrors ?? {},
     topicOptions: TOPICS,
@@ -154,40 +187,10 @@ export default async function mappingRoutes(app: FastifyInstance) {
     const values = formValues(request.body)
     const form = parseForm(mappingFactsForm, request.body)
     if (!form.ok) return renderPanel(request, reply, local, { factValues: values, factErrors: form.errors }, 422)
-    if (Number(values.version) !== local.version) {
-      return renderPanel(
-        request,
-        reply,
-        local,
-        {
-          factValues: { ...values, version: String(local.version) },
-          factErrors: {
-            _form:
-              'Someone else changed this local after you opened it. Your input is kept below; save again to apply it.',
-          },
-        },
-        409,
-      )
-    }
-    const after = await db.transaction().execute(async (trx) => {
-      const row = await updateMappingFacts(trx, local.id, form.data)
-      if (!row) return undefined
-      const { before: b, after: a } = diffRecords(
-        {
-          on_labor_council: local.on_labor_council,
-          endorses_candidates: local.endorses_candidates,
-          endorses_how: local.endorses_how,
-          officer_election_on: local.officer_election_on,
-          contract_expires_on: local.contract_expires_on,
-        },
-        {
-          on_labor_council: row.on_labor_council,
-          endorses_candidates: row.endorses_candidates,
-          endorses_how: row.endorses_how,
-          officer_election_on: row.officer_election_on,
-          contract_expires_on: row.contract_expires_on,
-        },
-      )
+    const after = await versionedTransaction(db, async (trx) => {
+      const row = await updateMappingFacts(trx, local.id, expectedVersion(values.version), form.data)
+      if (isConflict(row)) return row
+      const { before: b, after: a } = diffRecords(pickFacts(local), pickFacts(row))
       await audit(trx, request.actor, {
         action: 'update',
         entity: 'local',
@@ -198,7 +201,27 @@ export default async function mappingRoutes(app: FastifyInstance) {
       })
       return row
     })
-    if (!after) throw notFound('That local')
+    if (isConflict(after)) {
+      const current = after.current
+      if (!current) throw notFound('That local')
+      const factConflict = conflictView(after, {
+        what: 'local',
+        userId: request.user!.id,
+        timeZone: local.time_zone,
+        saved: factsSaved(current),
+      })
+      return renderPanel(
+        request,
+        reply,
+        { ...local, ...current },
+        {
+          factValues: { ...values, version: String(current.version) },
+          factErrors: { _form: factConflict.message },
+          factConflict,
+        },
+        409,
+      )
+    }
     if (request.htmx.partial) return renderPanel(request, reply, (await findLocal(db, local.id))!, {}, 200)
     setFlash(reply, 'ok', 'Mapping facts saved.')
     return reply.redirect(`/locals/${local.id}#local-mapping`, 303)

@@ -2,6 +2,7 @@
 // signed-in role (union names are public facts); writes are checked at the edge.
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { updateVersioned } from '../shared/conflict.ts'
 import type { Database, LocalsTable } from '../db/schema.ts'
 import type { Insertable, Updateable } from 'kysely'
 
@@ -99,16 +100,9 @@ export function insertLocal(db: Kysely<Database>, input: LocalInput) {
   return db.insertInto('locals').values(input).returningAll().executeTakeFirstOrThrow()
 }
 
-/** Updates only if the version matches; undefined means someone else saved first. */
+/** A version-checked update (src/shared/conflict.ts): the new row, or who saved first. */
 export function updateLocal(db: Kysely<Database>, id: number, version: number, input: Updateable<LocalsTable>) {
-  return db
-    .updateTable('locals')
-    .set({ ...input, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+  return updateVersioned(db, 'locals', id, version, input)
 }
 
 export function setLocalDeleted(db: Kysely<Database>, id: number, deleted: boolean) {

@@ -1,13 +1,16 @@
 // The union directory: /locals (list, search, filters, load more, CSV),
 // /locals/new, /locals/:id (show), /locals/:id/edit, delete and restore.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Selectable } from 'kysely'
+import type { LocalsTable } from '../db/schema.ts'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { toCsv, csvFilename } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formatMoment, viewerZone } from '../shared/format.ts'
-import { formValues, idFilter, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
+import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { BODY_KINDS, DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, SECTORS, labelOf } from './labels.ts'
 import {
   fieldForConstraint,
@@ -41,6 +44,25 @@ type Query = {
 function mayEditLocal(user: CurrentUser, chapterId: number | null): boolean {
   if (user.isAdmin) return true
   return chapterId === null ? can.editDirectory(user) : can.edit(user, chapterId)
+}
+
+/** What the edit form's "values saved now" panel lists after a conflict. */
+function localSavedValues(l: Selectable<LocalsTable>) {
+  return [
+    { label: 'Name', value: l.name },
+    { label: 'Designation', value: l.designation ?? '' },
+    { label: 'City', value: l.city ?? '' },
+    { label: 'State', value: l.state ?? '' },
+    { label: 'Members', value: l.members === null ? '' : l.members.toLocaleString('en-US') },
+    { label: 'Orientation', value: labelOf(ORIENTATIONS, l.orientation) },
+    { label: 'Who decides', value: labelOf(DECIDING_BODIES, l.deciding_body) },
+    {
+      label: 'Threshold',
+      value: l.threshold === 'custom' ? `${l.threshold_percent}%` : labelOf(LOCAL_THRESHOLDS, l.threshold),
+    },
+    { label: 'Notice (days)', value: l.notice_days === null ? '' : String(l.notice_days) },
+    { label: 'Notes', value: l.notes ?? '' },
+  ]
 }
 
 function chapterChoices(user: CurrentUser, all: { id: number; name: string }[]) {
@@ -276,7 +298,6 @@ export default async function unionsRoutes(app: FastifyInstance) {
     if (!before) throw notFound('That local')
     if (!mayEditLocal(user, before.chapter_id)) throw forbidden()
     const values = formValues(request.body)
-    const version = formVersion(values)
     const rerender = async (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
       reply.page(
         'locals/form',
@@ -301,9 +322,9 @@ export default async function unionsRoutes(app: FastifyInstance) {
       return rerender({ chapter_id: 'You can only move a local into a chapter you organize in.' })
     }
     try {
-      const after = await db.transaction().execute(async (trx) => {
-        const row = await updateLocal(trx, id, Number.isInteger(version) ? version : -1, form.data)
-        if (!row) return undefined
+      const after = await versionedTransaction(db, async (trx) => {
+        const row = await updateLocal(trx, id, expectedVersion(values.version), form.data)
+        if (isConflict(row)) return row
         const { before: b, after: a } = diffRecords(before, row)
         await audit(trx, request.actor, {
           action: 'update',
@@ -315,25 +336,17 @@ export default async function unionsRoutes(app: FastifyInstance) {
         })
         return row
       })
-      if (!after) {
-        const current = await findLocal(db, id)
+      if (isConflict(after)) {
+        const current = after.current
         if (!current) throw notFound('That local')
-        const last = await db
-          .selectFrom('audit_log as a')
-          .leftJoin('users as u', 'u.id', 'a.actor_id')
-          .select(['u.name', 'a.at'])
-          .where('a.entity', '=', 'local')
-          .where('a.entity_id', '=', String(id))
-          .orderBy('a.id', 'desc')
-          .executeTakeFirst()
         values.version = String(current.version)
-        return rerender(
-          {
-            _form: `Someone else changed this local${last?.name ? ` (${last.name}, ${last.at.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''} after you opened it. Your changes are kept below; the current saved values are listed under the form. Save again to overwrite them.`,
-          },
-          409,
-          { conflict: current },
-        )
+        const conflict = conflictView(after, {
+          what: 'local',
+          userId: user.id,
+          timeZone: before.time_zone,
+          saved: localSavedValues(current),
+        })
+        return rerender({ _form: conflict.message }, 409, { conflict })
       }
       setFlash(reply, 'ok', 'Saved.')
       return reply.redirect(`/locals/${id}`, 303)

@@ -113,7 +113,7 @@ t.test('circle contact person and section supporters on the drive page', async (
       version: String(section.version),
     })
     t.equal(res.statusCode, 409)
-    t.match(res.body, 'Someone else changed this circle')
+    t.match(res.body, 'You changed this circle in another tab', 'the earlier save was this organizer’s own')
     t.match(res.body, 'value="Weekly"')
     t.match(res.body, 'Every other Thursday', 'the saved value is shown')
     const row = await circleRow()

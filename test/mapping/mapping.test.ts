@@ -127,6 +127,9 @@ t.test('mapping facts are saved with a version check', async (t) => {
   t.same(row, { on_labor_council: true, endorses_candidates: 'yes', officer_election_on: '2027-03-01' })
   const stale = await org.post(`/locals/${w.localA.id}/mapping`, { endorses_candidates: 'no', version: String(v) })
   t.equal(stale.statusCode, 409)
+  t.match(stale.body, 'You changed this local in another tab', 'the earlier save was this organizer’s own')
+  t.match(stale.body, 'The values saved now')
+  t.match(stale.body, '<dd>COPE recommends</dd>', 'the saved facts are listed beside the form')
 })
 
 t.test('saved views restore exactly and stay private to their owner', async (t) => {

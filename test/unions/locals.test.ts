@@ -132,7 +132,8 @@ t.test('the locals directory', async (t) => {
       version: '1',
     })
     t.equal(second.statusCode, 409)
-    t.match(second.body, 'Someone else changed this local')
+    t.match(second.body, 'You changed this local in another tab', 'the earlier save was this organizer’s own')
+    t.match(second.body, '<dd>Alpha Local 1 (renamed)</dd>', 'the saved name is shown beside the form')
     t.match(second.body, 'value="My stale name"')
     const row = await db
       .selectFrom('locals')
