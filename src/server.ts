@@ -30,9 +30,14 @@ async function main() {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(sig)
   say(conn.embedded ? `PostgreSQL started (data in ${config.dataDir})` : 'using the PostgreSQL server at DATABASE_URL')
 
+  // Ctrl-C in a terminal signals the whole process group, embedded PostgreSQL
+  // included, so it ends its connections while we close: expected, not news.
+  let closing = false
   const handle = createDb(conn.url, {
     poolSize: config.poolSize,
-    onError: (e) => say(`database connection lost: ${e.message}`),
+    onError: (e) => {
+      if (!closing) say(`database connection lost: ${e.message}`)
+    },
   })
   const applied = await migrateToLatest(handle.db)
   if (applied.length) say(`migrations applied: ${applied.join(', ')}`)
@@ -43,7 +48,6 @@ async function main() {
   }
   const app = await buildApp({ config, db: handle })
 
-  let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true

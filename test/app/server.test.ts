@@ -45,12 +45,23 @@ function start(dataDir: string, port: number): ChildProcess {
       DATABASE_URL: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stop() can signal the group as a terminal's Ctrl-C does.
+    detached: true,
   })
 }
 
+/** Everything the server printed, to check what Ctrl-C says. */
+function output(child: ChildProcess): () => string {
+  let out = ''
+  child.stdout?.on('data', (d) => (out += d))
+  child.stderr?.on('data', (d) => (out += d))
+  return () => out
+}
+
+/** Ctrl-C: SIGINT to the whole process group (the server and its embedded PostgreSQL). */
 async function stop(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-  child.kill('SIGINT')
+  process.kill(-child.pid!, 'SIGINT')
   return exited
 }
 
@@ -66,6 +77,7 @@ t.test('start, a CLI beside it, Ctrl-C and restart on the same data folder', { t
   })
   const port = await freePort()
   let child = start(dataDir, port)
+  const printed = output(child)
   t.ok(await waitHealthy(port), 'healthz answers 200 after start')
   t.ok(postgresFor(dataDir) > 0, 'PostgreSQL runs on the data folder')
 
@@ -95,6 +107,8 @@ t.test('start, a CLI beside it, Ctrl-C and restart on the same data folder', { t
   t.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200, 'the running server was reused, not replaced')
 
   t.equal(await stop(child), 0, 'Ctrl-C exits cleanly')
+  t.match(printed(), 'SIGINT: shutting down')
+  t.notMatch(printed(), 'connection lost', 'Ctrl-C prints no database errors')
   await new Promise((r) => setTimeout(r, 500))
   t.equal(postgresFor(dataDir), 0, 'no postgres process is left')
 
