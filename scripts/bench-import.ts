@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
-import { withDatabase } from '../src/cli/run.ts'
+import { withNewDatabase } from '../src/cli/run.ts'
 import { commitImport, storeUpload, validateImport } from '../src/people/import-run.ts'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000)
@@ -38,7 +38,7 @@ function writeCsv(file: string): number {
   return fs.statSync(file).size
 }
 
-await withDatabase(async ({ db }) => {
+await withNewDatabase(async ({ db }) => {
   const chapter = await db
     .insertInto('chapters')
     .values({ name: 'Bench', slug: `bench-${Date.now()}` })

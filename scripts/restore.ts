@@ -141,8 +141,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     )
     process.exit(2)
   }
-  const { withDatabase } = await import('../src/cli/run.ts')
-  await withDatabase(
+  const { withNewDatabase } = await import('../src/cli/run.ts')
+  await withNewDatabase(
     async (handle) => {
       const counts = await restoreDatabase(handle, file)
       const rows = Object.values(counts).reduce((a, b) => a + b, 0)

@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import { hashPassword } from '../src/auth/passwords.ts'
 import { importOlms } from '../src/imports/olms.ts'
 import { ensureModelResolutions } from '../src/resolutions/seed.ts'
-import { withDatabase } from '../src/cli/run.ts'
+import { withNewDatabase } from '../src/cli/run.ts'
 
 process.env.TENFOLD_DATA_DIR ??= '.tenfold-scale'
 const force = process.argv.includes('--force')
@@ -28,7 +28,7 @@ const ZONES = [
   'America/Detroit',
 ]
 
-await withDatabase(async ({ db }) => {
+await withNewDatabase(async ({ db }) => {
   const started = Date.now()
   const lap = (label: string, t0: number) =>
     console.log(`${label.padEnd(44)} ${((Date.now() - t0) / 1000).toFixed(1)} s`)

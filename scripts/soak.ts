@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { sql } from 'kysely'
 import { buildApp } from '../src/app.ts'
-import { flags, withDatabase } from '../src/cli/run.ts'
+import { flags, withNewDatabase } from '../src/cli/run.ts'
 import { loadConfig } from '../src/config.ts'
 import { createDb, type DbHandle } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
@@ -311,7 +311,7 @@ if (process.argv[1]?.endsWith('soak.ts')) {
   const users = Number(f.users ?? 100)
   const seconds = Number(f.duration ?? 60)
   const instances = Number(f.instances ?? 1)
-  await withDatabase(async (main) => {
+  await withNewDatabase(async (main) => {
     if (f.url) {
       // Instances already running on this database (comma-separated URLs): log in with the given account.
       const chapterId = f.chapter ? Number(f.chapter) : null

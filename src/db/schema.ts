@@ -40,6 +40,10 @@ export interface NationalUnionsTable {
   id: Generated<number>
   name: string
   abbreviation: string
+  /** The OLMS abbreviation (aff_abbr), when it differs from what people write or came from the OLMS file. */
+  code: string | null
+  /** Other names the union goes by, for search. */
+  aliases: Generated<string[]>
   afl_cio: Generated<boolean>
   rules_notes: string | null
   version: Generated<number>

@@ -3,10 +3,11 @@
 // checked before anything is written; the write is one transaction, so a bad
 // file changes nothing and a second run adds nothing.
 import { parse } from 'csv-parse/sync'
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
+import type { Database } from '../db/schema.ts'
 import { audit, type AuditActor } from '../audit/audit.ts'
-import { NATIONAL_UNION_NAMES } from './national-union-names.ts'
+import { unionNamesFor } from './national-union-names.ts'
 
 export type OlmsRow = { line: number; abbr: string; desig: number; fnum: number; also: number[] }
 export type OlmsError = { line: number; message: string }
@@ -78,6 +79,73 @@ export function localName(abbr: string, desig: number, fnum: number): string {
   return desig > 0 ? `${abbr} Local ${desig}` : `${abbr} (OLMS file ${fnum})`
 }
 
+type UnionPlan = { abbreviation: string; name: string; code: string; aliases: Set<string> }
+
+/**
+ * Which national union each OLMS code belongs to: an existing one (by code, abbreviation or alias, or by the
+ * common abbreviation the code stands for), or a new one under its common names. Codes that name the same union
+ * (UNITE, UNITHE and HERE are all UNITE HERE) end up at one union, the extra codes as aliases.
+ */
+async function placeUnions(trx: Transaction<Database>, codes: string[]) {
+  const existing = await trx.selectFrom('national_unions').select(['id', 'abbreviation', 'code', 'aliases']).execute()
+  const byKey = new Map<string, (typeof existing)[number]>()
+  for (const e of existing) {
+    for (const k of [e.abbreviation, e.code ?? '', ...e.aliases])
+      if (k && !byKey.has(k.toUpperCase())) byKey.set(k.toUpperCase(), e)
+  }
+  const fresh = new Map<string, UnionPlan>() // upper(abbreviation) → plan
+  const extra = new Map<number, { code: string | null; aliases: Set<string> }>()
+  const found = new Map<string, { id?: number; plan?: UnionPlan; abbreviation: string }>()
+  for (const code of codes) {
+    const names = unionNamesFor(code)
+    const hit = byKey.get(code) ?? byKey.get(names.abbreviation.toUpperCase())
+    if (hit) {
+      const x = extra.get(hit.id) ?? { code: hit.code, aliases: new Set<string>() }
+      if (x.code === null) x.code = code
+      else if (x.code.toUpperCase() !== code) x.aliases.add(code)
+      for (const a of names.aliases) x.aliases.add(a)
+      extra.set(hit.id, x)
+      found.set(code, { id: hit.id, abbreviation: hit.abbreviation })
+      continue
+    }
+    const key = names.abbreviation.toUpperCase()
+    let plan = fresh.get(key)
+    if (!plan) {
+      plan = { abbreviation: names.abbreviation, name: names.name, code, aliases: new Set(names.aliases) }
+      fresh.set(key, plan)
+    } else plan.aliases.add(code)
+    found.set(code, { plan, abbreviation: plan.abbreviation })
+  }
+  const plans = [...fresh.values()]
+  const created = plans.length
+    ? await sql<{ id: number; code: string }>`
+      insert into national_unions (abbreviation, name, code, aliases)
+      select a, n, c, string_to_array(al, ${SEP}) from unnest(${plans.map((p) => p.abbreviation)}::text[],
+        ${plans.map((p) => p.name)}::text[], ${plans.map((p) => p.code)}::text[],
+        ${plans.map((p) => [...p.aliases].join(SEP))}::text[]) as t(a, n, c, al)
+      returning id, code`.execute(trx)
+    : { rows: [] }
+  const idOfPlanCode = new Map(created.rows.map((r) => [r.code, r.id]))
+  for (const [id, x] of extra) {
+    await trx
+      .updateTable('national_unions')
+      .set({
+        code: sql`coalesce(code, ${x.code})`,
+        aliases: sql`array(select distinct a from unnest(aliases || ${[...x.aliases]}::text[]) as a order by a)`,
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+  const idOf = new Map<string, number>()
+  const abbrOf = new Map<string, string>()
+  for (const [code, f] of found) {
+    idOf.set(code, f.id ?? idOfPlanCode.get(f.plan!.code)!)
+    abbrOf.set(code, f.abbreviation)
+  }
+  return { idOf, abbrOf, created: created.rows.length }
+}
+const SEP = '\u001f'
+
 export async function importOlms(
   db: Db,
   input: string | Buffer,
@@ -86,25 +154,16 @@ export async function importOlms(
   const { rows, errors, lines } = parseOlms(input)
   if (errors.length) return { ok: false, errors }
   const result = await db.transaction().execute(async (trx) => {
-    const abbrs = [...new Set(rows.map((r) => r.abbr))]
-    const names = abbrs.map((a) => NATIONAL_UNION_NAMES[a] ?? a)
-    const created = await sql<{ id: number }>`
-      insert into national_unions (abbreviation, name)
-      select a, n from unnest(${abbrs}::text[], ${names}::text[]) as t(a, n)
-      where not exists (select 1 from national_unions u where upper(u.abbreviation) = t.a)
-      returning id`.execute(trx)
-    const ids = await trx
-      .selectFrom('national_unions')
-      .select(['id', sql<string>`upper(abbreviation)`.as('abbr')])
-      .execute()
-    const idOf = new Map(ids.map((u) => [u.abbr, u.id]))
+    const { idOf, abbrOf, created } = await placeUnions(trx, [...new Set(rows.map((r) => r.abbr))])
     let localsCreated = 0
     for (let i = 0; i < rows.length; i += 5000) {
       const batch = rows.slice(i, i + 5000)
+      const unionIds = batch.map((r) => idOf.get(r.abbr)!)
+      const names = batch.map((r) => localName(abbrOf.get(r.abbr)!, r.desig, r.fnum))
       const res = await sql<{ id: number }>`
         insert into locals (national_union_id, designation, name, olms_file_number)
-        select u, nullif(d, ''), n, f from unnest(${batch.map((r) => idOf.get(r.abbr)!)}::int[], ${batch.map(designation)}::text[],
-          ${batch.map((r) => localName(r.abbr, r.desig, r.fnum))}::text[], ${batch.map((r) => r.fnum)}::int[]) as t(u, d, n, f)
+        select u, nullif(d, ''), n, f from unnest(${unionIds}::int[], ${batch.map(designation)}::text[],
+          ${names}::text[], ${batch.map((r) => r.fnum)}::int[]) as t(u, d, n, f)
         on conflict (olms_file_number) where olms_file_number is not null do nothing
         returning id`.execute(trx)
       localsCreated += res.rows.length
@@ -112,7 +171,7 @@ export async function importOlms(
     const r: OlmsResult = {
       rows: lines,
       bodies: rows.length,
-      unionsCreated: created.rows.length,
+      unionsCreated: created,
       localsCreated,
       localsExisting: rows.length - localsCreated,
     }

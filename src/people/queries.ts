@@ -91,7 +91,9 @@ export async function listSupporters(
         : contacts.chapterIds.length === 0
           ? sql<SqlBool>`false`
           : sql<SqlBool>`(s.chapter_id = any(${contacts.chapterIds}::int[]) and (s.email_normalised ilike ${like} or s.phone ilike ${like}))`
-    q = q.where((eb) => eb.or([eb('s.name', 'ilike', like), eb('l.name', 'ilike', like), contactMatch]))
+    // Names are matched without accents or case ("jose" finds "José"); tf_fold has trigram indexes on both.
+    const nameMatch = sql<SqlBool>`(tf_fold(s.name) like tf_fold(${like}) or tf_fold(l.name) like tf_fold(${like}))`
+    q = q.where((eb) => eb.or([nameMatch, contactMatch]))
   }
   if (f.local) q = q.where('s.local_id', '=', f.local)
   if (f.level === 'none') q = q.where('s.current_level', 'is', null)

@@ -32,7 +32,11 @@ export async function listResolutions(db: Db, f: ResolutionFilters) {
     const like = `%${f.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`
     const text = f.q
     q = q.where((eb) =>
-      eb.or([eb('r.title', 'ilike', like), sql<boolean>`v.search @@ websearch_to_tsquery('simple', ${text})`]),
+      eb.or([
+        // Accents and case ignored: "jose" finds "José" (the index is on the folded body).
+        sql<boolean>`tf_fold(r.title) like tf_fold(${like})`,
+        sql<boolean>`to_tsvector('simple', tf_fold(v.body)) @@ websearch_to_tsquery('simple', tf_fold(${text}))`,
+      ]),
     )
   }
   return q.orderBy('r.kind').orderBy('r.language').orderBy('r.title').orderBy('r.id').limit(500).execute()

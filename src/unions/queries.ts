@@ -1,6 +1,6 @@
 // Locals and national unions: the shared directory. Reads are open to every
 // signed-in role (union names are public facts); writes are checked at the edge.
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { updateVersioned } from '../shared/conflict.ts'
 import type { Database, LocalsTable } from '../db/schema.ts'
@@ -17,6 +17,44 @@ export type LocalFilters = {
 }
 
 export const PAGE_SIZE = 50
+
+const STOP_WORDS = new Set(['local', 'lodge', 'no', 'no.', 'number', 'nr', 'num', 'of', 'the', 'local-union', 'lu'])
+const escapeRegex = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** The words of a directory search: numbers apart, "Local", "#" and "No." dropped. */
+export function searchWords(q: string): { words: string[]; numbers: string[] } {
+  const tokens = q
+    .split(/[\s,;/]+/)
+    .map((t) => t.replace(/^#/, '').replace(/^l(\d+)$/i, '$1'))
+    .filter(Boolean)
+  const numbers = tokens.filter((t) => /^\d{1,9}$/.test(t))
+  const words = tokens.filter((t) => !/^\d{1,9}$/.test(t))
+  // "Local 509" means local number 509; "local" alone is still a word to find.
+  const kept = numbers.length || words.length > 1 ? words.filter((w) => !STOP_WORDS.has(w.toLowerCase())) : words
+  return { words: kept, numbers }
+}
+
+/**
+ * The search condition on `locals as l`: every word must start a word of the local's name, designation or place,
+ * or of its national union's abbreviation, name, OLMS code or other names; every number must be a whole number
+ * there ("SEIU 509", "SEIU Local 509", "local 509", "Service Employees 509", "Boston"). Accents and case are
+ * ignored (tf_fold); the trigram index on tf_local_text serves both kinds of condition.
+ */
+export function localSearch(q: string) {
+  const { words, numbers } = searchWords(q)
+  const text = sql`tf_local_text(l.name, l.designation, l.city, l.state)`
+  const conds = [
+    ...numbers.map((n) => sql<SqlBool>`${text} ~ ${`(^|[^0-9])${n}([^0-9]|$)`}`),
+    ...words.map((w) => {
+      const re = `\\m${escapeRegex(w)}`
+      return sql<SqlBool>`(${text} ~ tf_fold(${re}) or l.national_union_id = any(array(
+        select u.id from national_unions u
+        where tf_fold(u.abbreviation || ' ' || u.name || ' ' || coalesce(u.code, '') || ' ' || array_to_string(u.aliases, ' '))
+          ~ tf_fold(${re}))))`
+    }),
+  ]
+  return conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`
+}
 
 export async function listLocals(db: Db, f: LocalFilters, offset: number) {
   let q = db
@@ -40,17 +78,7 @@ export async function listLocals(db: Db, f: LocalFilters, offset: number) {
       'c.name as chapter_name',
     ])
   q = f.deleted ? q.where('l.deleted_at', 'is not', null) : q.where('l.deleted_at', 'is', null)
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`
-    q = q.where((eb) =>
-      eb.or([
-        eb('l.name', 'ilike', like),
-        eb('l.designation', 'ilike', like),
-        eb('n.abbreviation', 'ilike', f.q!),
-        eb('l.city', 'ilike', like),
-      ]),
-    )
-  }
+  if (f.q) q = q.where(localSearch(f.q))
   if (f.chapter) q = q.where('l.chapter_id', '=', f.chapter)
   if (f.union) q = q.where('l.national_union_id', '=', f.union)
   if (f.orientation) q = q.where('l.orientation', '=', f.orientation as LocalsTable['orientation'] & string)

@@ -97,9 +97,56 @@ t.test('the real OLMS directory loads whole', async (t) => {
   t.ok(res.ok)
   if (!res.ok) return
   t.equal(res.result.rows, 33543, 'every row read')
-  t.equal(res.result.unionsCreated, 183, 'every national union')
+  t.equal(res.result.unionsCreated, 181, 'every national union (UNITE, UNITHE and HERE are one)')
   t.equal(res.result.localsCreated, res.result.bodies, 'one local per filing body')
   t.equal(await count(db, 'locals'), res.result.bodies)
   const seiu1199 = await db.selectFrom('locals').select('id').where('name', '=', 'SEIU Local 1199').execute()
   t.ok(seiu1199.length > 1, 'one local number can be several filing bodies')
+  const uh = await db
+    .selectFrom('national_unions')
+    .selectAll()
+    .where('abbreviation', '=', 'UNITE HERE')
+    .executeTakeFirstOrThrow()
+  const codes = [uh.code, ...uh.aliases.filter((a) => ['UNITE', 'UNITHE', 'HERE'].includes(a))].sort()
+  t.same(codes, ['HERE', 'UNITE', 'UNITHE'], 'its three OLMS codes are kept, one as the code, two as aliases')
+  t.equal(
+    await db.selectFrom('national_unions').select('id').where('abbreviation', '=', 'UNITHE').executeTakeFirst(),
+    undefined,
+  )
+  const started = Date.now()
+  const found = await db
+    .selectFrom('locals as l')
+    .select('l.name')
+    .where((await import('../../src/unions/queries.ts')).localSearch('Service Employees 509'))
+    .where('l.deleted_at', 'is', null)
+    .execute()
+  t.ok(
+    found.some((f) => f.name === 'SEIU Local 509'),
+    'found by the union’s name and number',
+  )
+  t.ok(Date.now() - started < 500, `searching 33,000 locals took ${Date.now() - started} ms`)
+})
+
+t.test('OLMS codes become the names people use', async (t) => {
+  const { db } = await buildTestApp(t)
+  await db.insertInto('national_unions').values({ abbreviation: 'IBT', name: 'Teamsters (typed by hand)' }).execute()
+  const res = await importOlms(db, 'aff_abbr,desig_num,f_num\nIBT,727,1\nUNITHE,26,2\nHERE,11,3\nPAT,35,4\n', actor)
+  t.ok(res.ok)
+  const unions = await db.selectFrom('national_unions').selectAll().orderBy('abbreviation').execute()
+  t.same(
+    unions.map((u) => [u.abbreviation, u.code]),
+    [
+      ['IBT', 'IBT'],
+      ['IUPAT', 'PAT'],
+      ['UNITE HERE', 'UNITHE'],
+    ],
+  )
+  const ibt = unions.find((u) => u.abbreviation === 'IBT')!
+  t.equal(ibt.name, 'Teamsters (typed by hand)', 'a union that was already there keeps its name')
+  t.ok(ibt.aliases.includes('Teamsters'), 'and learns its common name')
+  const locals = await db.selectFrom('locals').select('name').orderBy('olms_file_number').execute()
+  t.same(
+    locals.map((l) => l.name),
+    ['IBT Local 727', 'UNITE HERE Local 26', 'UNITE HERE Local 11', 'IUPAT Local 35'],
+  )
 })
