@@ -24,9 +24,17 @@ import unionsRoutes from './unions/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import drivesRoutes from './drives/routes.ts'
 import calendarRoutes from './calendar/routes.ts'
-import slateRoutes from './slate/routes.ts'
+import slatesRoutes from './slate/slates-routes.ts'
+import candidatesRoutes from './slate/candidates-routes.ts'
+import endorsementsRoutes from './slate/endorsements-routes.ts'
+import matrixRoutes from './slate/matrix-routes.ts'
 import resolutionsRoutes from './resolutions/routes.ts'
-import adminRoutes from './admin/routes.ts'
+import adminHomeRoutes from './admin/home-routes.ts'
+import adminUsersRoutes from './admin/users-routes.ts'
+import adminChaptersRoutes from './admin/chapters-routes.ts'
+import adminUnionsRoutes from './admin/unions-routes.ts'
+import adminSettingsRoutes from './admin/settings-routes.ts'
+import adminImportRoutes from './admin/import-routes.ts'
 import mappingRoutes from './mapping/routes.ts'
 import publicRoutes from './public/routes.ts'
 import savedViewsRoutes from './views-saved/routes.ts'
@@ -102,9 +110,17 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(auditRoutes, { prefix: '/audit' })
   await app.register(drivesRoutes)
   await app.register(calendarRoutes)
-  await app.register(slateRoutes)
+  await app.register(slatesRoutes)
+  await app.register(candidatesRoutes)
+  await app.register(endorsementsRoutes)
+  await app.register(matrixRoutes)
   await app.register(resolutionsRoutes)
-  await app.register(adminRoutes, { prefix: '/admin' })
+  await app.register(adminHomeRoutes, { prefix: '/admin' })
+  await app.register(adminUsersRoutes, { prefix: '/admin' })
+  await app.register(adminChaptersRoutes, { prefix: '/admin' })
+  await app.register(adminUnionsRoutes, { prefix: '/admin' })
+  await app.register(adminSettingsRoutes, { prefix: '/admin' })
+  await app.register(adminImportRoutes, { prefix: '/admin' })
   await app.register(mappingRoutes)
   await app.register(publicRoutes)
   await app.register(savedViewsRoutes)

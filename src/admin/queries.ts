@@ -105,6 +105,15 @@ export async function setUserActive(db: Writer, id: number, active: boolean) {
   return row
 }
 
+export async function countSessions(db: Writer, userId: number) {
+  const row = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 export async function deleteSessions(db: Writer, userId: number) {
   const res = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst()
   return Number(res.numDeletedRows)

@@ -201,3 +201,8 @@ export async function purgeRecord(db: Db, entity: EntityKey, id: number): Promis
   const r = await sql`delete from ${sql.table(def.table)} where id = ${id} and deleted_at is not null`.execute(db)
   return Number(r.numAffectedRows ?? 0) > 0
 }
+
+/** Every live chapter, for an admin's chapter filter. */
+export function listChapterChoices(db: Db) {
+  return db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute()
+}

@@ -18,6 +18,7 @@ import {
   referencesTo,
   restoreRecord,
   type EntityKey,
+  listChapterChoices,
 } from './queries.ts'
 
 const query = {
@@ -59,9 +60,7 @@ export default async function trashRoutes(app: FastifyInstance) {
     const chapterId = idFilter(q.chapter) ?? null
     const entity = isEntityKey(q.type) ? q.type : null
     const rows = await listTrash(db, scope, { chapterId, entity })
-    const chapters = user.isAdmin
-      ? await db.selectFrom('chapters').select(['id', 'name']).where('deleted_at', 'is', null).orderBy('name').execute()
-      : user.chapters.filter((c) => c.role === 'organizer')
+    const chapters = user.isAdmin ? await listChapterChoices(db) : user.chapters.filter((c) => c.role === 'organizer')
     return reply.page('trash/index', {
       title: 'Trash',
       canPurge: user.isAdmin,

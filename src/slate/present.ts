@@ -1,0 +1,48 @@
+// View-model helpers shared by the slate's route files: a body's address in the
+// matrix, a cell's URL, candidates as the matrix and the slate page show them.
+import type { CurrentUser } from '../auth/access.ts'
+import type { BodyKind, MatrixCandidate } from './build-matrix.ts'
+import { mayEditCandidate, type Body } from './guards.ts'
+import type { SlateCandidateRow } from './queries.ts'
+import { CANDIDATE_LEVELS, CANDIDATE_STATUSES, labelOf } from './schema.ts'
+
+export const today = () => new Date().toISOString().slice(0, 10)
+
+export function bodyKindOf(body: Body): BodyKind {
+  if (body.kind === 'national') return 'national'
+  if (body.localKind === 'council') return 'council'
+  if (body.localKind === 'clc' || body.localKind === 'federation') return 'federation'
+  return 'local'
+}
+
+export const refOf = (bodyId: number) => (bodyId < 0 ? `n${-bodyId}` : `l${bodyId}`)
+export const cellUrl = (slateId: number, bodyId: number, candidateId: number | null) =>
+  `/slates/${slateId}/matrix/cell?body=${refOf(bodyId)}&candidate=${candidateId ?? 'slate'}`
+
+export function matrixCandidates(rows: SlateCandidateRow[]): MatrixCandidate[] {
+  return rows.map((c) => ({
+    id: c.id,
+    name: c.name,
+    office: c.office,
+    status: c.status,
+    goal: c.goal,
+    electionDate: c.election_date,
+  }))
+}
+
+export function candidateView(c: SlateCandidateRow, user: CurrentUser) {
+  return {
+    ...c,
+    levelLabel: labelOf(CANDIDATE_LEVELS, c.level),
+    statusLabel: labelOf(CANDIDATE_STATUSES, c.status),
+    election: [c.election_type, c.election_date].filter(Boolean).join(' · '),
+    dates: [c.joined_on ? `joined ${c.joined_on}` : '', c.left_on ? `left ${c.left_on}` : '']
+      .filter(Boolean)
+      .join(', '),
+    withdrawn: c.status === 'withdrawn',
+    canEdit: mayEditCandidate(user, c.chapter_id),
+  }
+}
+
+export const candidateValues = (c: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]))
