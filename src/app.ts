@@ -42,6 +42,7 @@ import circlesRoutes from './mapping/circles-routes.ts'
 import reviewRoutes from './review/routes.ts'
 import peopleRoutes from './people/routes.ts'
 import trashRoutes from './trash/routes.ts'
+import assignmentsRoutes from './assignments/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -128,5 +129,6 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(reviewRoutes)
   await app.register(peopleRoutes)
   await app.register(trashRoutes)
+  await app.register(assignmentsRoutes)
   return app
 }

@@ -580,4 +580,32 @@ export interface FormKeysTable {
 
 export interface Database {
   form_keys: FormKeysTable
+// ---- 230 assignments (src/assignments) ----------------------------------------------
+
+export type AssignmentStatus = 'open' | 'done' | 'cancelled'
+
+export interface AssignmentsTable {
+  id: Generated<number>
+  chapter_id: number
+  supporter_id: number
+  assignee_id: number
+  drive_id: number | null
+  ask: string | null
+  due_on: string | null
+  status: Generated<AssignmentStatus>
+  conversation_id: number | null
+  done_at: Timestamp | null
+  created_by: number | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+}
+
+export interface ChaptersTable {
+  /** Volunteers see email and phone of the supporters assigned to them (off by default). */
+  assigned_contacts: Generated<boolean>
+}
+
+export interface Database {
+  assignments: AssignmentsTable
 }

@@ -45,6 +45,8 @@ export type PeopleFilters = {
   tag?: string
   member?: boolean
   stale?: number
+  /** The latest conversation asked for a follow-up that is due (today or earlier, in the chapter's zone). */
+  followUpDue?: boolean
   sort: 'name' | 'level' | 'contact' | 'updated'
   deleted?: boolean
 }
@@ -107,6 +109,12 @@ export async function listSupporters(
         eb('s.last_contact_on', 'is', null),
         eb('s.last_contact_on', '<', sql<string>`current_date - ${f.stale}::int`),
       ]),
+    )
+  if (f.followUpDue)
+    q = q.where(
+      sql<SqlBool>`(select x.follow_up_on from conversations x where x.supporter_id = s.id and x.deleted_at is null
+        order by x.held_on desc, x.id desc limit 1)
+        <= (select (now() at time zone ch.time_zone)::date from chapters ch where ch.id = s.chapter_id)`,
     )
   switch (f.sort) {
     case 'level':

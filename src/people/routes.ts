@@ -69,6 +69,7 @@ type Query = {
   tag?: string
   member?: string
   stale?: string
+  followup?: string
   sort?: PeopleFilters['sort']
   offset?: number
   deleted?: string
@@ -96,6 +97,7 @@ function filtersOf(query: Query): PeopleFilters {
     tag: query.tag?.trim().toLowerCase() || undefined,
     member: query.member === '1' ? true : query.member === '0' ? false : undefined,
     stale: query.stale ? Number(query.stale) : undefined,
+    followUpDue: query.followup === '1' || undefined,
     sort: query.sort ?? 'name',
     deleted: query.deleted === '1',
   }
@@ -144,6 +146,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
       tag: filters.tag,
       member: query.member,
       stale: query.stale,
+      followup: filters.followUpDue ? '1' : undefined,
       sort: filters.sort === 'name' ? undefined : filters.sort,
       deleted: filters.deleted ? '1' : undefined,
     })) {
@@ -167,6 +170,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
         tag: filters.tag ?? '',
         member: query.member ?? '',
         stale: query.stale ?? '',
+        followup: filters.followUpDue === true,
         sort: filters.sort,
         deleted: filters.deleted,
       },
@@ -200,6 +204,10 @@ export default async function peopleRoutes(app: FastifyInstance) {
       canBulk: !filters.deleted && bulkActions.length > 0,
       bulkActions,
       returnTo: base,
+      assignUrl:
+        !filters.deleted && (user.isAdmin || user.chapters.some((c) => c.role === 'organizer')) && rows.length
+          ? `/assignments/new${base ? `?${base}` : ''}`
+          : null,
       offset,
       empty: rows.length === 0 && offset === 0,
       anyFilter: Boolean(base),

@@ -159,6 +159,7 @@ export const listQuery = {
     tag: { type: 'string', maxLength: 40 },
     member: { type: 'string', enum: ['', '1', '0'] },
     stale: { type: 'string', pattern: '^[0-9]{0,4}$' },
+    followup: { type: 'string', enum: ['', '1'] },
     sort: { type: 'string', enum: ['name', 'level', 'contact', 'updated'], default: 'name' },
     offset: { type: 'integer', minimum: 0, maximum: 10000000, default: 0 },
     deleted: { type: 'string', enum: ['', '1'] },

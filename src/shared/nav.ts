@@ -14,6 +14,7 @@ export function navFor(request: FastifyRequest): NavItem[] {
     ['/resolutions', 'Resolutions'],
   ]
   if (user.isAdmin || (!user.isNational && user.chapters.length > 0)) items.splice(3, 0, ['/people', 'People'])
+  if (user.chapters.length > 0) items.splice(1, 0, ['/my-list', 'My list'])
   items.push(['/slates/current', 'Slate'])
   items.push(['/mapping', 'Mapping'])
   if (user.isAdmin || user.isNational || user.chapters.some((c) => c.role === 'organizer'))

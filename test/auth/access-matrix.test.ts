@@ -28,6 +28,13 @@ const everyone: Entry['expect'] = { anonymous: 'login', default: 'ok' }
 const adminOnly: Entry['expect'] = { anonymous: 'login', admin: 'ok', default: 403 }
 const editorsOfA: Entry['expect'] = { anonymous: 'login', organizerA: 'ok', admin: 'ok', default: 403 }
 const publicRoute: Entry['expect'] = { default: 'ok' }
+const organizersAnywhere: Entry['expect'] = {
+  anonymous: 'login',
+  organizerA: 'ok',
+  organizerB: 'ok',
+  admin: 'ok',
+  default: 403,
+}
 
 export const MATRIX: Record<string, Entry> = {
   'GET /healthz': { expect: publicRoute },
@@ -274,6 +281,18 @@ export const MATRIX: Record<string, Entry> = {
   'GET /account/calendar': { expect: everyone },
   'POST /account/calendar': { expect: everyone },
   'POST /account/calendar/revoke': { expect: everyone },
+  // Assignments (src/assignments): organizers and admins give them out; everyone with an account has "my list".
+  'GET /assignments': { expect: organizersAnywhere },
+  'GET /assignments/new': { expect: organizersAnywhere },
+  'POST /assignments': { expect: organizersAnywhere },
+  'POST /assignments/:id/cancel': {
+    params: () => ({ id: 999999 }),
+    expect: { ...organizersAnywhere, organizerA: 404, organizerB: 404, admin: 404 },
+  },
+  'POST /assignments/settings': { expect: { ...organizersAnywhere, organizerA: 404, organizerB: 404, admin: 404 } },
+  'GET /my-list': { expect: everyone },
+  'GET /my-list/:id': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', default: 404 } },
+  'POST /my-list/:id': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', default: 404 } },
   'GET /admin': { expect: adminOnly },
   'GET /admin/users': { expect: adminOnly },
   'GET /admin/users/new': { expect: adminOnly },
