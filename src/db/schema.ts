@@ -580,6 +580,8 @@ export interface FormKeysTable {
 
 export interface Database {
   form_keys: FormKeysTable
+}
+
 // ---- 230 assignments (src/assignments) ----------------------------------------------
 
 export type AssignmentStatus = 'open' | 'done' | 'cancelled'
