@@ -29,6 +29,7 @@ const ENTITY: Record<VersionedTable, string> = {
   resolutions: 'resolution',
   supporters: 'supporter',
   labor_circles: 'labor_circle',
+  assignments: 'assignment',
 }
 
 /** Someone saved the record after the form was opened (or it was deleted meanwhile). */
