@@ -4,6 +4,7 @@
 // postponed, one adopted with its endorsement, one failed), next steps (some
 // overdue) and upcoming votes. Runs inside the demo loader's transaction.
 import { DateTime } from 'luxon'
+import { demoSlate } from './dates.ts'
 import type { Transaction } from 'kysely'
 import type { Database, DriveStatusCol, StageKeyCol } from '../db/schema.ts'
 import { STAGE_KEYS } from '../drives/stages.ts'
@@ -73,9 +74,10 @@ export async function loadDemoDrives(trx: Transaction<Database>): Promise<string
     .orderBy('id')
     .executeTakeFirst()
   if (!slate) {
+    const demo = demoSlate()
     slate = await trx
       .insertInto('slates')
-      .values({ name: '2026 national slate', cycle: '2026', election_date: '2026-11-03', is_current: true })
+      .values({ name: demo.name, cycle: demo.cycle, election_date: demo.electionDate, is_current: true, goal: 100 })
       .returning(['id', 'election_date'])
       .executeTakeFirstOrThrow()
   }

@@ -1,14 +1,13 @@
-// Demo data for the slate: the current "2026 national slate" (created here
+// Demo data for the slate: the current national slate (created here
 // unless another demo part made it first), six fictional candidates in the demo
 // chapters (one withdrawn), and endorsements at every level and status — a
 // rescission followed by a re-endorsement, a supersession, a conditional one,
 // one pending the parent union's approval, one in conflict with it — so the
 // matrix and the 10×10 picture mean something on first start. People are
-// invented; union names are real.
+// invented; union names are real. Dates move with today (dates.ts).
 import type { Transaction } from 'kysely'
 import type { Database, EndorsementStatusCol } from '../db/schema.ts'
-
-const SLATE_NAME = '2026 national slate'
+import { demoDate, demoSlate } from './dates.ts'
 
 type Cand = {
   key: string
@@ -257,6 +256,7 @@ const ENDORSEMENTS: E[] = [
 ]
 
 export async function loadDemoSlate(trx: Transaction<Database>): Promise<string> {
+  const DEMO = demoSlate()
   let slate = await trx
     .selectFrom('slates')
     .select(['id'])
@@ -267,7 +267,7 @@ export async function loadDemoSlate(trx: Transaction<Database>): Promise<string>
     slate = await trx
       .selectFrom('slates')
       .select(['id'])
-      .where('name', '=', SLATE_NAME)
+      .where('name', '=', DEMO.name)
       .where('deleted_at', 'is', null)
       .executeTakeFirst()
     if (slate) await trx.updateTable('slates').set({ is_current: true }).where('id', '=', slate.id).execute()
@@ -275,7 +275,7 @@ export async function loadDemoSlate(trx: Transaction<Database>): Promise<string>
   if (!slate) {
     slate = await trx
       .insertInto('slates')
-      .values({ name: SLATE_NAME, cycle: '2026–27', election_date: '2027-11-02', is_current: true, goal: 100 })
+      .values({ name: DEMO.name, cycle: DEMO.cycle, election_date: DEMO.electionDate, is_current: true, goal: 100 })
       .returning('id')
       .executeTakeFirstOrThrow()
   }
@@ -307,11 +307,11 @@ export async function loadDemoSlate(trx: Transaction<Database>): Promise<string>
           level: c.level,
           district: c.district,
           election_type: c.type,
-          election_date: c.date,
+          election_date: demoDate(c.date),
           status: c.status ?? 'running',
           goal: 10,
-          joined_on: '2026-01-15',
-          left_on: c.left ?? null,
+          joined_on: demoDate('2026-01-15'),
+          left_on: c.left ? demoDate(c.left) : null,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
@@ -350,7 +350,7 @@ export async function loadDemoSlate(trx: Transaction<Database>): Promise<string>
         chapter_id: local?.chapter_id ?? null,
         status: e.status,
         conditions: e.conditions ?? null,
-        decided_on: e.on,
+        decided_on: demoDate(e.on),
         deciding_body: e.by ?? null,
         votes_for: e.tally?.[0] ?? null,
         votes_against: e.tally?.[1] ?? null,
@@ -364,5 +364,5 @@ export async function loadDemoSlate(trx: Transaction<Database>): Promise<string>
     ids.push(row.id)
     added++
   }
-  return `the current slate “${SLATE_NAME}” with ${CANDIDATES.length} candidates and ${added} endorsements`
+  return `the current slate “${DEMO.name}” with ${CANDIDATES.length} candidates and ${added} endorsements`
 }

@@ -2,13 +2,14 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { Agent, buildTestApp } from '../helper.ts'
 import { DEMO_PASSWORD, loadDemo } from '../../src/demo/load.ts'
+import { demoDate, demoSlate } from '../../src/demo/dates.ts'
 
 t.test('the demo slate fills the slate page and the matrix, and they agree with the database', async (t) => {
   const { app, db } = await buildTestApp(t)
   await loadDemo(db)
   t.equal(await loadDemo(db), 'already loaded', 'loading twice adds nothing')
   const slate = await db.selectFrom('slates').selectAll().where('is_current', '=', true).executeTakeFirstOrThrow()
-  t.equal(slate.name, '2026 national slate')
+  t.equal(slate.name, demoSlate().name)
   const statuses = await db
     .selectFrom('endorsements')
     .select('status')
@@ -51,7 +52,7 @@ t.test('the demo slate fills the slate page and the matrix, and they agree with 
   const matrix = await agent.get(`/slates/${slate.id}/matrix`)
   t.equal(matrix.statusCode, 200)
   t.match(matrix.body, 'Rescinded · local–candidate')
-  t.match(matrix.body, 'Endorsed · local–candidate · 2026-06-03', 'rescinded, then endorsed again')
+  t.match(matrix.body, `Endorsed · local–candidate · ${demoDate('2026-06-03')}`, 'rescinded, then endorsed again')
   t.match(matrix.body, 'Conditional')
   t.match(matrix.body, 'Pending parent approval')
   t.match(matrix.body, 'Conflicts with parent')
