@@ -43,6 +43,7 @@ import reviewRoutes from './review/routes.ts'
 import peopleRoutes from './people/routes.ts'
 import trashRoutes from './trash/routes.ts'
 import assignmentsRoutes from './assignments/routes.ts'
+import whipRoutes from './whip/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -130,5 +131,6 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(peopleRoutes)
   await app.register(trashRoutes)
   await app.register(assignmentsRoutes)
+  await app.register(whipRoutes)
   return app
 }

@@ -580,6 +580,136 @@ export interface FormKeysTable {
 
 export interface Database {
   form_keys: FormKeysTable
+
+// ---- 200 whip count: deciding bodies, reads, pledges, relationships, structure tests (issue 17)
+
+export type MemberReadCol = 'yes' | 'leaning_yes' | 'undecided' | 'leaning_no' | 'no' | 'absent'
+
+export interface DecidingBodiesTable {
+  id: Generated<number>
+  drive_id: number
+  chapter_id: number | null
+  kind: Generated<'roster' | 'turnout'>
+  name: string
+  threshold: VoteThreshold | null
+  // numeric comes back from pg as a string
+  threshold_percent: ColumnType<string | null, number | string | null, number | string | null>
+  counts_abstentions: Generated<boolean>
+  quorum: number | null
+  expected_attendance: number | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+  deleted_at: Timestamp | null
+}
+
+export interface BodyMembersTable {
+  id: Generated<number>
+  body_id: number
+  chapter_id: number | null
+  seat: string | null
+  name: string | null
+  supporter_id: number | null
+  joined_on: string | null
+  left_on: string | null
+  read: MemberReadCol | null
+  read_at: Timestamp | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+  deleted_at: Timestamp | null
+}
+
+export interface MemberReadsTable {
+  id: Generated<number>
+  member_id: number
+  read: MemberReadCol
+  note: string | null
+  actor_id: number | null
+  at: GeneratedTimestamp
+}
+
+export interface TurnoutPledgesTable {
+  id: Generated<number>
+  drive_id: number
+  chapter_id: number | null
+  supporter_id: number
+  pledge: 'confirmed' | 'pledged' | 'maybe'
+  note: string | null
+  actor_id: number | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+  deleted_at: Timestamp | null
+}
+
+export type RelationshipKindCol = 'coworker' | 'same_shift' | 'friend' | 'family' | 'steward_of' | 'organizer_contact'
+export type RelationshipStrengthCol = 'close' | 'knows' | 'met_once'
+
+export interface RelationshipsTable {
+  id: Generated<number>
+  chapter_id: number
+  a_supporter_id: number | null
+  a_member_id: number | null
+  b_supporter_id: number | null
+  b_member_id: number | null
+  kind: RelationshipKindCol
+  strength: RelationshipStrengthCol
+  note: string | null
+  actor_id: number | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+  deleted_at: Timestamp | null
+}
+
+export interface StructureTestsTable {
+  id: Generated<number>
+  drive_id: number
+  chapter_id: number | null
+  kind: 'petition' | 'pledge_card' | 'sticker_up' | 'sign_on_letter'
+  name: string
+  denominator: Generated<'membership' | 'units'>
+  target_percent: Generated<number>
+  started_on: string | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+  deleted_at: Timestamp | null
+}
+
+export interface StructureTestUnitsTable {
+  id: Generated<number>
+  test_id: number
+  name: string
+  headcount: number
+  position: Generated<number>
+  deleted_at: Timestamp | null
+}
+
+export interface StructureTestCountsTable {
+  id: Generated<number>
+  unit_id: number
+  counted_on: string
+  total: number
+  actor_id: number | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
+export interface DrivesTable {
+  majority_check: Generated<boolean>
+}
+
+export interface Database {
+  deciding_bodies: DecidingBodiesTable
+  body_members: BodyMembersTable
+  member_reads: MemberReadsTable
+  turnout_pledges: TurnoutPledgesTable
+  relationships: RelationshipsTable
+  structure_tests: StructureTestsTable
+  structure_test_units: StructureTestUnitsTable
+  structure_test_counts: StructureTestCountsTable
 }
 
 // ---- 230 assignments (src/assignments) ----------------------------------------------

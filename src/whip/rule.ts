@@ -104,3 +104,32 @@ export function ruleLabel(rule: VoteRule): string {
       throw new RangeError(`Unknown vote threshold: ${String(rule.threshold satisfies never)}`)
   }
 }
+
+/**
+ * The rule a body votes by: its own settings where the organizer gave them,
+ * else the local's endorsement rules, else a majority of votes cast. A local's
+ * quorum is free text; only a plain number is taken as a head count.
+ */
+export function ruleFor(
+  body: {
+    threshold: RuleThreshold | null
+    threshold_percent: number | null
+    counts_abstentions: boolean
+    quorum: number | null
+  } | null,
+  local: { threshold: RuleThreshold | null; threshold_percent: number | null; quorum?: string | null },
+): VoteRule {
+  const threshold = body?.threshold ?? local.threshold ?? 'majority_cast'
+  const percent = body?.threshold ? body.threshold_percent : local.threshold_percent
+  const localQuorum = local.quorum != null && /^\s*\d{1,6}\s*$/.test(local.quorum) ? Number(local.quorum) : null
+  const rule: VoteRule = {
+    threshold,
+    quorum: body?.quorum ?? localQuorum,
+    customCountsAbstentions: body?.counts_abstentions === true,
+  }
+  if (threshold === 'custom') rule.customPercent = percent
+  // A custom rule with no usable share falls back to a simple majority rather than failing the page.
+  if (threshold === 'custom' && (percent == null || percent <= 50 || percent > 100))
+    return { ...rule, threshold: 'majority_cast' }
+  return rule
+}

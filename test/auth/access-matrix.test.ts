@@ -15,6 +15,8 @@ type W = Awaited<ReturnType<typeof world>> & {
   supporterDel: { id: number }
   importA: { id: number }
   circleA: { id: number }
+  memberA: { id: number }
+  testA: { id: number }
 }
 type Entry = {
   params?: (w: W) => Record<string, string | number>
@@ -276,6 +278,56 @@ export const MATRIX: Record<string, Entry> = {
     params: (w) => ({ id: w.driveA.id }),
     expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
   },
+  // The whip count (chapter A's drive): names and reads for the chapter; national reviewers see counts elsewhere.
+  'GET /drives/:id/whip': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'POST /drives/:id/whip/body': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/whip/members': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/whip/members/:memberId': {
+    params: (w) => ({ id: w.driveA.id, memberId: w.memberA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/whip/members/:memberId/delete': {
+    params: (w) => ({ id: w.driveA.id, memberId: w.memberA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/whip/members/:memberId/read': {
+    params: (w) => ({ id: w.driveA.id, memberId: w.memberA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'POST /drives/:id/whip/pledges': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'POST /drives/:id/whip/relationships': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  // No such relationship: a 404 for those who may remove one.
+  'POST /drives/:id/whip/relationships/:relationshipId/delete': {
+    params: (w) => ({ id: w.driveA.id, relationshipId: 999999 }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 404 },
+  },
+  'POST /drives/:id/whip/tests': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'POST /drives/:id/whip/tests/:testId/counts': {
+    params: (w) => ({ id: w.driveA.id, testId: w.testA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'POST /drives/:id/whip/majority-check': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
   'GET /board': { expect: everyone },
   'GET /calendar/:token.ics': { params: () => ({ token: 'x'.repeat(32) }), expect: { default: 404 } },
   'GET /account/calendar': { expect: everyone },
@@ -392,7 +444,38 @@ t.test('every route answers each kind of user as the matrix says', async (t) => 
     .values({ chapter_id: base.a.id, kind: 'circle', name: 'Health care circle' })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const w: W = { ...base, slate, candidateA, endorsementA, driveA, supporterA, supporterDel, importA, circleA }
+  const bodyA = await db
+    .insertInto('deciding_bodies')
+    .values({ drive_id: driveA.id, chapter_id: base.a.id, name: 'Matrix board' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const memberA = await db
+    .insertInto('body_members')
+    .values({ body_id: bodyA.id, chapter_id: base.a.id, name: 'Matrix Member', seat: 'Trustee' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const testA = await db
+    .insertInto('structure_tests')
+    .values({ drive_id: driveA.id, chapter_id: base.a.id, kind: 'petition', name: 'Matrix petition' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('structure_test_units')
+    .values({ test_id: testA.id, name: 'Whole local', headcount: 100 })
+    .execute()
+  const w: W = {
+    ...base,
+    slate,
+    candidateA,
+    endorsementA,
+    driveA,
+    supporterA,
+    supporterDel,
+    importA,
+    circleA,
+    memberA,
+    testA,
+  }
   const agents: Record<Role, Agent> = {
     anonymous: new Agent(app),
     volunteerA: new Agent(app),

@@ -1,0 +1,332 @@
+// What other pages take from the whip count: the drive page's panel ("would
+// we win today, by how much, whom do we talk to next"), the board's badge for
+// many drives in one query, this week's who-talks-to-whom list (assignments
+// are made from it), and the likely case of many drives for the review and
+// the slate. Each takes `db` and returns view models; none imports routes.
+import type { Kysely } from 'kysely'
+import { type CurrentUser, can, readScope, type Scope } from '../auth/access.ts'
+import type { Database } from '../db/schema.ts'
+import { type Link, type PersonKey, type Supporter, type Talk, type Target, pathsTo, whoTalksToWhom } from './paths.ts'
+import {
+  type BodyRow,
+  type MemberRow,
+  type PathRow,
+  type WhipDrive,
+  type WhipSummaryRow,
+  findWhipDrive,
+  listMembers,
+  listPledges,
+  listRelationshipsTouching,
+  whipSummaries,
+} from './queries.ts'
+import { type VoteRule, ruleFor, ruleLabel } from './rule.ts'
+import {
+  type CaseTally,
+  type Read,
+  READ_KEYS,
+  READ_LABELS,
+  type Seat,
+  type Standing,
+  standing,
+  suggestedRead,
+  turnoutCount,
+  whipCount,
+} from './tally.ts'
+
+type Db = Kysely<Database>
+
+export const isSitting = (m: { left_on: string | null }, today: string) => m.left_on === null || m.left_on > today
+
+export function bodyRule(d: WhipDrive): VoteRule {
+  return ruleFor(d.body, {
+    threshold: d.local_threshold,
+    threshold_percent: d.local_threshold_percent,
+    quorum: d.local_quorum,
+  })
+}
+
+/** Relationship rows → links keyed by person, and what we know of each supporter end. */
+export function linksOf(rows: readonly PathRow[]): { links: Link[]; supporters: Map<number, Supporter> } {
+  const supporters = new Map<number, Supporter>()
+  const links: Link[] = rows.map((r) => {
+    if (r.a_supporter_id !== null)
+      supporters.set(r.a_supporter_id, {
+        id: r.a_supporter_id,
+        name: r.a_name,
+        level: r.a_level,
+        lastContact: r.a_last_contact,
+      })
+    if (r.b_supporter_id !== null)
+      supporters.set(r.b_supporter_id, {
+        id: r.b_supporter_id,
+        name: r.b_name,
+        level: r.b_level,
+        lastContact: r.b_last_contact,
+      })
+    const a: PersonKey = r.a_supporter_id !== null ? `s${r.a_supporter_id}` : `m${r.a_member_id!}`
+    const b: PersonKey = r.b_supporter_id !== null ? `s${r.b_supporter_id}` : `m${r.b_member_id!}`
+    return { id: r.id, kind: r.kind, strength: r.strength, a, b }
+  })
+  return { links, supporters }
+}
+
+export const memberKey = (m: { id: number; supporter_id: number | null }): PersonKey =>
+  m.supporter_id !== null ? `s${m.supporter_id}` : `m${m.id}`
+
+const TARGET_READS: ReadonlySet<Read | null> = new Set<Read | null>([null, 'undecided', 'leaning_yes', 'leaning_no'])
+
+export type WhipState = {
+  drive: WhipDrive
+  body: BodyRow | null
+  rule: VoteRule
+  members: MemberRow[]
+  sitting: MemberRow[]
+  roster: ReturnType<typeof whipCount<number>> | null
+  turnout: ReturnType<typeof turnoutCount> | null
+  pledges: Awaited<ReturnType<typeof listPledges>>
+  targets: Target<number>[]
+  paths: Map<number, ReturnType<typeof pathsTo<number>> extends Map<number, infer P> ? P : never>
+  talks: Talk<number>[]
+}
+
+/**
+ * Everything the whip count shows for one drive, in a bounded number of
+ * queries (members, their relationships, pledges). Names are loaded only for
+ * those who may see them; others get the counts.
+ */
+export async function loadWhip(db: Db, drive: WhipDrive, today: string): Promise<WhipState> {
+  const rule = bodyRule(drive)
+  const body = drive.body
+  if (body === null) {
+    return {
+      drive,
+      body,
+      rule,
+      members: [],
+      sitting: [],
+      roster: null,
+      turnout: null,
+      pledges: [],
+      targets: [],
+      paths: new Map(),
+      talks: [],
+    }
+  }
+  const [members, pledges] = await Promise.all([
+    body.kind === 'roster' ? listMembers(db, body.id) : Promise.resolve([] as MemberRow[]),
+    body.kind === 'turnout' ? listPledges(db, drive.id) : Promise.resolve([]),
+  ])
+  const sitting = members.filter((m) => isSitting(m, today))
+  let roster = null
+  let turnout = null
+  let targets: Target<number>[] = []
+  let paths = new Map()
+  let talks: Talk<number>[] = []
+  if (body.kind === 'roster') {
+    const seats: Seat<number>[] = sitting.map((m) => ({ id: m.id, name: m.name, read: m.read }))
+    roster = whipCount(rule, seats)
+    // Those whose move would decide it first, then everyone else still open.
+    const first = new Set((roster.toMove ?? []).map((s) => s.id))
+    const open = sitting.filter((m) => first.has(m.id) || TARGET_READS.has(m.read))
+    open.sort((x, y) => Number(first.has(y.id)) - Number(first.has(x.id)))
+    targets = open.map((m) => ({ id: m.id, name: m.name, key: memberKey(m) }))
+    if (drive.chapter_id !== null && targets.length > 0) {
+      const rows = await listRelationshipsTouching(
+        db,
+        drive.chapter_id,
+        open.filter((m) => m.supporter_id === null).map((m) => m.id),
+        open.flatMap((m) => (m.supporter_id === null ? [] : [m.supporter_id])),
+      )
+      const { links, supporters } = linksOf(rows)
+      // Another body member we are trying to move is no path to this one.
+      const targetSupporters = new Set(open.flatMap((m) => (m.supporter_id === null ? [] : [m.supporter_id])))
+      for (const id of targetSupporters) supporters.delete(id)
+      paths = pathsTo(targets, links, supporters)
+      talks = whoTalksToWhom(targets, paths)
+    }
+  } else {
+    const counts = { confirmed: 0, pledged: 0, maybe: 0 }
+    for (const p of pledges) counts[p.pledge]++
+    turnout = turnoutCount({ rule, expected: body.expected_attendance ?? 0, pledges: counts })
+  }
+  return { drive, body, rule, members, sitting, roster, turnout, pledges, targets, paths, talks }
+}
+
+export function caseLine(c: CaseTally): string {
+  if (!c.quorumMet) return `No quorum (${c.present} present)`
+  const tally = `${c.for} for, ${c.against} against`
+  return c.wins
+    ? `${tally}: wins${c.spare ? ` by ${c.spare} to spare` : ', none to spare'}`
+    : `${tally}: ${c.short} short`
+}
+
+export type PanelView = {
+  driveId: number
+  hasBody: boolean
+  kind: 'roster' | 'turnout' | null
+  bodyName: string
+  rule: string
+  verdict: string
+  verdictClass: 'ok' | 'warn' | ''
+  sentence: string
+  cases: { key: string; label: string; line: string; wins: boolean }[]
+  counts: { label: string; n: number; read: string }[]
+  next: { target: string; supporter: string; how: string }[]
+  toMove: string[]
+  canSeeNames: boolean
+  canEdit: boolean
+  href: string
+}
+
+const CASE_LABELS = { best: 'Best case', likely: 'Likely case', worst: 'Worst case' } as const
+
+export function verdictOf(c: CaseTally): { text: string; cls: 'ok' | 'warn' | '' } {
+  if (!c.quorumMet) return { text: `No quorum today: ${c.short} short`, cls: 'warn' }
+  if (c.wins)
+    return { text: c.spare ? `We would win today, ${c.spare} to spare` : 'We would win today, by one vote', cls: 'ok' }
+  return { text: `We would lose today: ${c.short} short`, cls: 'warn' }
+}
+
+/** The drive page's whip-count panel. National reviewers get the counts and no names. */
+export async function whipPanel(db: Db, user: CurrentUser, driveId: number, today: string): Promise<PanelView | null> {
+  const drive = await findWhipDrive(db, readScope(user), driveId)
+  if (!drive) return null
+  const names = can.seeNames(user, drive.chapter_id)
+  const w = await loadWhip(db, drive, today)
+  return panelView(w, { names, edit: can.edit(user, drive.chapter_id) })
+}
+
+export function panelView(w: WhipState, o: { names: boolean; edit: boolean }): PanelView {
+  const count = w.roster ?? w.turnout
+  const likely = count?.cases.likely
+  const v = likely ? verdictOf(likely) : { text: 'No deciding body listed yet', cls: '' as const }
+  return {
+    driveId: w.drive.id,
+    hasBody: w.body !== null,
+    kind: w.body?.kind ?? null,
+    bodyName: w.body?.name ?? '',
+    rule: ruleLabel(w.rule) + (w.rule.quorum != null ? `, quorum ${w.rule.quorum}` : ''),
+    verdict: v.text,
+    verdictClass: v.cls,
+    sentence: count === null ? '' : o.names ? count.sentence : anonymousSentence(w),
+    cases: count
+      ? (['best', 'likely', 'worst'] as const).map((k) => ({
+          key: k,
+          label: CASE_LABELS[k],
+          line: caseLine(count.cases[k]),
+          wins: count.cases[k].wins,
+        }))
+      : [],
+    counts: w.roster
+      ? READ_KEYS.filter((r) => w.roster!.counts[r] > 0).map((r) => ({
+          label: READ_LABELS[r],
+          n: w.roster!.counts[r],
+          read: r,
+        }))
+      : [],
+    next: o.names
+      ? w.talks.slice(0, 5).map((t) => ({
+          target: t.target.name,
+          supporter: t.path.supporter.name,
+          how: `${t.path.strength === 'close' ? 'close' : t.path.strength === 'knows' ? 'knows' : 'met once'}, ${t.path.kind.replace('_', ' ')}`,
+        }))
+      : [],
+    toMove: o.names ? (w.roster?.toMove ?? []).map((s) => s.name) : [],
+    canSeeNames: o.names,
+    canEdit: o.edit,
+    href: `/drives/${w.drive.id}/whip`,
+  }
+}
+
+function anonymousSentence(w: WhipState): string {
+  const c = w.roster ?? w.turnout
+  if (!c) return ''
+  return `${ruleLabel(w.rule)}: likely case ${caseLine(c.cases.likely).toLowerCase()}`
+}
+
+// ---- many drives ----------------------------------------------------------------------
+
+/** The likely case of a summary row (counts only, no names). */
+export function summaryCase(r: WhipSummaryRow): CaseTally {
+  const rule = ruleFor(
+    {
+      threshold: r.threshold,
+      threshold_percent: r.threshold_percent,
+      counts_abstentions: r.counts_abstentions,
+      quorum: r.quorum,
+    },
+    { threshold: r.local_threshold, threshold_percent: r.local_threshold_percent },
+  )
+  if (r.kind === 'turnout') {
+    return turnoutCount({
+      rule,
+      expected: r.expected_attendance ?? 0,
+      pledges: { confirmed: r.pledges.confirmed ?? 0, pledged: r.pledges.pledged ?? 0, maybe: r.pledges.maybe ?? 0 },
+    }).cases.likely
+  }
+  const seats: Seat<number>[] = []
+  let i = 0
+  for (const [read, n] of Object.entries(r.reads)) {
+    for (let k = 0; k < (n ?? 0); k++) seats.push({ id: i++, name: '', read: read === 'none' ? null : (read as Read) })
+  }
+  return whipCount(rule, seats).cases.likely
+}
+
+export type Badge = { text: string; cls: 'ok' | 'warn' | ''; standing: Standing; title: string }
+
+/** "votes: 7 of 8 needed" for each drive that has a deciding body; one query for all of them. */
+export async function whipBadges(db: Db, driveIds: number[]): Promise<Map<number, Badge>> {
+  const out = new Map<number, Badge>()
+  for (const r of await whipSummaries(db, driveIds)) {
+    const c = summaryCase(r)
+    const st = standing(c)
+    out.set(r.drive_id, {
+      text: c.quorumMet ? `votes: ${c.for} of ${c.needed} needed` : `votes: no quorum (${c.present})`,
+      cls: st === 'won' ? 'ok' : 'warn',
+      standing: st,
+      title: c.wins ? 'The likely case wins' : `The likely case is ${c.short} short`,
+    })
+  }
+  return out
+}
+
+/** The likely-case standing of each drive with a body (for counts on the review and the slate). */
+export async function likelyStandings(db: Db, driveIds: number[]): Promise<Map<number, Standing>> {
+  const out = new Map<number, Standing>()
+  for (const r of await whipSummaries(db, driveIds)) out.set(r.drive_id, standing(summaryCase(r)))
+  return out
+}
+
+export type WeeklyTalk = {
+  memberId: number
+  memberName: string
+  // The member's own supporter record, when they are one (an assignment is about a supporter).
+  memberSupporterId: number | null
+  supporterId: number
+  supporterName: string
+  kind: string
+  strength: string
+}
+
+/**
+ * This week's "who should talk to whom" for a drive, for turning into
+ * assignments: each open body member with the supporter best placed to reach
+ * them. Empty when the drive is out of scope or has no roster.
+ */
+export async function weeklyTalks(db: Db, scope: Scope, driveId: number, today: string): Promise<WeeklyTalk[]> {
+  const drive = await findWhipDrive(db, scope, driveId)
+  if (!drive) return []
+  const w = await loadWhip(db, drive, today)
+  const byId = new Map(w.sitting.map((m) => [m.id, m]))
+  return w.talks.map((t) => ({
+    memberId: t.target.id,
+    memberName: t.target.name,
+    memberSupporterId: byId.get(t.target.id)?.supporter_id ?? null,
+    supporterId: t.path.supporter.id,
+    supporterName: t.path.supporter.name,
+    kind: t.path.kind,
+    strength: t.path.strength,
+  }))
+}
+
+export { suggestedRead }

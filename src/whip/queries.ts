@@ -1,0 +1,561 @@
+// Queries of the whip count: a drive's deciding body, its members and their
+// reads, turnout pledges, relationships, structure tests, and the summaries
+// the board, the review and the slate need for many drives in one query.
+// Plain functions taking `db` (or `trx`) first; chapter scope applied here.
+import { type Kysely, type Transaction, sql } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import type { Scope } from '../auth/access.ts'
+import type {
+  Database,
+  DecidingBody,
+  MemberReadCol,
+  RelationshipKindCol,
+  RelationshipStrengthCol,
+  VoteThreshold,
+} from '../db/schema.ts'
+
+type Db = Kysely<Database> | Transaction<Database>
+const ids = (scope: Scope) => (scope.chapterIds?.length ? scope.chapterIds : [-1])
+
+export type WhipDrive = {
+  id: number
+  chapter_id: number | null
+  local_id: number | null
+  slate_id: number
+  stage: string
+  status: string
+  vote_date: string | null
+  majority_check: boolean
+  title: string
+  local_members: number | null
+  deciding_body: DecidingBody | null
+  local_threshold: VoteThreshold | null
+  local_threshold_percent: number | null
+  local_quorum: string | null
+  time_zone: string
+  body: BodyRow | null
+}
+
+export type BodyRow = {
+  id: number
+  kind: 'roster' | 'turnout'
+  name: string
+  threshold: VoteThreshold | null
+  threshold_percent: number | null
+  counts_abstentions: boolean
+  quorum: number | null
+  expected_attendance: number | null
+  version: number
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+
+export async function findWhipDrive(db: Db, scope: Scope, driveId: number): Promise<WhipDrive | undefined> {
+  let q = db
+    .selectFrom('drives as d')
+    .leftJoin('locals as l', 'l.id', 'd.local_id')
+    .leftJoin('national_unions as n', 'n.id', 'd.national_union_id')
+    .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
+    .leftJoin('deciding_bodies as b', (j) => j.onRef('b.drive_id', '=', 'd.id').on('b.deleted_at', 'is', null))
+    .select([
+      'd.id',
+      'd.chapter_id',
+      'd.local_id',
+      'd.slate_id',
+      'd.stage',
+      'd.status',
+      'd.vote_date',
+      'd.majority_check',
+      sql<string>`coalesce(l.name, n.name, 'Drive')`.as('title'),
+      'l.members as local_members',
+      'l.deciding_body',
+      'l.threshold as local_threshold',
+      'l.threshold_percent as local_threshold_percent',
+      'l.quorum as local_quorum',
+      sql<string>`coalesce(c.time_zone, 'America/New_York')`.as('time_zone'),
+      'b.id as body_id',
+      'b.kind as body_kind',
+      'b.name as body_name',
+      'b.threshold as body_threshold',
+      'b.threshold_percent as body_threshold_percent',
+      'b.counts_abstentions as body_counts_abstentions',
+      'b.quorum as body_quorum',
+      'b.expected_attendance as body_expected_attendance',
+      'b.version as body_version',
+    ])
+    .where('d.id', '=', driveId)
+    .where('d.deleted_at', 'is', null)
+  if (scope.chapterIds !== null) q = q.where('d.chapter_id', 'in', ids(scope))
+  const r = await q.executeTakeFirst()
+  if (!r) return undefined
+  return {
+    id: r.id,
+    chapter_id: r.chapter_id,
+    local_id: r.local_id,
+    slate_id: r.slate_id,
+    stage: r.stage,
+    status: r.status,
+    vote_date: r.vote_date,
+    majority_check: r.majority_check,
+    title: r.title,
+    local_members: r.local_members,
+    deciding_body: r.deciding_body,
+    local_threshold: r.local_threshold,
+    local_threshold_percent: num(r.local_threshold_percent),
+    local_quorum: r.local_quorum,
+    time_zone: r.time_zone,
+    body:
+      r.body_id === null
+        ? null
+        : {
+            id: r.body_id,
+            kind: r.body_kind!,
+            name: r.body_name!,
+            threshold: r.body_threshold,
+            threshold_percent: num(r.body_threshold_percent),
+            counts_abstentions: r.body_counts_abstentions === true,
+            quorum: r.body_quorum,
+            expected_attendance: r.body_expected_attendance,
+            version: r.body_version!,
+          },
+  }
+}
+
+export type BodyValues = {
+  kind: 'roster' | 'turnout'
+  name: string
+  threshold: VoteThreshold | null
+  threshold_percent: number | null
+  counts_abstentions: boolean
+  quorum: number | null
+  expected_attendance: number | null
+}
+
+export async function insertBody(db: Db, driveId: number, chapterId: number | null, v: BodyValues) {
+  return db
+    .insertInto('deciding_bodies')
+    .values({ drive_id: driveId, chapter_id: chapterId, ...v })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function findBodyRaw(db: Db, bodyId: number) {
+  return db.selectFrom('deciding_bodies').selectAll().where('id', '=', bodyId).executeTakeFirst()
+}
+
+/** Undefined when the version no longer matches (someone else saved first). */
+export async function updateBody(db: Db, bodyId: number, version: number, v: BodyValues) {
+  return db
+    .updateTable('deciding_bodies')
+    .set({ ...v, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', bodyId)
+    .where('version', '=', version)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export type MemberRow = {
+  id: number
+  seat: string | null
+  name: string
+  supporter_id: number | null
+  supporter_level: number | null
+  last_contact_on: string | null
+  joined_on: string | null
+  left_on: string | null
+  read: MemberReadCol | null
+  read_at: Date | null
+  version: number
+}
+
+/** Members of a body, sitting ones first (seat order), those who left after. */
+export async function listMembers(db: Db, bodyId: number): Promise<MemberRow[]> {
+  return db
+    .selectFrom('body_members as m')
+    .leftJoin('supporters as s', (j) => j.onRef('s.id', '=', 'm.supporter_id').on('s.deleted_at', 'is', null))
+    .select([
+      'm.id',
+      'm.seat',
+      sql<string>`coalesce(s.name, m.name, 'Unknown')`.as('name'),
+      'm.supporter_id',
+      's.current_level as supporter_level',
+      's.last_contact_on',
+      'm.joined_on',
+      'm.left_on',
+      'm.read',
+      'm.read_at',
+      'm.version',
+    ])
+    .where('m.body_id', '=', bodyId)
+    .where('m.deleted_at', 'is', null)
+    .orderBy(sql`m.left_on is not null`)
+    .orderBy('m.id')
+    .execute()
+}
+
+export async function findMember(db: Db, bodyId: number, memberId: number) {
+  return db
+    .selectFrom('body_members')
+    .selectAll()
+    .where('id', '=', memberId)
+    .where('body_id', '=', bodyId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export type MemberValues = {
+  seat: string | null
+  name: string | null
+  supporter_id: number | null
+  joined_on: string | null
+  left_on: string | null
+}
+
+export async function insertMember(db: Db, bodyId: number, chapterId: number | null, v: MemberValues) {
+  return db
+    .insertInto('body_members')
+    .values({ body_id: bodyId, chapter_id: chapterId, ...v })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function updateMember(db: Db, memberId: number, version: number, v: Partial<MemberValues>) {
+  return db
+    .updateTable('body_members')
+    .set({ ...v, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', memberId)
+    .where('version', '=', version)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function softDeleteMember(db: Db, memberId: number, version: number) {
+  return db
+    .updateTable('body_members')
+    .set({ deleted_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', memberId)
+    .where('version', '=', version)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Sets a member's read and keeps it in the history; undefined on a version conflict. */
+export async function setRead(
+  trx: Transaction<Database>,
+  memberId: number,
+  version: number,
+  read: MemberReadCol,
+  note: string | null,
+  actorId: number,
+) {
+  const row = await trx
+    .updateTable('body_members')
+    .set({ read, read_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', memberId)
+    .where('version', '=', version)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) return undefined
+  await trx.insertInto('member_reads').values({ member_id: memberId, read, note, actor_id: actorId }).execute()
+  return row
+}
+
+export async function listReadHistory(db: Db, bodyId: number, limit = 40) {
+  return db
+    .selectFrom('member_reads as r')
+    .innerJoin('body_members as m', 'm.id', 'r.member_id')
+    .leftJoin('supporters as s', 's.id', 'm.supporter_id')
+    .leftJoin('users as u', 'u.id', 'r.actor_id')
+    .select([
+      'r.id',
+      'r.read',
+      'r.note',
+      'r.at',
+      sql<string>`coalesce(s.name, m.name, 'Unknown')`.as('member'),
+      'u.name as actor',
+    ])
+    .where('m.body_id', '=', bodyId)
+    .orderBy('r.at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+// ---- relationships ---------------------------------------------------------------
+
+export type RelationshipEnd = { supporterId: number } | { memberId: number }
+
+export type PathRow = {
+  id: number
+  kind: RelationshipKindCol
+  strength: RelationshipStrengthCol
+  a_supporter_id: number | null
+  a_member_id: number | null
+  b_supporter_id: number | null
+  b_member_id: number | null
+  a_name: string
+  b_name: string
+  a_level: number | null
+  b_level: number | null
+  a_last_contact: string | null
+  b_last_contact: string | null
+}
+
+/** Every relationship that touches one of these members or supporters, with both ends' names and levels. */
+export async function listRelationshipsTouching(
+  db: Db,
+  chapterId: number,
+  memberIds: number[],
+  supporterIds: number[],
+  limit = 2000,
+): Promise<PathRow[]> {
+  if (memberIds.length === 0 && supporterIds.length === 0) return []
+  const m = memberIds.length ? memberIds : [-1]
+  const s = supporterIds.length ? supporterIds : [-1]
+  return db
+    .selectFrom('relationships as r')
+    .leftJoin('supporters as sa', (j) => j.onRef('sa.id', '=', 'r.a_supporter_id').on('sa.deleted_at', 'is', null))
+    .leftJoin('supporters as sb', (j) => j.onRef('sb.id', '=', 'r.b_supporter_id').on('sb.deleted_at', 'is', null))
+    .leftJoin('body_members as ma', 'ma.id', 'r.a_member_id')
+    .leftJoin('body_members as mb', 'mb.id', 'r.b_member_id')
+    .select([
+      'r.id',
+      'r.kind',
+      'r.strength',
+      'r.a_supporter_id',
+      'r.a_member_id',
+      'r.b_supporter_id',
+      'r.b_member_id',
+      sql<string>`coalesce(sa.name, ma.name, 'Unknown')`.as('a_name'),
+      sql<string>`coalesce(sb.name, mb.name, 'Unknown')`.as('b_name'),
+      'sa.current_level as a_level',
+      'sb.current_level as b_level',
+      'sa.last_contact_on as a_last_contact',
+      'sb.last_contact_on as b_last_contact',
+    ])
+    .where('r.chapter_id', '=', chapterId)
+    .where('r.deleted_at', 'is', null)
+    .where((w) =>
+      w.or([
+        w('r.a_member_id', 'in', m),
+        w('r.b_member_id', 'in', m),
+        w('r.a_supporter_id', 'in', s),
+        w('r.b_supporter_id', 'in', s),
+      ]),
+    )
+    .orderBy('r.id')
+    .limit(limit)
+    .execute()
+}
+
+export async function insertRelationship(
+  db: Db,
+  v: {
+    chapter_id: number
+    a: RelationshipEnd
+    b: RelationshipEnd
+    kind: RelationshipKindCol
+    strength: RelationshipStrengthCol
+    note: string | null
+    actor_id: number
+  },
+) {
+  return db
+    .insertInto('relationships')
+    .values({
+      chapter_id: v.chapter_id,
+      a_supporter_id: 'supporterId' in v.a ? v.a.supporterId : null,
+      a_member_id: 'memberId' in v.a ? v.a.memberId : null,
+      b_supporter_id: 'supporterId' in v.b ? v.b.supporterId : null,
+      b_member_id: 'memberId' in v.b ? v.b.memberId : null,
+      kind: v.kind,
+      strength: v.strength,
+      note: v.note,
+      actor_id: v.actor_id,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function softDeleteRelationship(db: Db, chapterId: number, id: number) {
+  return db
+    .updateTable('relationships')
+    .set({ deleted_at: sql`now()`, version: sql`version + 1` })
+    .where('id', '=', id)
+    .where('chapter_id', '=', chapterId)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Supporters of the drive's local, strongest first, for pickers (bounded). */
+export async function listLocalSupporters(db: Db, chapterId: number, localId: number | null, limit = 400) {
+  if (localId === null) return []
+  return db
+    .selectFrom('supporters')
+    .select(['id', 'name', 'current_level', 'last_contact_on'])
+    .where('chapter_id', '=', chapterId)
+    .where('local_id', '=', localId)
+    .where('deleted_at', 'is', null)
+    .orderBy(sql`coalesce(current_level, 6)`)
+    .orderBy('name')
+    .limit(limit)
+    .execute()
+}
+
+export async function findSupporterInChapter(db: Db, chapterId: number, supporterId: number) {
+  return db
+    .selectFrom('supporters')
+    .select(['id', 'name', 'local_id', 'current_level'])
+    .where('id', '=', supporterId)
+    .where('chapter_id', '=', chapterId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+// ---- turnout pledges ----------------------------------------------------------------
+
+export async function listPledges(db: Db, driveId: number) {
+  return db
+    .selectFrom('turnout_pledges as p')
+    .innerJoin('supporters as s', 's.id', 'p.supporter_id')
+    .select(['p.id', 'p.supporter_id', 'p.pledge', 'p.note', 'p.version', 's.name', 's.current_level'])
+    .where('p.drive_id', '=', driveId)
+    .where('p.deleted_at', 'is', null)
+    .where('s.deleted_at', 'is', null)
+    .orderBy('s.name')
+    .execute()
+}
+
+export async function findPledge(db: Db, driveId: number, supporterId: number) {
+  return db
+    .selectFrom('turnout_pledges')
+    .selectAll()
+    .where('drive_id', '=', driveId)
+    .where('supporter_id', '=', supporterId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+// ---- structure tests ----------------------------------------------------------------
+
+export type StructureTestRow = {
+  id: number
+  kind: 'petition' | 'pledge_card' | 'sticker_up' | 'sign_on_letter'
+  name: string
+  denominator: 'membership' | 'units'
+  target_percent: number
+  started_on: string | null
+  version: number
+  units: { id: number; name: string; headcount: number; counts: { counted_on: string; total: number }[] }[]
+}
+
+export async function listStructureTests(db: Db, driveId: number): Promise<StructureTestRow[]> {
+  return db
+    .selectFrom('structure_tests as t')
+    .select((eb) => [
+      't.id',
+      't.kind',
+      't.name',
+      't.denominator',
+      't.target_percent',
+      't.started_on',
+      't.version',
+      jsonArrayFrom(
+        eb
+          .selectFrom('structure_test_units as u')
+          .select((eb2) => [
+            'u.id',
+            'u.name',
+            'u.headcount',
+            jsonArrayFrom(
+              eb2
+                .selectFrom('structure_test_counts as k')
+                .select([sql<string>`to_char(k.counted_on, 'YYYY-MM-DD')`.as('counted_on'), 'k.total'])
+                .whereRef('k.unit_id', '=', 'u.id')
+                .where('k.deleted_at', 'is', null)
+                .orderBy('k.counted_on')
+                .orderBy('k.id'),
+            ).as('counts'),
+          ])
+          .whereRef('u.test_id', '=', 't.id')
+          .where('u.deleted_at', 'is', null)
+          .orderBy('u.position')
+          .orderBy('u.id'),
+      ).as('units'),
+    ])
+    .where('t.drive_id', '=', driveId)
+    .where('t.deleted_at', 'is', null)
+    .orderBy('t.id')
+    .execute() as Promise<StructureTestRow[]>
+}
+
+export async function findStructureUnit(db: Db, driveId: number, testId: number, unitId: number) {
+  return db
+    .selectFrom('structure_test_units as u')
+    .innerJoin('structure_tests as t', 't.id', 'u.test_id')
+    .select(['u.id', 'u.name', 'u.headcount', 't.id as test_id', 't.chapter_id'])
+    .where('u.id', '=', unitId)
+    .where('t.id', '=', testId)
+    .where('t.drive_id', '=', driveId)
+    .where('t.deleted_at', 'is', null)
+    .where('u.deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+// ---- many drives at once: the board badge, the review, the slate -------------------------
+
+export type WhipSummaryRow = {
+  drive_id: number
+  kind: 'roster' | 'turnout'
+  threshold: VoteThreshold | null
+  threshold_percent: number | null
+  counts_abstentions: boolean
+  quorum: number | null
+  expected_attendance: number | null
+  local_threshold: VoteThreshold | null
+  local_threshold_percent: number | null
+  reads: Partial<Record<MemberReadCol | 'none', number>>
+  pledges: Partial<Record<'confirmed' | 'pledged' | 'maybe', number>>
+}
+
+/** One row per drive that has a deciding body: its rule and the counts of reads (or pledges). One query. */
+export async function whipSummaries(db: Db, driveIds: number[]): Promise<WhipSummaryRow[]> {
+  if (driveIds.length === 0) return []
+  const rows = await db
+    .selectFrom('deciding_bodies as b')
+    .innerJoin('drives as d', 'd.id', 'b.drive_id')
+    .leftJoin('locals as l', 'l.id', 'd.local_id')
+    .select([
+      'b.drive_id',
+      'b.kind',
+      'b.threshold',
+      'b.threshold_percent',
+      'b.counts_abstentions',
+      'b.quorum',
+      'b.expected_attendance',
+      'l.threshold as local_threshold',
+      'l.threshold_percent as local_threshold_percent',
+      sql<Record<string, number>>`coalesce((
+        select jsonb_object_agg(x.r, x.n) from (
+          select coalesce(m.read, 'none') as r, count(*)::int as n from body_members m
+          where m.body_id = b.id and m.deleted_at is null and (m.left_on is null or m.left_on > current_date)
+          group by 1) x), '{}'::jsonb)`.as('reads'),
+      sql<Record<string, number>>`coalesce((
+        select jsonb_object_agg(x.p, x.n) from (
+          select p.pledge as p, count(*)::int as n from turnout_pledges p
+          where p.drive_id = b.drive_id and p.deleted_at is null group by 1) x), '{}'::jsonb)`.as('pledges'),
+    ])
+    .where('b.drive_id', 'in', driveIds)
+    .where('b.deleted_at', 'is', null)
+    .execute()
+  return rows.map((r) => ({
+    ...r,
+    threshold_percent: num(r.threshold_percent),
+    local_threshold_percent: num(r.local_threshold_percent),
+  }))
+}
