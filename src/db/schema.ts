@@ -580,6 +580,7 @@ export interface FormKeysTable {
 
 export interface Database {
   form_keys: FormKeysTable
+}
 
 // ---- 200 whip count: deciding bodies, reads, pledges, relationships, structure tests (issue 17)
 

@@ -44,6 +44,10 @@ export const CREATING: readonly string[] = [
   'POST /locals/:id/positions',
   'POST /circles',
   'POST /circles/:id/members',
+  'POST /drives/:id/whip/members',
+  'POST /drives/:id/whip/relationships',
+  'POST /drives/:id/whip/tests',
+  'POST /drives/:id/whip/tests/:testId/counts',
 ]
 
 const creating = new Set(CREATING)
