@@ -30,6 +30,11 @@ const ENTITY: Record<VersionedTable, string> = {
   supporters: 'supporter',
   labor_circles: 'labor_circle',
   assignments: 'assignment',
+  deciding_bodies: 'deciding_body',
+  body_members: 'body_member',
+  turnout_pledges: 'turnout_pledge',
+  relationships: 'relationship',
+  structure_tests: 'structure_test',
 }
 
 /** Someone saved the record after the form was opened (or it was deleted meanwhile). */
