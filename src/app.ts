@@ -2,13 +2,14 @@
 // then every feature's routes with its prefix. server.ts only listens; tests
 // build this very app.
 import crypto from 'node:crypto'
-import path from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import type { Config } from './config.ts'
 import type { DbHandle } from './db/database.ts'
 import htmx from './plugins/htmx.ts'
+import compression from './plugins/compression.ts'
+import { registerAssets, staticDir } from './plugins/assets.ts'
 import views from './plugins/views.ts'
 import errors from './plugins/errors.ts'
 import security from './plugins/security.ts'
@@ -87,11 +88,15 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   })
 
   await app.register(formbody)
+  // Before @fastify/static, so static files are compressed too.
+  await app.register(compression)
+  // Plain /static/ URLs: short caching; the hashed names (assets.ts) are cached a year.
   await app.register(fastifyStatic, {
-    root: path.resolve(import.meta.dirname, '../static'),
+    root: staticDir,
     prefix: '/static/',
-    maxAge: config.env === 'production' ? '1d' : 0,
+    maxAge: config.env === 'production' ? '10m' : 0,
   })
+  const assets = registerAssets(app, { watch: config.env !== 'production' })
   await app.register(security, {
     secret: await cookieSecret(db.db, config.sessionSecret),
     hsts: config.hsts,
@@ -99,7 +104,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   })
   await app.register(htmx)
   await app.register(session, { db: db.db })
-  await app.register(views, { production: config.env === 'production' })
+  await app.register(views, { production: config.env === 'production', asset: assets.url })
   await app.register(errors)
   await app.register(guard)
   await app.register(formKey)

@@ -83,7 +83,7 @@
       if (document.getElementById('sortable-js')) return
       const s = document.createElement('script')
       s.id = 'sortable-js'
-      s.src = '/static/vendor/sortable.min.js'
+      s.src = board.getAttribute('data-sortable-src') || '/static/vendor/sortable.min.js'
       s.onload = setup
       document.head.appendChild(s)
       return

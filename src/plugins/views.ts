@@ -37,9 +37,16 @@ function baseContext(request: FastifyRequest, reply: FastifyReply): Record<strin
 }
 
 export default fp(
-  async (app, opts: { production: boolean }) => {
+  async (app, opts: { production: boolean; asset: (file: string) => string }) => {
     const eta = new Eta({ views: viewsDir, cache: opts.production, autoEscape: true, autoTrim: false })
-    await app.register(fastifyView, { engine: { eta }, root: viewsDir, viewExt: 'eta', production: opts.production })
+    await app.register(fastifyView, {
+      engine: { eta },
+      root: viewsDir,
+      viewExt: 'eta',
+      production: opts.production,
+      // it.asset('app.css'): the content-hashed URL of a static file, in every template.
+      defaultContext: { asset: opts.asset },
+    })
 
     app.decorateReply(
       'page',
