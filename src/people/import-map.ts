@@ -23,15 +23,19 @@ export const IMPORT_FIELDS = [
 export type ImportField = (typeof IMPORT_FIELDS)[number]['key']
 export type Mapping = Partial<Record<ImportField, number>>
 
+// Header names from spreadsheets, Action Network (can2_*), Solidarity Tech and EveryAction exports, in English and
+// Spanish; compared after norm() (case, spaces, _ - . all alike).
 const SYNONYMS: Record<ImportField, string[]> = {
-  first_name: ['first_name', 'first name', 'firstname', 'first', 'given name', 'nombre', 'prenom', 'prénom'],
-  last_name: ['last_name', 'last name', 'lastname', 'last', 'surname', 'family name', 'apellido', 'apellidos'],
-  name: ['name', 'full name', 'full_name', 'fullname', 'nombre completo', 'contact name'],
+  first_name: ['first_name', 'first name', 'firstname', 'first', 'given name', 'nombre', 'prenom', 'prénom', 'fname'],
+  last_name: ['last_name', 'last name', 'lastname', 'last', 'surname', 'family name', 'apellido', 'apellidos', 'lname'],
+  name: ['name', 'full name', 'full_name', 'fullname', 'nombre completo', 'contact name', 'display name'],
   email: [
     'email',
     'e-mail',
     'email address',
     'email_address',
+    'primary email',
+    'personal email',
     'correo',
     'correo electronico',
     'correo electrónico',
@@ -40,24 +44,75 @@ const SYNONYMS: Record<ImportField, string[]> = {
   phone: [
     'phone',
     'can2_phone',
+    'can2_cell',
     'phone number',
     'phone_number',
     'mobile',
     'mobile phone',
+    'mobile number',
     'cell',
     'cell phone',
+    'cell phone number',
+    'primary phone',
+    'home phone',
     'telefono',
     'teléfono',
     'celular',
+    'número de teléfono',
+    'numero de telefono',
   ],
-  union: ['union', 'national union', 'international', 'sindicato', 'union_name'],
-  local: ['local', 'local union', 'local_union', 'local number', 'local_number', 'local name'],
-  role: ['role', 'role in local', 'role_in_local', 'union role', 'position', 'puesto'],
-  level: ['level', 'support level', 'support_level', 'assessment', 'nivel'],
-  tags: ['tags', 'tag', 'labels', 'etiquetas'],
-  chapter_member: ['chapter member', 'chapter_member', 'member', 'dsa member', 'is member', 'miembro'],
-  language: ['language', 'preferred language', 'preferred_language', 'idioma', 'lang'],
-  notes: ['notes', 'note', 'comments', 'notas'],
+  union: [
+    'union',
+    'national union',
+    'international',
+    'international union',
+    'sindicato',
+    'union_name',
+    'union name',
+    'affiliate',
+  ],
+  local: [
+    'local',
+    'local union',
+    'local_union',
+    'union local',
+    'local number',
+    'local_number',
+    'local #',
+    'local no',
+    'local no.',
+    'local name',
+    'local sindical',
+    'seccional',
+  ],
+  role: [
+    'role',
+    'role in local',
+    'role_in_local',
+    'union role',
+    'position',
+    'union position',
+    'puesto',
+    'cargo',
+    'rol',
+  ],
+  level: ['level', 'support level', 'support_level', 'assessment', 'support', 'rating', 'nivel', 'nivel de apoyo'],
+  tags: [
+    'tags',
+    'tag',
+    'labels',
+    'etiquetas',
+    'can2_user_tags',
+    'can2_tags',
+    'user tags',
+    'tag list',
+    'activist codes',
+    'groups',
+    'lists',
+  ],
+  chapter_member: ['chapter member', 'chapter_member', 'member', 'dsa member', 'is member', 'is_member', 'miembro'],
+  language: ['language', 'preferred language', 'preferred_language', 'language preference', 'idioma', 'lang'],
+  notes: ['notes', 'note', 'comments', 'comment', 'notas', 'comentarios', 'observaciones'],
 }
 
 const norm = (s: string) =>
@@ -98,67 +153,80 @@ export function mapCells(cells: string[], mapping: Mapping): RawRow {
 
 // seen: what findLocal answered for each (local, union) typed so far — a file names the same few locals over and over.
 export type LocalIndex = {
-  byKey: Map<string, number | 'ambiguous'>
-  seen?: Map<string, number | 'ambiguous' | undefined>
+  byKey: Map<string, number[]>
+  /** Each local's union under every name it goes by (abbreviation, OLMS code, aliases, full name), folded. */
+  unions: Map<number, Set<string>>
+  names: Map<number, string>
+  seen?: Map<string, LocalMatch>
 }
+export type LocalMatch = { id: number } | { problem: string; missing?: boolean }
+
+/** Lowercase, without accents, separators as spaces: how typed names are compared. */
+export const fold = (s: string) => norm(s.normalize('NFD').replace(/[\u0300-\u036f]/g, ''))
 
 /** Index of a chapter's locals under the names people type: "CWA Local 1400", "Local 1400", "1400" with union "CWA". */
 export function buildLocalIndex(
-  locals: { id: number; name: string; designation: string | null; union: string | null }[],
+  locals: {
+    id: number
+    name: string
+    designation: string | null
+    union: string | null
+    union_names?: (string | null)[] | null
+  }[],
 ): LocalIndex {
-  const byKey = new Map<string, number | 'ambiguous'>()
+  const byKey = new Map<string, number[]>()
+  const unions = new Map<number, Set<string>>()
+  const names = new Map<number, string>()
   const add = (k: string, id: number) => {
     if (!k) return
     const cur = byKey.get(k)
-    byKey.set(k, cur === undefined || cur === id ? id : 'ambiguous')
+    if (!cur) byKey.set(k, [id])
+    else if (!cur.includes(id)) cur.push(id)
   }
   for (const l of locals) {
-    const u = (l.union ?? '').toLowerCase()
-    add(norm(l.name), l.id)
-    if (l.designation) {
-      add(`${u}|${norm(l.designation)}`, l.id)
-      add(`|${norm(l.designation)}`, l.id)
-    }
-    for (const num of new Set([...(l.name.match(/\d+/g) ?? []), ...((l.designation ?? '').match(/\d+/g) ?? [])])) {
-      add(`${u}#${num}`, l.id)
+    names.set(l.id, l.name)
+    unions.set(l.id, new Set([l.union, ...(l.union_names ?? [])].filter((x): x is string => !!x).map(fold)))
+    add(fold(l.name), l.id)
+    if (l.designation) add(`|${fold(l.designation)}`, l.id)
+    for (const num of new Set([...(l.name.match(/\d+/g) ?? []), ...((l.designation ?? '').match(/\d+/g) ?? [])]))
       add(`#${num}`, l.id)
-    }
   }
-  return { byKey, seen: new Map() }
+  return { byKey, unions, names, seen: new Map() }
 }
 
-export function findLocal(
-  index: LocalIndex,
-  local: string | undefined,
-  union: string | undefined,
-): number | 'ambiguous' | undefined {
-  if (!local) return undefined
+export function findLocal(index: LocalIndex, local: string | undefined, union: string | undefined): LocalMatch {
+  if (!local) return { problem: 'No local' }
   if (!index.seen) return lookUpLocal(index, local, union)
   const key = `${union ?? ''}\u0000${local}`
-  if (index.seen.has(key)) return index.seen.get(key)
+  const hit = index.seen.get(key)
+  if (hit) return hit
   const found = lookUpLocal(index, local, union)
   index.seen.set(key, found)
   return found
 }
 
-function lookUpLocal(index: LocalIndex, local: string, union: string | undefined): number | 'ambiguous' | undefined {
-  const u = (union ?? '').trim().toLowerCase()
-  const n = norm(local)
+/**
+ * A row's local, by its name, designation or number, and — when the row names a union — only among that union's
+ * locals: union IBT with local 103 never lands at IBEW Local 103. Nothing is guessed: no match, or several, is
+ * a problem that says so.
+ */
+function lookUpLocal(index: LocalIndex, local: string, union: string | undefined): LocalMatch {
+  const u = fold(union ?? '')
+  const n = fold(local)
   const num = /\d+/.exec(local)?.[0]
-  const tries = [
-    n,
-    u ? norm(`${u} ${local}`) : '',
-    u ? `${u}|${n}` : '',
-    u && num ? `${u}#${num}` : '',
-    `|${n}`,
-    num ? `#${num}` : '',
-  ]
-  for (const k of tries) {
+  const fits = (id: number) => !u || index.unions.get(id)?.has(u) === true
+  const what = `${union?.trim() ? `${union.trim()} ` : ''}${/^\d+$/.test(local.trim()) ? `local ${local.trim()}` : local.trim()}`
+  for (const k of [n, u ? fold(`${u} ${local}`) : '', `|${n}`, num ? `#${num}` : '']) {
     if (!k) continue
-    const v = index.byKey.get(k)
-    if (v !== undefined) return v
+    const ids = index.byKey.get(k)?.filter(fits)
+    if (!ids?.length) continue
+    if (ids.length === 1) return { id: ids[0]! }
+    const some = ids.slice(0, 3).map((id) => index.names.get(id))
+    return {
+      problem: `“${what}” matches more than one local in this chapter (${some.join(', ')}); name the union or the local in full`,
+    }
   }
-  return undefined
+  return { problem: `No ${what} in this chapter`, missing: true }
 }
 
 export type ImportRecord = {
@@ -174,28 +242,92 @@ export type ImportRecord = {
   notes: string | null
 }
 
-const ROLE_WORDS: Record<string, RoleInLocal> = {
-  'rank and file': 'rank_and_file',
-  'rank-and-file': 'rank_and_file',
-  member: 'rank_and_file',
-  rank_and_file: 'rank_and_file',
-  rf: 'rank_and_file',
-  steward: 'steward',
-  'shop steward': 'steward',
-  officer: 'officer',
-  president: 'officer',
-  'vice president': 'officer',
-  treasurer: 'officer',
-  secretary: 'officer',
-  'executive board': 'executive_board',
-  executive_board: 'executive_board',
-  'e-board': 'executive_board',
-  eboard: 'executive_board',
-  board: 'executive_board',
-  delegate: 'delegate',
-  staff: 'staff',
-  organizer: 'staff',
+// Role words as files write them, in English and Spanish, compared folded (no accents, any case).
+// "Delegado/a (sindical)" is how Spanish-speaking locals in the US say shop steward.
+const ROLE_WORDS: Record<string, RoleInLocal> = {}
+for (const [role, words] of Object.entries({
+  rank_and_file: [
+    'rank and file',
+    'rank & file',
+    'r&f',
+    'rf',
+    'member',
+    'union member',
+    'miembro',
+    'miembra',
+    'afiliado',
+    'afiliada',
+    'socio',
+    'socia',
+    'base',
+    'trabajador',
+    'trabajadora',
+  ],
+  steward: [
+    'steward',
+    'shop steward',
+    'union steward',
+    'chief steward',
+    'stewart',
+    'delegado',
+    'delegada',
+    'delegado sindical',
+    'delegada sindical',
+    'delegado de taller',
+    'delegada de taller',
+  ],
+  officer: [
+    'officer',
+    'union officer',
+    'president',
+    'vice president',
+    'vp',
+    'treasurer',
+    'secretary',
+    'secretary treasurer',
+    'recording secretary',
+    'business agent',
+    'ba',
+    'oficial',
+    'presidente',
+    'presidenta',
+    'vicepresidente',
+    'vicepresidenta',
+    'tesorero',
+    'tesorera',
+    'secretario',
+    'secretaria',
+    'agente de negocios',
+  ],
+  executive_board: [
+    'executive board',
+    'executive board member',
+    'e board',
+    'eboard',
+    'exec board',
+    'board',
+    'board member',
+    'junta ejecutiva',
+    'mesa directiva',
+    'directiva',
+    'miembro de la junta',
+    'miembro de la directiva',
+  ],
+  delegate: ['delegate', 'convention delegate', 'council delegate', 'delegado a la convencion', 'delegado al consejo'],
+  staff: ['staff', 'organizer', 'union staff', 'personal', 'organizador', 'organizadora', 'staff sindical'],
+} satisfies Record<RoleInLocal, string[]>))
+  for (const w of words) ROLE_WORDS[fold(w)] = role as RoleInLocal
+for (const v of ROLE_VALUES) ROLE_WORDS[fold(v)] = v as RoleInLocal
+
+/** The local a problem row names, as one key: what "import these rows without a local" is chosen for. */
+export function missingLocalKey(raw: RawRow): string {
+  return `${fold(raw.union ?? '')}|${fold(raw.local ?? '')}`
 }
+
+export type RowCheck =
+  | { ok: true; rec: ImportRecord; warnings: string[] }
+  | { ok: false; problems: string[]; email: string | null; phone: string | null; missing: boolean }
+
 const YES = new Set(['yes', 'y', 'true', '1', 'x', 'si', 'sí', 'member'])
 const NO = new Set(['no', 'n', 'false', '0', ''])
 const LANGS: Record<string, string> = {
@@ -209,11 +341,12 @@ const LANGS: Record<string, string> = {
   espanol: 'es',
 }
 
-/** One row → a record, or every problem with it (plain words, for the report). */
-export function validateRow(
-  raw: RawRow,
-  locals: LocalIndex,
-): { ok: true; rec: ImportRecord } | { ok: false; problems: string[] } {
+/**
+ * One row → a record (with warnings: imported, but worth a look), or every problem with it (plain words, for the
+ * report) and its email and phone when they are valid, so duplicates are reported even for rows with errors.
+ * withoutLocal: the missing locals (missingLocalKey) whose rows the organizer chose to import without a local.
+ */
+export function validateRow(raw: RawRow, locals: LocalIndex, withoutLocal: ReadonlySet<string> = new Set()): RowCheck {
   const problems: string[] = []
   const name = (raw.name ?? [raw.first_name, raw.last_name].filter(Boolean).join(' ')).replace(/\s+/g, ' ').trim()
   if (!name) problems.push('No name')
@@ -225,20 +358,23 @@ export function validateRow(
   const phone = normalisePhone(raw.phone)
   if (!phone.ok) problems.push('Bad phone number')
   let local_id: number | null = null
+  let missing = false
   if (raw.local) {
     const found = findLocal(locals, raw.local, raw.union)
-    if (found === undefined) problems.push('Unknown local (not in this chapter)')
-    else if (found === 'ambiguous') problems.push('Local matches more than one local; add the union')
-    else local_id = found
+    if ('id' in found) local_id = found.id
+    else if (found.missing && withoutLocal.has(missingLocalKey(raw))) local_id = null
+    else {
+      problems.push(found.problem)
+      missing = found.missing === true
+    }
   } else {
     problems.push('No local')
   }
   let role_in_local: RoleInLocal = 'rank_and_file'
   if (raw.role) {
-    const r =
-      ROLE_WORDS[raw.role.toLowerCase().trim()] ?? (ROLE_VALUES as readonly string[]).find((v) => v === raw.role)
-    if (!r) problems.push('Unknown role')
-    else role_in_local = r as RoleInLocal
+    const r = ROLE_WORDS[fold(raw.role)]
+    if (!r) problems.push(`Unknown role “${raw.role.slice(0, 40)}”`)
+    else role_in_local = r
   }
   let level: number | null = null
   if (raw.level) {
@@ -258,9 +394,18 @@ export function validateRow(
   }
   const notes = raw.notes ?? null
   if (notes && notes.length > 5000) problems.push('Notes longer than 5000 characters')
-  if (!email.ok || !phone.ok || problems.length) return { ok: false, problems }
+  if (!email.ok || !phone.ok || problems.length)
+    return {
+      ok: false,
+      problems,
+      email: email.ok ? email.value : null,
+      phone: phone.ok ? phone.value : null,
+      missing: missing && problems.length === 1,
+    }
+  const warnings = email.value || phone.value ? [] : ['No email and no phone']
   return {
     ok: true,
+    warnings,
     rec: {
       name,
       local_id,

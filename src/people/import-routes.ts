@@ -315,9 +315,14 @@ export default async function importRoutes(app: FastifyInstance) {
               errors: n(totals.errors),
               inFile: n(totals.duplicatesInFile),
               inDb: n(totals.duplicatesInDb),
+              warnings: n(totals.warnings),
               problems: problems.map((p) => ({ line: p.line, problem: p.problem })),
               more:
-                (totals.errors ?? 0) + (totals.duplicatesInFile ?? 0) + (totals.duplicatesInDb ?? 0) > problems.length,
+                (totals.errors ?? 0) +
+                  (totals.duplicatesInFile ?? 0) +
+                  (totals.duplicatesInDb ?? 0) +
+                  (totals.warnings ?? 0) >
+                problems.length,
             }
           : null,
       progress: progressView(imp),
@@ -336,7 +341,11 @@ export default async function importRoutes(app: FastifyInstance) {
       const v = body[`map_${f.key}`]
       if (typeof v === 'string' && /^\d{1,4}$/.test(v) && Number(v) < imp.headers.length) mapping[f.key] = Number(v)
     }
-    const options: ImportOptions = { duplicates: body.duplicates === 'update' ? 'update' : 'skip' }
+    const before = (imp.options ?? {}) as Partial<ImportOptions>
+    const options: ImportOptions = {
+      duplicates: body.duplicates === 'update' ? 'update' : 'skip',
+      withoutLocal: before.withoutLocal ?? [],
+    }
     if (mapping.name === undefined && mapping.first_name === undefined && mapping.last_name === undefined) {
       setFlash(reply, 'error', 'Choose the column with the name (or first and last name).')
       await db

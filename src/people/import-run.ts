@@ -15,8 +15,10 @@ import {
   autoMap,
   buildLocalIndex,
   mapCells,
+  missingLocalKey,
   validateRow,
   type ImportRecord,
+  type RowCheck,
   type LocalIndex,
   type Mapping,
 } from './import-map.ts'
@@ -26,19 +28,51 @@ export const MAX_ROWS = 100_000
 const BATCH = 2000
 const LOCK = 4242050
 
-export type ImportOptions = { duplicates: 'skip' | 'update' }
+/** withoutLocal: missing locals (missingLocalKey) whose rows are imported without a local, as the organizer chose. */
+export type ImportOptions = { duplicates: 'skip' | 'update'; withoutLocal?: string[] }
+/** A local named by rows of the file that is not in the chapter, and how many rows would be imported with it. */
+export type MissingLocal = { key: string; union: string; local: string; rows: number }
 export type ImportTotals = {
   rows: number
   valid?: number
   errors?: number
   duplicatesInFile?: number
   duplicatesInDb?: number
+  warnings?: number
+  missingLocals?: MissingLocal[]
   created?: number
   updated?: number
   skipped?: number
 }
 
 export class ImportFileError extends Error {}
+
+type ParsedRecord = { record: string[]; info: { lines: number }; raw: string }
+
+/** The line a record starts on: the line it ends on, less the line breaks inside it (blank lines before it aside). */
+function startLine(endLine: number, raw: string): number {
+  const body = raw.replace(/^(?:\r?\n|\r)+/, '').replace(/(?:\r?\n|\r)$/, '')
+  let breaks = 0
+  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) breaks++
+  return endLine - breaks
+}
+
+function isParseError(err: unknown): boolean {
+  const e = err as { code?: string; name?: string }
+  return e.name === 'CsvError' || /^(CSV_|INVALID_)/.test(e.code ?? '')
+}
+
+/** A message when the first bytes are not text (a spreadsheet, a PDF, an image, a zip) — else undefined. */
+export function binaryKind(head: Buffer): string | undefined {
+  const starts = (sig: number[]) => sig.every((b, i) => head[i] === b)
+  if (starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0]))
+    return 'That is a spreadsheet file (Excel or similar), not a CSV file. In the spreadsheet, choose Save As (or Download) → CSV UTF-8, and upload that.'
+  let control = 0
+  for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) control++
+  if (control > 0 && (head.includes(0) || control / head.length > 0.01))
+    return 'That file is not a CSV file (it looks like a picture, a PDF or another binary file). Export the list as CSV (UTF-8) and upload that.'
+  return undefined
+}
 
 /** Reads the first bytes to choose the delimiter: the header line's commas vs semicolons (outside quotes). */
 function detectDelimiter(head: string): ',' | ';' {
@@ -65,6 +99,12 @@ export async function storeUpload(
   const head = await source.next()
   const first = head.done ? null : Buffer.from(head.value)
   if (!first || first.length === 0) throw new ImportFileError('The file is empty.')
+  const binary = binaryKind(first.subarray(0, 8192))
+  if (binary) {
+    // Drain the rest so the upload completes; nothing of it is kept.
+    for (;;) if ((await source.next()).done) break
+    throw new ImportFileError(binary)
+  }
   const delimiter = detectDelimiter(first.subarray(0, 64 * 1024).toString('utf8'))
   async function* chunks() {
     yield first!
@@ -78,9 +118,14 @@ export async function storeUpload(
     bom: true,
     delimiter,
     relax_column_count: true,
+    // A quote inside an unquoted field (Jo "JJ" Smith, how nicknames are written) is part of the text.
+    relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_empty_values: true,
     max_record_size: 1024 * 1024,
+    // The line each record ends on and its raw text: the line it starts on, as a spreadsheet numbers it.
+    info: true,
+    raw: true,
   })
   // pipeline, not pipe: a parse error (or a broken upload) ends the loop below as a rejection, never as an uncaught error.
   pipeline(Readable.from(chunks(), { objectMode: false }), parser).catch(() => {})
@@ -91,29 +136,33 @@ export async function storeUpload(
     .executeTakeFirstOrThrow()
   let headers: string[] | null = null
   let records: string[][] = []
+  let lines: number[] = []
   let rows = 0
   // One batch is written while the parser reads the next; never more than one.
   let writing: Promise<unknown> = Promise.resolve()
   const flush = async () => {
     if (!records.length) return
-    // Numbered like the spreadsheet's rows: the header is row 1, and a batch's rows are consecutive.
-    const first = rows - records.length + 2
+    // Numbered by the physical line each record starts on (blank lines and multi-line cells counted).
     const json = JSON.stringify(records)
+    const at = lines
     records = []
+    lines = []
     await writing
     // The batch as one JSON array of cell lists: one parameter, one statement.
     writing = sql`insert into import_rows (import_id, line, cells)
-      select ${imp.id}, ${first}::int + (n - 1)::int, array(select json_array_elements_text(c)) from json_array_elements(${json}::json) with ordinality as u(c, n)`.execute(
-      db,
-    )
+      select ${imp.id}, (${at}::int[])[n], array(select json_array_elements_text(c))
+      from json_array_elements(${json}::json) with ordinality as u(c, n)`.execute(db)
     writing.catch(() => {})
   }
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+    for await (const { record: cells, info, raw } of parser as AsyncIterable<ParsedRecord>) {
+      // NUL cannot be stored in PostgreSQL text, and is never part of a name or a note.
+      const record = cells.map((c) => (c.includes('\u0000') ? c.replaceAll('\u0000', '') : c))
       if (!headers) {
         headers = record.map((h) => h.trim())
         continue
       }
+      lines.push(startLine(info.lines, raw))
       rows++
       if (rows > MAX_ROWS)
         throw new ImportFileError(
@@ -128,13 +177,19 @@ export async function storeUpload(
     await writing.catch(() => {})
     await db.deleteFrom('imports').where('id', '=', imp.id).execute()
     if (err instanceof ImportFileError) throw err
-    if ((err as { code?: string }).code?.startsWith('CSV_'))
+    // csv-parse's errors (codes like CSV_QUOTE_NOT_CLOSED or INVALID_OPENING_QUOTE) quote the file's text:
+    // neither the message nor the field reaches the log or the page.
+    if ((err as { code?: string }).code && isParseError(err))
       throw new ImportFileError('That file is not a readable CSV file. Check that it is saved as CSV (UTF-8).')
     throw err
   }
   if (!headers || headers.every((h) => h === '')) {
     await db.deleteFrom('imports').where('id', '=', imp.id).execute()
     throw new ImportFileError('The file has no header row.')
+  }
+  if (rows === 0) {
+    await db.deleteFrom('imports').where('id', '=', imp.id).execute()
+    throw new ImportFileError('The file has a header row but no people under it.')
   }
   // Fresh statistics, so reading the rows back in batches uses the primary key (not a scan per batch).
   await sql`analyze import_rows`.execute(db)
@@ -199,17 +254,24 @@ async function localIndexFor(db: Q, chapterId: number): Promise<LocalIndex> {
   const locals = await db
     .selectFrom('locals as l')
     .leftJoin('national_unions as n', 'n.id', 'l.national_union_id')
-    .select(['l.id', 'l.name', 'l.designation', 'n.abbreviation as union'])
+    .select([
+      'l.id',
+      'l.name',
+      'l.designation',
+      'n.abbreviation as union',
+      sql<(string | null)[]>`array[n.name, n.code] || coalesce(n.aliases, '{}')`.as('union_names'),
+    ])
     .where('l.chapter_id', '=', chapterId)
     .where('l.deleted_at', 'is', null)
     .execute()
   return buildLocalIndex(locals)
 }
 
+type Missing = { key: string; union: string; local: string }
 type Classified =
-  | { line: number; kind: 'error'; problem: string }
+  | { line: number; kind: 'error'; problem: string; missing?: Missing }
   | { line: number; kind: 'dup_file'; problem: string }
-  | { line: number; kind: 'new'; rec: ImportRecord }
+  | { line: number; kind: 'new'; rec: ImportRecord; problem?: string }
   | { line: number; kind: 'existing'; rec: ImportRecord; id: number; problem: string }
 
 type Seen = { keys: Map<string, number>; ids: Map<number, number> }
@@ -222,10 +284,16 @@ async function classify(
   mapping: Mapping,
   batch: { line: number; cells: string[] }[],
   seen: Seen,
+  withoutLocal: ReadonlySet<string> = new Set(),
 ): Promise<Classified[]> {
-  const checked = batch.map((r) => ({ line: r.line, v: validateRow(mapCells(r.cells, mapping), locals) }))
-  const emails = checked.flatMap((c) => (c.v.ok && c.v.rec.email ? [c.v.rec.email] : []))
-  const phones = checked.flatMap((c) => (c.v.ok && c.v.rec.phone ? [c.v.rec.phone] : []))
+  const checked = batch.map((r) => {
+    const raw = mapCells(r.cells, mapping)
+    return { line: r.line, raw, v: validateRow(raw, locals, withoutLocal) }
+  })
+  const emailOf = (v: RowCheck) => (v.ok ? v.rec.email : v.email)
+  const phoneOf = (v: RowCheck) => (v.ok ? v.rec.phone : v.phone)
+  const emails = checked.flatMap((c) => emailOf(c.v) ?? [])
+  const phones = checked.flatMap((c) => phoneOf(c.v) ?? [])
   const existing =
     emails.length || phones.length
       ? // = any(array): what PostgreSQL makes of an IN list anyway, as two parameters instead of one per value.
@@ -235,25 +303,42 @@ async function classify(
           .where('chapter_id', '=', chapterId)
           .where('deleted_at', 'is', null)
           .where(
-            sql<boolean>`(email_normalised = any(${emails.length ? emails : ['']}::text[]) or phone = any(${phones.length ? phones : ['']}::text[]))`,
+            sql<boolean>`(email_normalised = any(${emails.length ? emails : ['']}::text[])
+              or phone = any(${phones.length ? phones : ['']}::text[]))`,
           )
           .execute()
       : []
   const byEmail = new Map(existing.filter((e) => e.email_normalised).map((e) => [e.email_normalised!, e.id]))
   const byPhone = new Map(existing.filter((e) => e.phone).map((e) => [e.phone!, e.id]))
   const out: Classified[] = []
-  for (const { line, v } of checked) {
-    if (!v.ok) {
-      out.push({ line, kind: 'error', problem: v.problems.join('; ') })
-      continue
-    }
+  for (const { line, raw, v } of checked) {
     // The email and phone themselves are the keys (an email always has an @, a phone never): no new strings per row.
-    const keys = [v.rec.email ?? '', v.rec.phone ?? ''].filter(Boolean)
+    const email = emailOf(v)
+    const phone = phoneOf(v)
+    const keys = [email ?? '', phone ?? ''].filter(Boolean)
     const earlier = keys.map((k) => seen.keys.get(k)).find((x) => x !== undefined)
-    const idE = v.rec.email ? byEmail.get(v.rec.email) : undefined
-    const idP = v.rec.phone ? byPhone.get(v.rec.phone) : undefined
+    const idE = email ? byEmail.get(email) : undefined
+    const idP = phone ? byPhone.get(phone) : undefined
     const id = idE ?? idP
     const earlierById = id !== undefined ? seen.ids.get(id) : undefined
+    if (!v.ok) {
+      // Duplicates are reported for bad rows too (the row is still not imported, and does not claim its keys).
+      const also =
+        earlier !== undefined || earlierById !== undefined
+          ? [`Duplicate of line ${earlier ?? earlierById} in this file`]
+          : id !== undefined
+            ? ['Already in Tenfold']
+            : []
+      out.push({
+        line,
+        kind: 'error',
+        problem: [...v.problems, ...also].join('; '),
+        ...(v.missing
+          ? { missing: { key: missingLocalKey(raw), union: raw.union ?? '', local: raw.local ?? '' } }
+          : {}),
+      })
+      continue
+    }
     if (earlier !== undefined || earlierById !== undefined) {
       out.push({ line, kind: 'dup_file', problem: `Duplicate of line ${earlier ?? earlierById} in this file` })
       continue
@@ -276,7 +361,7 @@ async function classify(
         id,
         problem: `Already in Tenfold (matched on ${idE !== undefined ? 'email' : 'phone'})`,
       })
-    } else out.push({ line, kind: 'new', rec: v.rec })
+    } else out.push({ line, kind: 'new', rec: v.rec, ...(v.warnings.length ? { problem: v.warnings.join('; ') } : {}) })
   }
   return out
 }
@@ -342,23 +427,37 @@ export async function validateImport(
     errors: 0,
     duplicatesInFile: 0,
     duplicatesInDb: 0,
+    warnings: 0,
   }
+  const missing = new Map<string, MissingLocal>()
+  const withoutLocal = new Set(options.withoutLocal ?? [])
+  const prefix = { error: 'Error: ', dup_file: 'Duplicate: ', existing: 'Duplicate: ', new: 'Warning: ' } as const
   for await (const batch of batches(db, importId)) {
-    const res = await classify(db, imp.chapter_id, locals, mapping, batch, seen)
-    const flagged = res.filter((r): r is Extract<Classified, { problem: string }> => 'problem' in r)
+    const res = await classify(db, imp.chapter_id, locals, mapping, batch, seen, withoutLocal)
+    const flagged = res.filter((r) => r.problem !== undefined)
     for (const r of res) {
       if (r.kind === 'error') totals.errors!++
       else if (r.kind === 'dup_file') totals.duplicatesInFile!++
       else if (r.kind === 'existing') totals.duplicatesInDb!++
       else totals.valid!++
+      if (r.kind === 'new' && r.problem) totals.warnings!++
+      if (r.kind === 'error' && r.missing) {
+        const m = missing.get(r.missing.key) ?? { ...r.missing, rows: 0 }
+        m.rows++
+        missing.set(r.missing.key, m)
+      }
     }
     if (flagged.length) {
-      await sql`update import_rows r set problem = u.p from unnest(${flagged.map((f) => f.line)}::int[], ${flagged.map((f) => (f.kind === 'error' ? 'Error: ' : 'Duplicate: ') + f.problem)}::text[]) as u(l, p)
+      const problems = flagged.map((f) => prefix[f.kind] + f.problem)
+      await sql`update import_rows r set problem = u.p
+        from unnest(${flagged.map((f) => f.line)}::int[], ${problems}::text[]) as u(l, p)
         where r.import_id = ${importId} and r.line = any(${flagged.map((f) => f.line)}::int[]) and r.line = u.l`.execute(
         db,
       )
     }
   }
+  // Most rows first; a file naming hundreds of unknown locals lists the first hundred.
+  totals.missingLocals = [...missing.values()].sort((a, b) => b.rows - a.rows).slice(0, 100)
   await db
     .updateTable('imports')
     .set({ status: 'ready', totals: JSON.stringify(totals), updated_at: sql`now()` })
@@ -409,9 +508,10 @@ export async function commitImport(db: Db, importId: number, actor: AuditActor):
       await sql`select pg_advisory_xact_lock(${LOCK}, ${importId})`.execute(trx)
       const locals = await localIndexFor(trx, imp.chapter_id)
       const seen: Seen = { keys: new Map(), ids: new Map() }
+      const withoutLocal = new Set(options.withoutLocal ?? [])
       let done = 0
       for await (const batch of batches(trx, importId)) {
-        const res = await classify(trx, imp.chapter_id, locals, mapping, batch, seen)
+        const res = await classify(trx, imp.chapter_id, locals, mapping, batch, seen, withoutLocal)
         const fresh = res.filter((r): r is Extract<Classified, { kind: 'new' }> => r.kind === 'new').map((r) => r.rec)
         const known = res.filter((r): r is Extract<Classified, { kind: 'existing' }> => r.kind === 'existing')
         totals.errors! += res.filter((r) => r.kind === 'error').length

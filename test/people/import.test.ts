@@ -137,7 +137,15 @@ t.test('the supporter CSV import', async (t) => {
       .where('id', '=', importId)
       .executeTakeFirstOrThrow()
     t.equal(after.status, 'ready')
-    t.same(after.totals, { rows: 14, valid: 2, errors: 10, duplicatesInFile: 1, duplicatesInDb: 1 })
+    t.same(after.totals, {
+      rows: 14,
+      valid: 2,
+      errors: 10,
+      duplicatesInFile: 1,
+      duplicatesInDb: 1,
+      warnings: 0,
+      missingLocals: [{ key: 'cwa|9999', union: 'CWA', local: '9999', rows: 1 }],
+    })
     const problems = (
       await db
         .selectFrom('import_rows')
@@ -151,7 +159,7 @@ t.test('the supporter CSV import', async (t) => {
       'No name',
       'Bad email',
       'Bad phone number',
-      'Unknown local',
+      'No CWA local 9999 in this chapter',
       'No local',
       'Level is not a number',
       'Level out of range',
