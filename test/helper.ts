@@ -64,7 +64,13 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
   return { app, db: handle.db, handle, logs, dbName: name }
 }
 
-type InjectOpts = { headers?: Record<string, string>; htmx?: boolean | string; csrf?: boolean }
+type InjectOpts = {
+  headers?: Record<string, string>
+  htmx?: boolean | string
+  csrf?: boolean
+  /** The client's address (default 127.0.0.1). */
+  remoteAddress?: string
+}
 
 /** A browser-like client: keeps cookies, sends the CSRF token, can log in. */
 export class Agent {
@@ -96,7 +102,7 @@ export class Agent {
   }
 
   async get(url: string, o: InjectOpts = {}) {
-    const res = await this.app.inject({ method: 'GET', url, headers: this.headers(o) })
+    const res = await this.app.inject({ method: 'GET', url, headers: this.headers(o), remoteAddress: o.remoteAddress })
     this.keep(res)
     return res
   }
@@ -111,6 +117,7 @@ export class Agent {
       url,
       payload: body.toString(),
       headers: { ...this.headers(o), 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: o.remoteAddress,
     })
     this.keep(res)
     return res
@@ -120,6 +127,8 @@ export class Agent {
     await this.get('/login')
     const res = await this.post('/login', { email, password })
     if (res.statusCode !== 303) throw new Error(`login failed for ${email}: ${res.statusCode}`)
+    // Form tokens are bound to the session: pick up the new session's token from the page logged in to.
+    await this.get(String(res.headers.location))
     return res
   }
 }

@@ -49,37 +49,101 @@ export async function insertUser(db: Db, u: NewUser) {
   return user
 }
 
-// --- login throttle: state in PostgreSQL so every app instance counts the same attempts
-export const THROTTLE = { perAccount: 5, perAddress: 20, windowMinutes: 15 }
-
-export async function throttled(db: Db, email: string, ip: string): Promise<boolean> {
-  const rows = await db
-    .selectFrom('login_attempts')
-    .select([
-      sql<number>`count(*) filter (where key = ${'acct:' + email.toLowerCase()})`.as('acct'),
-      sql<number>`count(*) filter (where key = ${'ip:' + ip})`.as('ip'),
-    ])
-    .where('key', 'in', ['acct:' + email.toLowerCase(), 'ip:' + ip])
-    .where(sql<boolean>`at > now() - make_interval(mins => ${THROTTLE.windowMinutes})`)
-    .executeTakeFirstOrThrow()
-  return rows.acct >= THROTTLE.perAccount || rows.ip >= THROTTLE.perAddress
+// --- login throttle: state in PostgreSQL so every app instance counts the same attempts.
+//
+// No hard lock, so nobody can lock a colleague out by typing wrong passwords for
+// them. Failures are counted per key over the last hour; each key has a few free
+// failures, then a growing wait after its latest failure (1, 2, 4, 8, then 15
+// minutes). The keys: this account from this address; this address for any
+// account (spraying); this account from any address it was not logged in from
+// before (a distributed guess). A browser that logged in to the account before
+// carries a signed "known device" cookie and is judged only by its own
+// failures, so an attacker elsewhere cannot slow its owner down. A correct
+// password, or a password set through a reset link, clears the account's count.
+// Attempts refused while waiting are not counted (the wait does not grow by
+// itself) and never check the password.
+export const THROTTLE = {
+  windowMinutes: 60,
+  maxWaitMinutes: 15,
+  /** Free failures per key before the first wait. */
+  free: { pair: 5, device: 5, account: 10, address: 30 },
 }
 
-export async function recordFailure(db: Db, email: string, ip: string) {
+export type ThrottleKeys = { email: string; ip: string; deviceId?: string | null }
+
+function throttleKeys({ email, ip, deviceId }: ThrottleKeys) {
+  const acct = email.trim().toLowerCase()
+  if (deviceId) return [{ key: `dev:${deviceId}:${acct}`, free: THROTTLE.free.device }]
+  return [
+    { key: `pair:${acct}|${ip}`, free: THROTTLE.free.pair },
+    { key: `acct:${acct}`, free: THROTTLE.free.account },
+    { key: `ip:${ip}`, free: THROTTLE.free.address },
+  ]
+}
+
+/** Minutes to wait after the latest of `failures` failures when `free` were allowed. */
+export function waitMinutes(failures: number, free: number): number {
+  if (failures < free) return 0
+  return Math.min(THROTTLE.maxWaitMinutes, 2 ** (failures - free))
+}
+
+/** 0 when an attempt may go ahead, else the whole minutes (at least 1) still to wait. */
+export async function throttleWait(db: Db, who: ThrottleKeys): Promise<number> {
+  const keys = throttleKeys(who)
+  const rows = await db
+    .selectFrom('login_attempts')
+    .select(['key', sql<number>`count(*)::int`.as('n'), sql<number>`extract(epoch from now() - max(at))`.as('ago')])
+    .where(
+      'key',
+      'in',
+      keys.map((k) => k.key),
+    )
+    .where(sql<boolean>`at > now() - make_interval(mins => ${THROTTLE.windowMinutes})`)
+    .groupBy('key')
+    .execute()
+  let wait = 0
+  for (const r of rows) {
+    const free = keys.find((k) => k.key === r.key)!.free
+    const left = waitMinutes(r.n, free) * 60 - Number(r.ago)
+    if (left > 0) wait = Math.max(wait, Math.ceil(left / 60))
+  }
+  return wait
+}
+
+export async function recordFailure(db: Db, who: ThrottleKeys) {
   await db
     .insertInto('login_attempts')
-    .values([{ key: 'acct:' + email.toLowerCase() }, { key: 'ip:' + ip }])
+    .values(throttleKeys(who).map((k) => ({ key: k.key })))
     .execute()
 }
 
+/** After a correct password (or a reset): this account's counts go, from every address and device. */
 export async function clearFailures(db: Db, email: string) {
+  const acct = email.trim().toLowerCase()
   await db
     .deleteFrom('login_attempts')
-    .where('key', '=', 'acct:' + email.toLowerCase())
+    .where((eb) =>
+      eb.or([
+        eb('key', '=', `acct:${acct}`),
+        eb('key', 'like', `pair:${acct.replace(/[\\%_]/g, '\\$&')}|%`),
+        eb('key', 'like', `dev:%:${acct.replace(/[\\%_]/g, '\\$&')}`),
+      ]),
+    )
+    .execute()
+}
+
+/** Old attempts are of no use once out of the window. */
+export async function purgeOldAttempts(db: Db) {
+  await db
+    .deleteFrom('login_attempts')
+    .where(sql<boolean>`at < now() - make_interval(mins => ${THROTTLE.windowMinutes})`)
     .execute()
 }
 
 // --- one-time links (invites and password resets): only the hash is stored
+/** How long a link works: a reset is for now (1 hour); an invite may wait for someone to read their mail. */
+export const LINK_LIFETIME_HOURS = { reset: 1, invite: 7 * 24 } as const
+
 export async function createOneTimeLink(db: Db, userId: number, purpose: 'invite' | 'reset'): Promise<string> {
   const token = crypto.randomBytes(24).toString('base64url')
   await db
@@ -94,7 +158,7 @@ export async function createOneTimeLink(db: Db, userId: number, purpose: 'invite
       token_hash: tokenHash(token),
       user_id: userId,
       purpose,
-      expires_at: new Date(Date.now() + 7 * 86400_000),
+      expires_at: new Date(Date.now() + LINK_LIFETIME_HOURS[purpose] * 3600_000),
     })
     .execute()
   return token

@@ -1,6 +1,8 @@
 // Login, logout, two-factor login and enrolment, and one-time links (invite /
 // password reset). Messages never reveal whether an email has an account.
+import crypto from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sql } from 'kysely'
 import { z } from 'zod'
 import QRCode from 'qrcode'
 import { audit } from '../audit/audit.ts'
@@ -15,9 +17,35 @@ import {
   findUserByEmail,
   instanceSetting,
   recordFailure,
-  throttled,
+  throttleWait,
 } from './queries.ts'
-import { newSecret, totpUri, verifyTotp, newRecoveryCodes, useRecoveryCode } from './totp.ts'
+import { newSecret, totpUri, totpStep, acceptTotp, newRecoveryCodes, useRecoveryCode } from './totp.ts'
+
+/** A browser that logged in to an account before: signed `userId.random`, judged by its own failures only. */
+const DEVICE_COOKIE = 'tf_device'
+
+function knownDevice(request: FastifyRequest, userId: number | undefined): string | null {
+  const raw = request.cookies[DEVICE_COOKIE]
+  if (!raw || userId === undefined) return null
+  const { valid, value } = request.unsignCookie(raw)
+  const m = valid && value ? /^(\d+)\.([A-Za-z0-9_-]{16,64})$/.exec(value) : null
+  return m && Number(m[1]) === userId ? m[2]! : null
+}
+
+function rememberDevice(request: FastifyRequest, reply: FastifyReply, userId: number, secure: boolean | 'auto') {
+  if (knownDevice(request, userId)) return
+  reply.setCookie(DEVICE_COOKIE, `${userId}.${crypto.randomBytes(18).toString('base64url')}`, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+    secure,
+    maxAge: 365 * 86400,
+  })
+}
+
+const waitMessage = (minutes: number) =>
+  `Too many attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again, or ask an admin for a reset link.`
 
 const loginSchema = z.object({
   email: text('Email', 254),
@@ -48,19 +76,20 @@ export default async function authRoutes(app: FastifyInstance) {
     const values = { ...formValues(request.body), password: '' }
     if (!form.ok) return reply.page('auth/login', { title: 'Log in', values, errors: form.errors }, { status: 422 })
     const { email, password } = form.data
-    const ip = request.ip
-    if (await throttled(db, email, ip)) {
-      await audit(db, request.actor, { action: 'login_throttled', entity: 'session', after: { ip } })
+    const user = await findUserByEmail(db, email)
+    const who = { email, ip: request.ip, deviceId: knownDevice(request, user?.id) }
+    const wait = await throttleWait(db, who)
+    if (wait > 0) {
+      await audit(db, request.actor, { action: 'login_throttled', entity: 'session', entityId: user?.id ?? null })
       return reply.page(
         'auth/login',
-        { title: 'Log in', values, errors: { _form: 'Too many attempts. Wait 15 minutes and try again.' } },
+        { title: 'Log in', values, errors: { _form: waitMessage(wait) } },
         { status: 429 },
       )
     }
-    const user = await findUserByEmail(db, email)
     const ok = await verifyPassword(user?.active ? user.password_hash : null, password)
     if (!user?.active || !ok) {
-      await recordFailure(db, email, ip)
+      await recordFailure(db, who)
       await audit(db, request.actor, { action: 'login_failed', entity: 'session', entityId: user?.id ?? null })
       return reply.page('auth/login', { title: 'Log in', values, errors: { _form: GENERIC } }, { status: 422 })
     }
@@ -74,6 +103,7 @@ export default async function authRoutes(app: FastifyInstance) {
     )
     const next = safeNext(form.data.next)
     if (needs2fa) return reply.redirect(`/login/2fa?next=${encodeURIComponent(next)}`, 303)
+    rememberDevice(request, reply, user.id, secure)
     const required = await instanceSetting(db, 'require_2fa', false)
     if (required && (user.is_admin || user.is_national)) {
       setFlash(reply, 'warn', 'Your role needs two-factor login. Set it up now.')
@@ -98,22 +128,21 @@ export default async function authRoutes(app: FastifyInstance) {
       .where('id', '=', request.sessionId)
       .executeTakeFirstOrThrow()
     const user = await findUser(db, session.user_id)
-    const ip = request.ip
-    if (!user || (await throttled(db, user.email, ip))) {
+    if (!user) return reply.redirect('/login', 303)
+    const who = { email: user.email, ip: request.ip, deviceId: knownDevice(request, user.id) }
+    const wait = await throttleWait(db, who)
+    if (wait > 0) {
       return reply.page(
         'auth/two-factor',
-        {
-          title: 'Two-factor login',
-          values: body,
-          errors: { code: 'Too many attempts. Wait 15 minutes and try again.' },
-        },
+        { title: 'Two-factor login', values: body, errors: { code: waitMessage(wait) } },
         { status: 429 },
       )
     }
-    let ok = verifyTotp(user.totp_secret, code)
+    let ok = /^\d{6}$/.test(code) && (await acceptTotp(db, user.id, user.totp_secret, code))
+    const replayed = !ok && totpStep(user.totp_secret, code) !== null
     if (!ok && /^[a-z0-9]{10}$/i.test(code)) ok = await useRecoveryCode(db, user.id, code)
     if (!ok) {
-      await recordFailure(db, user.email, ip)
+      await recordFailure(db, who)
       await audit(
         db,
         { actorId: user.id, requestId: request.id },
@@ -124,13 +153,18 @@ export default async function authRoutes(app: FastifyInstance) {
         {
           title: 'Two-factor login',
           values: body,
-          errors: { code: 'That code did not work. Try the current code from your app, or a recovery code.' },
+          errors: {
+            code: replayed
+              ? 'That code was already used. Wait for the next code in your app and type it.'
+              : 'That code did not work. Try the current code from your app, or a recovery code.',
+          },
         },
         { status: 422 },
       )
     }
     await clearFailures(db, user.email)
     await startSession(db, reply, user.id, { secure, oldToken: request.cookies[SESSION_COOKIE] })
+    rememberDevice(request, reply, user.id, secure)
     await audit(
       db,
       { actorId: user.id, requestId: request.id },
@@ -139,7 +173,8 @@ export default async function authRoutes(app: FastifyInstance) {
     return reply.redirect(safeNext(body.next), 303)
   })
 
-  app.post('/logout', { config: { public: true } }, async function logOut(request, reply) {
+  // Two tabs: logging out in the second after the first did changes nothing, so it needs no token then.
+  app.post('/logout', { config: { public: true, csrf: 'when-logged-in' } }, async function logOut(request, reply) {
     if (request.user) await audit(db, request.actor, { action: 'logout', entity: 'session', entityId: request.user.id })
     await endSession(db, request, reply)
     setFlash(reply, 'ok', 'You are logged out.')
@@ -164,7 +199,8 @@ export default async function authRoutes(app: FastifyInstance) {
   app.post('/account/2fa', async function enrol(request, reply) {
     const body = formValues(request.body)
     const secret = body.secret ?? ''
-    if (!/^[A-Z2-7]{16,64}$/.test(secret) || !verifyTotp(secret, (body.code ?? '').replace(/\s/g, ''))) {
+    const step = /^[A-Z2-7]{16,64}$/.test(secret) ? totpStep(secret, (body.code ?? '').replace(/\s/g, '')) : null
+    if (step === null) {
       const user = (await findUser(db, request.user!.id))!
       const qr = await QRCode.toString(totpUri(/^[A-Z2-7]{16,64}$/.test(secret) ? secret : newSecret(), user.email), {
         type: 'svg',
@@ -189,6 +225,7 @@ export default async function authRoutes(app: FastifyInstance) {
         .set({
           totp_secret: secret,
           totp_enabled: true,
+          totp_last_step: step, // the enrolment code cannot also serve as the next login's code
           recovery_codes: hashes,
           version: (eb) => eb('version', '+', 1),
         })
@@ -249,18 +286,23 @@ export default async function authRoutes(app: FastifyInstance) {
         { status: 422 },
       )
     const hash = await hashPassword(form.data.password)
-    await db.transaction().execute(async (trx) => {
+    const used = await db.transaction().execute(async (trx) => {
+      // Claimed first and only if still unused and unexpired: two submissions of one link set one password.
+      const claim = await trx
+        .updateTable('one_time_links')
+        .set({ used_at: new Date() })
+        .where('token_hash', '=', link.token_hash)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .executeTakeFirst()
+      if (Number(claim.numUpdatedRows) !== 1) return false
       await trx
         .updateTable('users')
         .set({ password_hash: hash, version: (eb) => eb('version', '+', 1) })
         .where('id', '=', link.userId)
         .execute()
-      await trx
-        .updateTable('one_time_links')
-        .set({ used_at: new Date() })
-        .where('token_hash', '=', link.token_hash)
-        .execute()
       await trx.deleteFrom('sessions').where('user_id', '=', link.userId).execute()
+      await clearFailures(trx, link.email)
       await audit(
         trx,
         { actorId: link.userId, requestId: request.id },
@@ -270,7 +312,19 @@ export default async function authRoutes(app: FastifyInstance) {
           entityId: link.userId,
         },
       )
+      return true
     })
+    if (!used) {
+      return reply.page(
+        'errors/error',
+        {
+          title: 'Link not valid',
+          message: 'This link has expired or was already used. Ask an admin for a new one.',
+          status: 404,
+        },
+        { status: 404 },
+      )
+    }
     setFlash(reply, 'ok', 'Your password is set. Log in with it now.')
     return reply.redirect('/login', 303)
   })

@@ -10,12 +10,17 @@ import { PREPARE, type Db } from '../db/database.ts'
 import type { CurrentUser } from './access.ts'
 
 export const SESSION_COOKIE = 'tf_session'
+export const CSRF_COOKIE = 'tf_csrf'
 const LIFETIME_HOURS = 12
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: CurrentUser | null
     sessionId: string | null
+    /** Password and TOTP step done, but the role must enrol in two-factor login first (require_2fa). */
+    pendingEnrol: boolean
+    /** The session row's CSRF token: every form token is bound to it (security.ts). */
+    sessionCsrf: string | null
     pending2fa: boolean
     actor: { actorId: number | null; requestId: string }
   }
@@ -33,6 +38,11 @@ export async function loadSession(db: Db, token: string) {
     .select([
       's.id as sessionId',
       's.pending_2fa',
+      's.csrf_token',
+      // An admin or national reviewer without TOTP while the instance requires it:
+      // decided on every request, so turning require_2fa on catches open sessions too.
+      sql<boolean>`(u.is_admin or u.is_national) and not u.totp_enabled and coalesce((
+        select value = 'true'::jsonb from settings where key = 'require_2fa'), false)`.as('must_enrol'),
       'u.id',
       'u.name',
       'u.email',
@@ -55,7 +65,13 @@ export async function loadSession(db: Db, token: string) {
     isNational: row.is_national,
     chapters: row.chapters,
   }
-  return { sessionId: row.sessionId, pending2fa: row.pending_2fa, user }
+  return {
+    sessionId: row.sessionId,
+    pending2fa: row.pending_2fa,
+    mustEnrol: row.must_enrol,
+    csrfToken: row.csrf_token,
+    user,
+  }
 }
 
 export async function startSession(
@@ -84,12 +100,20 @@ export async function startSession(
     secure: opts.secure,
     maxAge: LIFETIME_HOURS * 3600,
   })
+  rotateCsrfSecret(reply)
 }
 
 export async function endSession(db: Db, request: FastifyRequest, reply: FastifyReply) {
   const token = request.cookies[SESSION_COOKIE]
-  if (token) await db.deleteFrom('sessions').where('id', '=', tokenHash(token)).execute()
   reply.clearCookie(SESSION_COOKIE, { path: '/' })
+  if (!token) return
+  await db.deleteFrom('sessions').where('id', '=', tokenHash(token)).execute()
+  rotateCsrfSecret(reply)
+}
+
+/** Drops the browser's CSRF secret cookie, so the next page starts a new one (at login and logout). */
+export function rotateCsrfSecret(reply: FastifyReply) {
+  reply.clearCookie(CSRF_COOKIE, { path: '/' })
 }
 
 export default fp(
@@ -97,6 +121,8 @@ export default fp(
     app.decorateRequest('user', null)
     app.decorateRequest('sessionId', null)
     app.decorateRequest('pending2fa', false)
+    app.decorateRequest('pendingEnrol', false)
+    app.decorateRequest('sessionCsrf', null)
     app.decorateRequest('actor', null as unknown as FastifyRequest['actor'])
     app.addHook('onRequest', async (request) => {
       request.actor = { actorId: null, requestId: request.id }
@@ -105,7 +131,9 @@ export default fp(
       const s = await loadSession(opts.db, token)
       if (!s) return
       request.sessionId = s.sessionId
+      request.sessionCsrf = s.csrfToken
       request.pending2fa = s.pending2fa
+      request.pendingEnrol = !s.pending2fa && s.mustEnrol
       if (!s.pending2fa) {
         request.user = s.user
         request.actor = { actorId: s.user.id, requestId: request.id }

@@ -94,6 +94,8 @@ export interface UsersTable {
   active: Generated<boolean>
   totp_secret: string | null
   totp_enabled: Generated<boolean>
+  /** The last 30-second TOTP step accepted; a code at or before it is a replay. */
+  totp_last_step: number | null
   recovery_codes: Generated<string[]>
   calendar_token: string | null
   version: Generated<number>

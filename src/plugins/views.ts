@@ -30,7 +30,9 @@ function baseContext(request: FastifyRequest, reply: FastifyReply): Record<strin
     csrfToken: request.csrfToken ?? '',
     formKey: request.formKey ?? '',
     flash: readFlash(request, reply),
-    nav: navFor(request),
+    // Waiting for two-factor enrolment: no menu, only the enrolment page and logout (guard.ts).
+    pendingEnrol: request.pendingEnrol,
+    nav: request.pendingEnrol ? [] : navFor(request),
     path: request.url.split('?')[0],
     currentUrl: request.url,
   }

@@ -402,6 +402,12 @@ t.test('the admin area', async (t) => {
   })
 
   t.test('the two-factor setting persists and is audited', async (t) => {
+    // With require_2fa on, an admin without two-factor login reaches only enrolment (test/auth/two-factor.test.ts).
+    await db
+      .updateTable('users')
+      .set({ totp_enabled: true, totp_secret: 'JBSWY3DPEHPK3PXP' })
+      .where('id', '=', w.admin.id)
+      .execute()
     t.notMatch((await admin.get('/admin/settings')).body, /name="require_2fa" checked/)
     t.equal((await admin.post('/admin/settings', { require_2fa: 'on' })).statusCode, 303)
     const row = await db

@@ -1,11 +1,18 @@
 // The authorization matrix: every registered route × every kind of user. A
 // route missing from the table fails the test, so no new route escapes it.
-import t from 'tap'
+// Two more points of view hold a session whose two-factor step is unfinished:
+// "password done, 2FA enrolment pending" (an admin while require_2fa
+// is on) and "password done, TOTP pending". Unless a row says otherwise, every
+// non-public route sends them back to that step; public routes answer them as
+// they answer everyone.
+import t, { type Test } from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
-import { PASSWORD, world } from '../factories.ts'
+import { PASSWORD, user, world } from '../factories.ts'
+import { newSecret } from '../../src/auth/totp.ts'
 
 type Role = 'anonymous' | 'volunteerA' | 'organizerA' | 'organizerB' | 'national' | 'admin'
-type Outcome = 'ok' | 'login' | 403 | 404
+type PendingRole = 'enrolPending' | 'totpPending'
+type Outcome = 'ok' | 'login' | 'enrol' | 'totp' | 403 | 404
 type W = Awaited<ReturnType<typeof world>> & {
   slate: { id: number }
   candidateA: { id: number }
@@ -22,7 +29,7 @@ type Entry = {
   params?: (w: W) => Record<string, string | number>
   query?: string
   relogin?: boolean
-  expect: Partial<Record<Role, Outcome>> & { default: Outcome }
+  expect: Partial<Record<Role | PendingRole, Outcome>> & { default: Outcome }
 }
 
 const ROLES: Role[] = ['anonymous', 'volunteerA', 'organizerA', 'organizerB', 'national', 'admin']
@@ -44,13 +51,13 @@ export const MATRIX: Record<string, Entry> = {
   'GET /login': { expect: publicRoute },
   'POST /login': { expect: publicRoute },
   // Without a pending two-factor login these send everyone back to /login.
-  'GET /login/2fa': { expect: { default: 'login' } },
-  'POST /login/2fa': { expect: { default: 'login' } },
+  'GET /login/2fa': { expect: { totpPending: 'ok', default: 'login' } },
+  'POST /login/2fa': { expect: { totpPending: 'ok', default: 'login' } },
   'POST /logout': { relogin: true, expect: { default: 'login' } },
   'GET /welcome/:token': { params: () => ({ token: 'x'.repeat(30) }), expect: { default: 404 } },
   'POST /welcome/:token': { params: () => ({ token: 'x'.repeat(30) }), expect: { default: 404 } },
-  'GET /account/2fa': { expect: everyone },
-  'POST /account/2fa': { expect: everyone },
+  'GET /account/2fa': { expect: { ...everyone, enrolPending: 'ok' } },
+  'POST /account/2fa': { expect: { ...everyone, enrolPending: 'ok' } },
   'GET /': { expect: everyone },
   'GET /locals': { expect: everyone },
   'GET /locals/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },
@@ -388,6 +395,8 @@ export const MATRIX: Record<string, Entry> = {
 }
 
 function classify(status: number, location: string | undefined): Outcome | string {
+  if (status === 303 && location?.startsWith('/login/2fa')) return 'totp'
+  if (status === 303 && location === '/account/2fa') return 'enrol'
   if (status === 303 && location?.startsWith('/login')) return 'login'
   if (status === 401) return 'login'
   if (status === 403 || status === 404) return status
@@ -488,26 +497,77 @@ t.test('every route answers each kind of user as the matrix says', async (t) => 
     if (role === 'anonymous') await agents.anonymous.get('/login')
     else await agents[role].login(w[role].email, PASSWORD)
   }
-  let checks = 0
   const routes = app.routeList.filter((r) => !r.url.startsWith('/static'))
+  const missing = routes.map((r) => `${r.method} ${r.url}`).filter((key) => !MATRIX[key])
+  for (const key of missing) t.fail(`${key} has no row in the authorization matrix (test/auth/access-matrix.test.ts)`)
+  let checks = await walk(
+    t,
+    routes,
+    w,
+    ROLES,
+    agents,
+    (role) => (role === 'anonymous' ? '' : w[role].email),
+    (entry, role) => entry.expect[role],
+  )
+
+  // The two pending points of view, once the six above are done: require_2fa is instance-wide.
+  const enrolUser = await user(db, 'admin')
+  const totpUser = await user(db, 'volunteer', w.a.id)
+  await db
+    .updateTable('users')
+    .set({ totp_secret: newSecret(), totp_enabled: true })
+    .where('id', '=', totpUser.id)
+    .execute()
+  await db
+    .insertInto('settings')
+    .values({ key: 'require_2fa', value: 'true' })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'true' }))
+    .execute()
+  const pending: Record<PendingRole, Agent> = { enrolPending: new Agent(app), totpPending: new Agent(app) }
+  const emails: Record<PendingRole, string> = { enrolPending: enrolUser.email, totpPending: totpUser.email }
+  for (const role of PENDING) await pending[role].login(emails[role], PASSWORD)
+  checks += await walk(
+    t,
+    routes,
+    w,
+    PENDING,
+    pending,
+    (role) => emails[role],
+    (entry, role, r) => {
+      if (entry.expect[role]) return entry.expect[role]
+      if (r.public) return entry.expect.default
+      return role === 'enrolPending' ? 'enrol' : 'totp'
+    },
+  )
+  t.comment(`${routes.length} routes × ${ROLES.length + PENDING.length} points of view = ${checks} checks`)
+})
+
+const PENDING: PendingRole[] = ['enrolPending', 'totpPending']
+
+async function walk<R extends string>(
+  t: Test,
+  routes: { method: string; url: string; public: boolean }[],
+  w: W,
+  roles: R[],
+  agents: Record<R, Agent>,
+  email: (role: R) => string,
+  expected: (entry: Entry, role: R, route: { public: boolean }) => Outcome | undefined,
+): Promise<number> {
+  let checks = 0
   for (const r of routes) {
-    const key = `${r.method} ${r.url}`
-    const entry = MATRIX[key]
-    if (!entry) {
-      t.fail(`${key} has no row in the authorization matrix (test/auth/access-matrix.test.ts)`)
-      continue
-    }
+    const entry = MATRIX[`${r.method} ${r.url}`]
+    if (!entry) continue
     const params = entry.params?.(w) ?? {}
     const url =
       r.url.replace(/:([a-zA-Z_]+)/g, (_, name: string) => String(params[name] ?? 1)) +
       (entry.query ? `?${entry.query}` : '')
-    for (const role of ROLES) {
+    for (const role of roles) {
       const agent = agents[role]
       const res = r.method === 'GET' ? await agent.get(url) : await agent.post(url, {})
       const got = classify(res.statusCode, res.headers.location as string | undefined)
-      const want = entry.expect[role] ?? entry.expect.default
+      const want: Outcome = expected(entry, role, r) ?? entry.expect.default
       t.equal(got, want, `${role}: ${r.method} ${url}`)
-      if (entry.relogin && role !== 'anonymous') await agent.login(w[role].email, PASSWORD)
+      if (entry.relogin && role !== 'anonymous') await agent.login(email(role), PASSWORD)
       checks++
       if (got === 403 || got === 404) {
         // A refusal never leaks the record it refused.
@@ -517,5 +577,5 @@ t.test('every route answers each kind of user as the matrix says', async (t) => 
       }
     }
   }
-  t.comment(`${routes.length} routes × ${ROLES.length} roles = ${checks} checks`)
-})
+  return checks
+}

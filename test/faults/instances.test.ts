@@ -59,7 +59,7 @@ t.test('failed logins on A and on B add up to the throttle', async (t) => {
   const { a, b, w } = await twoInstances(t)
   const onA = new Agent(a.app)
   const onB = new Agent(b.app)
-  for (let i = 0; i < THROTTLE.perAccount; i++) {
+  for (let i = 0; i < THROTTLE.free.pair; i++) {
     const agent = i % 2 === 0 ? onA : onB
     const res = await agent.post('/login', { email: w.organizerA.email, password: 'wrong password ' + i })
     t.equal(res.statusCode, 422, `failure ${i + 1} on ${i % 2 === 0 ? 'A' : 'B'} is refused normally`)
