@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { entityHistory } from '../audit/queries.ts'
-import { can, readScope, type CurrentUser } from '../auth/access.ts'
+import { can, readScope } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import {
   expectedVersion,
@@ -48,7 +48,6 @@ import {
   touchDrive,
   listCandidateOptions,
   listDriveEndorsements,
-  listLocalDrives,
   listOwnerOptions,
   listSlateOptions,
   findLocalDriveForSlate,
@@ -92,7 +91,7 @@ import {
 } from './present.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 import { decisionMessage, recordDecision as saveDecision } from './record-decision.ts'
-import { sectionSupportersForDrive } from '../mapping/circles-routes.ts'
+import { loadDrivePanels, startView } from './panels.ts'
 
 type FormState = {
   values: Record<string, string>
@@ -231,7 +230,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
   ) {
     const user = request.user!
     const tz = ZONE(d)
-    const [timeline, history, endorsements, team, logRows, section] = await Promise.all([
+    const [timeline, history, endorsements, team, logRows, panels] = await Promise.all([
       driveTimeline(db, d.id),
       entityHistory(db, 'drive', d.id, 30),
       listDriveEndorsements(db, d.id),
@@ -239,7 +238,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
       d.chapter_id !== null && d.local_id !== null && can.log(user, d.chapter_id) && can.seeNames(user, d.chapter_id)
         ? loadLogPanelRows(db, d.chapter_id, d.local_id)
         : Promise.resolve(null),
-      sectionSupportersForDrive(db, user, d),
+      loadDrivePanels(db, user, d),
     ])
     const s = d.supporters
     const stage = d.stage as StageKey
@@ -291,7 +290,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
       })),
       canSeeNames: can.seeNames(user, d.chapter_id),
       logPanel: logPanelView(user, d.chapter_id, `/drives/${d.id}`, logRows),
-      section,
+      panels,
       stageName: stageLabel(stage),
       checks: exitChecks(stage, factsOf(d), thresholdsOf(d)).map((c) => ({
         ...c,
@@ -797,57 +796,4 @@ export default async function drivesRoutes(app: FastifyInstance) {
       stages: STAGES,
     })
   })
-}
-
-// ---- The start form, shared with the local's page -------------------------------
-
-type SlateOpt = { id: number; name: string; is_current: boolean }
-type CandOpt = { id: number; name: string; office: string; slate_id: number }
-
-function startView(
-  slates: SlateOpt[],
-  candidates: CandOpt[],
-  values: Record<string, string>,
-  errors: FieldErrors,
-  canStart: boolean,
-) {
-  return {
-    canStart,
-    values,
-    errors,
-    slateOptions: slates.map((s) => ({ value: String(s.id), label: s.name + (s.is_current ? ' (current)' : '') })),
-    candidateOptions: candidates.map((c) => ({ value: String(c.id), label: `${c.name} — ${c.office}` })),
-    asksOptions: ASKS,
-    noSlate: slates.length === 0,
-  }
-}
-
-/** The "Drives" panel of a local's page: its drives and the start form. */
-export async function localDrivesPanel(
-  db: FastifyInstance['db'],
-  user: CurrentUser,
-  local: { id: number; chapter_id: number | null },
-) {
-  const [drives, slates, candidates] = await Promise.all([
-    listLocalDrives(db, readScope(user), local.id),
-    listSlateOptions(db),
-    listCandidateOptions(db),
-  ])
-  const current = slates.find((s) => s.is_current) ?? slates[0]
-  return {
-    drives: drives.map((d) => ({
-      id: d.id,
-      slate: d.slate_name,
-      place: placeLabel(d.stage, d.status),
-      nextStep: d.next_step ?? '',
-      due: formatDate(d.next_step_due),
-    })),
-    start: startView(
-      slates,
-      candidates,
-      { local_id: String(local.id), slate_id: current ? String(current.id) : '', asks: 'candidate' },
-      {},
-      local.chapter_id !== null && can.edit(user, local.chapter_id),
-    ),
-  }
 }

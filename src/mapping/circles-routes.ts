@@ -29,7 +29,6 @@ import {
   type FieldErrors,
 } from '../shared/validation.ts'
 import { listNationalUnionOptions } from '../unions/queries.ts'
-import type { Db } from '../db/database.ts'
 import {
   addCircleMember,
   findChapterSupporter,
@@ -39,8 +38,6 @@ import {
   listCircleDrives,
   listCircleMembers,
   listCircles,
-  listSectionMembersForDrive,
-  listSectionMembersForLocal,
   removeCircleMember,
   updateCircleContact,
 } from './circles-queries.ts'
@@ -89,28 +86,6 @@ const ROLE_LABELS: Record<string, string> = {
 }
 
 const seesNames = (user: CurrentUser, chapterId: number) => can.seeNames(user, chapterId)
-
-/** For a drive's page: the chapter's section members in this local's union, potential leaders first. Empty for those who may not see names. */
-// Without `local`, the union is read from the drive's local in the same query.
-export async function sectionSupportersForDrive(
-  db: Db,
-  user: CurrentUser,
-  drive: { id: number; chapter_id: number | null },
-  local: { national_union_id: number | null } | null = null,
-) {
-  if (drive.chapter_id === null || (local && local.national_union_id === null) || !seesNames(user, drive.chapter_id))
-    return []
-  const rows = local
-    ? await listSectionMembersForLocal(db, drive.chapter_id, local.national_union_id!)
-    : await listSectionMembersForDrive(db, drive.chapter_id, drive.id)
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    potentialLeader: r.potential_leader,
-    section: r.section_name,
-    sectionUrl: `/circles/${r.section_id}`,
-  }))
-}
 
 export default async function circlesRoutes(app: FastifyInstance) {
   const db = app.db

@@ -4,155 +4,28 @@
 // "Start a drive" on each row (a form posting to POST /drives).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
-import { can, readScope, inScope, type CurrentUser } from '../auth/access.ts'
+import { can, readScope, inScope } from '../auth/access.ts'
 import { todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
-import {
-  conflictView,
-  expectedVersion,
-  isConflict,
-  versionedTransaction,
-  type ConflictView,
-} from '../shared/conflict.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { formValues, idFilter, idParam, parseForm } from '../shared/validation.ts'
 import { ORIENTATIONS, labelOf as unionLabel } from '../unions/labels.ts'
 import { findLocal } from '../unions/queries.ts'
+import { factsSaved, localMappingPanel, mayEditMapping, pickFacts, type Local, type PanelState } from './panels.ts'
 import { PRIORITY_EXPLAINED, rankLocals } from './priority.ts'
 import {
-  countMembersInCommon,
   deletePosition,
   findChapter,
   findCurrentSlate,
   findPosition,
   insertPosition,
   listMappingRows,
-  listPositions,
   updateMappingFacts,
   type PositionFilters,
 } from './queries.ts'
-import {
-  ENDORSES,
-  LABOR_COUNCIL,
-  OUTCOMES,
-  TOPICS,
-  labelOf,
-  mappingFactsForm,
-  mappingQuery,
-  positionForm,
-  positionParams,
-} from './schema.ts'
-import type { Db } from '../db/database.ts'
+import { OUTCOMES, TOPICS, mappingFactsForm, mappingQuery, positionForm, positionParams } from './schema.ts'
 import type { PositionOutcome, PositionTopic } from '../db/schema.ts'
-
-type Local = NonNullable<Awaited<ReturnType<typeof findLocal>>>
-
-/** Same rule as the local's edit form: admins, organizers of its chapter, or any organizer for a local without one. */
-export function mayEditMapping(user: CurrentUser, chapterId: number | null): boolean {
-  if (user.isAdmin) return true
-  return chapterId === null ? can.editDirectory(user) : can.edit(user, chapterId)
-}
-
-const yesNo = (v: boolean | null) => (v === null ? '' : v ? 'yes' : 'no')
-
-function factsValues(
-  local: Pick<
-    Local,
-    | 'on_labor_council'
-    | 'endorses_candidates'
-    | 'endorses_how'
-    | 'officer_election_on'
-    | 'contract_expires_on'
-    | 'version'
-  >,
-) {
-  return {
-    on_labor_council: yesNo(local.on_labor_council),
-    endorses_candidates: local.endorses_candidates,
-    endorses_how: local.endorses_how ?? '',
-    officer_election_on: local.officer_election_on ?? '',
-    contract_expires_on: local.contract_expires_on ?? '',
-    version: String(local.version),
-  }
-}
-
-type MappingFactsRow = Pick<
-  Local,
-  'on_labor_council' | 'endorses_candidates' | 'endorses_how' | 'officer_election_on' | 'contract_expires_on'
->
-
-const pickFacts = (l: MappingFactsRow) => ({
-  on_labor_council: l.on_labor_council,
-  endorses_candidates: l.endorses_candidates,
-  endorses_how: l.endorses_how,
-  officer_election_on: l.officer_election_on,
-  contract_expires_on: l.contract_expires_on,
-})
-
-/** The mapping facts as the "values saved now" panel lists them. */
-function factsSaved(l: MappingFactsRow) {
-  return [
-    { label: 'On the central labor council', value: labelOf(LABOR_COUNCIL, yesNo(l.on_labor_council)) },
-    { label: 'Endorses candidates', value: labelOf(ENDORSES, l.endorses_candidates) },
-    { label: 'How it endorses', value: l.endorses_how ?? '' },
-    { label: 'Next officer election', value: l.officer_election_on ?? '' },
-    { label: 'Contract expires', value: l.contract_expires_on ?? '' },
-  ]
-}
-
-type PanelState = {
-  factValues?: Record<string, string>
-  factErrors?: FieldErrors
-  factConflict?: ConflictView
-  positionValues?: Record<string, string>
-  positionErrors?: FieldErrors
-}
-
-/** The mapping panel on a local's page: facts, members in common, past positions, and their forms. Two queries. */
-export async function localMappingPanel(db: Db, user: CurrentUser, local: Local, state: PanelState = {}) {
-  const [positions, common] = await Promise.all([
-    listPositions(db, local.id),
-    local.chapter_id === null ? Promise.resolve(null) : countMembersInCommon(db, local.id, local.chapter_id),
-  ])
-  return {
-    localId: local.id,
-    facts: [
-      {
-        label: 'Members in common',
-        value:
-          common === null
-            ? 'No chapter yet'
-            : `${common} chapter member${common === 1 ? '' : 's'} inside (from supporters)`,
-      },
-      { label: 'On the central labor council', value: labelOf(LABOR_COUNCIL, yesNo(local.on_labor_council)) },
-      {
-        label: 'Endorses candidates',
-        value: [labelOf(ENDORSES, local.endorses_candidates), local.endorses_how ?? ''].filter(Boolean).join(' — '),
-      },
-      { label: 'Next officer election', value: local.officer_election_on ?? 'Not known' },
-      { label: 'Contract expires', value: local.contract_expires_on ?? 'Not known' },
-    ],
-    positions: positions.map((p) => ({
-      id: p.id,
-      topic: p.topic === 'other' ? (p.description ?? 'Other') : labelOf(TOPICS, p.topic),
-      description: p.topic === 'other' ? '' : (p.description ?? ''),
-      date: p.decided_on,
-      outcome: p.outcome,
-      outcomeLabel: labelOf(OUTCOMES, p.outcome),
-      sourceUrl: p.source_url,
-    })),
-    canEdit: mayEditMapping(user, local.chapter_id),
-    factValues: state.factValues ?? factsValues(local),
-    factErrors: state.factErrors ?? {},
-    factConflict: state.factConflict,
-    positionValues: state.positionValues ?? { topic: '', outcome: 'passed', decided_on: '' },
-    positionErrors: state.positionErrors ?? {},
-    topicOptions: TOPICS,
-    outcomeOptions: OUTCOMES,
-    endorsesOptions: ENDORSES,
-    councilOptions: LABOR_COUNCIL.filter((o) => o.value !== ''),
-  }
-}
 
 export default async function mappingRoutes(app: FastifyInstance) {
   const db = app.db

@@ -25,8 +25,8 @@ import {
   type LocalFilters,
 } from './queries.ts'
 import { listQuery, localForm } from './schema.ts'
-import { localDrivesPanel } from '../drives/routes.ts'
-import { localMappingPanel } from '../mapping/routes.ts'
+import { localDrivesPanel } from '../drives/panels.ts'
+import { localMappingPanel } from '../mapping/panels.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 
 type Query = {
