@@ -3,6 +3,11 @@ import type { Db } from '../src/db/database.ts'
 import type { UserRole } from '../src/db/schema.ts'
 import { hashPassword } from '../src/auth/passwords.ts'
 import { insertUser } from '../src/auth/queries.ts'
+import type { Updateable } from 'kysely'
+import type { DrivesTable } from '../src/db/schema.ts'
+import { insertDrive, type NewDrive } from '../src/drives/queries.ts'
+import { insertConversation, insertLevels, insertSupporter, type SupporterInput } from '../src/people/queries.ts'
+import { insertCandidate, insertSlate, type CandidateInput, type SlateInput } from '../src/slate/queries.ts'
 
 export const PASSWORD = 'correct horse battery'
 let passwordHash: string | undefined
@@ -94,4 +99,112 @@ export async function world(db: Db) {
     organizerB: await user(db, 'organizer', b.id),
     volunteerA: await user(db, 'volunteer', a.id),
   }
+}
+
+// ---- The pipeline's records, through the same insert functions the routes call ----
+
+type SlateOpts = Partial<Omit<SlateInput, 'name'>> & { name?: string }
+/** A slate (not current unless asked: only one slate is current at a time). */
+export async function slate(db: Db, o: SlateOpts = {}) {
+  const n = ++seq
+  return insertSlate(db, {
+    name: o.name ?? `Slate ${n}`,
+    cycle: o.cycle ?? null,
+    election_date: o.election_date ?? '2026-11-03',
+    is_current: o.is_current ?? false,
+    ...(o.goal === undefined ? {} : { goal: o.goal }),
+  })
+}
+
+type CandidateOpts = Partial<Omit<CandidateInput, 'slate_id'>>
+export async function candidate(db: Db, slateId: number, o: CandidateOpts = {}) {
+  const n = ++seq
+  return insertCandidate(db, {
+    name: `Candidate ${n}`,
+    office: 'City Council',
+    chapter_id: null,
+    ...o,
+    slate_id: slateId,
+  })
+}
+
+type DriveExtras = Partial<
+  Pick<
+    Updateable<DrivesTable>,
+    | 'stage'
+    | 'status'
+    | 'next_step'
+    | 'next_step_due'
+    | 'vote_date'
+    | 'stage_entered_at'
+    | 'last_activity_at'
+    | 'national_union_id'
+    | 'deleted_at'
+    | 'end_reason'
+  >
+>
+type DriveOpts = Partial<Omit<NewDrive, 'slate_id' | 'local_id'>> & { local_id?: number | null } & DriveExtras
+/**
+ * A drive of a local for a slate, as the start form makes it (insertDrive); the
+ * other columns a test asks for (stage, status, dates …) are then set on it.
+ */
+export async function drive(db: Db, slateId: number, localId: number | null, o: DriveOpts = {}) {
+  const { chapter_id, asks, candidate_id, owner_id, ...extras } = o
+  const row = await insertDrive(db, {
+    slate_id: slateId,
+    local_id: localId as number,
+    chapter_id: chapter_id ?? null,
+    asks: asks ?? 'candidate',
+    candidate_id: candidate_id ?? null,
+    owner_id: owner_id ?? null,
+  })
+  if (!Object.keys(extras).length) return row
+  return db.updateTable('drives').set(extras).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow()
+}
+
+type SupporterOpts = Partial<Omit<SupporterInput, 'chapter_id' | 'local_id'>> & {
+  local_id?: number | null
+  current_level?: number | null
+  last_contact_on?: string | null
+}
+/** A supporter of a chapter (insertSupporter); a level given is recorded as the app records one. */
+export async function supporter(db: Db, chapterId: number, localId: number | null, o: SupporterOpts = {}) {
+  const n = ++seq
+  const { current_level, last_contact_on, ...input } = o
+  const row = await insertSupporter(db, {
+    name: `Supporter ${n}`,
+    role_in_local: 'rank_and_file',
+    chapter_member: false,
+    email: null,
+    phone: null,
+    preferred_language: null,
+    tags: [],
+    notes: null,
+    do_not_contact: false,
+    keep_off_shared_lists: false,
+    potential_leader: false,
+    ...input,
+    chapter_id: chapterId,
+    local_id: localId as number,
+  })
+  if (current_level !== undefined && current_level !== null) await insertLevels(db, [row.id], current_level, null, null)
+  if (last_contact_on !== undefined)
+    await db.updateTable('supporters').set({ last_contact_on }).where('id', '=', row.id).execute()
+  return db.selectFrom('supporters').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()
+}
+
+type ConversationOpts = Partial<Omit<Parameters<typeof insertConversation>[1], 'supporter_id'>>
+/** A conversation with a supporter (insertConversation also moves their last contact). */
+export async function conversation(db: Db, supporterId: number, o: ConversationOpts = {}) {
+  return insertConversation(db, {
+    drive_id: null,
+    kind: 'one_on_one',
+    held_on: '2026-11-01',
+    by_user_id: null,
+    outcome: null,
+    note: null,
+    follow_up_on: null,
+    ...o,
+    supporter_id: supporterId,
+  })
 }
