@@ -4,17 +4,23 @@
 // own SQL replayed alone through pg at the same concurrency (the data floor),
 // a 100k-row supporter import, and restart to first 200. Prints one table and
 // writes bench-results.json. No timing assertions anywhere: figures to compare.
+// Pages are loaded as a browser asks for them (accept-encoding: br, gzip):
+// "bytes" is the page as drawn, "wire" what crossed the network per response
+// (compressed, headers included), "br ms" the CPU one brotli compression of
+// that page costs (the app's own settings, median of 10, measured here).
 // The servers run in child processes (scripts/bench-server.ts); autocannon
 // drives them from here.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { sql } from 'kysely'
 import { startEmbedded, freePort } from '../src/db/embedded.ts'
 import { createDb, prepareStatements, SESSION_OPTIONS } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
+import { BROTLI_QUALITY } from '../src/plugins/compression.ts'
 
 const DATA_DIR = path.resolve(process.env.TENFOLD_DATA_DIR ?? '.tenfold-scale')
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10)
@@ -35,6 +41,8 @@ type Row = {
   p97_5: number
   p99: number
   bytes: number
+  wire: number
+  compressMs: number | null
   queries: number
   floorRps: number | null
   ofFloor: number | null
@@ -200,6 +208,22 @@ const pages: { page: string; path: string; cookie: string }[] = [
   { page: 'matrix CSV export', path: `/slates/${ids.slate}/matrix?format=csv`, cookie: adminCookie },
 ]
 
+/** One brotli compression of `body` with the app's settings (src/plugins/compression.ts), median of `n` runs, ms. */
+function brotliMs(body: Buffer, n: number): number {
+  const params = {
+    [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+    [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+  }
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint()
+    zlib.brotliCompressSync(body, { params })
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(n / 2)]!
+}
+const BROWSER = { 'accept-encoding': 'br, gzip' }
+
 const serverCpuMs = async () => (await tenfold.ask<{ cpu: number }>('cpu')).cpu
 const floorPool = new pg.Pool({ connectionString: url, max: CONCURRENCY, options: SESSION_OPTIONS })
 prepareStatements(floorPool) // the same driver settings as the app's pool
@@ -213,6 +237,8 @@ const rows: Row[] = [
     p97_5: ceiling.p97_5,
     p99: ceiling.p99,
     bytes: ceiling.bytes,
+    wire: ceiling.bytes,
+    compressMs: null,
     queries: 0,
     floorRps: null,
     ofFloor: null,
@@ -227,8 +253,8 @@ for (const p of pages) {
   // page issues under load, and its count.
   await (await fetch(base + p.path, { headers: { cookie: p.cookie } })).arrayBuffer()
   await tenfold.ask('tap-on')
-  const probe = await fetch(base + p.path, { headers: { cookie: p.cookie } })
-  await probe.arrayBuffer()
+  const probe = await fetch(base + p.path, { headers: { cookie: p.cookie, 'accept-encoding': 'identity' } })
+  const body = Buffer.from(await probe.arrayBuffer())
   const captured = (await tenfold.ask<{ queries: { sql: string; params: readonly unknown[] }[] }>('tap-off')).queries
   if (probe.status !== 200) {
     rows.push({
@@ -239,6 +265,8 @@ for (const p of pages) {
       p97_5: 0,
       p99: 0,
       bytes: 0,
+      wire: 0,
+      compressMs: null,
       queries: captured.length,
       floorRps: null,
       ofFloor: null,
@@ -248,7 +276,7 @@ for (const p of pages) {
     continue
   }
   const cpu0 = [await serverCpuMs(), postgresCpuMs()]
-  const r = await load(base + p.path, { cookie: p.cookie })
+  const r = await load(base + p.path, { cookie: p.cookie, ...BROWSER })
   const served = Math.max(1, r.rps * SECONDS * ROUNDS)
   const cpu = { nodeCpuMs: ((await serverCpuMs()) - cpu0[0]!) / served, pgCpuMs: (postgresCpuMs() - cpu0[1]!) / served }
   let f = 0
@@ -265,7 +293,9 @@ for (const p of pages) {
     p50: r.p50,
     p97_5: r.p97_5,
     p99: r.p99,
-    bytes: r.bytes,
+    bytes: body.length,
+    wire: r.bytes,
+    compressMs: brotliMs(body, body.length > 1_000_000 ? 3 : 10),
     queries: captured.length,
     floorRps: f,
     ofFloor: r.rps / f,
@@ -331,7 +361,9 @@ console.log(
     'p50 ms'.padStart(7),
     'p97.5ms'.padStart(7),
     'p99 ms'.padStart(7),
-    'bytes'.padStart(9),
+    'bytes'.padStart(10),
+    'wire'.padStart(9),
+    'br ms'.padStart(6),
     'SQL'.padStart(4),
     'floor/s'.padStart(8),
     '%floor'.padStart(7),
@@ -348,7 +380,9 @@ for (const r of rows) {
       fmt(r.p50).padStart(7),
       fmt(r.p97_5).padStart(7),
       fmt(r.p99).padStart(7),
-      fmt(r.bytes).padStart(9),
+      fmt(r.bytes).padStart(10),
+      fmt(r.wire).padStart(9),
+      (r.compressMs === null ? '—' : fmt(r.compressMs, 1)).padStart(6),
       String(r.queries).padStart(4),
       fmt(r.floorRps).padStart(8),
       (r.ofFloor === null ? '—' : Math.round(r.ofFloor * 100) + '%').padStart(7),
