@@ -45,6 +45,12 @@
         e.stopImmediatePropagation()
         return
       }
+      // A boosted form that carries a one-time key goes as a plain POST (htmx's own
+      // listener on the form never sees it): then Back brings the form back as it
+      // was sent, key included, and Save again opens what the first Save made.
+      // htmx's history restore would reload it blank with a new key instead.
+      if (form.querySelector('input[name="_form_key"]') && !form.matches('[hx-post],[hx-put],[hx-patch],[hx-delete]'))
+        e.stopImmediatePropagation()
       form.setAttribute('data-busy', '')
       form.setAttribute('aria-busy', 'true')
       if (btn && btn.tagName === 'BUTTON' && !btn.hasAttribute('data-saving-label')) {

@@ -10,6 +10,7 @@ import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database.ts'
+import { setFlash } from '../shared/flash.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -158,6 +159,7 @@ function alreadySent(request: FastifyRequest, reply: FastifyReply, location: str
   const partial = request.htmx?.partial
   if (location) {
     if (partial) return reply.header('HX-Redirect', location).send('')
+    setFlash(reply, 'ok', 'Saved already: this is what the first Save made.')
     return reply.redirect(location, 303)
   }
   const title = 'Already saved'

@@ -157,18 +157,6 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     return { resolution, versions, version, language, drive, candidates, candidate, values, plain }
   }
 
-  /** The query string that opens the same filled resolution again. */
-  function fillQueryString(p: FillParams): string {
-    const q = new URLSearchParams()
-    if (p.drive) q.set('drive', String(p.drive))
-    if (p.candidate) q.set('candidate', String(p.candidate))
-    if (p.version) q.set('version', String(p.version))
-    if (p.meetingDate) q.set('meeting_date', p.meetingDate)
-    if (p.meetingBody) q.set('meeting_body', p.meetingBody)
-    const s = q.toString()
-    return s ? `?${s}` : ''
-  }
-
   function fillParams(query: Record<string, string | undefined>): FillParams {
     return {
       drive: idFilter(query.drive),
@@ -571,7 +559,8 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       signed: true,
       maxAge: 120,
     })
-    return reply.redirect(`/resolutions/${id}${fillQueryString(params)}#share`, 303)
+    const qs = fillQueryString(params)
+    return reply.redirect(`/resolutions/${id}${qs ? `?${qs}` : ''}#share`, 303)
   })
 
   app.post(
