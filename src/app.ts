@@ -45,6 +45,7 @@ import peopleRoutes from './people/routes.ts'
 import trashRoutes from './trash/routes.ts'
 import assignmentsRoutes from './assignments/routes.ts'
 import whipRoutes from './whip/routes.ts'
+import digestRoutes from './digest/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -137,5 +138,6 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(trashRoutes)
   await app.register(assignmentsRoutes)
   await app.register(whipRoutes)
+  await app.register(digestRoutes)
   return app
 }

@@ -19,6 +19,10 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Tenfold <tenfold@localhost>'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 })
 
 export type Config = Readonly<{
@@ -36,6 +40,13 @@ export type Config = Readonly<{
   sessionSecret: string | undefined
   /** How long the national review's figures are reused; 0 = read them on every request. */
   reviewCacheSeconds: number
+  /** smtp:// or smtps:// server for digest emails; unset = email off (digests stay visible in the app). */
+  smtpUrl: string | undefined
+  mailFrom: string
+  /** The address people reach Tenfold at, for links in emails (default http://HOST:PORT). */
+  publicUrl: string
+  /** The local hour (in each person's chapter zone) from which the day's or week's digest goes out. */
+  digestHour: number
 }>
 
 export class ConfigError extends Error {}
@@ -64,5 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: e.DB_POOL_SIZE,
     sessionSecret: e.SESSION_SECRET,
     reviewCacheSeconds: e.REVIEW_CACHE_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 60),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    digestHour: e.DIGEST_HOUR,
   })
 }

@@ -25,6 +25,7 @@ export default async function adminHomeRoutes(app: FastifyInstance) {
         { href: '/admin/import', label: 'Import OLMS', count: c.locals, note: 'locals in the directory' },
       ],
       require2fa: c.require2fa === true,
+      emailOn: Boolean(app.config.smtpUrl),
     })
   })
 }

@@ -744,3 +744,26 @@ export interface ChaptersTable {
 export interface Database {
   assignments: AssignmentsTable
 }
+
+// ---- 231 digests (src/digest) ---------------------------------------------------------
+
+export type DigestFrequency = 'off' | 'daily' | 'weekly'
+
+export interface UsersTable {
+  /** NULL: the role's default (weekly for organizers, off for everyone else). */
+  digest_frequency: DigestFrequency | null
+}
+
+export interface DigestSendsTable {
+  user_id: number
+  period: string
+  status: Generated<'pending' | 'sent' | 'built' | 'empty'>
+  attempts: Generated<number>
+  error: string | null
+  sent_at: Timestamp | null
+  created_at: Generated<Date>
+}
+
+export interface Database {
+  digest_sends: DigestSendsTable
+}

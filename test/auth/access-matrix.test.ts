@@ -350,6 +350,12 @@ export const MATRIX: Record<string, Entry> = {
   },
   'POST /assignments/settings': { expect: { ...organizersAnywhere, organizerA: 404, organizerB: 404, admin: 404 } },
   'GET /my-list': { expect: everyone },
+  // Digests (src/digest): everyone's own; the unsubscribe link needs no login, a bad token is a 404.
+  'GET /digest': { expect: everyone },
+  'GET /account/digest': { expect: everyone },
+  'POST /account/digest': { expect: everyone },
+  'GET /digest/unsubscribe/:token': { params: () => ({ token: `1.${'x'.repeat(32)}` }), expect: { default: 404 } },
+  'POST /digest/unsubscribe/:token': { params: () => ({ token: `1.${'x'.repeat(32)}` }), expect: { default: 404 } },
   'GET /my-list/:id': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', default: 404 } },
   'POST /my-list/:id': { params: () => ({ id: 999999 }), expect: { anonymous: 'login', default: 404 } },
   'GET /admin': { expect: adminOnly },
