@@ -22,6 +22,7 @@ import siteRoutes from './site/routes.ts'
 import authRoutes from './auth/routes.ts'
 import dashboardRoutes from './dashboard/routes.ts'
 import unionsRoutes from './unions/routes.ts'
+import claimRoutes from './unions/claim-routes.ts'
 import auditRoutes from './audit/routes.ts'
 import drivesRoutes from './drives/routes.ts'
 import calendarRoutes from './calendar/routes.ts'
@@ -115,6 +116,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(authRoutes)
   await app.register(dashboardRoutes)
   await app.register(unionsRoutes)
+  await app.register(claimRoutes)
   await app.register(auditRoutes, { prefix: '/audit' })
   await app.register(drivesRoutes)
   await app.register(calendarRoutes)

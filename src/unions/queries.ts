@@ -1,6 +1,7 @@
 // Locals and national unions: the shared directory. Reads are open to every
 // signed-in role (union names are public facts); writes are checked at the edge.
 import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely'
+import type { AuditActor } from '../audit/audit.ts'
 import type { Db } from '../db/database.ts'
 import { updateVersioned } from '../shared/conflict.ts'
 import type { Database, LocalsTable } from '../db/schema.ts'
@@ -205,4 +206,93 @@ export function fieldForConstraint(err: unknown): { field: string; message: stri
   if (e.code === '23503' && e.constraint?.includes('parent'))
     return { field: 'parent_id', message: 'That parent body does not exist.' }
   return undefined
+}
+
+export type ClaimCandidate = {
+  id: number
+  name: string
+  union_abbreviation: string | null
+  city: string | null
+  state: string | null
+  members: number | null
+  chapter_id: number | null
+  chapter_name: string | null
+}
+
+/**
+ * The directory's answers for each entry of a pasted list ("SEIU 509, CWA 1400"), at most `per` each, the chapter's
+ * own and unclaimed locals first — one statement whatever the list's length.
+ */
+export async function matchClaimList(db: Db, entries: string[], chapterId: number, per = 6) {
+  const out = new Map<number, ClaimCandidate[]>(entries.map((_, i) => [i, []]))
+  if (!entries.length) return out
+  const parts = entries.map(
+    (e, i) => sql`(select ${i}::int as k, l.id, l.name, n.abbreviation as union_abbreviation, l.city, l.state,
+        l.members, l.chapter_id, c.name as chapter_name
+      from locals l left join national_unions n on n.id = l.national_union_id left join chapters c on c.id = l.chapter_id
+      where l.deleted_at is null and ${localSearch(e)}
+      order by (l.chapter_id is not distinct from ${chapterId}) desc, (l.chapter_id is null) desc,
+        l.members desc nulls last, l.name, l.id
+      limit ${per + 1})`,
+  )
+  const rows = await sql<ClaimCandidate & { k: number }>`${sql.join(parts, sql` union all `)}`.execute(db)
+  for (const r of rows.rows) out.get(r.k)!.push(r)
+  return out
+}
+
+/** Locals by id, for the page after a claim. */
+export function listLocalsByIds(db: Db, ids: number[]) {
+  return db
+    .selectFrom('locals as l')
+    .leftJoin('national_unions as n', 'n.id', 'l.national_union_id')
+    .select([
+      'l.id',
+      'l.name',
+      'l.city',
+      'l.state',
+      'l.members',
+      'l.sector',
+      'l.deciding_body',
+      'l.threshold',
+      'l.chapter_id',
+      'n.abbreviation as union_abbreviation',
+    ])
+    .where('l.id', 'in', ids.length ? ids : [0])
+    .where('l.deleted_at', 'is', null)
+    .orderBy('l.name')
+    .execute()
+}
+
+/**
+ * Gives unclaimed locals to a chapter, in the caller's transaction, each change in the audit log (one statement
+ * for the locals, one for the log). Locals already in a chapter are left alone: claiming never takes a local
+ * from another chapter, and claiming twice changes nothing.
+ */
+export async function claimLocals(trx: Transaction<Database>, actor: AuditActor, chapterId: number, ids: number[]) {
+  if (!ids.length) return []
+  const claimed = await trx
+    .updateTable('locals')
+    .set({ chapter_id: chapterId, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', 'in', ids)
+    .where('chapter_id', 'is', null)
+    .where('deleted_at', 'is', null)
+    .returning(['id', 'name'])
+    .execute()
+  if (claimed.length)
+    await trx
+      .insertInto('audit_log')
+      .values(
+        claimed.map((l) => ({
+          actor_id: actor.actorId,
+          request_id: actor.requestId,
+          action: 'claim',
+          entity: 'local',
+          entity_id: String(l.id),
+          chapter_id: chapterId,
+          before: JSON.stringify({ chapter_id: null }),
+          after: JSON.stringify({ chapter_id: chapterId }),
+        })),
+      )
+      .execute()
+  return claimed
 }

@@ -27,6 +27,7 @@ import {
 import { listQuery, localForm } from './schema.ts'
 import { localDrivesPanel } from '../drives/panels.ts'
 import { localMappingPanel } from '../mapping/panels.ts'
+import { claimChapters, mayEditLocal } from './rules.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 
 type Query = {
@@ -39,11 +40,6 @@ type Query = {
   offset?: number
   deleted?: string
   format?: string
-}
-
-function mayEditLocal(user: CurrentUser, chapterId: number | null): boolean {
-  if (user.isAdmin) return true
-  return chapterId === null ? can.editDirectory(user) : can.edit(user, chapterId)
 }
 
 /** What the edit form's "values saved now" panel lists after a conflict. */
@@ -139,6 +135,8 @@ export default async function unionsRoutes(app: FastifyInstance) {
       orientationOptions: ORIENTATIONS,
       sectorOptions: SECTORS,
       canCreate: can.editDirectory(user),
+      // Ticking unclaimed locals and claiming them for a chapter (organizers for their own, admins for any).
+      claimChapters: filters.deleted ? [] : claimChapters(user, chapters).map((c) => ({ value: c.id, label: c.name })),
       offset,
       empty: rows.length === 0 && offset === 0,
       anyFilter: Boolean(base),

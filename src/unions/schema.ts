@@ -68,3 +68,53 @@ export const listQuery = {
   },
   additionalProperties: true,
 } as const
+
+/** The short form after a claim: what a drive needs first (place, size, sector, who decides, threshold, notice). */
+export const quickLocalForm = z
+  .object({
+    city: optionalText('City', 100),
+    state: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null),
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.')
+        .nullable(),
+    ),
+    members: optionalInt('Approximate membership', 0, 5000000),
+    sector: optionalEnum('Sector', values(SECTORS)),
+    deciding_body: optionalEnum('Who decides', values(DECIDING_BODIES)),
+    threshold: optionalEnum('Threshold', values(LOCAL_THRESHOLDS)),
+    threshold_percent: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : null),
+      z
+        .number({ error: 'Custom percentage must be a number.' })
+        .gt(0, 'Custom percentage must be above 0.')
+        .max(100, 'Custom percentage must be at most 100.')
+        .nullable(),
+    ),
+    notice_days: optionalInt('Notice days', 0, 365),
+  })
+  .superRefine((v, ctx) => {
+    if (v.threshold === 'custom' && v.threshold_percent === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold_percent'],
+        message: 'Give the percentage for a custom threshold.',
+      })
+  })
+
+export const claimQuery = {
+  type: 'object',
+  properties: {
+    list: { type: 'string', maxLength: 5000 },
+    chapter: { type: 'string', pattern: '^[0-9]{0,9}$' },
+  },
+  additionalProperties: true,
+} as const
+
+export const claimedQuery = {
+  type: 'object',
+  properties: { ids: { type: 'string', pattern: '^[0-9]{1,9}(,[0-9]{1,9}){0,99}$' } },
+  required: ['ids'],
+  additionalProperties: true,
+} as const

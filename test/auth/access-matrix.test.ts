@@ -67,6 +67,11 @@ export const MATRIX: Record<string, Entry> = {
   'POST /locals/:id': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'POST /locals/:id/delete': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'POST /locals/:id/restore': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'GET /locals/claim': { query: 'list=Alpha', expect: organizersAnywhere },
+  'POST /locals/claim': { expect: organizersAnywhere },
+  'GET /locals/claimed': { query: 'ids=1,2', expect: everyone },
+  'GET /locals/:id/quick': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
+  'POST /locals/:id/quick': { params: (w) => ({ id: w.localA.id }), expect: editorsOfA },
   'GET /audit': { expect: adminOnly },
   // Trash: organizers of some chapter and admins; purge admins only. A record not in the trash (or not in scope) is a 404.
   'GET /trash': { expect: { anonymous: 'login', organizerA: 'ok', organizerB: 'ok', admin: 'ok', default: 403 } },
