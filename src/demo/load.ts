@@ -11,6 +11,7 @@ import { loadDemoSlate } from './slate.ts'
 import { loadDemoPeople } from './people.ts'
 import { loadDemoReview } from './review.ts'
 import { loadDemoFilings } from './filings.ts'
+import { loadDemoWhip } from './whip.ts'
 
 export const DEMO_PASSWORD = 'tenfold-demo-2026'
 
@@ -781,6 +782,8 @@ export async function loadDemo(db: Db): Promise<string> {
     if (review) done.push(review)
     const filings = await once(trx, 'demo:filings:v1', () => loadDemoFilings(trx))
     if (filings) done.push(filings)
+    const whip = await once(trx, 'demo:whip:v1', () => loadDemoWhip(trx))
+    if (whip) done.push(whip)
     return done.length ? done.join('; ') : 'already loaded'
   })
 }

@@ -6,6 +6,8 @@
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import type { Db } from '../db/database.ts'
 import { driveSectionPanel } from '../mapping/panels.ts'
+import { whipPanel } from '../whip/panels.ts'
+import { todayIn } from './vote-dates.ts'
 import type { FieldErrors } from '../shared/validation.ts'
 import { formatDate, placeLabel } from './present.ts'
 import { listCandidateOptions, listLocalDrives, listSlateOptions, type DriveRow } from './queries.ts'
@@ -20,6 +22,12 @@ export type DrivePanel = {
 }
 
 export const DRIVE_PANELS: readonly DrivePanel[] = [
+  // "Would we win today, by how much, whom do we talk to next" (src/whip).
+  {
+    key: 'whip',
+    view: '/whip/_drive-panel',
+    load: (db, user, d) => whipPanel(db, user, d.id, todayIn(d.time_zone ?? 'UTC')),
+  },
   { key: 'section', view: '/mapping/_drive-section', load: (db, user, d) => driveSectionPanel(db, user, d) },
 ]
 

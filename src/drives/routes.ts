@@ -92,6 +92,7 @@ import {
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 import { decisionMessage, recordDecision as saveDecision } from './record-decision.ts'
 import { loadDrivePanels, startView } from './panels.ts'
+import { filingWarning, whipBadges, whipExitFacts, type WhipExitFacts } from '../whip/panels.ts'
 
 type FormState = {
   values: Record<string, string>
@@ -105,7 +106,7 @@ type Forms = { nextStep: FormState; process: FormState; filing: FormState; decis
 const ZONE = (d: { time_zone: string | null }) => d.time_zone ?? 'UTC'
 
 /** A drive with its supporter roll-up (from the people capability) when it was loaded. */
-type LoadedDrive = DriveRow & { supporters?: SupporterFacts }
+type LoadedDrive = DriveRow & { supporters?: SupporterFacts; whipFacts?: WhipExitFacts }
 
 export function factsOf(d: LoadedDrive): ExitFacts {
   const s = d.supporters
@@ -117,6 +118,8 @@ export function factsOf(d: LoadedDrive): ExitFacts {
     leadersTrained: s?.leadersTrained ?? null,
     filingRecorded: d.filing_recorded,
     decisionRecorded: d.decision_recorded,
+    whip: d.whipFacts?.whip ?? null,
+    majorityTest: d.whipFacts?.majorityTest ?? null,
   }
 }
 
@@ -193,7 +196,8 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const user = request.user!
     const found = await findDrive(db, readScope(user), id)
     if (!found) throw notFound('That drive')
-    const drive: LoadedDrive = { ...found, supporters: (await supporterFacts(db, [found.id])).get(found.id) }
+    const [supporters, whip] = await Promise.all([supporterFacts(db, [found.id]), whipExitFacts(db, [found.id])])
+    const drive: LoadedDrive = { ...found, supporters: supporters.get(found.id), whipFacts: whip.get(found.id) }
     if (opts.edit && !can.edit(user, drive.chapter_id))
       throw forbidden('Only the chapter’s organizers can change this drive.')
     return drive
@@ -289,6 +293,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
         level: m.current_level,
       })),
       canSeeNames: can.seeNames(user, d.chapter_id),
+      filingWarning: filingWarning(d.whipFacts),
       logPanel: logPanelView(user, d.chapter_id, `/drives/${d.id}`, logRows),
       panels,
       stageName: stageLabel(stage),
@@ -643,12 +648,15 @@ export default async function drivesRoutes(app: FastifyInstance) {
         after: { ...row, text_filed: `${row.text_filed.length} characters` },
       })
     })
+    const short = filingWarning(d.whipFacts).replace(' — file anyway?', '.')
     if (voteAfterElection(earliest, election)) {
       setFlash(
         reply,
         'warn',
-        `Filing recorded. The earliest vote, ${formatDate(earliest)}, falls after the election on ${formatDate(election)}.`,
+        `Filing recorded. The earliest vote, ${formatDate(earliest)}, falls after the election on ${formatDate(election)}.${short ? ` ${short}` : ''}`,
       )
+    } else if (short) {
+      setFlash(reply, 'warn', `Filing recorded. Earliest vote: ${formatDate(earliest)}. ${short}`)
     } else {
       setFlash(
         reply,
@@ -745,8 +753,12 @@ export default async function drivesRoutes(app: FastifyInstance) {
         boardCounts(db, scope, filters),
       ])
       const next = offset + COLUMN_SIZE
+      const badges = await whipBadges(
+        db,
+        rows.map((r) => r.id),
+      )
       return reply.fragment('board/_cards', {
-        cards: rows.map((r) => cardView(r, can.edit(user, r.chapter_id))),
+        cards: rows.map((r) => ({ ...cardView(r, can.edit(user, r.chapter_id)), whipBadge: badges.get(r.id) ?? null })),
         column: q.column,
         moreUrl: counts[q.column] > next ? moreUrl(q.column, next) : null,
         back: backUrl,
@@ -761,13 +773,18 @@ export default async function drivesRoutes(app: FastifyInstance) {
       listNationalUnionOptions(db),
       listOwnerOptions(db, scope),
     ])
+    // The whip count's "votes: 7 of 8 needed" for every card shown, in one query.
+    const badges = await whipBadges(
+      db,
+      cards.map((c) => c.id),
+    )
     const columns = BOARD_COLUMNS.map((key) => {
       const own = cards.filter((c) => c.col === key)
       return {
         key,
         label: isStageKey(key) ? stageLabel(key) : endLabel(key),
         count: counts[key],
-        cards: own.map((r) => cardView(r, can.edit(user, r.chapter_id))),
+        cards: own.map((r) => ({ ...cardView(r, can.edit(user, r.chapter_id)), whipBadge: badges.get(r.id) ?? null })),
         moreUrl: counts[key] > own.length ? moreUrl(key, own.length) : null,
       }
     })

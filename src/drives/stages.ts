@@ -139,6 +139,10 @@ export type ExitFacts = {
   leadersTrained: number | null
   filingRecorded: boolean
   decisionRecorded: boolean
+  // The whip count's likely case, when the drive lists its deciding body (src/whip).
+  whip?: { wins: boolean; quorumMet: boolean; short: number; spare: number } | null
+  // "Majority reached" on a structure test, when the drive asks for that check before filing.
+  majorityTest?: { required: boolean; reached: boolean; best: string | null } | null
 }
 
 export type Thresholds = { minSupporters: number; minLeaders: number; minTrainedLeaders: number }
@@ -236,6 +240,7 @@ export function exitChecks(
       ]
     case 'file_resolution':
       return [
+        ...majorityChecks(facts),
         facts.filingRecorded
           ? {
               key: 'filing',
@@ -252,6 +257,7 @@ export function exitChecks(
       ]
     case 'vote':
       return [
+        ...whipChecks(facts),
         facts.decisionRecorded
           ? { key: 'decision', label: 'Outcome recorded', state: 'met', detail: 'The outcome of the vote is recorded' }
           : { key: 'decision', label: 'Outcome recorded', state: 'unmet', detail: 'No outcome recorded yet' },
@@ -259,6 +265,36 @@ export function exitChecks(
     default:
       throw new RangeError(`Unknown stage: ${String(stage satisfies never)}`)
   }
+}
+
+// Only drives that list a deciding body get the whip check, and only drives
+// that ask for it get the majority check, so no other drive gains a warning.
+function whipChecks(facts: ExitFacts): ExitCheck[] {
+  const w = facts.whip
+  if (!w) return []
+  const label = 'The whip count wins'
+  if (!w.quorumMet)
+    return [{ key: 'whip', label, state: 'unmet', detail: `No quorum on the likely case: ${w.short} short` }]
+  if (!w.wins) return [{ key: 'whip', label, state: 'unmet', detail: `The likely case is ${w.short} short` }]
+  return [
+    { key: 'whip', label, state: 'met', detail: `The likely case wins${w.spare ? ` with ${w.spare} to spare` : ''}` },
+  ]
+}
+
+function majorityChecks(facts: ExitFacts): ExitCheck[] {
+  const m = facts.majorityTest
+  if (!m?.required) return []
+  const label = 'Majority reached on a structure test'
+  return m.reached
+    ? [{ key: 'majority', label, state: 'met', detail: m.best ?? 'A structure test shows a majority' }]
+    : [
+        {
+          key: 'majority',
+          label,
+          state: 'unmet',
+          detail: m.best ? `Not yet: ${m.best}` : 'No structure test counted yet',
+        },
+      ]
 }
 
 export function exitCheckPasses(

@@ -17,6 +17,7 @@ import {
   listMembers,
   listPledges,
   listRelationshipsTouching,
+  structureStandings,
   whipSummaries,
 } from './queries.ts'
 import { type VoteRule, ruleFor, ruleLabel } from './rule.ts'
@@ -330,3 +331,41 @@ export async function weeklyTalks(db: Db, scope: Scope, driveId: number, today: 
 }
 
 export { suggestedRead }
+
+export type WhipExitFacts = {
+  whip: { wins: boolean; quorumMet: boolean; short: number; spare: number } | null
+  majorityTest: { required: boolean; reached: boolean; best: string | null } | null
+}
+
+/** What the pipeline's exit checks need from the whip count, for many drives in two queries. */
+export async function whipExitFacts(db: Db, driveIds: number[]): Promise<Map<number, WhipExitFacts>> {
+  const [summaries, standings] = await Promise.all([whipSummaries(db, driveIds), structureStandings(db, driveIds)])
+  const out = new Map<number, WhipExitFacts>()
+  for (const id of driveIds) out.set(id, { whip: null, majorityTest: null })
+  for (const r of summaries) {
+    const c = summaryCase(r)
+    out.get(r.drive_id)!.whip = { wins: c.wins, quorumMet: c.quorumMet, short: c.short, spare: c.spare }
+  }
+  for (const r of standings) {
+    const f = out.get(r.drive_id)!
+    if (f.majorityTest === null) f.majorityTest = { required: r.majority_check, reached: false, best: null }
+    const m = f.majorityTest
+    if (r.test_id === null || r.headcount === 0) continue
+    const reached = r.total * 2 > r.headcount
+    const line = `${r.name}: ${r.total} of ${r.headcount} (${Math.floor((r.total * 100) / r.headcount)}%)`
+    if (reached && !m.reached) {
+      m.reached = true
+      m.best = line
+    } else if (!m.reached && m.best === null) m.best = line
+  }
+  return out
+}
+
+/** The filing form's warning when the likely case loses; never a block. */
+export function filingWarning(f: WhipExitFacts | undefined): string {
+  const w = f?.whip
+  if (!w || w.wins) return ''
+  return w.quorumMet
+    ? `The whip count’s likely case is ${w.short} short — file anyway?`
+    : `The whip count’s likely case has no quorum (${w.short} short) — file anyway?`
+}

@@ -559,3 +559,31 @@ export async function whipSummaries(db: Db, driveIds: number[]): Promise<WhipSum
     local_threshold_percent: num(r.local_threshold_percent),
   }))
 }
+
+export type StructureStandingRow = {
+  drive_id: number
+  majority_check: boolean
+  test_id: number | null
+  name: string | null
+  headcount: number
+  total: number
+}
+
+/** Each structure test's latest total against its headcount, and whether the drive asks for the check; one query. */
+export async function structureStandings(db: Db, driveIds: number[]): Promise<StructureStandingRow[]> {
+  if (driveIds.length === 0) return []
+  const r = await sql<StructureStandingRow>`
+    select d.id as drive_id, d.majority_check, t.id as test_id, t.name,
+      coalesce(sum(u.headcount), 0)::int as headcount, coalesce(sum(lc.total), 0)::int as total
+    from drives d
+    left join structure_tests t on t.drive_id = d.id and t.deleted_at is null
+    left join structure_test_units u on u.test_id = t.id and u.deleted_at is null
+    left join lateral (
+      select least(c.total, u.headcount) as total from structure_test_counts c
+      where c.unit_id = u.id and c.deleted_at is null order by c.counted_on desc, c.id desc limit 1
+    ) lc on true
+    where d.id = any(${driveIds}::int[])
+    group by d.id, d.majority_check, t.id, t.name
+    order by d.id, t.id`.execute(db)
+  return r.rows
+}
