@@ -4,6 +4,7 @@
 // National reviewers and admins see every chapter, organizers their own;
 // volunteers are refused. Counts only: no supporter is ever named here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { whipReview } from '../whip/panels.ts'
 import { DateTime } from 'luxon'
 import { audit } from '../audit/audit.ts'
 import { readScope, type CurrentUser, type Scope } from '../auth/access.ts'
@@ -288,6 +289,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
     stalled: StalledRow[]
     weekly: WeekRow[]
     goalRows: ChapterGoalLine[]
+    whip: Awaited<ReturnType<typeof whipReview>>
     reports: Map<string, Promise<string>>
   }>(app.config.reviewCacheSeconds * 1000)
 
@@ -348,7 +350,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
 
     // Counts only, kept a minute per scope and filters (REVIEW_CACHE_SECONDS).
     const cached = await reviewCache.get(JSON.stringify([scope.chapterIds, f]), async () => {
-      const [figures, stalled, weekly, slateData] = await Promise.all([
+      const [figures, stalled, weekly, slateData, whip] = await Promise.all([
         reviewFigures(db, scope, f),
         stalledDrives(db, scope, f, f.days, TOP_STALLED),
         weeklyCounts(db, scope, f),
@@ -361,6 +363,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
               { chapter: f.chapter || undefined, union: f.union || undefined, state: f.state },
               { drives: 'projecting' },
             ),
+        whipReview(db, scope, f),
       ])
       // The report's HTML, rendered once per show-all choice while the figures are kept.
       return {
@@ -368,6 +371,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
         stalled,
         weekly,
         goalRows: slateData ? goalLines(slateData, scope, f) : [],
+        whip,
         reports: new Map<string, Promise<string>>(),
       }
     })
@@ -446,6 +450,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
         status: g.withdrawn ? 'Withdrawn' : g.won >= g.goal ? 'Goal met' : `${g.goal - g.won} to go`,
       })),
       stalled: stalledView(stalled, zone),
+      whip: cached.value.whip,
       stalledTotal,
       topGroups: TOP_GROUPS,
       stalledMore: stalledTotal > stalled.length ? stalledTotal - stalled.length : 0,

@@ -25,7 +25,11 @@ import type {
   MatrixInput,
 } from './build-matrix.ts'
 
-export type GoalsInput = MatrixInput & { today: string }
+export type GoalsInput = MatrixInput & {
+  today: string
+  // Drives whose whip count's likely case wins (src/whip), for "projected to win".
+  likelyWins?: ReadonlySet<number>
+}
 
 export type BesideEndorsement = {
   bodyId: number
@@ -44,6 +48,8 @@ export type CandidateGoal = {
   goal: number
   won: number
   projected: number
+  // Of the projected locals, those where a drive's whip count wins on the likely case.
+  projectedToWin: number
   wonBodyIds: number[]
   projectedBodyIds: number[]
   nationals: BesideEndorsement[]
@@ -54,6 +60,7 @@ export type SlateGoal = {
   distinctLocals: number
   // Locals not endorsing anyone yet, projected for at least one candidate.
   projected: number
+  projectedToWin: number
   goal: number
 }
 
@@ -75,7 +82,7 @@ function projectsFor(candidate: MatrixCandidate, voteDate: string | null, today:
   return candidate.electionDate >= today && voteDate < candidate.electionDate
 }
 
-export function computeGoals({ candidates, bodies, drives, endorsements, today }: GoalsInput): Goals {
+export function computeGoals({ candidates, bodies, drives, endorsements, today, likelyWins }: GoalsInput): Goals {
   const bodyById = new Map<number, MatrixBody>()
   for (const b of bodies) if (!bodyById.has(b.id)) bodyById.set(b.id, b)
   const candidateIds = new Set(candidates.map((c) => c.id))
@@ -109,6 +116,7 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
 
   const endorsingLocals = new Set<number>()
   const projectedLocals = new Set<number>()
+  const winningLocals = new Set<number>()
 
   // Locals whose slate endorsement is in force, and per candidate those whose
   // own endorsement is: built once, not looked up per candidate and local.
@@ -128,13 +136,18 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
   const rows = candidates.map((c): CandidateGoal => {
     const won = new Set<number>([...slateLocals, ...(candidateLocals.get(c.id) ?? [])])
     const projected = new Set<number>()
+    const toWin = new Set<number>()
     for (const d of projectingDrives) {
       if (won.has(d.bodyId)) continue
       if (!driveAsksFor(d, c.id) && !driveAsksFor(d, null)) continue
-      if (projectsFor(c, d.voteDate, today)) projected.add(d.bodyId)
+      if (projectsFor(c, d.voteDate, today)) {
+        projected.add(d.bodyId)
+        if (likelyWins?.has(d.driveId)) toWin.add(d.bodyId)
+      }
     }
     for (const id of won) endorsingLocals.add(id)
     for (const id of projected) projectedLocals.add(id)
+    for (const id of toWin) winningLocals.add(id)
     return {
       candidateId: c.id,
       name: c.name,
@@ -143,6 +156,7 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
       goal: c.goal,
       won: won.size,
       projected: projected.size,
+      projectedToWin: toWin.size,
       wonBodyIds: sortedIds(won),
       projectedBodyIds: sortedIds(projected),
       nationals: beside(['national'], c.id),
@@ -154,6 +168,7 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
   // endorsing local.
   for (const id of slateLocals) endorsingLocals.add(id)
   for (const id of endorsingLocals) projectedLocals.delete(id)
+  for (const id of endorsingLocals) winningLocals.delete(id)
 
   // Candidates off the ballot drop out of the slate's target; the locals that
   // endorsed them still count as endorsing locals.
@@ -162,7 +177,12 @@ export function computeGoals({ candidates, bodies, drives, endorsements, today }
 
   return {
     candidates: rows,
-    slate: { distinctLocals: endorsingLocals.size, projected: projectedLocals.size, goal },
+    slate: {
+      distinctLocals: endorsingLocals.size,
+      projected: projectedLocals.size,
+      projectedToWin: winningLocals.size,
+      goal,
+    },
   }
 }
 

@@ -9,6 +9,7 @@ import { formValues, parseForm, type FieldErrors } from '../shared/validation.ts
 import { endorsementLevel, isInForce, LEVEL_LABELS } from './build-matrix.ts'
 import { stepChartSvg } from './chart.ts'
 import { computeGoals, cumulativeByWeek, squares } from './goals.ts'
+import { likelyStandings } from '../whip/panels.ts'
 import { loadSlate as loadSlateRow, mayCreate } from './guards.ts'
 import { candidateView, cellUrl, matrixCandidates, today } from './present.ts'
 import { findCurrentSlateId, insertSlate, listSlates, slateMatrixData } from './queries.ts'
@@ -71,12 +72,18 @@ export default async function slatesRoutes(app: FastifyInstance) {
     const slate = await loadSlate(id)
     const data = await slateMatrixData(db, id, readScope(user), {}, { drives: 'projecting' })
     const candidates = matrixCandidates(data.candidates)
+    // The whip count's likely case of the drives heading to a vote (one query).
+    const standings = await likelyStandings(
+      db,
+      data.drives.map((d) => d.driveId),
+    )
     const goals = computeGoals({
       candidates,
       bodies: data.bodies,
       drives: data.drives,
       endorsements: data.endorsements,
       today: today(),
+      likelyWins: new Set([...standings].filter(([, st]) => st === 'won').map(([id]) => id)),
     })
     const points = cumulativeByWeek(data.endorsements, data.bodies, today())
     const bodyById = new Map(data.bodies.map((b) => [b.id, b]))
@@ -113,7 +120,7 @@ export default async function slatesRoutes(app: FastifyInstance) {
           state: s,
           label: s === 'won' ? 'won' : s === 'projected' ? 'projected' : 'open',
         })),
-        summary: `${g.won} won, ${g.projected} projected, goal ${g.goal}`,
+        summary: `${g.won} won, ${g.projected} projected${g.projectedToWin ? ` (${g.projectedToWin} projected to win)` : ''}, goal ${g.goal}`,
         nationals: g.nationals.map((n) => ({
           ...n,
           levelLabel: LEVEL_LABELS[n.level],
@@ -130,6 +137,7 @@ export default async function slatesRoutes(app: FastifyInstance) {
       total: {
         locals: goals.slate.distinctLocals,
         projected: goals.slate.projected,
+        projectedToWin: goals.slate.projectedToWin,
         goal: slateGoal,
         barValue: Math.min(goals.slate.distinctLocals, slateGoal),
         percent: Math.min(100, Math.round((goals.slate.distinctLocals / slateGoal) * 100)),

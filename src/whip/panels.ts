@@ -17,7 +17,9 @@ import {
   listMembers,
   listPledges,
   listRelationshipsTouching,
+  filedWithoutMajority,
   structureStandings,
+  upcomingVotes,
   whipSummaries,
 } from './queries.ts'
 import { type VoteRule, ruleFor, ruleLabel } from './rule.ts'
@@ -368,4 +370,49 @@ export function filingWarning(f: WhipExitFacts | undefined): string {
   return w.quorumMet
     ? `The whip count’s likely case is ${w.short} short — file anyway?`
     : `The whip count’s likely case has no quorum (${w.short} short) — file anyway?`
+}
+
+export type WhipReviewRow = {
+  label: string
+  upcoming: number
+  counted: number
+  won: number
+  close: number
+  lost: number
+  filedWithoutMajority: number
+}
+
+/**
+ * The national review's whip figures, by national union and by chapter
+ * (counts only): votes in the next 60 days and how many the likely case wins,
+ * loses by 2 or fewer ("close"), or loses; and drives filed without a
+ * majority structure test. Two queries whatever the number of drives.
+ */
+export async function whipReview(
+  db: Db,
+  scope: Scope,
+  f: { slate: number | null; union?: number; chapter?: number },
+): Promise<{ union: WhipReviewRow[]; chapter: WhipReviewRow[] }> {
+  const [votes, filed] = await Promise.all([upcomingVotes(db, scope, f), filedWithoutMajority(db, scope, f)])
+  const groups = { u: new Map<number, WhipReviewRow>(), c: new Map<number, WhipReviewRow>() }
+  const row = (g: 'u' | 'c', k: number, label: string) => {
+    let r = groups[g].get(k)
+    if (!r) {
+      r = { label, upcoming: 0, counted: 0, won: 0, close: 0, lost: 0, filedWithoutMajority: 0 }
+      groups[g].set(k, r)
+    }
+    return r
+  }
+  for (const v of votes) {
+    const st = v.kind === null ? null : standing(summaryCase(v as WhipSummaryRow))
+    for (const r of [row('u', v.union_id, v.union_label), row('c', v.chapter_id, v.chapter_label)]) {
+      r.upcoming++
+      if (st === null) continue
+      r.counted++
+      r[st]++
+    }
+  }
+  for (const x of filed) row(x.g, x.k, x.label).filedWithoutMajority += x.n
+  const sorted = (m: Map<number, WhipReviewRow>) => [...m.values()].sort((a, b) => a.label.localeCompare(b.label))
+  return { union: sorted(groups.u), chapter: sorted(groups.c) }
 }

@@ -587,3 +587,98 @@ export async function structureStandings(db: Db, driveIds: number[]): Promise<St
     order by d.id, t.id`.execute(db)
   return r.rows
 }
+
+export type UpcomingVoteRow = WhipSummaryRow & {
+  union_id: number
+  union_label: string
+  chapter_id: number
+  chapter_label: string
+}
+
+/**
+ * Drives on a slate with a vote in the next `days` days, with their body's rule and read counts
+ * (drives without a body are listed with kind null), grouped later by union and chapter. Counts only.
+ */
+export async function upcomingVotes(
+  db: Db,
+  scope: Scope,
+  f: { slate: number | null; union?: number; chapter?: number },
+  days = 60,
+): Promise<(Omit<UpcomingVoteRow, 'kind'> & { kind: 'roster' | 'turnout' | null })[]> {
+  const where = [
+    sql`d.deleted_at is null`,
+    sql`d.slate_id = ${f.slate ?? -1}`,
+    sql`d.status in ('active', 'paused')`,
+    sql`d.vote_date >= current_date`,
+    sql`d.vote_date <= current_date + ${days}::int`,
+  ]
+  if (scope.chapterIds !== null) where.push(sql`d.chapter_id = any(${ids(scope)}::int[])`)
+  if (f.chapter !== undefined)
+    where.push(f.chapter === 0 ? sql`d.chapter_id is null` : sql`d.chapter_id = ${f.chapter}`)
+  if (f.union !== undefined)
+    where.push(
+      f.union === 0
+        ? sql`coalesce(l.national_union_id, d.national_union_id) is null`
+        : sql`coalesce(l.national_union_id, d.national_union_id) = ${f.union}`,
+    )
+  const r = await sql<Omit<UpcomingVoteRow, 'kind'> & { kind: 'roster' | 'turnout' | null }>`
+    select d.id as drive_id, b.kind, b.threshold, b.threshold_percent::float8 as threshold_percent,
+      coalesce(b.counts_abstentions, false) as counts_abstentions, b.quorum, b.expected_attendance,
+      l.threshold as local_threshold, l.threshold_percent::float8 as local_threshold_percent,
+      coalesce(l.national_union_id, d.national_union_id, 0) as union_id, coalesce(n.abbreviation, 'Independent') as union_label,
+      coalesce(d.chapter_id, 0) as chapter_id, coalesce(c.name, 'No chapter') as chapter_label,
+      coalesce((select jsonb_object_agg(x.r, x.n) from (
+        select coalesce(m.read, 'none') as r, count(*)::int as n from body_members m
+        where m.body_id = b.id and m.deleted_at is null and (m.left_on is null or m.left_on > current_date) group by 1) x), '{}'::jsonb) as reads,
+      coalesce((select jsonb_object_agg(x.p, x.n) from (
+        select p.pledge as p, count(*)::int as n from turnout_pledges p
+        where p.drive_id = d.id and p.deleted_at is null group by 1) x), '{}'::jsonb) as pledges
+    from drives d
+    left join locals l on l.id = d.local_id
+    left join national_unions n on n.id = coalesce(l.national_union_id, d.national_union_id)
+    left join chapters c on c.id = d.chapter_id
+    left join deciding_bodies b on b.drive_id = d.id and b.deleted_at is null
+    where ${sql.join(where, sql` and `)}
+    order by d.vote_date, d.id
+    limit 20000`.execute(db)
+  return r.rows
+}
+
+/** Drives on the slate with a filing recorded and no structure test at a majority, by union and chapter. */
+export async function filedWithoutMajority(
+  db: Db,
+  scope: Scope,
+  f: { slate: number | null; union?: number; chapter?: number },
+): Promise<{ g: 'u' | 'c'; k: number; label: string; n: number }[]> {
+  const where = [sql`d.deleted_at is null`, sql`d.slate_id = ${f.slate ?? -1}`]
+  if (scope.chapterIds !== null) where.push(sql`d.chapter_id = any(${ids(scope)}::int[])`)
+  if (f.chapter !== undefined)
+    where.push(f.chapter === 0 ? sql`d.chapter_id is null` : sql`d.chapter_id = ${f.chapter}`)
+  if (f.union !== undefined)
+    where.push(
+      f.union === 0
+        ? sql`coalesce(l.national_union_id, d.national_union_id) is null`
+        : sql`coalesce(l.national_union_id, d.national_union_id) = ${f.union}`,
+    )
+  const r = await sql<{ g: 'u' | 'c'; k: number; label: string; n: number }>`
+    with filed as (
+      select d.id, coalesce(l.national_union_id, d.national_union_id, 0) as u, coalesce(d.chapter_id, 0) as c
+      from drives d left join locals l on l.id = d.local_id
+      where ${sql.join(where, sql` and `)}
+        and exists (select 1 from filings fi where fi.drive_id = d.id and fi.deleted_at is null)
+        and not exists (
+          select 1 from structure_tests t
+          where t.drive_id = d.id and t.deleted_at is null
+            and (select coalesce(sum(lc.total), 0) * 2 > coalesce(sum(u.headcount), 0) and coalesce(sum(u.headcount), 0) > 0
+                 from structure_test_units u
+                 left join lateral (select least(k.total, u.headcount) as total from structure_test_counts k
+                   where k.unit_id = u.id and k.deleted_at is null order by k.counted_on desc, k.id desc limit 1) lc on true
+                 where u.test_id = t.id and u.deleted_at is null))
+    )
+    select 'u' as g, u as k, coalesce(n.abbreviation, 'Independent') as label, count(*)::int as n
+      from filed left join national_unions n on n.id = filed.u group by u, n.abbreviation
+    union all
+    select 'c' as g, c as k, coalesce(ch.name, 'No chapter') as label, count(*)::int as n
+      from filed left join chapters ch on ch.id = filed.c group by c, ch.name`.execute(db)
+  return r.rows
+}
