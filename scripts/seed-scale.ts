@@ -154,6 +154,51 @@ await withNewDatabase(async ({ db }) => {
     console.log('supporters: table not present yet (migration 050), skipped')
   }
 
+  // The whip count (issue 17): every drive a deciding body of 7–40 members with reads
+  // (a few linked to the local's supporters), 100,000 relationships, and a structure test on a fifth of the drives.
+  const hasWhip = await sql<{ t: string | null }>`select to_regclass('public.deciding_bodies')::text as t`.execute(db)
+  if (hasWhip.rows[0]!.t && hasSupporters.rows[0]!.t) {
+    t = Date.now()
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into deciding_bodies (drive_id, chapter_id, kind, name, threshold, quorum)
+        select d.id, d.chapter_id, 'roster', case when d.id % 3 = 0 then 'COPE committee' else 'Executive board' end,
+          (array['majority_cast','majority_present','two_thirds'])[1 + d.id % 3], case when d.id % 2 = 0 then 4 end
+        from drives d where d.deleted_at is null`.execute(trx)
+      await sql`insert into body_members (body_id, chapter_id, seat, name, supporter_id, read, read_at)
+        select b.id, b.chapter_id, case when g = 1 then 'President' when g = 2 then 'Secretary-treasurer' else 'Trustee ' || g end,
+          case when g = 2 and known.id is not null then null else 'Board member ' || g || '-' || b.drive_id end,
+          case when g = 2 then known.id end,
+          (array['yes','yes','leaning_yes','undecided','undecided','leaning_no','no','absent'])[1 + (b.id * 7 + g) % 8], now()
+        from deciding_bodies b
+        join drives d on d.id = b.drive_id
+        left join lateral (select s.id from supporters s where s.local_id = d.local_id order by s.id limit 1) known on true
+        cross join lateral generate_series(1, 7 + b.drive_id % 34) g`.execute(trx)
+      await sql`insert into member_reads (member_id, read, note, at) select id, read, 'Seeded read', now() from body_members where read is not null`.execute(
+        trx,
+      )
+      await sql`insert into relationships (chapter_id, a_supporter_id, b_member_id, kind, strength)
+        select m.chapter_id, s.id, m.id,
+          (array['coworker','same_shift','friend','family','steward_of','organizer_contact'])[1 + (s.id + m.id) % 6],
+          (array['close','knows','met_once'])[1 + (s.id * 3 + m.id) % 3]
+        from body_members m
+        join deciding_bodies b on b.id = m.body_id
+        join drives d on d.id = b.drive_id
+        join lateral (select s.id from supporters s where s.local_id = d.local_id order by s.id offset (m.id % 40) limit 1) s on true
+        where m.supporter_id is distinct from s.id
+        order by m.id limit 100000`.execute(trx)
+      await sql`insert into structure_tests (drive_id, chapter_id, kind, name, denominator, target_percent)
+        select d.id, d.chapter_id, 'petition', 'Petition for a member vote', 'units', 60 from drives d where d.id % 5 = 0`.execute(trx)
+      await sql`insert into structure_test_units (test_id, name, headcount, position)
+        select t.id, (array['Day shift','Night shift','Weekend'])[g], 40 + (t.id + g) % 80, g from structure_tests t cross join generate_series(1, 3) g`.execute(
+        trx,
+      )
+      await sql`insert into structure_test_counts (unit_id, counted_on, total)
+        select u.id, current_date - (7 * (4 - w))::int, (u.headcount * (0.15 * w + (u.id % 10) / 100.0))::int
+        from structure_test_units u cross join generate_series(1, 4) w`.execute(trx)
+    })
+    lap('deciding bodies, members, reads, 100,000 relationships, structure tests', t)
+  }
+
   t = Date.now()
   await sql`insert into audit_log (action, entity, entity_id, chapter_id, after)
     select 'update', 'drive', (g % 5000)::text, 1 + g % 100, jsonb_build_object('next_step', 'step ' || g) from generate_series(1, 200000) g`.execute(
@@ -167,7 +212,8 @@ await withNewDatabase(async ({ db }) => {
     union all select 'endorsements', count(*)::int from endorsements union all select 'audit rows', count(*)::int from audit_log
     union all select 'resolution versions', count(*)::int from resolution_versions
     union all select 'supporters', count(*)::int from supporters union all select 'support levels', count(*)::int from support_levels
-    union all select 'conversations', count(*)::int from conversations union all select 'team members', count(*)::int from team_members`.execute(
+    union all select 'conversations', count(*)::int from conversations union all select 'team members', count(*)::int from team_members
+    union all select 'body members', count(*)::int from body_members union all select 'relationships', count(*)::int from relationships`.execute(
     db,
   )
   for (const r of counts.rows) console.log(`  ${r.t.padEnd(22)} ${r.n.toLocaleString('en-US')}`)
