@@ -187,7 +187,9 @@ await withNewDatabase(async ({ db }) => {
         where m.supporter_id is distinct from s.id
         order by m.id limit 100000`.execute(trx)
       await sql`insert into structure_tests (drive_id, chapter_id, kind, name, denominator, target_percent)
-        select d.id, d.chapter_id, 'petition', 'Petition for a member vote', 'units', 60 from drives d where d.id % 5 = 0`.execute(trx)
+        select d.id, d.chapter_id, 'petition', 'Petition for a member vote', 'units', 60 from drives d where d.id % 5 = 0`.execute(
+        trx,
+      )
       await sql`insert into structure_test_units (test_id, name, headcount, position)
         select t.id, (array['Day shift','Night shift','Weekend'])[g], 40 + (t.id + g) % 80, g from structure_tests t cross join generate_series(1, 3) g`.execute(
         trx,

@@ -38,9 +38,7 @@ if (chromiumAvailable(t)) {
     .where((w) =>
       w.not(w.exists(w.selectFrom('deciding_bodies as b').select('b.id').whereRef('b.drive_id', '=', 'd.id'))),
     )
-    .where((w) =>
-      w.exists(w.selectFrom('supporters as s').select('s.id').whereRef('s.local_id', '=', 'd.local_id')),
-    )
+    .where((w) => w.exists(w.selectFrom('supporters as s').select('s.id').whereRef('s.local_id', '=', 'd.local_id')))
     .orderBy('d.id')
     .limit(2)
     .execute()

@@ -144,6 +144,12 @@ t.test('An organizer lists the body, its rule and its members, and sees the proj
   await org.post(`${url}/members/${dee.id}/read`, { read: 'yes', note: 'came round', version: String(dee.version) })
   const after = await org.get(url)
   t.match(after.body, 'We would win today, by one vote', 'the projected tally follows the reads')
+  const ids = [...after.body.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!)
+  t.same(
+    ids.filter((id, i) => ids.indexOf(id) !== i),
+    [],
+    'no id repeats on the page, though every member has its own read form',
+  )
   const history = await db.selectFrom('member_reads').selectAll().where('member_id', '=', dee.id).execute()
   t.same(
     history.map((h) => [h.read, h.note, h.actor_id]),
