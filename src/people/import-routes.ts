@@ -13,6 +13,7 @@ import { setFlash } from '../shared/flash.ts'
 import { formatMoment, viewerZone } from '../shared/format.ts'
 import { idParam } from '../shared/validation.ts'
 import { IMPORT_FIELDS, mapCells, type ImportField, type Mapping } from './import-map.ts'
+import { applyMissingChoices, missingLocalsPanel } from './import-missing.ts'
 import {
   ImportFileError,
   MAX_ROWS,
@@ -290,9 +291,12 @@ export default async function importRoutes(app: FastifyInstance) {
     const mapping = (imp.mapping ?? {}) as Mapping
     const options = (imp.options ?? { duplicates: 'skip' }) as ImportOptions
     const totals = (imp.totals ?? { rows: 0 }) as ImportTotals
-    const [preview, problems] = await Promise.all([
+    const [preview, problems, missing] = await Promise.all([
       previewRows(db, imp.id, 5),
       imp.status === 'ready' ? problemRows(db, imp.id, 50) : Promise.resolve([]),
+      imp.status === 'ready' && totals.missingLocals?.length
+        ? missingLocalsPanel(db, imp.chapter_id, totals.missingLocals)
+        : Promise.resolve(null),
     ])
     const headerOptions = imp.headers.map((h, i) => ({ value: i, label: h || `Column ${i + 1}` }))
     const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US')
@@ -326,7 +330,33 @@ export default async function importRoutes(app: FastifyInstance) {
             }
           : null,
       progress: progressView(imp),
+      missing,
     })
+  })
+
+  app.post('/people/import/:id/missing', { schema: { params: idParam } }, async function decideMissing(request, reply) {
+    const imp = await loadImport(request)
+    if (imp.status !== 'ready') {
+      setFlash(reply, 'warn', 'Check the rows first; then choose what to do with the locals not in the chapter.')
+      return reply.redirect(`/people/import/${imp.id}`, 303)
+    }
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const { options, done } = await applyMissingChoices(db, request.actor, imp, body)
+    const totals = await validateImport(db, imp.id, (imp.mapping ?? {}) as Mapping, options)
+    const n = (x: number) => x.toLocaleString('en-US')
+    const did = [
+      done.claimed ? `${n(done.claimed)} claimed` : '',
+      done.created ? `${n(done.created)} added` : '',
+      done.without ? `${n(done.without)} imported without a local` : '',
+    ].filter(Boolean)
+    setFlash(
+      reply,
+      did.length ? 'ok' : 'warn',
+      did.length
+        ? `Locals: ${did.join(', ')}. Checked the rows again: ${n(totals.valid ?? 0)} ready, ${n(totals.errors ?? 0)} with errors.`
+        : 'Nothing was chosen; the rows are as they were.',
+    )
+    return reply.redirect(`/people/import/${imp.id}`, 303)
   })
 
   app.post('/people/import/:id/mapping', { schema: { params: idParam } }, async function saveMapping(request, reply) {

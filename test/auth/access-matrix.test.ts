@@ -148,6 +148,10 @@ export const MATRIX: Record<string, Entry> = {
     params: (w) => ({ id: w.importA.id }),
     expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
   },
+  'POST /people/import/:id/missing': {
+    params: (w) => ({ id: w.importA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
   'GET /people/import/:id/report.csv': {
     params: (w) => ({ id: w.importA.id }),
     expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
