@@ -47,6 +47,7 @@ import trashRoutes from './trash/routes.ts'
 import assignmentsRoutes from './assignments/routes.ts'
 import whipRoutes from './whip/routes.ts'
 import digestRoutes from './digest/routes.ts'
+import meetingRoutes from './meetings/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -141,5 +142,6 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(assignmentsRoutes)
   await app.register(whipRoutes)
   await app.register(digestRoutes)
+  await app.register(meetingRoutes)
   return app
 }

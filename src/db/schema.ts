@@ -767,3 +767,23 @@ export interface DigestSendsTable {
 export interface Database {
   digest_sends: DigestSendsTable
 }
+
+// ---- 232 meeting entries (src/meetings) ---------------------------------------------
+
+export interface MeetingEntriesTable {
+  id: Generated<number>
+  drive_id: number
+  key: string
+  kind: 'attendance' | 'amendment' | 'result'
+  data: ColumnType<Record<string, unknown>, string, string>
+  base_key: string | null
+  conflict: Generated<boolean>
+  decision_id: number | null
+  recorded_by: number | null
+  entered_at: Timestamp | null
+  created_at: Generated<Date>
+}
+
+export interface Database {
+  meeting_entries: MeetingEntriesTable
+}

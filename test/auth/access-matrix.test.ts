@@ -359,6 +359,16 @@ export const MATRIX: Record<string, Entry> = {
   },
   'POST /assignments/settings': { expect: { ...organizersAnywhere, organizerA: 404, organizerB: 404, admin: 404 } },
   'GET /my-list': { expect: everyone },
+  // The meeting page (src/meetings): whoever may read the drive sees it; its organizers record entries.
+  'GET /drives/:id/meeting': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerB: 404, default: 'ok' },
+  },
+  'POST /drives/:id/meeting': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerB: 404, volunteerA: 403, national: 403, default: 'ok' },
+  },
+  'GET /meeting-sw.js': { expect: publicRoute },
   // Digests (src/digest): everyone's own; the unsubscribe link needs no login, a bad token is a 404.
   'GET /digest': { expect: everyone },
   'GET /account/digest': { expect: everyone },
