@@ -79,10 +79,11 @@ export default async function claimRoutes(app: FastifyInstance) {
       const candidates = all.slice(0, PER_ENTRY).map((c) => candidateView(c, chapterId))
       const claimable = candidates.filter((c) => c.claimable)
       const mine = candidates.filter((c) => c.mine)
+      // The chapter already has one: other directory entries of that name are offered, never ticked for you.
       const state =
         candidates.length === 0
           ? 'none'
-          : mine.length && !claimable.length
+          : mine.length
             ? 'mine'
             : claimable.length === 1
               ? 'one'
