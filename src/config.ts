@@ -21,7 +21,10 @@ const schema = z.object({
   REVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Tenfold <tenfold@localhost>'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) address such as https://tenfold.example.org' })
+    .refine((u) => !/[?#]/.test(u), 'must not hold a query or a fragment')
+    .optional(),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
 })
 
@@ -43,7 +46,8 @@ export type Config = Readonly<{
   /** smtp:// or smtps:// server for digest emails; unset = email off (digests stay visible in the app). */
   smtpUrl: string | undefined
   mailFrom: string
-  /** The address people reach Tenfold at, for links in emails (default http://HOST:PORT). */
+  /** Where people reach Tenfold, no trailing slash: every absolute URL it writes (emails, public feed,
+   * embed snippet, invitations) starts so, never with the request's Host header. Default http://HOST:PORT. */
   publicUrl: string
   /** The local hour (in each person's chapter zone) from which the day's or week's digest goes out. */
   digestHour: number

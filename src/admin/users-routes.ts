@@ -28,7 +28,7 @@ import { asValues, conflictMessage, membershipLabel, roleSummary } from './prese
 export default async function adminUsersRoutes(app: FastifyInstance) {
   const db = app.db
   adminOnly(app)
-  const linkUrl = (request: FastifyRequest, token: string) => `${request.protocol}://${request.host}/welcome/${token}`
+  const linkUrl = (token: string) => `${app.config.publicUrl}/welcome/${token}`
 
   // --- users
   app.get('/users', { schema: { querystring: usersQuery } }, async function listUsersPage(request, reply) {
@@ -102,7 +102,7 @@ export default async function adminUsersRoutes(app: FastifyInstance) {
         title: 'Invitation ready',
         heading: `${user.name} is invited`,
         intro: `Send this link to ${user.name} yourself (Tenfold does not send email). It lets them choose a password, works once, and expires in 7 days.`,
-        link: linkUrl(request, token),
+        link: linkUrl(token),
         userId: user.id,
       })
     } catch (err) {
@@ -295,7 +295,7 @@ export default async function adminUsersRoutes(app: FastifyInstance) {
       title: 'Password reset link',
       heading: `A new password link for ${user.name}`,
       intro: `Send this link to ${user.name} yourself (Tenfold does not send email). It lets them choose a new password, works once, and expires in 7 days. Any earlier link stops working.`,
-      link: linkUrl(request, token),
+      link: linkUrl(token),
       userId: id,
     })
   })

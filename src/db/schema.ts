@@ -195,6 +195,8 @@ export interface SlatesTable {
   election_date: string | null
   is_current: Generated<boolean>
   goal: Generated<number>
+  /** The chapter whose organizers manage the slate; null: admins only (migration 120). */
+  chapter_id: Generated<number | null>
   version: Generated<number>
   created_at: Generated<Date>
   updated_at: GeneratedTimestamp

@@ -54,7 +54,7 @@ export async function findPublicSlate(db: Db, slug: string): Promise<PublicSlate
 export function findSlateSettings(db: Db, id: number) {
   return db
     .selectFrom('slates')
-    .select(['id', 'name', 'public_slug', 'public_enabled', 'version'])
+    .select(['id', 'name', 'public_slug', 'public_enabled', 'version', 'chapter_id'])
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .executeTakeFirst()

@@ -14,6 +14,7 @@ import { setFlash } from '../shared/flash.ts'
 import { escapeHtml, formatDate } from '../shared/format.ts'
 import { formValues, formVersion, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { endorsementLevel, LEVEL_LABELS, type BodyKind } from '../slate/build-matrix.ts'
+import { mayManageSlate } from '../slate/guards.ts'
 import {
   findEndorsementForPublic,
   findPublicSlate,
@@ -96,8 +97,14 @@ const noCookies = {
   },
 }
 
-function mayPublish(user: CurrentUser) {
+/** Organizers anywhere open a slate's public list, to mark their own locals' endorsements public. */
+function maySeeSettings(user: CurrentUser) {
   return can.editDirectory(user)
+}
+
+/** The list's address and its on/off switch belong to whoever manages the slate (admins always). */
+function mayPublish(user: CurrentUser, slate: { chapter_id: number | null }) {
+  return mayManageSlate(user, slate)
 }
 
 function mayMarkPublic(user: CurrentUser, e: { national_union_id: number | null; chapter_id: number | null }) {
@@ -132,7 +139,8 @@ export default async function publicRoutes(app: FastifyInstance) {
     return slate
   }
 
-  const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`
+  // Absolute addresses come from the configured PUBLIC_URL, never from the request's Host header.
+  const origin = app.config.publicUrl
 
   app.get(
     '/public/slates/:slug',
@@ -157,7 +165,7 @@ export default async function publicRoutes(app: FastifyInstance) {
       slate: {
         name: view.slate.name,
         cycle: view.slate.cycle || null,
-        url: `${origin(request)}/public/slates/${slug}`,
+        url: `${origin}/public/slates/${slug}`,
       },
       endorsements: view.endorsements.map((e) => ({
         body: e.body,
@@ -193,7 +201,7 @@ export default async function publicRoutes(app: FastifyInstance) {
     async function showEmbed(request, reply) {
       const { slug } = request.params as { slug: string }
       const view = slateView(await loadPublic(slug), slug)
-      return sendCached(request, reply, 'text/html; charset=utf-8', embedSnippet(view, origin(request)))
+      return sendCached(request, reply, 'text/html; charset=utf-8', embedSnippet(view, origin))
     },
   )
 
@@ -212,14 +220,13 @@ export default async function publicRoutes(app: FastifyInstance) {
     return {
       title: `Public list — ${slate.name}`,
       slate,
+      canPublish: mayPublish(user, slate),
       values,
       errors,
       action: `/slates/${slate.id}/public`,
-      publicUrl:
-        slate.public_enabled && slate.public_slug ? `${origin(request)}/public/slates/${slate.public_slug}` : null,
-      feedUrl:
-        slate.public_enabled && slate.public_slug ? `${origin(request)}/public/slates/${slate.public_slug}.json` : null,
-      snippet: published ? embedSnippet(slateView(published, slate.public_slug!), origin(request)) : '',
+      publicUrl: slate.public_enabled && slate.public_slug ? `${origin}/public/slates/${slate.public_slug}` : null,
+      feedUrl: slate.public_enabled && slate.public_slug ? `${origin}/public/slates/${slate.public_slug}.json` : null,
+      snippet: published ? embedSnippet(slateView(published, slate.public_slug!), origin) : '',
       endorsements: rows.map((e) => ({
         id: e.id,
         body: e.body,
@@ -232,10 +239,10 @@ export default async function publicRoutes(app: FastifyInstance) {
   }
 
   async function loadSettings(request: FastifyRequest) {
-    if (!mayPublish(request.user!)) throw forbidden()
     const { id } = request.params as { id: number }
     const slate = await findSlateSettings(db, id)
     if (!slate) throw notFound('That slate')
+    if (!maySeeSettings(request.user!)) throw forbidden()
     return slate
   }
 
@@ -251,6 +258,7 @@ export default async function publicRoutes(app: FastifyInstance) {
 
   app.post('/slates/:id/public', { schema: { params: idParam } }, async function savePublicSettings(request, reply) {
     const slate = await loadSettings(request)
+    if (!mayPublish(request.user!, slate)) throw forbidden()
     const values = formValues(request.body)
     const rerender = async (errors: FieldErrors, status = 422) =>
       reply.page('public/settings', await settingsView(request, slate, values, errors), { status })

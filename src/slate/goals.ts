@@ -225,30 +225,50 @@ function isoDate(d: DateTime): string {
   return s
 }
 
+/** The longest series drawn: ten years of weeks. */
+export const MAX_WEEKS = 520
+/** How far past `until` (today) a future-dated decision may still extend the series. */
+const FUTURE_WEEKS = 52
+
+function tryParse(iso: string): DateTime | null {
+  const d = ISO_DATE.test(iso) ? DateTime.fromISO(iso, { zone: 'utc' }) : null
+  return d?.isValid ? d : null
+}
+
 // Distinct locals with an endorsement in force at the end of each week (weeks
 // start on Monday), from the week of the first local decision to the week of
 // the last one, or of `until` when later. The history is replayed, so a
 // rescission lowers the count from its week on. A row stored as superseded
 // never counts, even before it was superseded: its status is all we know, and
 // the last point then equals computeGoals' distinctLocals.
+// The range is bounded whatever was stored: a decision dated more than a year
+// after `until` (say 9999-12-31) does not stretch the series, a date that is
+// not YYYY-MM-DD (year 12000) is left out, and at most MAX_WEEKS weeks are
+// drawn (earlier decisions are replayed into the first one).
 export function cumulativeByWeek(
   endorsements: readonly MatrixEndorsement[],
   bodies: readonly MatrixBody[],
   until?: string,
 ): WeekPoint[] {
   const locals = new Set(bodies.filter((b) => b.kind === 'local').map((b) => b.id))
-  const rows = endorsements.filter((e) => locals.has(e.bodyId)).sort(compareEndorsements)
+  const rows = endorsements
+    .filter((e) => locals.has(e.bodyId) && tryParse(e.decidedOn) !== null)
+    .sort(compareEndorsements)
   const first = rows[0]
   const last = rows[rows.length - 1]
   if (first === undefined || last === undefined) return []
 
-  let week = parseDate('decidedOn', first.decidedOn).startOf('week')
   let end = parseDate('decidedOn', last.decidedOn)
   if (until !== undefined) {
     const u = parseDate('until', until)
+    const horizon = u.plus({ weeks: FUTURE_WEEKS })
     if (u > end) end = u
+    else if (end > horizon) end = horizon
   }
   const lastWeek = end.startOf('week')
+  const firstWeek = parseDate('decidedOn', first.decidedOn).startOf('week')
+  const earliest = lastWeek.minus({ weeks: MAX_WEEKS - 1 })
+  let week = DateTime.max(firstWeek, earliest)
 
   const latest = new Map<string, MatrixEndorsement>()
   const points: WeekPoint[] = []

@@ -330,6 +330,8 @@ export default async function matrixRoutes(app: FastifyInstance) {
                   : (d.candidate_name ?? 'a candidate'),
             voteDate: d.vote_date ?? '',
           })),
+        // Shown inside the matrix page (htmx): its heading takes the focus.
+        inPlace: request.htmx.partial && request.htmx.target === 'matrix-cell',
         recordUrl: canRecord ? `/slates/${id}/endorsements/new?body=${q.body}&candidate=${q.candidate}` : null,
         matrixUrl: `/slates/${id}/matrix#${q.body}`,
       }

@@ -1,6 +1,7 @@
 // View-model helpers shared by the slate's route files: a body's address in the
 // matrix, a cell's URL, candidates as the matrix and the slate page show them.
 import type { CurrentUser } from '../auth/access.ts'
+import { formatDate, formatMoment } from '../shared/format.ts'
 import type { BodyKind, MatrixCandidate } from './build-matrix.ts'
 import { mayEditCandidate, type Body } from './guards.ts'
 import type { SlateCandidateRow } from './queries.ts'
@@ -46,3 +47,49 @@ export function candidateView(c: SlateCandidateRow, user: CurrentUser) {
 
 export const candidateValues = (c: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]))
+
+const SLATE_FIELDS: Record<string, string> = {
+  name: 'name',
+  cycle: 'cycle',
+  election_date: 'election date',
+  goal: 'goal',
+  is_current: 'current',
+  chapter_id: 'run by',
+  public_slug: 'public address',
+  public_enabled: 'public list',
+}
+
+function shown(key: string, v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—'
+  if (typeof v === 'boolean')
+    return v ? (key === 'public_enabled' ? 'on' : 'yes') : key === 'public_enabled' ? 'off' : 'no'
+  if (key === 'election_date') return formatDate(String(v))
+  return String(v)
+}
+
+/** A slate's audit rows as lines a person reads: when, who, and what changed from what to what. */
+export function slateHistory(
+  rows: readonly { at: Date; action: string; actor: string | null; before: unknown; after: unknown }[],
+  zone: string,
+) {
+  return rows.map((r) => {
+    const before = (r.before ?? {}) as Record<string, unknown>
+    const after = (r.after ?? {}) as Record<string, unknown>
+    const changes =
+      r.action === 'create'
+        ? []
+        : Object.keys(SLATE_FIELDS)
+            .filter((k) => k in after)
+            .map((k) =>
+              k === 'chapter_id'
+                ? 'who runs it changed'
+                : `${SLATE_FIELDS[k]}: ${shown(k, before[k])} → ${shown(k, after[k])}`,
+            )
+    return {
+      at: formatMoment(r.at, zone),
+      actor: r.actor ?? 'Tenfold',
+      action: r.action === 'create' ? 'created the slate' : r.action === 'update' ? 'changed' : r.action,
+      changes: changes.join('; '),
+    }
+  })
+}

@@ -8,6 +8,7 @@ import type { Db } from '../db/database.ts'
 import type { Database, CandidatesTable, EndorsementsTable, SlatesTable } from '../db/schema.ts'
 import type { Insertable, Updateable } from 'kysely'
 import type { Scope } from '../auth/access.ts'
+import { updateVersioned } from '../shared/conflict.ts'
 import type { MatrixBody, MatrixDrive, MatrixEndorsement } from './build-matrix.ts'
 
 type Q = Db | Transaction<Database>
@@ -39,7 +40,24 @@ export function listSlates(db: Q) {
 }
 
 export function findSlate(db: Q, id: number) {
-  return db.selectFrom('slates').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('slates as s')
+    .leftJoin('chapters as ch', 'ch.id', 's.chapter_id')
+    .selectAll('s')
+    .select(['ch.name as chapter_name', 'ch.time_zone as chapter_zone'])
+    .where('s.id', '=', id)
+    .where('s.deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+/** The current slate's id and owner, or undefined when no slate is current. */
+export function findCurrentSlate(db: Q) {
+  return db
+    .selectFrom('slates')
+    .select(['id', 'name', 'chapter_id'])
+    .where('is_current', '=', true)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 export async function findCurrentSlateId(db: Q): Promise<number | undefined> {
@@ -59,6 +77,20 @@ export async function insertSlate(db: Kysely<Database>, input: SlateInput) {
   if (input.is_current)
     await db.updateTable('slates').set({ is_current: false }).where('is_current', '=', true).execute()
   return db.insertInto('slates').values(input).returningAll().executeTakeFirstOrThrow()
+}
+
+export type SlateUpdate = Pick<SlateInput, 'name' | 'cycle' | 'election_date' | 'goal' | 'is_current' | 'chapter_id'>
+
+/** A version-checked edit (src/shared/conflict.ts): the new row, or who saved first. */
+export async function updateSlate(db: Transaction<Database>, id: number, expected: number, input: SlateUpdate) {
+  if (input.is_current)
+    await db
+      .updateTable('slates')
+      .set({ is_current: false })
+      .where('is_current', '=', true)
+      .where('id', '<>', id)
+      .execute()
+  return updateVersioned(db, 'slates', id, expected, input)
 }
 
 // ---- Candidates ---------------------------------------------------------------

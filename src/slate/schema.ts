@@ -62,6 +62,7 @@ export const slateForm = z.object({
   cycle: optionalText('Election cycle', 60),
   election_date: optionalDate('Election date'),
   goal: optionalInt('Goal (endorsing locals)', 1, 100000).transform((v) => v ?? 100),
+  chapter_id: optionalInt('Run by', 1, 2147483647),
   is_current: checkbox(),
 })
 

@@ -1,18 +1,31 @@
 // Slates: /slates (list, create), /slates/current, /slates/:id (candidates,
 // goals, the 10×10 picture, endorsements over time).
-import type { FastifyInstance } from 'fastify'
-import { audit } from '../audit/audit.ts'
-import { readScope, type CurrentUser } from '../auth/access.ts'
-import { forbidden } from '../plugins/errors.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { audit, diffRecords } from '../audit/audit.ts'
+import { entityHistory } from '../audit/queries.ts'
+import { can, readScope, type CurrentUser } from '../auth/access.ts'
+import { forbidden, notFound } from '../plugins/errors.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
+import { formatDate, viewerZone } from '../shared/format.ts'
+import { listChapterOptions } from '../unions/queries.ts'
 import { formValues, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { endorsementLevel, isInForce, LEVEL_LABELS } from './build-matrix.ts'
 import { stepChartSvg } from './chart.ts'
 import { computeGoals, cumulativeByWeek, squares } from './goals.ts'
 import { likelyStandings } from '../whip/panels.ts'
-import { loadSlate as loadSlateRow, mayCreate } from './guards.ts'
+import { CURRENT_RULE, loadSlate as loadSlateRow, mayCreate, mayMakeCurrent, mayManageSlate } from './guards.ts'
+import { slateHistory } from './present.ts'
 import { candidateView, cellUrl, matrixCandidates, today } from './present.ts'
-import { findCurrentSlateId, insertSlate, listSlates, slateMatrixData } from './queries.ts'
+import {
+  findCurrentSlate,
+  findCurrentSlateId,
+  type findSlate,
+  insertSlate,
+  listSlates,
+  slateMatrixData,
+  updateSlate,
+} from './queries.ts'
 import { ENDORSEMENT_STATUSES, labelOf, slateForm, slateIdParam } from './schema.ts'
 
 export default async function slatesRoutes(app: FastifyInstance) {
@@ -35,42 +48,167 @@ export default async function slatesRoutes(app: FastifyInstance) {
     })
   })
 
-  const slateFormView = (values: Record<string, string>, errors: FieldErrors, user: CurrentUser) => ({
-    title: 'New slate',
-    action: '/slates',
-    values,
-    errors,
-    canMakeCurrent: user.isAdmin,
-  })
+  type SlateRow = NonNullable<Awaited<ReturnType<typeof findSlate>>>
+
+  /** The "Run by" choices: admins pick any chapter or none; organizers one of their own chapters. */
+  async function ownerOptions(user: CurrentUser) {
+    const chapters = await listChapterOptions(db)
+    return chapters.filter((c) => user.isAdmin || can.edit(user, c.id)).map((c) => ({ value: c.id, label: c.name }))
+  }
+
+  async function slateFormView(
+    user: CurrentUser,
+    values: Record<string, string>,
+    errors: FieldErrors,
+    slate?: SlateRow,
+    extra: Record<string, unknown> = {},
+  ) {
+    const current = await findCurrentSlate(db)
+    const draft = { chapter_id: Number(values.chapter_id) || null }
+    return {
+      title: slate ? `Edit ${slate.name}` : 'New slate',
+      action: slate ? `/slates/${slate.id}/edit` : '/slates',
+      submitLabel: slate ? 'Save' : 'Create',
+      cancelUrl: slate ? `/slates/${slate.id}` : '/slates',
+      slate: slate ?? null,
+      values,
+      errors,
+      ownerOptions: await ownerOptions(user),
+      // Admins may leave "Run by" empty: the slate is then managed by admins only.
+      ownerBlank: user.isAdmin ? 'No chapter (admins manage it)' : undefined,
+      canMakeCurrent: Boolean(slate?.is_current) || mayMakeCurrent(user, draft, current),
+      currentRule: CURRENT_RULE,
+      currentNow: current && current.id !== slate?.id ? current.name : null,
+      ...extra,
+    }
+  }
+
+  /** The form's checks beyond its fields: who runs the slate, and the current-slate rule. */
+  async function checkSlateForm(
+    user: CurrentUser,
+    data: { chapter_id: number | null; is_current: boolean },
+    slate?: SlateRow,
+  ) {
+    const errors: FieldErrors = {}
+    const keepsOwner = slate !== undefined && data.chapter_id === slate.chapter_id
+    if (!keepsOwner && !mayManageSlate(user, { chapter_id: data.chapter_id }))
+      errors.chapter_id = 'Choose a chapter you organize in.'
+    if (data.is_current && !(slate?.is_current ?? false)) {
+      const current = await findCurrentSlate(db)
+      if (!mayMakeCurrent(user, { chapter_id: data.chapter_id }, current))
+        errors.is_current = `Only an admin can make it the current slate now: ${current?.name ?? 'another slate'} is current.`
+    }
+    return errors
+  }
 
   app.get('/slates/new', async function newSlate(request, reply) {
-    if (!mayCreate(request.user!)) throw forbidden()
-    return reply.page('slates/form', slateFormView({ goal: '100' }, {}, request.user!))
+    const user = request.user!
+    if (!mayCreate(user)) throw forbidden()
+    const own = user.isAdmin ? '' : String(user.chapters.find((c) => c.role === 'organizer')?.id ?? '')
+    return reply.page('slates/form', await slateFormView(user, { goal: '100', chapter_id: own }, {}))
   })
 
   app.post('/slates', async function createSlate(request, reply) {
     const user = request.user!
     if (!mayCreate(user)) throw forbidden()
     const form = parseForm(slateForm, request.body)
-    const rerender = (errors: FieldErrors) =>
-      reply.page('slates/form', slateFormView(formValues(request.body), errors, user), { status: 422 })
+    const rerender = async (errors: FieldErrors) =>
+      reply.page('slates/form', await slateFormView(user, formValues(request.body), errors), { status: 422 })
     if (!form.ok) return rerender(form.errors)
-    if (form.data.is_current && !user.isAdmin)
-      return rerender({ is_current: 'Only an admin can make a slate the current one.' })
+    const problems = await checkSlateForm(user, form.data)
+    if (Object.keys(problems).length) return rerender(problems)
     const slate = await db.transaction().execute(async (trx) => {
       const row = await insertSlate(trx, form.data)
-      await audit(trx, request.actor, { action: 'create', entity: 'slate', entityId: row.id, after: row })
+      await audit(trx, request.actor, {
+        action: 'create',
+        entity: 'slate',
+        entityId: row.id,
+        chapterId: row.chapter_id,
+        after: row,
+      })
       return row
     })
     setFlash(reply, 'ok', `${slate.name} was created.`)
     return reply.redirect(`/slates/${slate.id}`, 303)
   })
 
+  async function loadManaged(request: FastifyRequest) {
+    const { id } = request.params as { id: number }
+    const slate = await loadSlate(id)
+    if (!mayManageSlate(request.user!, slate)) throw forbidden()
+    return slate
+  }
+
+  const slateValues = (s: SlateRow) => ({
+    name: s.name,
+    cycle: s.cycle ?? '',
+    election_date: s.election_date ?? '',
+    goal: String(s.goal),
+    chapter_id: s.chapter_id === null ? '' : String(s.chapter_id),
+    is_current: s.is_current ? 'on' : '',
+    version: String(s.version),
+  })
+
+  app.get('/slates/:id/edit', { schema: { params: slateIdParam } }, async function editSlate(request, reply) {
+    const slate = await loadManaged(request)
+    return reply.page('slates/form', await slateFormView(request.user!, slateValues(slate), {}, slate))
+  })
+
+  app.post('/slates/:id/edit', { schema: { params: slateIdParam } }, async function saveSlate(request, reply) {
+    const user = request.user!
+    const before = await loadManaged(request)
+    const values = formValues(request.body)
+    const rerender = async (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
+      reply.page('slates/form', await slateFormView(user, values, errors, before, extra), { status })
+    const form = parseForm(slateForm, request.body)
+    if (!form.ok) return rerender(form.errors)
+    const problems = await checkSlateForm(user, form.data, before)
+    if (Object.keys(problems).length) return rerender(problems)
+    const after = await versionedTransaction(db, async (trx) => {
+      const row = await updateSlate(trx, before.id, expectedVersion(values.version), form.data)
+      if (isConflict(row)) return row
+      const { chapter_name: _n, chapter_zone: _z, ...plain } = before
+      const diff = diffRecords(plain, row)
+      await audit(trx, request.actor, {
+        action: 'update',
+        entity: 'slate',
+        entityId: row.id,
+        chapterId: row.chapter_id,
+        before: diff.before,
+        after: diff.after,
+      })
+      return row
+    })
+    if (isConflict(after)) {
+      const current = after.current
+      if (!current) throw notFound('That slate')
+      values.version = String(current.version)
+      const conflict = conflictView(after, {
+        what: 'slate',
+        userId: user.id,
+        timeZone: viewerZone(user),
+        saved: [
+          { label: 'Name', value: current.name },
+          { label: 'Election cycle', value: current.cycle ?? '' },
+          { label: 'Election date', value: formatDate(current.election_date) },
+          { label: 'Goal', value: String(current.goal) },
+          { label: 'Current slate', value: current.is_current ? 'yes' : 'no' },
+        ],
+      })
+      return rerender({ _form: conflict.message }, 409, { conflict })
+    }
+    setFlash(reply, 'ok', 'Saved.')
+    return reply.redirect(`/slates/${before.id}`, 303)
+  })
+
   app.get('/slates/:id', { schema: { params: slateIdParam } }, async function showSlate(request, reply) {
     const { id } = request.params as { id: number }
     const user = request.user!
     const slate = await loadSlate(id)
-    const data = await slateMatrixData(db, id, readScope(user), {}, { drives: 'projecting' })
+    const [data, history] = await Promise.all([
+      slateMatrixData(db, id, readScope(user), {}, { drives: 'projecting' }),
+      entityHistory(db, 'slate', id, 20),
+    ])
     const candidates = matrixCandidates(data.candidates)
     // The whip count's likely case of the drives heading to a vote (one query).
     const standings = await likelyStandings(
@@ -112,12 +250,16 @@ export default async function slatesRoutes(app: FastifyInstance) {
       })
     return reply.page('slates/show', {
       title: slate.name,
-      slate: { ...slate, election: slate.election_date ?? '' },
+      slate: { ...slate, election: formatDate(slate.election_date) },
+      runBy: slate.chapter_name ? `Run by ${slate.chapter_name}` : 'Run by the admins',
+      canManage: mayManageSlate(user, slate),
+      history: slateHistory(history, viewerZone(user)),
       candidates: data.candidates.map((c) => candidateView(c, user)),
       goals: goals.candidates.map((g) => ({
         ...g,
         squares: squares(g).map((s) => ({
-          state: s,
+          // The class is sq-won, sq-projected or sq-open: never the page-wide .empty.
+          state: s === 'empty' ? 'open' : s,
           label: s === 'won' ? 'won' : s === 'projected' ? 'projected' : 'open',
         })),
         summary: `${g.won} won, ${g.projected} projected${g.projectedToWin ? ` (${g.projectedToWin} projected to win)` : ''}, goal ${g.goal}`,

@@ -182,10 +182,10 @@ export const MATRIX: Record<string, Entry> = {
     params: (w) => ({ id: w.slate.id }),
     expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
   },
-  'POST /slates/:id/public': {
-    params: (w) => ({ id: w.slate.id }),
-    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' },
-  },
+  // The test slate is run by no chapter: only admins change its public page or edit it.
+  'POST /slates/:id/public': { params: (w) => ({ id: w.slate.id }), expect: adminOnly },
+  'GET /slates/:id/edit': { params: (w) => ({ id: w.slate.id }), expect: adminOnly },
+  'POST /slates/:id/edit': { params: (w) => ({ id: w.slate.id }), expect: adminOnly },
   'POST /endorsements/:id/public': { params: (w) => ({ id: w.endorsementA.id }), expect: editorsOfA },
   'GET /saved-views': { expect: everyone },
   'POST /saved-views': { expect: everyone },

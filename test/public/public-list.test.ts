@@ -157,6 +157,8 @@ t.test('an organizer marks an endorsement public and switches the list on', asyn
     'another chapter’s organizer cannot',
   )
 
+  // The list's address and switch belong to whoever runs the slate: here chapter Alpha.
+  await db.updateTable('slates').set({ chapter_id: w.a.id }).where('id', '=', slate.id).execute()
   const page = await org.get(`/slates/${slate.id}/public`)
   t.equal(page.statusCode, 200)
   const bad = await org.post(`/slates/${slate.id}/public`, {

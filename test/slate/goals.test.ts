@@ -1,5 +1,5 @@
 import t from 'tap'
-import { computeGoals, cumulativeByWeek, squares } from '../../src/slate/goals.ts'
+import { computeGoals, cumulativeByWeek, MAX_WEEKS, squares } from '../../src/slate/goals.ts'
 import type { CandidateGoal, Goals, SlateGoal, Square, WeekPoint } from '../../src/slate/goals.ts'
 import type {
   EndorsementStatus,
@@ -496,9 +496,34 @@ const weekCases: WeekCase[] = [
     ],
   },
   {
-    name: 'a date that is not YYYY-MM-DD is refused',
-    endorsements: [endorse(CWA1400, ANA, 'active', '03/03/2026')],
-    check: (t, run) => t.throws(run, RangeError),
+    name: 'a stored date that is not YYYY-MM-DD (03/03/2026, year 12000) is left out, never a failure',
+    endorsements: [
+      endorse(CWA1400, ANA, 'active', '03/03/2026'),
+      endorse(UH26, null, 'active', '12000-06-01'),
+      endorse(ATU589, BEN, 'active', '2026-03-03'),
+    ],
+    check: (t, run) => t.same(run(), [{ weekStart: '2026-03-02', count: 1 }]),
+  },
+  {
+    name: 'a decision dated 9999-12-31 stretches the series at most a year past today',
+    endorsements: [endorse(CWA1400, ANA, 'active', '2026-03-03'), endorse(UH26, null, 'active', '9999-12-31')],
+    until: '2026-03-10',
+    check: (t, run) => {
+      const weeks = run()
+      t.equal(weeks.length, 54, 'from the first week to 52 weeks after today')
+      t.equal(weeks[weeks.length - 1]!.count, 1, 'the far-future decision is not reached')
+    },
+  },
+  {
+    name: 'a decision dated in year 1 draws at most ten years of weeks, counted in from the start',
+    endorsements: [endorse(CWA1400, ANA, 'active', '0001-01-01'), endorse(UH26, null, 'active', '2026-03-03')],
+    until: '2026-03-03',
+    check: (t, run) => {
+      const weeks = run()
+      t.equal(weeks.length, MAX_WEEKS)
+      t.equal(weeks[0]!.count, 1, 'the year-1 decision is replayed into the first week drawn')
+      t.equal(weeks[weeks.length - 1]!.count, 2)
+    },
   },
   {
     name: 'the last week ends on the same count as the slate-wide distinct locals',
