@@ -43,3 +43,48 @@ export async function hasCalendarToken(db: Db, userId: number): Promise<boolean>
 export function setCalendarToken(db: Db, userId: number, hash: string | null) {
   return db.updateTable('users').set({ calendar_token: hash }).where('id', '=', userId).execute()
 }
+
+/**
+ * Follow-ups asked for in the latest conversation with each supporter, due by
+ * `days` from each chapter's today (overdue ones included), for the dashboard
+ * and the calendar feed. Names only, never contact details. One query.
+ */
+export async function listFollowUpsDue(db: Db, chapterIds: number[], days: number, limit = 20) {
+  if (!chapterIds.length) return []
+  const r = await sql<{
+    supporter_id: number
+    name: string
+    due: string
+    local: string | null
+    by: string | null
+    tz: string
+  }>`
+    select s.id as supporter_id, s.name, f.follow_up_on::text as due, l.name as local, u.name as by, c.time_zone as tz
+    from conversations f
+    join supporters s on s.id = f.supporter_id and s.deleted_at is null
+    join chapters c on c.id = s.chapter_id
+    left join locals l on l.id = s.local_id
+    left join users u on u.id = f.by_user_id
+    where f.follow_up_on is not null and f.deleted_at is null and s.chapter_id = any(${chapterIds}::int[])
+      and f.follow_up_on <= (now() at time zone c.time_zone)::date + ${days}::int
+      and not exists (select 1 from conversations y where y.supporter_id = f.supporter_id and y.deleted_at is null
+        and (y.held_on, y.id) > (f.held_on, f.id))
+    order by f.follow_up_on, s.name limit ${limit}`.execute(db)
+  return r.rows
+}
+
+/** A person's own open assignments with a due date (the calendar feed). */
+export function listAssignmentsDue(db: Db, userId: number, limit = 200) {
+  return db
+    .selectFrom('assignments as a')
+    .innerJoin('supporters as s', 's.id', 'a.supporter_id')
+    .innerJoin('chapters as c', 'c.id', 'a.chapter_id')
+    .select(['a.id', 's.name', 'a.ask', sql<string>`a.due_on::text`.as('due_on'), 'c.time_zone'])
+    .where('a.assignee_id', '=', userId)
+    .where('a.status', '=', 'open')
+    .where('a.due_on', 'is not', null)
+    .where('s.deleted_at', 'is', null)
+    .orderBy('a.due_on')
+    .limit(limit)
+    .execute()
+}

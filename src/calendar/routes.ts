@@ -7,7 +7,13 @@ import type { FastifyInstance } from 'fastify'
 import ical from 'ical-generator'
 import { audit } from '../audit/audit.ts'
 import { readScope } from '../auth/access.ts'
-import { findUserByCalendarToken, hasCalendarToken, setCalendarToken } from './queries.ts'
+import {
+  findUserByCalendarToken,
+  hasCalendarToken,
+  listAssignmentsDue,
+  listFollowUpsDue,
+  setCalendarToken,
+} from './queries.ts'
 import { tokenHash } from '../auth/session.ts'
 import { notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
@@ -38,7 +44,17 @@ export default async function calendarRoutes(app: FastifyInstance) {
       const user = await findUserByCalendarToken(db, tokenHash(token))
       if (!user) throw notFound('That calendar')
       const chapterIds = user.chapters.length ? user.chapters.map((c) => c.id) : readScope(user).chapterIds
-      const drives = await listCalendarDrives(db, chapterIds)
+      const [drives, assignments, followUps] = await Promise.all([
+        listCalendarDrives(db, chapterIds),
+        listAssignmentsDue(db, user.id),
+        // Follow-ups of the chapters whose supporters the person may see by name (never a national reviewer's).
+        listFollowUpsDue(
+          db,
+          user.chapters.map((c) => c.id),
+          60,
+          200,
+        ),
+      ])
       const base = `${request.protocol}://${request.host}`
       const cal = ical({
         name: 'Tenfold: votes and next steps',
@@ -69,6 +85,26 @@ export default async function calendarRoutes(app: FastifyInstance) {
             url: `${base}/drives/${d.id}`,
           })
         }
+      }
+      for (const a of assignments) {
+        cal.createEvent({
+          id: `assignment-${a.id}-${a.due_on}@tenfold`,
+          start: day(a.due_on),
+          allDay: true,
+          timezone: a.time_zone,
+          summary: `Talk to ${a.name}${a.ask ? `: ${a.ask}` : ''}`,
+          url: `${base}/my-list/${a.id}`,
+        })
+      }
+      for (const f of followUps) {
+        cal.createEvent({
+          id: `follow-up-${f.supporter_id}-${f.due}@tenfold`,
+          start: day(f.due),
+          allDay: true,
+          timezone: f.tz,
+          summary: `Follow up with ${f.name}${f.local ? ` (${f.local})` : ''}`,
+          url: `${base}/people/${f.supporter_id}`,
+        })
       }
       return reply
         .type('text/calendar; charset=utf-8')

@@ -14,6 +14,7 @@ import {
   relativeDayLabel,
 } from '../drives/present.ts'
 import { endLabel, isStageKey, stageLabel } from '../drives/stages.ts'
+import { listFollowUpsDue } from '../calendar/queries.ts'
 
 export default async function dashboardRoutes(app: FastifyInstance) {
   app.get('/', async function showDashboard(request, reply) {
@@ -21,11 +22,13 @@ export default async function dashboardRoutes(app: FastifyInstance) {
     const scope = readScope(user)
     const mine = user.chapters.map((c) => c.id)
     const chapterIds = mine.length ? mine : scope.chapterIds
-    const [overdue, votes, counts, moves] = await Promise.all([
+    const [overdue, votes, counts, moves, followUps] = await Promise.all([
       listOverdue(app.db, chapterIds),
       listUpcomingVotes(app.db, chapterIds, 30),
       boardCounts(app.db, scope, { chapterIds }),
       listRecentMoves(app.db, chapterIds),
+      // Names of supporters: only for the chapters the person belongs to (national reviewers have none).
+      listFollowUpsDue(app.db, mine, 0),
     ])
     const head = (d: (typeof overdue)[number]) => ({
       id: d.id,
@@ -60,6 +63,18 @@ export default async function dashboardRoutes(app: FastifyInstance) {
         label: isStageKey(k) ? stageLabel(k) : endLabel(k),
         count: counts[k],
       })),
+      followUps: followUps.map((f) => {
+        const days = daysUntil(f.due, f.tz)
+        return {
+          id: f.supporter_id,
+          name: f.name,
+          local: f.local ?? '',
+          by: f.by ?? '',
+          due: formatDate(f.due),
+          late: days < 0 ? `${plural(-days, 'day')} late` : 'due today',
+          overdue: days < 0,
+        }
+      }),
       moves: moves.map((m) => ({
         driveId: m.drive_id,
         local: m.local_name ?? 'Drive',
