@@ -14,6 +14,7 @@ import views from './plugins/views.ts'
 import errors from './plugins/errors.ts'
 import security from './plugins/security.ts'
 import guard from './plugins/guard.ts'
+import input from './plugins/input.ts'
 import formKey from './plugins/form-key.ts'
 import session from './auth/session.ts'
 import { cookieSecret } from './auth/secrets.ts'
@@ -110,6 +111,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(views, { production: config.env === 'production', asset: assets.url })
   await app.register(errors)
   await app.register(guard)
+  await app.register(input)
   await app.register(formKey)
 
   await app.register(healthRoutes)

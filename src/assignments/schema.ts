@@ -2,8 +2,8 @@
 // and logging the conversation from "my list" (the conversation fields are the
 // people feature's own, plus an optional new level and "done with this person").
 import { z } from 'zod'
-import { conversationForm } from '../people/schema.ts'
-import { checkbox, optionalDate, optionalInt, optionalText, requiredInt } from '../shared/validation.ts'
+import { conversationForm, followUpNotBefore } from '../people/schema.ts'
+import { checkbox, optionalDate, optionalInt, optionalText, requiredInt, DATE_RANGES } from '../shared/validation.ts'
 
 const idList = z.preprocess(
   (v) => ([] as unknown[]).concat(v ?? []).filter((x) => typeof x === 'string' && /^[1-9][0-9]{0,9}$/.test(x)),
@@ -18,14 +18,16 @@ export const assignForm = z.object({
   supporter_id: idList,
   assignee_id: requiredInt('Who talks to them', 1, 2147483647),
   ask: optionalText('The ask', 300),
-  due_on: optionalDate('Due date'),
+  due_on: optionalDate('Due date', DATE_RANGES.plan),
   drive_id: optionalInt('Drive', 1, 2147483647),
 })
 
-export const logForm = conversationForm.extend({
-  level: optionalInt('New support level', 1, 5),
-  done: checkbox(),
-})
+export const logForm = conversationForm
+  .extend({
+    level: optionalInt('New support level', 1, 5),
+    done: checkbox(),
+  })
+  .superRefine(followUpNotBefore)
 
 export const settingForm = z.object({
   chapter_id: requiredInt('Chapter', 1, 2147483647),

@@ -466,6 +466,8 @@ export interface ImportsTable {
   error: string | null
   created_at: Generated<Date>
   updated_at: GeneratedTimestamp
+  /** When the retention job deleted the uploaded rows (161). */
+  rows_purged_at: Timestamp | null
 }
 
 export interface ImportRowsTable {

@@ -11,6 +11,7 @@ import {
   requiredDate,
   requiredInt,
   text,
+  DATE_RANGES,
 } from '../shared/validation.ts'
 import { VOTE_THRESHOLD_KEYS } from './decisions.ts'
 
@@ -94,7 +95,7 @@ export const processForm = z
   .object({
     mechanisms,
     body: optionalText('Body', 200),
-    decided_on: optionalDate('Date'),
+    decided_on: optionalDate('Date', DATE_RANGES.decision),
     outcome: z.preprocess(
       (v) => (v === '' || v === undefined ? 'pending' : v),
       z.enum(keys(PROCESS_OUTCOMES), { error: 'Choose an outcome.' }),
@@ -107,7 +108,7 @@ export const processForm = z
   })
 
 export const filingForm = z.object({
-  filed_on: requiredDate('Date filed'),
+  filed_on: requiredDate('Date filed', DATE_RANGES.past),
   body: text('Body it was filed with', 200),
   text_filed: text('Text filed', 50000),
 })
@@ -115,7 +116,7 @@ export const filingForm = z.object({
 export const decisionForm = z
   .object({
     body: text('Body', 200),
-    held_on: requiredDate('Date'),
+    held_on: requiredDate('Date', DATE_RANGES.past),
     kind: z.preprocess(
       (v) => (v === '' || v === undefined ? 'meeting' : v),
       z.enum(['meeting', 'poll'], { error: 'Choose meeting or poll.' }),

@@ -63,26 +63,30 @@ export function findCircle(db: Q, scope: Scope, id: number) {
 
 /** Members with names (and contacts only when allowed); empty when names may not be seen. */
 export function listCircleMembers(db: Db, circleId: number, withContacts: boolean) {
-  return db
-    .selectFrom('labor_circle_members as m')
-    .innerJoin('supporters as s', 's.id', 'm.supporter_id')
-    .leftJoin('locals as l', 'l.id', 's.local_id')
-    .select([
-      's.id',
-      's.name',
-      's.role_in_local',
-      's.potential_leader',
-      's.chapter_member',
-      'l.name as local_name',
-      'l.id as local_id',
-      withContacts ? sql<string | null>`s.email`.as('email') : sql<string | null>`null::text`.as('email'),
-      withContacts ? sql<string | null>`s.phone`.as('phone') : sql<string | null>`null::text`.as('phone'),
-    ])
-    .where('m.circle_id', '=', circleId)
-    .where('s.deleted_at', 'is', null)
-    .orderBy('s.name')
-    .orderBy('s.id')
-    .execute()
+  return (
+    db
+      .selectFrom('labor_circle_members as m')
+      .innerJoin('supporters as s', 's.id', 'm.supporter_id')
+      .leftJoin('locals as l', 'l.id', 's.local_id')
+      .select([
+        's.id',
+        's.name',
+        's.role_in_local',
+        's.potential_leader',
+        's.chapter_member',
+        'l.name as local_name',
+        'l.id as local_id',
+        withContacts ? sql<string | null>`s.email`.as('email') : sql<string | null>`null::text`.as('email'),
+        withContacts ? sql<string | null>`s.phone`.as('phone') : sql<string | null>`null::text`.as('phone'),
+      ])
+      .where('m.circle_id', '=', circleId)
+      .where('s.deleted_at', 'is', null)
+      // Kept off shared lists: listed only to those who see contacts (organizers, admins).
+      .$if(!withContacts, (q) => q.where('s.keep_off_shared_lists', '=', false))
+      .orderBy('s.name')
+      .orderBy('s.id')
+      .execute()
+  )
 }
 
 /** Live drives of the circle's chapter in its unions: the section's union, or the unions its members work in. */

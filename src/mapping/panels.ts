@@ -3,7 +3,7 @@
 // supporters panel of a drive's page. Each takes `db`, the viewer and the
 // record, and returns a ready-to-print view model; the page's route calls it
 // and its template includes the partial named beside it.
-import { can, type CurrentUser } from '../auth/access.ts'
+import { can, roleIn, type CurrentUser } from '../auth/access.ts'
 import type { Db } from '../db/database.ts'
 import type { ConflictView } from '../shared/conflict.ts'
 import type { FieldErrors } from '../shared/validation.ts'
@@ -77,9 +77,11 @@ export type PanelState = {
 
 /** The mapping panel on a local's page: facts, members in common, past positions, and their forms. Two queries. */
 export async function localMappingPanel(db: Db, user: CurrentUser, local: Local, state: PanelState = {}) {
+  // A count drawn from a chapter's supporters is that chapter's (and national reviewers') to see, no one else's.
+  const mayCount = local.chapter_id !== null && roleIn(user, local.chapter_id) !== null
   const [positions, common] = await Promise.all([
     listPositions(db, local.id),
-    local.chapter_id === null ? Promise.resolve(null) : countMembersInCommon(db, local.id, local.chapter_id),
+    mayCount ? countMembersInCommon(db, local.id, local.chapter_id!) : Promise.resolve(null),
   ])
   return {
     localId: local.id,
@@ -87,9 +89,11 @@ export async function localMappingPanel(db: Db, user: CurrentUser, local: Local,
       {
         label: 'Members in common',
         value:
-          common === null
+          local.chapter_id === null
             ? 'No chapter yet'
-            : `${common} chapter member${common === 1 ? '' : 's'} inside (from supporters)`,
+            : common === null
+              ? 'Known to its chapter only'
+              : `${common} chapter member${common === 1 ? '' : 's'} inside (from supporters)`,
       },
       { label: 'On the central labor council', value: labelOf(LABOR_COUNCIL, yesNo(local.on_labor_council)) },
       {

@@ -2,7 +2,14 @@
 // labels for their fixed lists.
 import { z } from 'zod'
 import { labelOf, values } from '../shared/options.ts'
-import { optionalDate, optionalEnum, optionalText, optionalUrl, requiredDate } from '../shared/validation.ts'
+import {
+  optionalDate,
+  optionalEnum,
+  optionalText,
+  optionalUrl,
+  requiredDate,
+  DATE_RANGES,
+} from '../shared/validation.ts'
 
 export const TOPICS = [
   { value: 'medicare_for_all', label: 'Medicare for All' },
@@ -37,7 +44,7 @@ export const positionForm = z
   .object({
     topic: optionalEnum('Topic', values(TOPICS)).refine((v) => v !== null, 'Choose a topic.'),
     description: optionalText('What it said', 500),
-    decided_on: requiredDate('Date'),
+    decided_on: requiredDate('Date', DATE_RANGES.past),
     outcome: optionalEnum('Outcome', values(OUTCOMES)).refine((v) => v !== null, 'Choose what happened.'),
     source_url: optionalUrl('Source'),
   })

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
 import { run, Logger, type Runner } from 'graphile-worker'
+import { RETENTION_CRONTAB, RETENTION_NOTE, RETENTION_TASK, runRetention } from './import-retention.ts'
 import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound, sendError } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
@@ -90,7 +91,12 @@ export default async function importRoutes(app: FastifyInstance) {
       noHandleSignals: true,
       pollInterval: 1000,
       logger,
+      crontab: RETENTION_CRONTAB,
       taskList: {
+        [RETENTION_TASK]: async () => {
+          const { imports } = await runRetention(db)
+          if (imports) app.log.info({ imports }, 'retention: import rows deleted')
+        },
         [TASK]: async (payload) => {
           const { importId, actorId, requestId } = payload as {
             importId: number
@@ -171,6 +177,7 @@ export default async function importRoutes(app: FastifyInstance) {
         errors,
         limitMb: UPLOAD_LIMIT_MB,
         maxRows: MAX_ROWS.toLocaleString('en-US'),
+        retention: RETENTION_NOTE,
         chapterOptions: chapterChoices(user) ?? all.map((c) => ({ value: c.id, label: c.name })),
         recent: recent.map((r) => ({
           id: r.id,
@@ -303,8 +310,12 @@ export default async function importRoutes(app: FastifyInstance) {
     return reply.page('people/import-show', {
       title: `Import: ${imp.filename}`,
       imp: { id: imp.id, filename: imp.filename, chapter: imp.chapter_name, status: imp.status, rows: n(totals.rows) },
-      canMap: ['uploaded', 'mapped', 'ready', 'failed'].includes(imp.status),
-      canCommit: imp.status === 'ready' || (imp.status === 'failed' && totals.valid !== undefined),
+      canMap: !imp.rows_purged_at && ['uploaded', 'mapped', 'ready', 'failed'].includes(imp.status),
+      canCommit:
+        !imp.rows_purged_at && (imp.status === 'ready' || (imp.status === 'failed' && totals.valid !== undefined)),
+      retention: imp.rows_purged_at
+        ? 'The uploaded rows of this file were deleted, as every upload is once it is finished or given up. The supporters it saved stay.'
+        : RETENTION_NOTE,
       fields: IMPORT_FIELDS.map((f) => ({ key: f.key, label: f.label, selected: mapping[f.key] ?? '' })),
       headerOptions,
       duplicates: options.duplicates,
@@ -399,6 +410,13 @@ export default async function importRoutes(app: FastifyInstance) {
     { schema: { params: idParam } },
     async function downloadReport(request, reply) {
       const imp = await loadImport(request)
+      if (imp.rows_purged_at)
+        return sendError(
+          request,
+          reply,
+          410,
+          'The rows of this import were deleted, as every upload is once it is finished or given up, so its report is gone too.',
+        )
       const rows: unknown[][] = []
       let after = 0
       for (;;) {

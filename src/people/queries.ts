@@ -58,6 +58,7 @@ export async function listSupporters(
   f: PeopleFilters,
   offset: number,
   limit = PAGE_SIZE,
+  o: { export?: boolean } = {},
 ) {
   let q = db
     .selectFrom('supporters as s')
@@ -84,6 +85,7 @@ export async function listSupporters(
     ])
   if (scope.chapterIds !== null) q = q.where('s.chapter_id', 'in', ids(scope))
   q = f.deleted ? q.where('s.deleted_at', 'is not', null) : q.where('s.deleted_at', 'is', null)
+  q = q.where(keptOffVisible('s', o.export ? { chapterIds: [] } : contacts))
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`
     // Searching contact details only where the caller may see them, so a search never reveals them.
@@ -417,10 +419,28 @@ export async function addTags(trx: Q, idList: number[], tag: string) {
 }
 
 /** Of these ids, the ones in scope and not deleted (with their chapter and local). */
+/**
+ * "Keep off shared lists" means: never in an export or a bulk action, and in
+ * no list anyone but the chapter's organizers (and admins) sees. Such a supporter
+ * is seen only by them, on the people list and on their own page. `shownTo` is
+ * where they may appear (the contact scope); an empty scope hides them all.
+ */
+export function keptOffVisible(alias: 's' | 'supporters', shownTo: Scope): Expression<SqlBool> {
+  const flag = sql.ref(`${alias}.keep_off_shared_lists`)
+  if (shownTo.chapterIds === null) return sql<SqlBool>`true`
+  if (shownTo.chapterIds.length === 0) return sql<SqlBool>`not ${flag}`
+  return sql<SqlBool>`(not ${flag} or ${sql.ref(`${alias}.chapter_id`)} = any(${shownTo.chapterIds}::int[]))`
+}
+
+/** Of these ids, the ones a bulk action may touch: in scope, not deleted, not kept off shared lists. */
+export function supportersForBulk(db: Q, scope: Scope, idList: number[]) {
+  return supportersInScope(db, scope, idList).then((rows) => rows.filter((r) => !r.keep_off_shared_lists))
+}
+
 export function supportersInScope(db: Q, scope: Scope, idList: number[]) {
   let q = db
     .selectFrom('supporters')
-    .select(['id', 'chapter_id', 'local_id'])
+    .select(['id', 'chapter_id', 'local_id', 'keep_off_shared_lists'])
     .where('id', 'in', idList.length ? idList : [0])
     .where('deleted_at', 'is', null)
   if (scope.chapterIds !== null) q = q.where('chapter_id', 'in', ids(scope))

@@ -7,7 +7,7 @@
 // (the queries do not fetch them, see contactScope).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
-import { can, type CurrentUser } from '../auth/access.ts'
+import { can, type CurrentUser, type Scope } from '../auth/access.ts'
 import type { RoleInLocal } from '../db/schema.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
@@ -38,6 +38,7 @@ import {
   mergeSupporters,
   peopleScope,
   setSupportersDeleted,
+  supportersForBulk,
   supportersInScope,
   touchLocalDrives,
   updateSupporter,
@@ -52,7 +53,7 @@ import {
   ROLES_IN_LOCAL,
   TEAM_ROLES,
   bulkForm,
-  conversationForm,
+  conversationFormChecked,
   label,
   levelForm,
   listQuery,
@@ -77,6 +78,14 @@ type Query = {
 }
 
 /** National reviewers see counts elsewhere, never people. */
+/** Deleted supporters are listed only where the person may delete and restore: organizers and admins, like the trash. */
+function deletedScope(user: CurrentUser): Scope {
+  if (user.isAdmin) return { chapterIds: null }
+  const chapterIds = user.chapters.filter((c) => can.delete(user, c.id)).map((c) => c.id)
+  if (chapterIds.length === 0) throw forbidden('Only organizers see deleted supporters.')
+  return { chapterIds }
+}
+
 function mayOpenPeople(user: CurrentUser): void {
   if (user.isAdmin) return
   if (user.isNational || user.chapters.length === 0)
@@ -129,7 +138,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const query = request.query as Query
     const filters = filtersOf(query)
     if (query.format === 'csv') return exportPeople(request, reply, filters)
-    const scope = peopleScope(user)
+    const scope = filters.deleted ? deletedScope(user) : peopleScope(user)
     const contacts = contactScope(user)
     const offset = query.offset ?? 0
     const [{ rows, hasMore }, locals, drives] = await Promise.all([
@@ -227,7 +236,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
       throw forbidden('Only organizers can export supporters.')
     const rows: unknown[][] = []
     for (let offset = 0; offset < 200_000; offset += 1000) {
-      const page = await listSupporters(db, scope, scope, filters, offset, 1000)
+      const page = await listSupporters(db, scope, scope, filters, offset, 1000, { export: true })
       for (const r of page.rows) {
         rows.push([
           r.id,
@@ -291,7 +300,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
     }
     const d = form.data
     const allowed = bulkAllowed(d.action)
-    const found = await supportersInScope(db, peopleScope(user), d.ids)
+    const found = await supportersForBulk(db, peopleScope(user), d.ids)
     const rows = found.filter((r) => allowed(user, r.chapter_id))
     if (rows.length === 0) throw d.ids.length && found.length ? forbidden() : notFound('Those supporters')
     const idList = rows.map((r) => r.id)
@@ -439,6 +448,8 @@ export default async function peopleRoutes(app: FastifyInstance) {
     mayOpenPeople(user)
     const p = await findSupporter(db, peopleScope(user), contactScope(user), id, o)
     if (!p) throw notFound('That supporter')
+    // Kept off shared lists: only the chapter's organizers (and admins) see them at all.
+    if (p.keep_off_shared_lists && !can.seeContacts(user, p.chapter_id)) throw notFound('That supporter')
     return p
   }
 
@@ -723,7 +734,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const target = backTarget(back)
     const inline = request.htmx.partial && request.htmx.target === 'person-conversations'
     const inlinePanel = request.htmx.partial && request.htmx.target === LOG_PANEL_ID && back !== null
-    const form = parseForm(conversationForm, request.body)
+    const form = parseForm(conversationFormChecked, request.body)
     if (!form.ok) {
       if (inlinePanel) {
         const logPanel = await logPanelFor(user, back, { form: { values: raw, errors: form.errors } })

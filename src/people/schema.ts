@@ -11,6 +11,8 @@ import {
   requiredDate,
   requiredInt,
   text,
+  DATE_RANGES,
+  notBefore,
 } from '../shared/validation.ts'
 import { normaliseEmail, normalisePhone, parseTags } from './normalise.ts'
 
@@ -97,11 +99,19 @@ export const conversationForm = z.object({
     (v) => (Array.isArray(v) ? v[0] : v) || undefined,
     z.enum(KIND_VALUES, { error: 'Choose what kind of conversation it was.' }),
   ),
-  held_on: requiredDate('Date'),
+  held_on: requiredDate('Date', DATE_RANGES.past),
   outcome: optionalText('Outcome', 300),
   note: optionalText('Note', 5000),
-  follow_up_on: optionalDate('Follow-up date'),
+  follow_up_on: optionalDate('Follow-up date', DATE_RANGES.plan),
 })
+
+/** A follow-up is not before the conversation it follows (a refinement, so conversationForm stays extendable). */
+export const followUpNotBefore = notBefore(
+  'held_on',
+  'follow_up_on',
+  'The follow-up cannot be before the conversation.',
+)
+export const conversationFormChecked = conversationForm.superRefine(followUpNotBefore)
 
 export const teamForm = z.object({
   supporter_id: requiredInt('Supporter', 1, 2147483647),

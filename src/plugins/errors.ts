@@ -70,6 +70,12 @@ export default fp(
       } else if (csrfFailure(err)) {
         status = 403
         message = 'This form has expired or did not come from Tenfold. Reload the page and try again.'
+      } else if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code)) {
+        // A PostgreSQL data exception (a number past its column, a date past year 9999, a NUL):
+        // input that slipped past validation. The person gets a 400, the log the code and route (no values).
+        status = 400
+        message = 'A value in that request is out of range or not understood. Check the numbers and dates.'
+        request.log.warn({ code: err.code, route: request.routeOptions.url }, 'data exception from input')
       } else if (isDbDown(err)) {
         status = 503
         message = 'The database is not answering right now. Your last change was not saved; try again in a moment.'

@@ -1,6 +1,6 @@
 // zod schemas for the library's forms, and JSON schemas for its query strings.
 import { z } from 'zod'
-import { optionalInt, optionalText, requiredDate, requiredInt, text } from '../shared/validation.ts'
+import { optionalInt, optionalText, requiredDate, requiredInt, text, DATE_RANGES } from '../shared/validation.ts'
 import { RESOLUTION_KINDS } from './model-texts.ts'
 
 export const KIND_VALUES = RESOLUTION_KINDS.map((k) => k.key) as unknown as readonly [
@@ -66,7 +66,7 @@ export const shareForm = z.object({
 export const filingForm = z.object({
   ...fillFields,
   body: text('Body it was filed with', 200),
-  filed_on: requiredDate('Filed on'),
+  filed_on: requiredDate('Filed on', DATE_RANGES.past),
 })
 
 export const adoptedForm = z.object({ adopted_text: text('Adopted text', 50_000) })

@@ -12,6 +12,7 @@ import {
   optionalUrl,
   requiredDate,
   text,
+  DATE_RANGES,
 } from '../shared/validation.ts'
 
 export { labelOf }
@@ -114,7 +115,7 @@ export const endorsementForm = z
     candidate_id: optionalInt('Candidate', 1, 2147483647),
     status: optionalEnum('Status', values(RECORD_STATUSES)).transform((v) => v ?? 'active'),
     conditions: optionalText('Conditions', 2000),
-    decided_on: requiredDate('Date decided'),
+    decided_on: requiredDate('Date decided', DATE_RANGES.decision),
     deciding_body: optionalText('Deciding body', 200),
     votes_for: optionalInt('Votes for', 0, 10000000),
     votes_against: optionalInt('Votes against', 0, 10000000),
@@ -132,7 +133,7 @@ export type EndorsementForm = z.output<typeof endorsementForm>
 
 export const replaceForm = z.object({
   status: optionalEnum('What happened', values(REPLACE_STATUSES)).transform((v) => v ?? 'rescinded'),
-  decided_on: requiredDate('Date decided'),
+  decided_on: requiredDate('Date decided', DATE_RANGES.decision),
   deciding_body: optionalText('Deciding body', 200),
   source_url: optionalUrl('Source'),
 })
