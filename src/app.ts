@@ -66,6 +66,28 @@ export function serializeRequest(req: { method: string; url: string; id: string 
   return { method: req.method, url, reqId: req.id }
 }
 
+/**
+ * Errors in the log without personal data. csv-parse's errors carry the raw
+ * field and record of an uploaded file (and quote it in the message): only
+ * their code and line are kept. PostgreSQL's `detail` names the values of a
+ * conflicting key, and a data exception's message quotes the bad input: those
+ * go too. Everything else keeps its type, message, code and stack.
+ */
+export function serializeError(err: unknown): Record<string, unknown> {
+  const e = (err ?? {}) as Record<string, unknown> & { constructor?: { name?: string } }
+  const code = typeof e.code === 'string' ? e.code : undefined
+  if (e.name === 'CsvError' || /^(CSV_|INVALID_)/.test(code ?? ''))
+    return { type: 'CsvError', code, line: typeof e.lines === 'number' ? e.lines : undefined }
+  const out: Record<string, unknown> = { type: e.constructor?.name ?? 'Error', code }
+  const dataException = code !== undefined && /^22[0-9A-Z]{3}$/.test(code)
+  if (!dataException) {
+    out.message = e.message
+    out.stack = e.stack
+  }
+  for (const k of ['statusCode', 'constraint', 'table', 'column', 'routine', 'severity']) if (k in e) out[k] = e[k]
+  return out
+}
+
 export type BuildOptions = { config: Config; db: DbHandle; logger?: object | boolean }
 
 export async function buildApp({ config, db, logger }: BuildOptions): Promise<FastifyInstance> {
@@ -73,7 +95,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
     logger: logger ?? {
       level: config.logLevel,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
-      serializers: { req: serializeRequest },
+      serializers: { req: serializeRequest, err: serializeError },
     },
     genReqId: () => crypto.randomUUID(),
     trustProxy: config.trustProxy,

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import pg from 'pg'
 import type { Test } from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { buildApp, serializeRequest } from '../src/app.ts'
+import { buildApp, serializeError, serializeRequest } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { createDb, type DbHandle } from '../src/db/database.ts'
 import { serverUrl, TEMPLATE } from './setup/pg.ts'
@@ -53,7 +53,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
       level: 'info',
       stream,
       redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
-      serializers: { req: serializeRequest },
+      serializers: { req: serializeRequest, err: serializeError },
     },
   })
   await app.ready()

@@ -56,7 +56,9 @@ export default async function adminImportRoutes(app: FastifyInstance) {
       try {
         outcome = await importOlms(db, file, request.actor)
       } catch (err) {
-        if ((err as { code?: string }).code?.startsWith('CSV_')) {
+        // csv-parse's codes are CSV_* and INVALID_* (a quote inside an unquoted field, an unclosed quote).
+        const e = err as { code?: string; name?: string }
+        if (e.name === 'CsvError' || /^(CSV_|INVALID_)/.test(e.code ?? '')) {
           return reply.page(
             'admin/import',
             { ...view, errors: { file: 'That file is not a readable CSV file. Nothing was imported.' } },
