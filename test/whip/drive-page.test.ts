@@ -60,6 +60,11 @@ t.test('The drive page answers “would we win today, by how much, whom do we ta
   const page = await org.get(`/drives/${drive.id}`)
   t.equal(page.statusCode, 200)
   t.match(page.body, 'Do we have the votes?')
+  t.match(
+    page.body,
+    /<a href="#whip-count"><span class="badge warn">We would lose today: 1 short<\/span>/,
+    'the verdict is at the top of the page, linking down to the panel',
+  )
   // 5 yes of 9; two-thirds of 9 needs 6.
   t.match(page.body, 'We would lose today: 1 short')
   t.match(page.body, 'move Uma Undecided')
