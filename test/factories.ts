@@ -4,7 +4,7 @@ import type { UserRole } from '../src/db/schema.ts'
 import { hashPassword } from '../src/auth/passwords.ts'
 import { insertUser } from '../src/auth/queries.ts'
 import type { Updateable } from 'kysely'
-import type { DrivesTable } from '../src/db/schema.ts'
+import type { DrivesTable, LocalsTable } from '../src/db/schema.ts'
 import { insertDrive, type NewDrive } from '../src/drives/queries.ts'
 import { insertConversation, insertLevels, insertSupporter, type SupporterInput } from '../src/people/queries.ts'
 import { insertCandidate, insertSlate, type CandidateInput, type SlateInput } from '../src/slate/queries.ts'
@@ -44,6 +44,8 @@ export async function local(
     notice_days: number | null
     orientation: 'left_led' | 'middling' | 'hostile' | 'progressive_opportunist'
     members: number
+    designation: string | null
+    deciding_body: LocalsTable['deciding_body']
   }> = {},
 ) {
   const n = ++seq
@@ -57,7 +59,8 @@ export async function local(
       orientation: o.orientation ?? 'middling',
       members: o.members ?? 1000,
       threshold: 'majority_cast',
-      deciding_body: 'membership_meeting',
+      deciding_body: o.deciding_body ?? 'membership_meeting',
+      designation: o.designation ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -791,3 +791,25 @@ export interface MeetingEntriesTable {
 export interface Database {
   meeting_entries: MeetingEntriesTable
 }
+
+// A resolution adapted for one drive (migration 140, resolutions/adaptations.ts).
+export interface ResolutionAdaptationsTable {
+  id: Generated<number>
+  drive_id: number
+  resolution_id: number
+  based_on_version_id: number
+  candidate_id: number | null
+  body: string
+  /** The values typed into the "missing details" form, by merge-field key. */
+  fields: ColumnType<Record<string, string>, string | undefined, string>
+  version: Generated<number>
+  created_by: number | null
+  updated_by: number | null
+  created_at: Generated<Date>
+  updated_at: GeneratedTimestamp
+  deleted_at: Timestamp | null
+}
+
+export interface Database {
+  resolution_adaptations: ResolutionAdaptationsTable
+}

@@ -4,7 +4,8 @@
 // certification lines (body, date, vote, signature) — added when the text
 // does not carry its own.
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
-import { splitClauses, type Language } from './merge-fields.ts'
+import { RESOLVED_LEAD, WHEREAS_LEAD, splitClauses } from './clauses.ts'
+import type { Language } from './language.ts'
 
 export type DocxInput = {
   title: string
@@ -14,8 +15,7 @@ export type DocxInput = {
   meetingDate?: string | null
 }
 
-const LEAD =
-  /^((?:and\s+)?whereas|considerando|(?:(?:now|therefore|and|be|it|further|finally|also|por|lo|tanto|y|además|asimismo|finalmente)[\s,;:]+){0,5}(?:resolved|se\s+resuelve|resuélvase|resuelvase))/iu
+const LEAD = new RegExp(`^(${WHEREAS_LEAD}|${RESOLVED_LEAD})`, 'iu')
 
 function clause(text: string): Paragraph {
   const m = LEAD.exec(text)

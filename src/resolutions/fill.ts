@@ -2,8 +2,17 @@
 // candidate and meeting into the `{{field}}` values of merge-fields.ts, with
 // dates in the resolution's language and the chapter's time zone. Pure: the
 // caller loads the rows. Unknown values stay undefined so renderers flag them.
-import { DECIDING_BODIES, labelOf } from '../unions/labels.ts'
-import { escapeHtml, formatCandidateList, formatMeetingDate, type FieldValues, type Language } from './merge-fields.ts'
+import { escapeHtml } from '../shared/html.ts'
+import {
+  decidingBodyPhrase,
+  formatCandidateList,
+  formatMeetingDate,
+  localDesignation,
+  type Language,
+} from './language.ts'
+import type { FieldValues } from './merge-fields.ts'
+
+export { decidingBodyPhrase }
 
 export type FillInput = {
   language: Language
@@ -24,23 +33,6 @@ export type FillInput = {
   meetingDate?: string | null
 }
 
-const DECIDING_ES: Record<string, string> = {
-  executive_board: 'la junta ejecutiva',
-  membership_meeting: 'la asamblea general de la membresía',
-  delegate_body: 'el cuerpo de delegados',
-  referendum: 'la consulta a la membresía',
-  council_conference: 'la conferencia de respaldos del consejo',
-  cope_committee: 'el comité de acción política',
-}
-
-/** The local's deciding body as it reads in a sentence: "the general membership meeting". */
-export function decidingBodyPhrase(decidingBody: string | null, language: Language): string | null {
-  if (!decidingBody) return null
-  if (language === 'es') return DECIDING_ES[decidingBody] ?? null
-  const label = labelOf(DECIDING_BODIES, decidingBody)
-  return label ? `the ${label.toLowerCase()}` : null
-}
-
 function safeDate(iso: string | null | undefined, language: Language, tz: string): string | undefined {
   if (!iso) return undefined
   try {
@@ -56,7 +48,7 @@ export function mergeValues(input: FillInput): FieldValues {
   const running = input.slateCandidates.filter((x) => x.status === 'running').map((x) => x.name)
   return {
     'local.name': d.local_name ?? undefined,
-    'local.designation': d.local_designation ?? undefined,
+    'local.designation': d.local_designation?.trim() || localDesignation(d.local_name) || undefined,
     'union.name': d.union_name ?? undefined,
     'union.abbreviation': d.union_abbreviation ?? undefined,
     'chapter.name': d.chapter_name ?? undefined,

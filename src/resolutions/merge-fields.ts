@@ -1,13 +1,11 @@
-// Merge fields for model resolutions: the fixed set of `{{double.braces}}`
+// The template engine of model resolutions: the fixed set of `{{double.braces}}`
 // fields a resolution may use, a parser that reports unknown and malformed
-// fields (so an editor can point at the exact spot), renderers that fill the
-// fields for a drive (as segments, plain text or escaped HTML with missing
-// values flagged), the date and name-list formats the fields are filled with,
-// and a splitter that sorts a body into WHEREAS / RESOLVED clauses for the
-// DOCX builder. Pure: no database, no I/O.
+// fields (so an editor can point at the exact spot), and renderers that fill
+// the fields for a drive (as segments, plain text or escaped HTML with missing
+// values flagged). How values are written in each language is language.ts; how
+// a body splits into WHEREAS / RESOLVED clauses is clauses.ts. Pure: no I/O.
 
 import { escapeHtml } from '../shared/html.ts'
-import { DateTime } from 'luxon'
 
 export const MERGE_FIELDS = [
   { key: 'local.name', label: 'Local name', example: 'CWA Local 1400' },
@@ -251,8 +249,6 @@ export function renderPlain(text: string, values: FieldValues, options: PlainOpt
     .join('')
 }
 
-export { escapeHtml }
-
 /**
  * Renders a template as HTML: every piece of text and every value escaped,
  * filled values in `<span class="merge-value">`, missing ones as a visible
@@ -287,112 +283,4 @@ export function renderHtml(text: string, values: FieldValues): string {
     .join('\n')
 }
 
-// ---------------------------------------------------------------------------
-// Values
-
-export type Language = 'en' | 'es'
-
-/**
- * A meeting or election date as people write it on a resolution:
- * "Tuesday, March 3, 2026" / "martes, 3 de marzo de 2026". A date-only value
- * is that calendar day; a timestamp is first moved into `timeZone`, so a
- * meeting at 9 p.m. in Los Angeles is not printed as the next day.
- * Throws a RangeError for an invalid date or time zone.
- */
-export function formatMeetingDate(isoDate: string, language: Language, timeZone: string): string {
-  const dt = DateTime.fromISO(isoDate.trim(), { zone: timeZone })
-  if (!dt.isValid) {
-    throw new RangeError(
-      `Cannot format "${isoDate}" in ${timeZone}: ${dt.invalidExplanation ?? dt.invalidReason ?? 'invalid date'}`,
-    )
-  }
-  return language === 'es'
-    ? dt.setLocale('es').toFormat("cccc, d 'de' LLLL 'de' yyyy")
-    : dt.setLocale('en-US').toFormat('cccc, LLLL d, yyyy')
-}
-
-function stripAccents(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-}
-
-/** Spanish writes "e" instead of "y" before a word that starts with an "i" sound (Inés, Hilda), but not "hie"/"hia" (Hierro). */
-function spanishAnd(next: string): string {
-  const w = stripAccents(next).toLowerCase()
-  return /^h?i/.test(w) && !/^hi[aeou]/.test(w) ? 'e' : 'y'
-}
-
-/** "A", "A and B", "A, B and C" (no serial comma) / "A, B y C", with "e" before an "i" sound. */
-export function formatCandidateList(names: readonly string[], language: Language): string {
-  const list = names.map((x) => x.trim()).filter((x) => x !== '')
-  const last = list.pop()
-  if (last === undefined) return ''
-  if (list.length === 0) return last
-  const and = language === 'es' ? spanishAnd(last) : 'and'
-  return `${list.join(', ')} ${and} ${last}`
-}
-
-// ---------------------------------------------------------------------------
-// Clauses
-
-export type ClauseKind = 'title' | 'whereas' | 'resolved' | 'other'
-
-export interface Clauses {
-  /** The first block, when it comes before any clause. */
-  title?: string
-  whereas: string[]
-  resolved: string[]
-  /** Anything else (preamble, certification lines), line breaks kept. */
-  other: string[]
-  /** Every block in document order, for builders that must keep the order. */
-  blocks: { kind: ClauseKind; text: string }[]
-}
-
-const WHEREAS_START = /^(?:and\s+)?(?:whereas|considerando)(?![\p{L}\p{N}])/iu
-const RESOLVED_START =
-  /^(?:(?:now|therefore|and|be|it|further|finally|also|por|lo|tanto|y|además|asimismo|finalmente)[\s,;:]+){0,5}(?:resolved|se\s+resuelve|resuélvase|resuelvase)(?![\p{L}\p{N}])/iu
-
-function clauseKind(line: string): 'whereas' | 'resolved' | null {
-  const s = line.trimStart()
-  if (WHEREAS_START.test(s)) return 'whereas'
-  if (RESOLVED_START.test(s)) return 'resolved'
-  return null
-}
-
-/**
- * Sorts a resolution body into its title, WHEREAS / CONSIDERANDO clauses,
- * RESOLVED / SE RESUELVE / RESUÉLVASE clauses and other text. Blocks are
- * separated by blank lines; a line that opens a clause also starts a new
- * block. Lines inside a clause are joined with spaces (undoing hard wraps);
- * lines inside other text keep their breaks.
- */
-export function splitClauses(text: string): Clauses {
-  const raw: { kind: 'whereas' | 'resolved' | null; lines: string[] }[] = []
-  for (const chunk of text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)) {
-    let cur: { kind: 'whereas' | 'resolved' | null; lines: string[] } | null = null
-    for (const line of chunk.split('\n')) {
-      if (line.trim() === '') continue
-      const kind = clauseKind(line)
-      if (cur === null || kind !== null) {
-        cur = { kind, lines: [] }
-        raw.push(cur)
-      }
-      cur.lines.push(line.trim())
-    }
-  }
-  const out: Clauses = { whereas: [], resolved: [], other: [], blocks: [] }
-  raw.forEach((b, k) => {
-    if (b.kind === 'whereas' || b.kind === 'resolved') {
-      const t = b.lines.join(' ')
-      out[b.kind].push(t)
-      out.blocks.push({ kind: b.kind, text: t })
-    } else if (k === 0) {
-      out.title = b.lines.join(' ')
-      out.blocks.push({ kind: 'title', text: out.title })
-    } else {
-      const t = b.lines.join('\n')
-      out.other.push(t)
-      out.blocks.push({ kind: 'other', text: t })
-    }
-  })
-  return out
-}
+export type { Language } from './language.ts'

@@ -1,6 +1,6 @@
 // The resolution library's queries: resolutions and their insert-only
 // versions (no function here ever updates a version), the drive context that
-// fills merge fields (chapter-scoped), share links and filings. Reads of
+// fills merge fields (chapter-scoped), a drive's adapted text, share links and filings. Reads of
 // chapter data take a Scope, so another chapter's drive is simply not found.
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Scope } from '../auth/access.ts'
@@ -94,7 +94,8 @@ export async function insertVersion(
     .insertInto('resolution_versions')
     .values({
       ...input,
-      number: sql<number>`(select coalesce(max(number), 0) + 1 from resolution_versions where resolution_id = ${input.resolution_id})`,
+      number: sql<number>`(select coalesce(max(number), 0) + 1 from resolution_versions
+        where resolution_id = ${input.resolution_id})`,
     })
     .returning(['id', 'number', 'resolution_id', 'body', 'note', 'created_at'])
     .executeTakeFirstOrThrow()
@@ -159,6 +160,7 @@ export function findDriveContext(db: Conn, scope: Scope, driveId: number) {
       'c.time_zone',
       's.name as slate_name',
       's.election_date as slate_election_date',
+      'd.vote_date',
     ])
     .where('d.id', '=', driveId)
     .where('d.deleted_at', 'is', null)
@@ -344,5 +346,44 @@ export function setAdoptedText(db: Conn, id: number, text: string) {
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .returning(['id', 'adopted_text'])
+    .executeTakeFirst()
+}
+
+// ---------------------------------------------------------------------------
+// Adaptations: a resolution's text adapted for one drive
+
+/** The live adaptation of a resolution for a drive, with who saved it last. */
+export function findAdaptation(db: Conn, driveId: number, resolutionId: number) {
+  return db
+    .selectFrom('resolution_adaptations as a')
+    .innerJoin('resolution_versions as v', 'v.id', 'a.based_on_version_id')
+    .leftJoin('users as u', (j) => j.on(sql<boolean>`u.id = coalesce(a.updated_by, a.created_by)`))
+    .selectAll('a')
+    .select(['v.number as based_on_number', 'u.name as author'])
+    .where('a.drive_id', '=', driveId)
+    .where('a.resolution_id', '=', resolutionId)
+    .where('a.deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export type Adaptation = NonNullable<Awaited<ReturnType<typeof findAdaptation>>>
+
+export function insertAdaptation(
+  db: Conn,
+  a: {
+    drive_id: number
+    resolution_id: number
+    based_on_version_id: number
+    candidate_id: number | null
+    body: string
+    fields: Record<string, string>
+    created_by: number
+  },
+) {
+  return db
+    .insertInto('resolution_adaptations')
+    .values({ ...a, fields: JSON.stringify(a.fields) })
+    .onConflict((oc) => oc.columns(['drive_id', 'resolution_id']).where('deleted_at', 'is', null).doNothing())
+    .returningAll()
     .executeTakeFirst()
 }

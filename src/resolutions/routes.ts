@@ -12,13 +12,15 @@ import { audit } from '../audit/audit.ts'
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { earliestVoteDate, todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import { conflictView, isConflict, readConflict, updateVersioned, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formatDate, formatMoment, viewerZone } from '../shared/format.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { leftoverBlanks, missingFieldsView, normaliseText, readMissingValues } from './adapt.ts'
 import { renderDocx } from './docx.ts'
 import { fileName, mergeValues, plainToHtml, plainToMarkdown } from './fill.ts'
+import { escapeHtml } from '../shared/html.ts'
 import {
-  escapeHtml,
   fieldLabel,
   MERGE_FIELDS,
   parseTemplate,
@@ -30,10 +32,12 @@ import {
 } from './merge-fields.ts'
 import { RESOLUTION_KINDS } from './model-texts.ts'
 import {
+  findAdaptation,
   findDriveContext,
   findFiling,
   findResolution,
   findShareLink,
+  insertAdaptation,
   insertFiling,
   insertResolution,
   insertShareLink,
@@ -47,15 +51,18 @@ import {
   revokeShareLink,
   setAdoptedText,
   useShareLink,
+  type Adaptation,
   type DriveContext,
   type SlateCandidate,
 } from './queries.ts'
 import {
+  adaptForm,
   adoptedForm,
   fillQuery,
   filingForm,
   LANGUAGES,
   listQuery,
+  missingForm,
   resolutionForm,
   shareForm,
   versionForm,
@@ -78,10 +85,10 @@ const KNOWN_FIELDS = MERGE_FIELDS.map((f) => `{{${f.key}}}`).join(', ')
 export function templateError(body: string): string | null {
   const parsed = parseTemplate(body)
   const problems: string[] = []
-  if (parsed.unknown.length)
-    problems.push(
-      `Unknown merge field${parsed.unknown.length > 1 ? 's' : ''}: ${parsed.unknown.map((k) => `{{${k}}}`).join(', ')}.`,
-    )
+  if (parsed.unknown.length) {
+    const names = parsed.unknown.map((k) => `{{${k}}}`).join(', ')
+    problems.push(`Unknown merge field${parsed.unknown.length > 1 ? 's' : ''}: ${names}.`)
+  }
   for (const m of parsed.malformed.slice(0, 3))
     problems.push(`Line ${m.line}, column ${m.column} (“${m.snippet}”): ${m.message}`)
   if (!problems.length) return null
@@ -137,6 +144,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     let candidates: SlateCandidate[] = []
     let candidate: SlateCandidate | undefined
     let values: FieldValues = {}
+    let adaptation: Adaptation | undefined
     if (p.drive) {
       drive = await findDriveContext(db, readScope(user), p.drive)
       if (!drive) throw notFound('That drive')
@@ -150,11 +158,32 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
         candidate: candidate ?? null,
         slateCandidates: candidates,
         meetingBody: p.meetingBody,
-        meetingDate: p.meetingDate,
+        // The drive's vote date is the meeting's date unless another one is chosen.
+        meetingDate: p.meetingDate ?? drive.vote_date,
       })
+      adaptation = await findAdaptation(db, drive.id, id)
     }
-    const plain = renderPlain(version.body, values)
-    return { resolution, versions, version, language, drive, candidates, candidate, values, plain }
+    // The drive's adapted text stands in for the model's, unless another version or candidate is asked for.
+    const applies =
+      adaptation !== undefined &&
+      (!p.version || p.version === adaptation.based_on_version_id) &&
+      adaptation.candidate_id === (candidate?.id ?? null)
+    const adapted = applies ? adaptation : undefined
+    const plain = adapted ? adapted.body : renderPlain(version.body, values)
+    return {
+      resolution,
+      versions,
+      version: adapted ? (versions.find((v) => v.id === adapted.based_on_version_id) ?? version) : version,
+      language,
+      drive,
+      candidates,
+      candidate,
+      values,
+      plain,
+      adaptation,
+      adapted,
+      meetingDate: p.meetingDate ?? drive?.vote_date ?? null,
+    }
   }
 
   function fillParams(query: Record<string, string | undefined>): FillParams {
@@ -184,7 +213,9 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       drive && canAct ? listShareLinks(db, drive.id, r.id) : Promise.resolve([]),
       drive ? listDriveFilings(db, drive.id) : Promise.resolve([]),
     ])
-    const missing = drive ? renderTemplate(f.version.body, f.values).missing : []
+    const missing = drive && !f.adapted ? renderTemplate(f.version.body, f.values).missing : []
+    const adaptation = f.adaptation
+    const otherQs = fillQueryString({ drive: drive?.id, candidate: adaptation?.candidate_id || undefined })
     const qs = fillQueryString({ ...p, version: f.version.id === f.versions[0]?.id ? undefined : f.version.id })
     const zone = drive?.time_zone ?? viewerZone(user)
     const stamp = (d: Date) => formatMoment(d, zone)
@@ -215,17 +246,43 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
           url: `/resolutions/${r.id}?${fillQueryString({ ...p, version: v.id })}`,
           current: v.id === f.version.id,
         })),
-        textHtml: renderHtml(f.version.body, f.values),
+        textHtml: f.adapted ? plainToHtml(f.adapted.body) : renderHtml(f.version.body, f.values),
         filled: Boolean(drive),
         missing: missing.map((k) => ({ key: k, label: fieldLabel(k) })),
+        missingFields: canAct ? missingFieldsView(missing) : [],
+        adapted: f.adapted
+          ? {
+              by: f.adapted.author ?? 'Someone',
+              at: stamp(f.adapted.updated_at),
+              basedOn: f.adapted.based_on_number,
+              outdated: f.adapted.based_on_number < (f.versions[0]?.number ?? 0),
+            }
+          : null,
+        // An adapted text for this drive that is not shown (another version or candidate was chosen).
+        otherAdaptation:
+          adaptation && !f.adapted
+            ? {
+                url: `/resolutions/${r.id}?${otherQs}`,
+              }
+            : null,
+        adapt: {
+          text: f.plain,
+          version: adaptation?.version ?? 0,
+        },
+        driveUrl: drive ? `/drives/${drive.id}` : '',
         picker: {
           drive: drive?.id ?? '',
           candidate: f.candidate?.id ?? '',
-          meetingDate: p.meetingDate ?? '',
+          meetingDate: f.meetingDate ?? '',
           meetingBody: p.meetingBody ?? '',
           driveOptions: driveOptions.map((d) => ({
             value: d.id,
-            label: `${d.local_name ?? d.union_name ?? 'Drive ' + d.id} — ${d.slate_name}${d.chapter_name ? ` (${d.chapter_name})` : ''}`,
+            label: [
+              `${d.local_name ?? d.union_name ?? `Drive ${d.id}`} — ${d.slate_name}`,
+              d.chapter_name && `(${d.chapter_name})`,
+            ]
+              .filter(Boolean)
+              .join(' '),
           })),
           candidateOptions: f.candidates.map((c) => ({
             value: c.id,
@@ -265,7 +322,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
         hidden: Object.entries({
           drive: drive?.id,
           candidate: f.candidate?.id,
-          meeting_date: p.meetingDate,
+          meeting_date: f.meetingDate,
           meeting_body: p.meetingBody,
           version: f.version.id,
         })
@@ -273,6 +330,11 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
           .map(([name, value]) => ({ name, value: String(value) })),
         fields: MERGE_FIELDS,
         errors: {},
+        adaptErrors: {},
+        adaptValues: {},
+        missingErrors: {},
+        missingValues: {},
+        conflict: null,
         values: {
           filed_on: drive ? todayIn(drive.time_zone ?? 'UTC') : '',
           body: p.meetingBody ?? (drive ? (f.values['meeting.body'] ?? '') : ''),
@@ -459,7 +521,9 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
       values.base = String(saved.conflict)
       return rerender(
         {
-          _form: `Someone saved version ${saved.conflict} after you opened this text. Your text is kept below; save again to make it the next version.`,
+          _form:
+            `Someone saved version ${saved.conflict} after you opened this text. ` +
+            'Your text is kept below; save again to make it the next version.',
         },
         409,
       )
@@ -502,6 +566,246 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
   )
   app.get('/resolutions/:id/render.docx', { schema: { params: idParam, querystring: fillQuery } }, (req, rep) =>
     download(req, rep, 'docx'),
+  )
+
+  // -------------------------------------------------------------------------
+  // The text adapted for a drive: what is printed, shared, downloaded and filed
+
+  /** The fill parameters a posted form carries (drive, candidate, version, meeting). */
+  const paramsOf = (d: {
+    drive: number
+    candidate: number | null
+    version: number | null
+    meeting_date: string | null
+    meeting_body: string | null
+  }): FillParams => ({
+    drive: d.drive,
+    candidate: d.candidate ?? undefined,
+    version: d.version ?? undefined,
+    meetingDate: d.meeting_date,
+    meetingBody: d.meeting_body,
+  })
+
+  async function loadForAdapting(request: FastifyRequest, id: number, params: FillParams) {
+    const f = await loadFill(request.user!, id, params)
+    if (!can.edit(request.user!, f.drive!.chapter_id))
+      throw forbidden('Only the chapter’s organizers can adapt a resolution for a drive.')
+    return f
+  }
+
+  const backTo = (id: number, p: FillParams) => `/resolutions/${id}?${fillQueryString(p)}`
+
+  app.post(
+    '/resolutions/:id/adaptation/details',
+    { schema: { params: idParam } },
+    async function fillMissingDetails(request, reply) {
+      const { id } = request.params as { id: number }
+      const user = request.user!
+      const raw = formValues(request.body)
+      const p = fillParams(raw)
+      const form = parseForm(missingForm, request.body)
+      if (!form.ok) {
+        if (!p.drive) throw notFound('That drive')
+        return renderShow(request, reply, id, p, { missingErrors: form.errors, missingValues: raw }, 422)
+      }
+      const params = paramsOf(form.data)
+      const f = await loadForAdapting(request, id, params)
+      const drive = f.drive!
+      if (f.adaptation) {
+        setFlash(reply, 'warn', 'This drive already has an adapted text. Change it in “Adapt the text”.')
+        return reply.redirect(backTo(id, params), 303)
+      }
+      const missing = renderTemplate(f.version.body, f.values).missing
+      const typed = readMissingValues(raw, missing, f.language, drive.time_zone ?? 'UTC')
+      if (Object.keys(typed.errors).length)
+        return renderShow(request, reply, id, params, { missingErrors: typed.errors, missingValues: raw }, 422)
+      const body = renderPlain(f.version.body, { ...f.values, ...typed.values })
+      const created = await db.transaction().execute(async (trx) => {
+        const row = await insertAdaptation(trx, {
+          drive_id: drive.id,
+          resolution_id: id,
+          based_on_version_id: f.version.id,
+          candidate_id: f.candidate?.id ?? null,
+          body,
+          fields: typed.typed,
+          created_by: user.id,
+        })
+        if (row)
+          await audit(trx, request.actor, {
+            action: 'create',
+            entity: 'resolution_adaptation',
+            entityId: row.id,
+            chapterId: drive.chapter_id,
+            after: { drive_id: drive.id, resolution_id: id, based_on_version_id: f.version.id, fields: typed.typed },
+          })
+        return row
+      })
+      setFlash(
+        reply,
+        created ? 'ok' : 'warn',
+        created
+          ? 'The details are filled in. Read the text through, and adapt any sentence before you print, share or file.'
+          : 'Someone adapted this text for the drive a moment ago. Their text is shown; change it under “Adapt”.',
+      )
+      return reply.redirect(`${backTo(id, params)}#resolution-text`, 303)
+    },
+  )
+
+  app.post(
+    '/resolutions/:id/adaptation',
+    { schema: { params: idParam } },
+    async function saveAdaptation(request, reply) {
+      const { id } = request.params as { id: number }
+      const user = request.user!
+      const raw = formValues(request.body)
+      const p = fillParams(raw)
+      const form = parseForm(adaptForm, request.body)
+      if (!form.ok) {
+        if (!p.drive) throw notFound('That drive')
+        return renderShow(request, reply, id, p, { adaptErrors: form.errors, adaptValues: raw }, 422)
+      }
+      const params = paramsOf(form.data)
+      const f = await loadForAdapting(request, id, params)
+      const drive = f.drive!
+      const text = normaliseText(form.data.text)
+      const blanks = leftoverBlanks(text)
+      if (blanks.length)
+        return renderShow(
+          request,
+          reply,
+          id,
+          params,
+          {
+            adaptErrors: {
+              text:
+                `The text still has ${blanks.length === 1 ? 'a blank' : 'blanks'} to fill: ${blanks.join(', ')}. ` +
+                'Write in the words each one stands for.',
+            },
+            adaptValues: raw,
+          },
+          422,
+        )
+      const expected = form.data.adaptation_version
+      const saved = await versionedTransaction(db, async (trx) => {
+        const current = await findAdaptation(trx, drive.id, id)
+        const columns = { based_on_version_id: f.version.id, candidate_id: f.candidate?.id ?? null }
+        if (expected === 0 && !current) {
+          const row = await insertAdaptation(trx, {
+            drive_id: drive.id,
+            resolution_id: id,
+            ...columns,
+            body: text,
+            fields: {},
+            created_by: user.id,
+          })
+          if (!row)
+            return readConflict(trx, 'resolution_adaptations', (await findAdaptation(trx, drive.id, id))?.id ?? 0)
+          await audit(trx, request.actor, {
+            action: 'create',
+            entity: 'resolution_adaptation',
+            entityId: row.id,
+            chapterId: drive.chapter_id,
+            after: { drive_id: drive.id, resolution_id: id, ...columns, body: text },
+          })
+          return row
+        }
+        if (!current) return readConflict(trx, 'resolution_adaptations', 0)
+        const row = await updateVersioned(trx, 'resolution_adaptations', current.id, expected, {
+          ...columns,
+          body: text,
+          updated_by: user.id,
+        })
+        if (isConflict(row)) return row
+        await audit(trx, request.actor, {
+          action: 'update',
+          entity: 'resolution_adaptation',
+          entityId: row.id,
+          chapterId: drive.chapter_id,
+          before: { body: current.body, based_on_version_id: current.based_on_version_id },
+          after: { body: row.body, based_on_version_id: row.based_on_version_id },
+        })
+        return row
+      })
+      if (isConflict(saved)) {
+        const view = conflictView(saved, {
+          what: 'adapted text',
+          userId: user.id,
+          timeZone: drive.time_zone,
+          saved: saved.current ? [{ label: 'The text saved now', value: saved.current.body }] : [],
+        })
+        return renderShow(
+          request,
+          reply,
+          id,
+          params,
+          {
+            adaptErrors: { _form: view.message },
+            adaptValues: { ...raw, adaptation_version: String(saved.current?.version ?? 0) },
+            conflict: view,
+          },
+          409,
+        )
+      }
+      setFlash(reply, 'ok', 'The adapted text is saved. It is what you print, share, download and file for this drive.')
+      return reply.redirect(`${backTo(id, params)}#resolution-text`, 303)
+    },
+  )
+
+  app.post(
+    '/resolutions/:id/adaptation/discard',
+    { schema: { params: idParam } },
+    async function discardAdaptation(request, reply) {
+      const { id } = request.params as { id: number }
+      const raw = formValues(request.body)
+      const p = fillParams(raw)
+      const form = parseForm(
+        adaptForm.pick({
+          drive: true,
+          candidate: true,
+          version: true,
+          meeting_date: true,
+          meeting_body: true,
+          adaptation_version: true,
+        }),
+        request.body,
+      )
+      if (!form.ok) {
+        if (!p.drive) throw notFound('That drive')
+        return renderShow(request, reply, id, p, { adaptErrors: form.errors, adaptValues: raw }, 422)
+      }
+      const params = paramsOf(form.data)
+      const f = await loadForAdapting(request, id, params)
+      const drive = f.drive!
+      const gone = await versionedTransaction(db, async (trx) => {
+        const current = await findAdaptation(trx, drive.id, id)
+        if (!current) return readConflict(trx, 'resolution_adaptations', 0)
+        const row = await updateVersioned(trx, 'resolution_adaptations', current.id, form.data.adaptation_version, {
+          deleted_at: new Date(),
+          updated_by: request.user!.id,
+        })
+        if (isConflict(row)) return row
+        await audit(trx, request.actor, {
+          action: 'delete',
+          entity: 'resolution_adaptation',
+          entityId: row.id,
+          chapterId: drive.chapter_id,
+          before: { body: current.body },
+        })
+        return row
+      })
+      if (isConflict(gone)) {
+        setFlash(
+          reply,
+          'warn',
+          gone.current
+            ? 'The adapted text changed since you opened it; it was kept. Look at it again first.'
+            : 'There is no adapted text for this drive any more.',
+        )
+        return reply.redirect(backTo(id, params), 303)
+      }
+      setFlash(reply, 'ok', 'The adapted text was set aside; the model text is filled in for the drive again.')
+      return reply.redirect(backTo(id, params), 303)
+    },
   )
 
   // -------------------------------------------------------------------------
@@ -685,6 +989,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     const user = request.user!
     const f = await findFiling(db, readScope(user), id)
     if (!f) throw notFound('That filing')
+    const where = f.local_name ?? f.union_name ?? `drive ${f.drive_id}`
     const modelToFiled = f.model_body !== null ? diffHtml(f.model_body, f.text_filed) : null
     const filedToAdopted = f.adopted_text !== null ? diffHtml(f.text_filed, f.adopted_text) : null
     const modelToAdopted =
@@ -692,7 +997,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     return reply.page(
       'resolutions/filing',
       {
-        title: `Filing: ${f.resolution_title ?? 'resolution'} at ${f.local_name ?? f.union_name ?? 'drive ' + f.drive_id}`,
+        title: `Filing: ${f.resolution_title ?? 'resolution'} at ${where}`,
         filing: {
           id: f.id,
           filedOn: formatDate(f.filed_on),

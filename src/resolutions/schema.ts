@@ -69,6 +69,16 @@ export const filingForm = z.object({
   filed_on: requiredDate('Filed on', DATE_RANGES.past),
 })
 
+/** The text adapted for a drive; `adaptation_version` is 0 when there is none yet. */
+export const adaptForm = z.object({
+  ...fillFields,
+  text: text('Text', 100_000),
+  adaptation_version: requiredInt('Adaptation version', 0, 2147483647),
+})
+
+/** The small form for missing details: the fill fields; the values come as `fill.<field key>`. */
+export const missingForm = z.object(fillFields)
+
 export const adoptedForm = z.object({ adopted_text: text('Adopted text', 50_000) })
 
 const id = { type: 'string', pattern: '^[0-9]{0,9}$' } as const

@@ -35,6 +35,7 @@ const ENTITY: Record<VersionedTable, string> = {
   turnout_pledges: 'turnout_pledge',
   relationships: 'relationship',
   structure_tests: 'structure_test',
+  resolution_adaptations: 'resolution_adaptation',
 }
 
 /** Someone saved the record after the form was opened (or it was deleted meanwhile). */

@@ -6,15 +6,14 @@ import {
   EXAMPLE_VALUES,
   FIELD_KEYS,
   MERGE_FIELDS,
-  formatCandidateList,
-  formatMeetingDate,
   isFieldKey,
   parseTemplate,
   renderHtml,
   renderPlain,
   renderTemplate,
-  splitClauses,
 } from '../../src/resolutions/merge-fields.ts'
+import { splitClauses } from '../../src/resolutions/clauses.ts'
+import { formatCandidateList, formatMeetingDate } from '../../src/resolutions/language.ts'
 import type { FieldValues, Language, MalformedReason, Segment } from '../../src/resolutions/merge-fields.ts'
 import { MODEL_RESOLUTIONS, RESOLUTION_KINDS } from '../../src/resolutions/model-texts.ts'
 
