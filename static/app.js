@@ -49,8 +49,14 @@
       // listener on the form never sees it): then Back brings the form back as it
       // was sent, key included, and Save again opens what the first Save made.
       // htmx's history restore would reload it blank with a new key instead.
-      if (form.querySelector('input[name="_form_key"]') && !form.matches('[hx-post],[hx-put],[hx-patch],[hx-delete]'))
+      var keyInput = form.querySelector('input[name="_form_key"]')
+      if (keyInput && !form.matches('[hx-post],[hx-put],[hx-patch],[hx-delete]')) {
         e.stopImmediatePropagation()
+        // Remembered for Back: browsers do not always restore hidden fields.
+        try {
+          sessionStorage.setItem(keyName(form), keyInput.value)
+        } catch {}
+      }
       form.setAttribute('data-busy', '')
       form.setAttribute('aria-busy', 'true')
       if (btn && btn.tagName === 'BUTTON' && !btn.hasAttribute('data-saving-label')) {
@@ -67,8 +73,21 @@
     release(el?.closest ? el.closest('form') : null)
   })
   // Back to a page kept in the browser's memory: its forms are not busy any more.
-  window.addEventListener('pageshow', () => {
+  function keyName(form) {
+    return 'tf-form-key ' + location.pathname + ' ' + form.getAttribute('action')
+  }
+  window.addEventListener('pageshow', (e) => {
     document.querySelectorAll('form[data-busy]').forEach(release)
+    // Back to a form already sent: send it with the key it was sent with, so the
+    // server answers with what the first Save made instead of a second copy.
+    var nav = performance.getEntriesByType('navigation')[0]
+    if (!e.persisted && nav?.type !== 'back_forward') return
+    document.querySelectorAll('form input[name="_form_key"]').forEach((input) => {
+      try {
+        var kept = sessionStorage.getItem(keyName(input.form))
+        if (kept) input.value = kept
+      } catch {}
+    })
   })
   // Print buttons.
   document.addEventListener('click', (e) => {

@@ -55,7 +55,7 @@ export default async function calendarRoutes(app: FastifyInstance) {
           200,
         ),
       ])
-      const base = `${request.protocol}://${request.host}`
+      const base = app.config.publicUrl
       const cal = ical({
         name: 'Tenfold: votes and next steps',
         prodId: { company: 'tenfold', product: 'tenfold', language: 'EN' },
@@ -128,7 +128,7 @@ export default async function calendarRoutes(app: FastifyInstance) {
       await audit(trx, request.actor, { action: 'create', entity: 'calendar_feed', entityId: request.user!.id })
     })
     // Shown once: only its hash is kept, so the address cannot be shown again.
-    const url = `${request.protocol}://${request.host}/calendar/${token}.ics`
+    const url = `${app.config.publicUrl}/calendar/${token}.ics`
     return reply.page('calendar/account', { title: 'Calendar feed', active: true, url })
   })
 

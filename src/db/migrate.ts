@@ -6,8 +6,14 @@ import { FileMigrationProvider, Migrator, type Kysely } from 'kysely'
 
 export const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
 
+// Migrations are named by date and a number range per line of work, so one may land
+// with a lower number than one a data folder already ran: it is applied, not refused.
 export function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) })
+  return new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
+    allowUnorderedMigrations: true,
+  })
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

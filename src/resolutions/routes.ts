@@ -855,7 +855,7 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
         after: { resolution_id: id, version_id: f.version.id, drive_id: drive.id, expires_at: expiresAt },
       })
     })
-    const url = `${request.protocol}://${request.host}/share/${token}`
+    const url = `${app.config.publicUrl}/share/${token}`
     reply.setCookie(SHARE_COOKIE, url, {
       path: `/resolutions/${id}`,
       httpOnly: true,
