@@ -142,7 +142,9 @@ await fc.assert(
 
 // Every page that shows what was stored still answers, for every role.
 const ids = {
-  slate: (await db.selectFrom('slates').select('id').where('is_current', '=', true).executeTakeFirstOrThrow()).id,
+  slate: (
+    await db.selectFrom('slates').select('id').orderBy('is_current', 'desc').orderBy('id').executeTakeFirstOrThrow()
+  ).id,
   drive: (await db.selectFrom('drives').select('id').where('chapter_id', '=', boston.id).executeTakeFirstOrThrow()).id,
   person: (await db.selectFrom('supporters').select('id').where('chapter_id', '=', boston.id).executeTakeFirstOrThrow())
     .id,
