@@ -84,7 +84,7 @@
     if (!e.persisted && nav?.type !== 'back_forward') return
     document.querySelectorAll('form input[name="_form_key"]').forEach((input) => {
       try {
-        var kept = sessionStorage.getItem(keyName(input.form))
+        const kept = sessionStorage.getItem(keyName(input.form))
         if (kept) input.value = kept
       } catch {}
     })
