@@ -3,7 +3,7 @@
 // links are never stored or logged in the clear).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
-import { createOneTimeLink, insertUser } from '../auth/queries.ts'
+import { createOneTimeLink, insertUser, LINK_LIFETIME_HOURS } from '../auth/queries.ts'
 import { notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
@@ -294,7 +294,7 @@ export default async function adminUsersRoutes(app: FastifyInstance) {
     return reply.page('admin/link', {
       title: 'Password reset link',
       heading: `A new password link for ${user.name}`,
-      intro: `Send this link to ${user.name} yourself (Tenfold does not send email). It lets them choose a new password, works once, and expires in 7 days. Any earlier link stops working.`,
+      intro: `Send this link to ${user.name} yourself (Tenfold does not send email). It lets them choose a new password, works once, and expires in ${LINK_LIFETIME_HOURS.reset} hour. Any earlier link stops working.`,
       link: linkUrl(token),
       userId: id,
     })
