@@ -26,6 +26,7 @@ import unionsRoutes from './unions/routes.ts'
 import claimRoutes from './unions/claim-routes.ts'
 import auditRoutes from './audit/routes.ts'
 import drivesRoutes from './drives/routes.ts'
+import boardRoutes from './drives/board-routes.ts'
 import calendarRoutes from './calendar/routes.ts'
 import slatesRoutes from './slate/slates-routes.ts'
 import candidatesRoutes from './slate/candidates-routes.ts'
@@ -144,6 +145,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(claimRoutes)
   await app.register(auditRoutes, { prefix: '/audit' })
   await app.register(drivesRoutes)
+  await app.register(boardRoutes)
   await app.register(calendarRoutes)
   await app.register(slatesRoutes)
   await app.register(candidatesRoutes)

@@ -95,13 +95,35 @@
   })
 })()
 
-// ---- Board drag and drop (drives feature) --------------------------------
+// ---- Board drag and drop, and focus after a move (drives feature) --------
 // Dragging a card to another column fills in that card's own "Move to…" form
 // and submits it, so a drop goes through exactly the path the keyboard and
-// no-JS forms use (warnings, a reason when needed, the version check).
+// no-JS forms use (warnings, a reason when needed, the version check). A card
+// drags by its body or its title (a click on the title still opens the drive);
+// a drop anywhere in a column counts, however empty it is.
+// After a move the board comes back with the card first in its new column
+// (data-moved): the focus goes back to it. When a reason is needed, the move
+// page's reason field gets the focus.
 // SortableJS is loaded only on pages with a board.
 ;(() => {
+  function focusAfterMove() {
+    var reason = document.querySelector('#move-reason[aria-invalid="true"]:not([data-focused])')
+    if (reason) {
+      reason.setAttribute('data-focused', '1')
+      reason.focus()
+      return
+    }
+    var board = document.querySelector('#board[data-moved]')
+    if (!board || board.getAttribute('data-focused')) return
+    board.setAttribute('data-focused', '1')
+    var card = document.getElementById('drive-' + board.getAttribute('data-moved'))
+    var title = card?.querySelector('.card-title')
+    if (!title) return
+    title.focus({ preventScroll: true })
+    card.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+  }
   function setup() {
+    focusAfterMove()
     var board = document.querySelector('[data-sortable-board]')
     if (!board || board.getAttribute('data-sortable-ready')) return
     if (!window.Sortable) {
@@ -118,8 +140,9 @@
       window.Sortable.create(list, {
         group: 'board',
         draggable: '.drive-card',
-        filter: 'select, button, input, a',
+        filter: 'select, button, input, .load-more',
         preventOnFilter: false,
+        emptyInsertThreshold: 24,
         animation: 120,
         onEnd: (evt) => {
           if (evt.from === evt.to) return

@@ -59,14 +59,25 @@ export const MOVE_TARGET_LABELS: Record<MoveTarget, string> = {
 }
 
 /** The choices of a move form, leaving out where the drive already is. */
+/**
+ * Where a drive can go, most likely first: the stages ahead (the next one
+ * first), the ends, pause or resume, then the stages behind. An ended drive
+ * reopens at any stage, in pipeline order.
+ */
 export function moveOptions(stage: StageKey, status: string): { value: string; label: string }[] {
-  const out: { value: string; label: string }[] = []
-  for (const s of STAGES)
-    if (!(s.key === stage && (status === 'active' || status === 'paused'))) out.push({ value: s.key, label: s.label })
-  for (const e of END_KEYS) if (e !== status) out.push({ value: e, label: MOVE_TARGET_LABELS[e] })
-  if (status === 'active') out.push({ value: 'paused', label: MOVE_TARGET_LABELS.paused })
-  if (status === 'paused') out.push({ value: 'active', label: MOVE_TARGET_LABELS.active })
-  return out
+  const open = status === 'active' || status === 'paused'
+  const here = STAGES.findIndex((s) => s.key === stage)
+  const opt = (s: (typeof STAGES)[number]) => ({ value: s.key, label: s.label })
+  const ends = END_KEYS.filter((e) => e !== status).map((e) => ({ value: e, label: MOVE_TARGET_LABELS[e] }))
+  if (!open) return [...STAGES.map(opt), ...ends]
+  return [
+    ...STAGES.filter((_, i) => i > here).map(opt),
+    ...ends,
+    status === 'active'
+      ? { value: 'paused', label: MOVE_TARGET_LABELS.paused }
+      : { value: 'active', label: MOVE_TARGET_LABELS.active },
+    ...STAGES.filter((_, i) => i < here).map(opt),
+  ]
 }
 
 export function stageProgress(stage: StageKey, status: string) {

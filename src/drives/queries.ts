@@ -10,7 +10,11 @@ import type { Database, DecisionOutcomeCol, DrivesTable, DriveStatusCol, StageKe
 
 type Q = Kysely<Database> | Transaction<Database>
 
+/** Cards a "more" link loads. */
 export const COLUMN_SIZE = 25
+/** Cards a column shows first: a stage column about a screen and a half, an end column (stacked three high) fewer. */
+export const FIRST_CARDS = 10
+export const FIRST_ENDED = 4
 export const BOARD_COLUMNS = [
   'identify',
   'democratize',
@@ -405,7 +409,8 @@ export async function boardCards(
       columnExpr.as('col'),
       sql<number>`row_number() over (partition by ${columnExpr} order by d.stage_entered_at, d.id)`.as('rn'),
     ])
-  const limitFor = sql`case when t.col = ${extra?.column ?? ''} then ${extra?.upTo ?? COLUMN_SIZE}::int else ${COLUMN_SIZE}::int end`
+  const limitFor = sql`case when t.col = ${extra?.column ?? ''} then ${extra?.upTo ?? FIRST_CARDS}::int
+    when t.col in ('won', 'lost', 'dropped') then ${FIRST_ENDED}::int else ${FIRST_CARDS}::int end`
   const rows = await db
     .selectFrom(inner.as('t'))
     .selectAll('t')
@@ -413,6 +418,22 @@ export async function boardCards(
     .orderBy('t.rn')
     .execute()
   return rows as unknown as CardRow[]
+}
+
+/** One drive's card, if it is on the board with these filters (the card just moved, shown first in its column). */
+export async function boardCard(db: Db, scope: Scope, f: BoardFilters, driveId: number): Promise<CardRow | undefined> {
+  const row = await boardBase(db, scope, f)
+    .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
+    .leftJoin('users as o', 'o.id', 'd.owner_id')
+    .select([
+      ...cardColumns,
+      sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'),
+      'o.name as owner_name',
+      columnExpr.as('col'),
+    ])
+    .where('d.id', '=', driveId)
+    .executeTakeFirst()
+  return row as unknown as CardRow | undefined
 }
 
 /** One column's next cards, for "load more". */

@@ -1,6 +1,6 @@
 // The drive pipeline: POST /drives (start a drive from a local's page),
 // /drives/:id (the drive page), its next step, moves between stages, process
-// pushes, filings and decisions, and /board (a column per stage and end).
+// pushes, filings and decisions. The board is in board-routes.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { entityHistory } from '../audit/queries.ts'
@@ -15,8 +15,8 @@ import {
 } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
-import { findLocal, listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
-import { DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, labelOf } from '../unions/labels.ts'
+import { findLocal } from '../unions/queries.ts'
+import { DECIDING_BODIES, LOCAL_THRESHOLDS, labelOf } from '../unions/labels.ts'
 import { computeOutcome, DECISION_OUTCOMES, outcomeEnds, THRESHOLDS, type DecisionOutcome } from './decisions.ts'
 import { listTeam, supporterFacts, type SupporterFacts } from '../people/queries.ts'
 import {
@@ -27,18 +27,12 @@ import {
   moveRequirements,
   stageIndex,
   stageLabel,
-  STAGES,
   type ExitFacts,
   type StageKey,
   type Thresholds,
 } from './stages.ts'
 import { earliestVoteDate, todayIn, voteAfterElection } from './vote-dates.ts'
 import {
-  BOARD_COLUMNS,
-  COLUMN_SIZE,
-  boardCards,
-  boardCounts,
-  columnCards,
   driveTimeline,
   findDrive,
   insertDrive,
@@ -48,14 +42,11 @@ import {
   touchDrive,
   listCandidateOptions,
   listDriveEndorsements,
-  listOwnerOptions,
   listSlateOptions,
   findLocalDriveForSlate,
   updateDrive,
   findSlate,
   findSlateCandidate,
-  type BoardColumn,
-  type BoardFilters,
   type DriveRow,
 } from './queries.ts'
 import {
@@ -63,7 +54,6 @@ import {
   DECISION_CHOICES,
   MECHANISMS,
   PROCESS_OUTCOMES,
-  boardQuery,
   decisionForm,
   filingForm,
   moveForm,
@@ -73,7 +63,6 @@ import {
   type MoveTarget,
 } from './schema.ts'
 import {
-  cardView,
   formatDate,
   formatMoment,
   moveOptions,
@@ -92,7 +81,7 @@ import {
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 import { decisionMessage, recordDecision as saveDecision } from './record-decision.ts'
 import { loadDrivePanels, startView } from './panels.ts'
-import { filingWarning, whipBadges, whipExitFacts, type WhipExitFacts } from '../whip/panels.ts'
+import { filingWarning, whipExitFacts, type WhipExitFacts } from '../whip/panels.ts'
 
 type FormState = {
   values: Record<string, string>
@@ -704,113 +693,5 @@ export default async function drivesRoutes(app: FastifyInstance) {
       })
     setFlash(reply, outcomeEnds(outcome) === 'lost' ? 'warn' : 'ok', decisionMessage(outcome, f.next_date))
     return reply.redirect(`/drives/${d.id}#timeline`, 303)
-  })
-
-  // ---- The board --------------------------------------------------------------
-
-  type BoardQ = {
-    chapter?: string
-    union?: string
-    orientation?: string
-    owner?: string
-    column?: BoardColumn
-    offset?: number
-  }
-
-  app.get('/board', { schema: { querystring: boardQuery } }, async function showBoard(request, reply) {
-    const user = request.user!
-    const scope = readScope(user)
-    const q = request.query as BoardQ
-    const mine = user.chapters.map((c) => c.id)
-    const chapterIds =
-      q.chapter === 'all' ? null : idFilter(q.chapter) ? [idFilter(q.chapter)!] : mine.length ? mine : null
-    const filters: BoardFilters = {
-      chapterIds,
-      union: idFilter(q.union),
-      orientation: q.orientation || undefined,
-      owner: idFilter(q.owner),
-    }
-    const params = new URLSearchParams()
-    for (const [k, v] of Object.entries({
-      chapter: q.chapter,
-      union: q.union,
-      orientation: q.orientation,
-      owner: q.owner,
-    }))
-      if (v) params.set(k, v)
-    const base = params.toString()
-    const moreUrl = (column: BoardColumn, offset: number) => {
-      const p = new URLSearchParams(base)
-      p.set('column', column)
-      p.set('offset', String(offset))
-      return `/board?${p.toString()}`
-    }
-    const backUrl = `/board${base ? '?' + base : ''}`
-    const offset = q.offset ?? 0
-    if (q.column && request.htmx.partial && request.htmx.target === `more-${q.column}`) {
-      const [rows, counts] = await Promise.all([
-        columnCards(db, scope, filters, q.column, offset),
-        boardCounts(db, scope, filters),
-      ])
-      const next = offset + COLUMN_SIZE
-      const badges = await whipBadges(
-        db,
-        rows.map((r) => r.id),
-      )
-      return reply.fragment('board/_cards', {
-        cards: rows.map((r) => ({ ...cardView(r, can.edit(user, r.chapter_id)), whipBadge: badges.get(r.id) ?? null })),
-        column: q.column,
-        moreUrl: counts[q.column] > next ? moreUrl(q.column, next) : null,
-        back: backUrl,
-        csrfToken: request.csrfToken,
-      })
-    }
-    const extra = q.column ? { column: q.column, upTo: offset + COLUMN_SIZE } : undefined
-    const [counts, cards, chapters, unions, owners] = await Promise.all([
-      boardCounts(db, scope, filters),
-      boardCards(db, scope, filters, extra),
-      listChapterOptions(db),
-      listNationalUnionOptions(db),
-      listOwnerOptions(db, scope),
-    ])
-    // The whip count's "votes: 7 of 8 needed" for every card shown, in one query.
-    const badges = await whipBadges(
-      db,
-      cards.map((c) => c.id),
-    )
-    const columns = BOARD_COLUMNS.map((key) => {
-      const own = cards.filter((c) => c.col === key)
-      return {
-        key,
-        label: isStageKey(key) ? stageLabel(key) : endLabel(key),
-        count: counts[key],
-        cards: own.map((r) => ({ ...cardView(r, can.edit(user, r.chapter_id)), whipBadge: badges.get(r.id) ?? null })),
-        moreUrl: counts[key] > own.length ? moreUrl(key, own.length) : null,
-      }
-    })
-    const visibleChapters =
-      scope.chapterIds === null ? chapters : chapters.filter((c) => scope.chapterIds!.includes(c.id))
-    return reply.page('board/index', {
-      title: 'Board',
-      columns,
-      total: Object.values(counts).reduce((a, b) => a + b, 0),
-      filters: {
-        chapter: q.chapter ?? '',
-        union: q.union ?? '',
-        orientation: q.orientation ?? '',
-        owner: q.owner ?? '',
-      },
-      chapterOptions: [
-        { value: 'all', label: 'All chapters I can see' },
-        ...visibleChapters.map((c) => ({ value: String(c.id), label: c.name })),
-      ],
-      chapterBlank: mine.length ? 'My chapters' : 'All chapters',
-      unionOptions: unions.map((u) => ({ value: String(u.id), label: u.abbreviation })),
-      orientationOptions: ORIENTATIONS,
-      ownerOptions: owners.map((o) => ({ value: String(o.id), label: o.name })),
-      back: backUrl,
-      canMove: can.editDirectory(user),
-      stages: STAGES,
-    })
   })
 }

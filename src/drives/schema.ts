@@ -174,5 +174,6 @@ export const boardQuery = {
       enum: ['identify', 'democratize', 'build_team', 'file_resolution', 'vote', 'won', 'lost', 'dropped'],
     },
     offset: { type: 'integer', minimum: 0, maximum: 1000000 },
+    moved: { type: 'integer', minimum: 1, maximum: 2147483647 },
   },
 } as const

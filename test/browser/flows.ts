@@ -87,7 +87,7 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
   await t.test('a drive moves to another stage from the board with the keyboard alone', async (t) => {
     await page.goto('/board')
     await check(t, page, viewport, 'board', summary)
-    // A card past the first stage: its first option is a move back, which the stage rules allow.
+    // A card before the vote: its first option is the next stage (forward moves come first).
     const ids = (
       await page.locator('.card-move select').evaluateAll((ss) => ss.map((s) => Number(s.id.replace('move-', ''))))
     ).slice(0, 200)
@@ -95,7 +95,8 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
       .selectFrom('drives')
       .select('id')
       .where('id', 'in', ids)
-      .where('stage', '!=', 'identify')
+      .where('stage', '!=', 'vote')
+      .where('status', '=', 'active')
       .orderBy('id')
       .executeTakeFirstOrThrow()
     const id = later.id
@@ -108,7 +109,9 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
     const target = await select.locator('option:not([value=""])').first().getAttribute('value')
     await select.focus()
     await page.keyboard.press('ArrowDown')
-    t.equal(await select.inputValue(), target, 'the arrow key chose the first stage')
+    t.equal(await select.inputValue(), target, 'the arrow key chose the next stage')
+    const stages = ['identify', 'democratize', 'build_team', 'file_resolution', 'vote']
+    t.equal(stages.indexOf(target!), stages.indexOf(before.stage) + 1, 'the first option is one stage forward')
     await page.keyboard.press('Tab')
     const response = page.waitForResponse((r) => r.url().endsWith(`/drives/${id}/stage`))
     await page.keyboard.press('Enter')
@@ -120,10 +123,11 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
     // just after the response arrives, so wait for it rather than race it.
     if (answer.status() === 422) await reason.first().waitFor({ timeout: 5000 })
     if (await reason.count()) {
-      // A move back asks for a reason: type it and submit, still from the keyboard.
+      // A move with unmet exit checks asks for a reason: the focus is already in its field.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'reason')
+      t.pass('the focus went to the reason field')
       await check(t, page, viewport, 'move', summary)
-      await reason.focus()
-      await page.keyboard.type('Browser test: moved back from the board')
+      await page.keyboard.type('Browser test: moved from the board')
       await reason.locator('xpath=ancestor::form//button[@type="submit"]').focus()
       const moved = page.waitForResponse(
         (r) => r.url().endsWith(`/drives/${id}/stage`) && r.request().method() === 'POST',
@@ -132,6 +136,13 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
       t.equal((await moved).status(), 303, 'the move with a reason was accepted')
       await page.waitForLoadState('load')
     }
+    // Back on the board, the card is first in its new column and has the focus.
+    await page.waitForFunction((id) => document.activeElement?.closest('.drive-card')?.id === `drive-${id}`, id, {
+      timeout: 10000,
+    })
+    t.equal(await page.locator(`#cards-${target} .drive-card`).first().getAttribute('id'), `drive-${id}`)
+    t.pass('the focus is back on the moved card')
+    await check(t, page, viewport, 'board-moved', summary)
     const after = await site.db
       .selectFrom('drives')
       .select(['stage', 'version'])
@@ -305,10 +316,11 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
         .executeTakeFirstOrThrow()
       const card = page.locator(`#drive-${id}`)
       await card.scrollIntoViewIfNeeded()
-      // Grab the card by its meta line: links, selects and buttons are not drag handles.
-      const from = await card.locator('.card-meta').first().boundingBox()
+      // Grab the card by its title (selects and buttons are not drag handles), and
+      // drop it in the middle of the target column, however few cards it holds.
+      const from = await card.locator('.card-title').first().boundingBox()
       const target = page.locator(`#cards-${to}`)
-      const box = (await target.locator('.drive-card').first().boundingBox()) ?? (await target.boundingBox())
+      const box = await target.boundingBox()
       if (!from || !box) {
         t.fail('card or column not visible')
         return
@@ -319,7 +331,7 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
       await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
       await page.mouse.down()
       await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 })
-      await page.mouse.move(box.x + box.width / 2, box.y + Math.min(20, box.height / 2), { steps: 20 })
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 20 })
       await page.mouse.up()
       const answer = await response
       t.ok(answer.status() < 500, 'the drop submitted the move')

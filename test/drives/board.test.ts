@@ -89,20 +89,67 @@ t.test('the board, the dashboard and the calendar feed', async (t) => {
     t.match(res.body, /data-count="won">1</)
     t.match(res.body, /data-count="democratize">0</)
     t.notMatch(res.body, 'Bravo Drive')
-    t.equal((res.body.match(/class="drive-card"/g) ?? []).length, 25 + 2 + 1)
+    t.equal((res.body.match(/class="drive-card"/g) ?? []).length, 10 + 2 + 1, 'the first ten cards of a column')
     t.match(res.body, 'Load more')
     t.match(res.body, 'overdue')
     t.match(res.body, 'Move to…')
   })
 
   await t.test('a column loads its next cards on demand', async (t) => {
-    const res = await org.get('/board?column=identify&offset=25', { htmx: 'li#more-identify' })
+    const first = await org.get('/board')
+    t.match(first.body, 'href="/board?column=identify&amp;offset=10"', 'the link works without JavaScript too')
+    const res = await org.get('/board?column=identify&offset=10', { htmx: 'li#more-identify' })
     t.equal(res.statusCode, 200)
     t.notMatch(res.body, '<html')
-    t.equal((res.body.match(/class="drive-card"/g) ?? []).length, 5)
+    t.equal((res.body.match(/class="drive-card"/g) ?? []).length, 20)
     t.notMatch(res.body, 'Load more')
-    const page = await org.get('/board?column=identify&offset=25')
+    const page = await org.get('/board?column=identify&offset=10')
     t.equal((page.body.match(/class="drive-card"/g) ?? []).length, 30 + 2 + 1)
+    t.match(page.body, /data-count="identify">30</, 'the count stays exact')
+  })
+
+  await t.test('the ends are stacked in one column after the five stages', async (t) => {
+    const res = await org.get('/board')
+    const ends = res.body.slice(res.body.indexOf('class="board-ends"'))
+    for (const k of ['won', 'lost', 'dropped']) t.match(ends, `id="col-${k}"`, `${k} is with the ends`)
+    t.notMatch(ends, 'id="col-vote"')
+    for (const k of ['identify', 'vote', 'won', 'lost', 'dropped']) t.match(res.body, `href="#col-${k}"`)
+  })
+
+  await t.test('"Move to" lists the stages ahead first, then the ends, then the stages behind', async (t) => {
+    const res = await org.get('/board?column=vote&offset=0')
+    const m = new RegExp(`<select id="move-${votes[0]!.id}"[^>]*>(.*?)</select>`).exec(res.body)
+    t.ok(m, 'the vote card has a move form')
+    const values = [...m![1]!.matchAll(/value="([^"]*)"/g)].map((x) => x[1])
+    t.same(values, ['', 'won', 'lost', 'dropped', 'paused', 'identify', 'democratize', 'build_team', 'file_resolution'])
+    const ident = /<select id="move-\d+"[^>]*>(.*?)<\/select>/.exec(
+      res.body.slice(res.body.indexOf('id="cards-identify"')),
+    )
+    const identValues = [...ident![1]!.matchAll(/value="([^"]*)"/g)].map((x) => x[1])
+    t.same(identValues.slice(0, 3), ['', 'democratize', 'build_team'], 'the next stage first')
+  })
+
+  await t.test('a move comes back to the board with the card first in its new column', async (t) => {
+    const board = await org.get('/board')
+    const last = await db
+      .selectFrom('drives')
+      .select(['id', 'version'])
+      .where('stage', '=', 'identify')
+      .where('chapter_id', '=', w.a.id)
+      .orderBy('stage_entered_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    const back = new RegExp(`action="/drives/${last.id}/stage"[\\s\\S]*?name="back" value="([^"]+)"`).exec(board.body)
+    t.notOk(back, 'the 30th card is not on the first screen')
+    const res = await org.get(`/board?moved=${last.id}`)
+    const cards = res.body.slice(res.body.indexOf('id="cards-identify"'))
+    t.match(cards, new RegExp(`^id="cards-identify">\\s*<li class="drive-card just-moved" id="drive-${last.id}"`))
+    t.match(res.body, `data-moved="${last.id}"`)
+    t.equal((res.body.match(new RegExp(`id="drive-${last.id}"`, 'g')) ?? []).length, 1)
+    t.match(cards, `name="back" value="/board?moved=${last.id}"`)
+    const more = await org.get(`/board?column=identify&offset=10&moved=${last.id}`, { htmx: 'li#more-identify' })
+    t.notMatch(more.body, `id="drive-${last.id}"`, 'not shown twice when the column loads more')
+    t.equal((await org.get('/board?moved=abc')).statusCode, 400)
   })
 
   await t.test('filters are kept in the address', async (t) => {
