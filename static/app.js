@@ -100,7 +100,7 @@
 // and submits it, so a drop goes through exactly the path the keyboard and
 // no-JS forms use (warnings, a reason when needed, the version check). A card
 // drags by its body or its title (a click on the title still opens the drive);
-// a drop anywhere in a column counts, however empty it is.
+// each column's list fills the column, so an empty column is a tall drop area.
 // After a move the board comes back with the card first in its new column
 // (data-moved): the focus goes back to it. When a reason is needed, the move
 // page's reason field gets the focus.
