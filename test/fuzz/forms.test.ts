@@ -18,7 +18,7 @@ const SKIP = new Set(['POST /logout', 'POST /login', 'POST /login/2fa'])
 
 type Finding = { role: string; route: string; status: number; problem: string; input: string }
 
-t.setTimeout(Number(process.env.FUZZ_TIMEOUT ?? 110_000))
+t.setTimeout(Number(process.env.FUZZ_TIMEOUT ?? 280_000))
 const { app, db, logs } = await buildTestApp(t)
 await loadDemo(db)
 const concrete = await recordIds(db)
