@@ -14,10 +14,12 @@ import { badRequest } from './errors.ts'
 // C0 controls and DEL; tab, LF and CR are allowed in form fields only.
 const IN_ADDRESS = /[\u0000-\u001f\u007f]/
 const IN_FORM = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
+// A query value may hold line breaks and tabs too: a GET form's textarea (a pasted list of locals).
+const IN_QUERY_VALUE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
-function hasControl(v: unknown): boolean {
-  if (typeof v === 'string') return IN_ADDRESS.test(v)
-  if (Array.isArray(v)) return v.some(hasControl)
+function hasControl(v: unknown, re: RegExp = IN_ADDRESS): boolean {
+  if (typeof v === 'string') return re.test(v)
+  if (Array.isArray(v)) return v.some((x) => hasControl(x, re))
   return false
 }
 
@@ -33,8 +35,8 @@ export default fp(
       const query = request.query as Record<string, unknown> | undefined
       const params = request.params as Record<string, unknown> | undefined
       if (
-        (query && Object.values(query).some(hasControl)) ||
-        (params && Object.values(params).some(hasControl)) ||
+        (query && Object.values(query).some((v) => hasControl(v, IN_QUERY_VALUE))) ||
+        (params && Object.values(params).some((v) => hasControl(v))) ||
         Object.keys(query ?? {}).some((k) => IN_ADDRESS.test(k))
       )
         throw badRequest('The address holds characters Tenfold does not accept.')
