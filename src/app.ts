@@ -26,6 +26,10 @@ import unionsRoutes from './unions/routes.ts'
 import claimRoutes from './unions/claim-routes.ts'
 import auditRoutes from './audit/routes.ts'
 import drivesRoutes from './drives/routes.ts'
+import driveStageRoutes from './drives/stage-routes.ts'
+import driveProcessRoutes from './drives/process-routes.ts'
+import driveFilingRoutes from './drives/filing-routes.ts'
+import driveDecisionRoutes from './drives/decision-routes.ts'
 import boardRoutes from './drives/board-routes.ts'
 import calendarRoutes from './calendar/routes.ts'
 import slatesRoutes from './slate/slates-routes.ts'
@@ -145,6 +149,10 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(claimRoutes)
   await app.register(auditRoutes, { prefix: '/audit' })
   await app.register(drivesRoutes)
+  await app.register(driveStageRoutes)
+  await app.register(driveProcessRoutes)
+  await app.register(driveFilingRoutes)
+  await app.register(driveDecisionRoutes)
   await app.register(boardRoutes)
   await app.register(calendarRoutes)
   await app.register(slatesRoutes)

@@ -344,3 +344,100 @@ export function moveRequirements(
   }
   return { kind, warnings, reasonRequired: kind === 'skip' || exitFails, skipped }
 }
+
+// ---- A drive's facts, and planning a move ---------------------------------
+
+/**
+ * What the exit checks and a move read from a drive: its row (filing, decision,
+ * process) and, when loaded, the supporter roll-up and the whip facts.
+ */
+export type DriveFactsSource = {
+  process_adopted: boolean
+  process_skipped_reason: string | null
+  filing_recorded: boolean
+  decision_recorded: boolean
+  supporters?: { supportersLevel12: number; potentialLeaders: number; leadersTrained: number } | null
+  whipFacts?: { whip: ExitFacts['whip']; majorityTest: ExitFacts['majorityTest'] } | null
+}
+
+export function factsOf(d: DriveFactsSource): ExitFacts {
+  const s = d.supporters
+  return {
+    supportersLevel12: s?.supportersLevel12 ?? null,
+    potentialLeaders: s?.potentialLeaders ?? null,
+    processAdopted: d.process_adopted,
+    processSkippedReason: d.process_skipped_reason,
+    leadersTrained: s?.leadersTrained ?? null,
+    filingRecorded: d.filing_recorded,
+    decisionRecorded: d.decision_recorded,
+    whip: d.whipFacts?.whip ?? null,
+    majorityTest: d.whipFacts?.majorityTest ?? null,
+  }
+}
+
+/** A drive's own thresholds (set on its local), the defaults where it has none. */
+export function thresholdsOf(d: {
+  min_supporters: number | null
+  min_leaders: number | null
+  min_trained_leaders: number | null
+}): Thresholds {
+  return {
+    minSupporters: d.min_supporters ?? DEFAULT_THRESHOLDS.minSupporters,
+    minLeaders: d.min_leaders ?? DEFAULT_THRESHOLDS.minLeaders,
+    minTrainedLeaders: d.min_trained_leaders ?? DEFAULT_THRESHOLDS.minTrainedLeaders,
+  }
+}
+
+/** What a move can go to: a stage, an end, or pause/resume (the move form's choices). */
+export type MoveTarget = StageKey | DriveStatus
+
+export type MovePlan = {
+  warnings: string[]
+  reasonRequired: boolean
+  toStage: StageKey
+  toStatus: DriveStatus
+  newStage: boolean
+}
+
+export type MoveDrive = DriveFactsSource &
+  Parameters<typeof thresholdsOf>[0] & {
+    stage: string
+    status: string
+  }
+
+/** What a move does and asks for; `null` when the drive is already there. Never a hard block. */
+export function planMove(d: MoveDrive, to: MoveTarget): MovePlan | null {
+  const stage = d.stage as StageKey
+  const status = d.status as DriveStatus
+  const ended = isEndKey(status)
+  const reopen = ended ? [`Reopening a drive that ended as “${endLabel(status)}”.`] : []
+  if (isStageKey(to)) {
+    if (!ended && to === stage) return null
+    if (ended) return { warnings: reopen, reasonRequired: true, toStage: to, toStatus: 'active', newStage: true }
+    const req = moveRequirements(stage, to, factsOf(d), thresholdsOf(d))
+    return { warnings: req.warnings, reasonRequired: req.reasonRequired, toStage: to, toStatus: status, newStage: true }
+  }
+  if (to === 'paused')
+    return status === 'active'
+      ? { warnings: [], reasonRequired: false, toStage: stage, toStatus: 'paused', newStage: false }
+      : null
+  if (to === 'active')
+    return status === 'active'
+      ? null
+      : { warnings: reopen, reasonRequired: ended, toStage: stage, toStatus: 'active', newStage: ended }
+  if (to === status) return null
+  if (to === 'dropped')
+    return {
+      warnings: ['A dropped drive needs a reason, so the chapter remembers why.'],
+      reasonRequired: true,
+      toStage: stage,
+      toStatus: 'dropped',
+      newStage: true,
+    }
+  const warnings = [...reopen]
+  if (!d.decision_recorded) {
+    const counted = to === 'won' ? ' so the endorsement is counted' : ''
+    warnings.push(`No decision is recorded. Record the vote with the decision form${counted}, or give a reason.`)
+  }
+  return { warnings, reasonRequired: warnings.length > 0, toStage: stage, toStatus: to, newStage: true }
+}
