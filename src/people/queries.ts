@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction, type Expression, type SqlBool } fro
 import type { Db } from '../db/database.ts'
 import type { ConversationKind, Database, RoleInLocal, TeamRole } from '../db/schema.ts'
 import { can, type CurrentUser, type Scope } from '../auth/access.ts'
+import { updateVersioned } from '../shared/conflict.ts'
 
 type Q = Kysely<Database> | Transaction<Database>
 export const PAGE_SIZE = 50
@@ -275,16 +276,10 @@ export function findSupporterWithContact(db: Db, chapterId: number, field: 'emai
 }
 
 /** Updates only if the version matches; undefined means someone else saved first. */
+/** Version-checked (src/shared/conflict.ts): the saved row, or a `VersionConflict` saying who saved first. */
 export function updateSupporter(trx: Q, id: number, version: number, input: Partial<SupporterInput>) {
   const patch = 'email' in input ? { ...input, email_normalised: input.email ?? null } : input
-  return trx
-    .updateTable('supporters')
-    .set({ ...patch, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+  return updateVersioned(trx, 'supporters', id, version, patch)
 }
 
 export function setSupportersDeleted(trx: Q, idList: number[], deleted: boolean) {

@@ -10,6 +10,7 @@ import { audit, diffRecords } from '../audit/audit.ts'
 import { can, type CurrentUser, type Scope } from '../auth/access.ts'
 import type { RoleInLocal } from '../db/schema.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formatDate as fmtDate, formatMoment, viewerZone } from '../shared/format.ts'
@@ -585,13 +586,12 @@ export default async function peopleRoutes(app: FastifyInstance) {
     // A supporter stays in their chapter: the local must be one of that chapter's.
     const local = await findLocalForSupporter(db, { chapterIds: [before.chapter_id] }, input.local_id)
     if (!local) return rerender({ local_id: `Choose a local of the ${before.chapter_name ?? 'same'} chapter.` })
-    const version = Number(values.version)
     try {
-      const after = await db.transaction().execute(async (trx) => {
+      const after = await versionedTransaction(db, async (trx) => {
         const raw = await findSupporterRaw(trx, before.id)
-        const row = await updateSupporter(trx, before.id, Number.isInteger(version) ? version : -1, input)
-        if (!row || !raw) return undefined
-        const { before: b, after: a } = diffRecords(forAudit(raw), forAudit(row))
+        const row = await updateSupporter(trx, before.id, expectedVersion(values.version), input)
+        if (isConflict(row)) return row
+        const { before: b, after: a } = diffRecords(raw ? forAudit(raw) : {}, forAudit(row))
         await audit(trx, request.actor, {
           action: 'update',
           entity: 'supporter',
@@ -602,27 +602,24 @@ export default async function peopleRoutes(app: FastifyInstance) {
         })
         return row
       })
-      if (!after) {
-        const current = await findSupporterRaw(db, before.id)
-        if (!current || current.deleted_at) throw notFound('That supporter')
+      if (isConflict(after)) {
+        const current = after.current
+        if (!current) throw notFound('That supporter')
         values.version = String(current.version)
-        return rerender(
-          {
-            _form:
-              'Someone else changed this supporter after you opened it. Your changes are kept below; the saved values are listed under the form. Save again to overwrite them.',
-          },
-          409,
-          {
-            conflict: {
-              Name: current.name,
-              'Role in the local': label(ROLES_IN_LOCAL, current.role_in_local),
-              Email: current.email ?? '—',
-              Phone: formatPhone(current.phone) || '—',
-              Tags: current.tags.join(', ') || '—',
-              Notes: current.notes ?? '—',
-            },
-          },
-        )
+        const conflict = conflictView(after, {
+          what: 'supporter',
+          userId: user.id,
+          timeZone: before.time_zone,
+          saved: [
+            { label: 'Name', value: current.name },
+            { label: 'Role in the local', value: label(ROLES_IN_LOCAL, current.role_in_local) },
+            { label: 'Email', value: current.email ?? '' },
+            { label: 'Phone', value: formatPhone(current.phone) },
+            { label: 'Tags', value: current.tags.join(', ') },
+            { label: 'Notes', value: current.notes ?? '' },
+          ],
+        })
+        return rerender({ _form: conflict.message }, 409, { conflict })
       }
       setFlash(reply, 'ok', 'Saved.')
       return reply.redirect(`/people/${before.id}`, 303)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
-import { PASSWORD, world } from '../factories.ts'
+import { PASSWORD, user, world } from '../factories.ts'
 import { supporterFacts } from '../../src/people/queries.ts'
 
 t.test('supporters', async (t) => {
@@ -100,8 +100,16 @@ t.test('supporters', async (t) => {
     t.match(res.body, 'Choose a local in a chapter you organize in.')
   })
 
-  t.test('a second save from a stale form is a conflict with the input kept', async (t) => {
-    const first = await org.post(`/people/${rosaId}`, {
+  t.test('a save from a form another organizer saved first is a 409 naming them, the input kept', async (t) => {
+    const other = new Agent(app)
+    const maria = await user(db, 'organizer', w.a.id, { name: 'Maria Second' })
+    await other.login(maria.email, PASSWORD)
+    const opened = await db
+      .selectFrom('supporters')
+      .select('version')
+      .where('id', '=', rosaId)
+      .executeTakeFirstOrThrow()
+    const first = await other.post(`/people/${rosaId}`, {
       name: 'Rosa F. Fictional',
       local_id: String(w.localA.id),
       role_in_local: 'steward',
@@ -109,24 +117,44 @@ t.test('supporters', async (t) => {
       email: 'rosa.f@example.org',
       phone: '617 555 0142',
       tags: 'nurses, night shift',
-      version: '1',
+      version: String(opened.version),
     })
     t.equal(first.statusCode, 303)
     const second = await org.post(`/people/${rosaId}`, {
       name: 'Stale Rosa',
       local_id: String(w.localA.id),
-      version: '1',
+      version: String(opened.version),
     })
     t.equal(second.statusCode, 409)
-    t.match(second.body, 'Someone else changed this supporter')
-    t.match(second.body, 'value="Stale Rosa"')
+    t.match(second.body, 'Maria Second changed this supporter at ', 'the message names who saved first')
+    t.match(second.body, 'value="Stale Rosa"', 'what was typed is kept')
+    t.match(second.body, '<dd>Rosa F. Fictional</dd>', 'the saved name is shown beside the form')
+    t.match(second.body, `name="version" value="${opened.version + 1}"`, 'saving again applies the typed values')
     const row = await db
       .selectFrom('supporters')
       .select(['name', 'version'])
       .where('id', '=', rosaId)
       .executeTakeFirstOrThrow()
     t.equal(row.name, 'Rosa F. Fictional')
-    t.equal(row.version, 2)
+    t.equal(row.version, opened.version + 1)
+    const again = await org.post(`/people/${rosaId}`, {
+      name: 'Rosa F. Fictional',
+      local_id: String(w.localA.id),
+      role_in_local: 'steward',
+      chapter_member: 'on',
+      email: 'rosa.f@example.org',
+      phone: '617 555 0142',
+      tags: 'nurses, night shift',
+      version: String(opened.version + 1),
+    })
+    t.equal(again.statusCode, 303, 'the same organizer saves again from the re-rendered form')
+    const own = await org.post(`/people/${rosaId}`, {
+      name: 'Rosa from another tab',
+      local_id: String(w.localA.id),
+      version: String(opened.version + 1),
+    })
+    t.equal(own.statusCode, 409)
+    t.match(own.body, 'You changed this supporter in another tab', 'the earlier save was this organizer’s own')
   })
 
   t.test('another chapter’s supporter is not found; a national reviewer is refused', async (t) => {
