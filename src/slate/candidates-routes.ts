@@ -4,17 +4,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
+import { viewerZone } from '../shared/format.ts'
+import { formValues, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { listChapterOptions } from '../unions/queries.ts'
 import { loadSlate as loadSlateRow, mayCreate, mayEditCandidate } from './guards.ts'
-import { candidateValues, candidateView, today } from './present.ts'
+import { candidateValues, today } from './present.ts'
 import { findCandidate, insertCandidate, updateCandidate } from './queries.ts'
 import {
   CANDIDATE_LEVELS,
   CANDIDATE_STATUSES,
   candidateForm,
   candidateParams,
+  labelOf,
   slateIdParam,
   withdrawForm,
 } from './schema.ts'
@@ -160,7 +163,6 @@ export default async function candidatesRoutes(app: FastifyInstance) {
     const user = request.user!
     const { slate, candidate: before } = await loadCandidate(request)
     const values = formValues(request.body)
-    const version = formVersion(values)
     const rerender = (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
       renderCandidateEdit(reply, user, slate, before, values, errors, status, extra)
     let input: Parameters<typeof updateCandidate>[3]
@@ -175,9 +177,9 @@ export default async function candidatesRoutes(app: FastifyInstance) {
         return rerender({ chapter_id: 'Choose a chapter you organize in.' })
       input = form.data
     }
-    const after = await db.transaction().execute(async (trx) => {
-      const row = await updateCandidate(trx, before.id, Number.isInteger(version) ? version : -1, input)
-      if (!row) return undefined
+    const after = await versionedTransaction(db, async (trx) => {
+      const row = await updateCandidate(trx, before.id, expectedVersion(values.version), input)
+      if (isConflict(row)) return row
       const { chapter_name: _, ...plain } = before
       const diff = diffRecords(plain, row)
       await audit(trx, request.actor, {
@@ -190,18 +192,24 @@ export default async function candidatesRoutes(app: FastifyInstance) {
       })
       return row
     })
-    if (!after) {
-      const current = await findCandidate(db, slate.id, before.id)
+    if (isConflict(after)) {
+      const current = after.current
       if (!current) throw notFound('That candidate')
       values.version = String(current.version)
-      return rerender(
-        {
-          _form:
-            'Someone else changed this candidate after you opened the form. Your changes are kept below; the saved values are listed under the form. Save again to overwrite them.',
-        },
-        409,
-        { conflict: candidateView({ ...current, chapter_name: current.chapter_name }, user) },
-      )
+      const conflict = conflictView(after, {
+        what: 'candidate',
+        userId: user.id,
+        timeZone: viewerZone(user),
+        saved: [
+          { label: 'Name', value: current.name },
+          { label: 'Office', value: current.office },
+          { label: 'Level', value: labelOf(CANDIDATE_LEVELS, current.level) },
+          { label: 'Status', value: labelOf(CANDIDATE_STATUSES, current.status) },
+          { label: 'Election', value: [current.election_type, current.election_date].filter(Boolean).join(' · ') },
+          { label: 'Goal', value: String(current.goal) },
+        ],
+      })
+      return rerender({ _form: conflict.message }, 409, { conflict })
     }
     setFlash(
       reply,

@@ -117,15 +117,9 @@ export function insertCandidate(db: Kysely<Database>, input: CandidateInput) {
 }
 
 /** Updates only if the version matches; undefined means someone else saved first. */
-export function updateCandidate(db: Kysely<Database>, id: number, version: number, input: Updateable<CandidatesTable>) {
-  return db
-    .updateTable('candidates')
-    .set({ ...input, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+/** Version-checked (src/shared/conflict.ts): the saved row, or a `VersionConflict` saying who saved first. */
+export function updateCandidate(db: Q, id: number, version: number, input: Updateable<CandidatesTable>) {
+  return updateVersioned(db, 'candidates', id, version, input)
 }
 
 export function listCandidateOptions(db: Q, slateId: number) {

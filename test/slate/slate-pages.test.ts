@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
-import { PASSWORD, nationalUnion, world } from '../factories.ts'
+import { PASSWORD, nationalUnion, user, world } from '../factories.ts'
 import type { Db } from '../../src/db/database.ts'
 
 async function slate(db: Db, name = 'Test slate', isCurrent = false) {
@@ -252,29 +252,44 @@ t.test('the slate pages', async (t) => {
     )
     const form = await orgA.get(`/slates/${current.id}/candidates/${ana.id}/edit`)
     t.equal(form.statusCode, 200)
-    const first = await orgA.post(`/slates/${current.id}/candidates/${ana.id}`, {
+    const opened = Number(/name="version" value="(\d+)"/.exec(form.body)?.[1])
+    const other = new Agent(app)
+    const maria = await user(db, 'organizer', w.a.id, { name: 'Maria Second' })
+    await other.login(maria.email, PASSWORD)
+    const first = await other.post(`/slates/${current.id}/candidates/${ana.id}`, {
       name: 'Ana Alpha',
       office: 'City Council D1',
       chapter_id: String(w.a.id),
-      version: '1',
+      version: String(opened),
     })
     t.equal(first.statusCode, 303)
     const second = await orgA.post(`/slates/${current.id}/candidates/${ana.id}`, {
       name: 'Ana Stale',
       office: 'City Council',
       chapter_id: String(w.a.id),
-      version: '1',
+      version: String(opened),
     })
     t.equal(second.statusCode, 409)
-    t.match(second.body, 'Someone else changed this candidate')
-    t.match(second.body, 'value="Ana Stale"')
+    t.match(second.body, 'Maria Second changed this candidate at ', 'the message names who saved first')
+    t.match(second.body, 'value="Ana Stale"', 'what was typed is kept')
+    t.match(second.body, '<dd>City Council D1</dd>', 'the saved office is shown beside the form')
+    t.match(second.body, `name="version" value="${opened + 1}"`)
     const row = await db
       .selectFrom('candidates')
       .select(['office', 'version'])
       .where('id', '=', ana.id)
       .executeTakeFirstOrThrow()
     t.equal(row.office, 'City Council D1')
-    t.equal(row.version, 2)
+    t.equal(row.version, opened + 1)
+    const withdraw = await orgA.post(`/slates/${current.id}/candidates/${ana.id}/withdraw`, {
+      withdraw_on: '2026-06-01',
+      version: String(opened),
+    })
+    t.equal(withdraw.statusCode, 409, 'a withdrawal from the stale form is refused too')
+    t.equal(
+      (await db.selectFrom('candidates').select('status').where('id', '=', ana.id).executeTakeFirstOrThrow()).status,
+      'running',
+    )
   })
 
   t.test('organizer B cannot record an endorsement for chapter A’s local, nor a national one', async (t) => {
