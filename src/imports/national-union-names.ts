@@ -1,6 +1,10 @@
 // The national unions the OLMS file lists by its own codes (aff_abbr), under the names people use:
-// `abbreviation` is what organizers write (the display label, and the start of an imported local's name),
-// `name` the full name, `aliases` the other names they search by. The OLMS code is kept as the union's code.
+// `abbreviation` is what organizers write and say (the display label, and the start of an imported local's
+// name): the common name where that is what a local is called by ("Teamsters Local 727", "Steelworkers",
+// "Carpenters", "UNITE HERE"), the initials otherwise ("SEIU", "CWA"). `name` is the full name, `aliases` the
+// other names people search by (the initials among them). The OLMS code is kept as the union's code.
+// migrations/2026-12-02-360-union-common-names.ts holds a frozen copy of this list: it renamed the unions
+// imported before. A change here reaches new imports only.
 // Codes missing here keep the code as their abbreviation and name until someone edits them.
 export type UnionNames = { abbreviation: string; name: string; aliases: string[] }
 
@@ -12,8 +16,8 @@ export const NATIONAL_UNIONS: Record<string, UnionNames> = {
   AFSCME: u('AFSCME', 'American Federation of State, County and Municipal Employees'),
   UNITHE: u('UNITE HERE', 'UNITE HERE', 'UNITEHERE', 'Hotel workers'),
   UNITE: u('UNITE HERE', 'UNITE HERE'),
-  CJA: u('UBC', 'United Brotherhood of Carpenters and Joiners of America', 'Carpenters'),
-  UBC: u('UBC', 'United Brotherhood of Carpenters and Joiners of America', 'Carpenters'),
+  CJA: u('Carpenters', 'United Brotherhood of Carpenters and Joiners of America', 'UBC'),
+  UBC: u('Carpenters', 'United Brotherhood of Carpenters and Joiners of America', 'UBC'),
   RLCA: u('NRLCA', 'National Rural Letter Carriers Association', 'Rural Letter Carriers'),
   UMW: u('UMWA', 'United Mine Workers of America', 'Mine Workers'),
   UMWA: u('UMWA', 'United Mine Workers of America', 'Mine Workers'),
@@ -29,11 +33,11 @@ export const NATIONAL_UNIONS: Record<string, UnionNames> = {
   BLET: u('BLET', 'Brotherhood of Locomotive Engineers and Trainmen', 'Locomotive Engineers'),
   AFT: u('AFT', 'American Federation of Teachers', 'Teachers'),
   NEA: u('NEA', 'National Education Association'),
-  IBT: u('IBT', 'International Brotherhood of Teamsters', 'Teamsters'),
+  IBT: u('Teamsters', 'International Brotherhood of Teamsters', 'IBT'),
   UAW: u('UAW', 'United Auto Workers', 'Auto Workers', 'United Automobile Workers'),
   ATU: u('ATU', 'Amalgamated Transit Union', 'Transit Union'),
   NNU: u('NNU', 'National Nurses United', 'Nurses United'),
-  USW: u('USW', 'United Steelworkers', 'Steelworkers', 'USWA'),
+  USW: u('Steelworkers', 'United Steelworkers', 'USW', 'USWA'),
   NALC: u('NALC', 'National Association of Letter Carriers', 'Letter Carriers'),
   APWU: u('APWU', 'American Postal Workers Union', 'Postal Workers'),
   IBEW: u('IBEW', 'International Brotherhood of Electrical Workers', 'Electrical Workers', 'Electricians'),

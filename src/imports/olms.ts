@@ -103,7 +103,9 @@ async function placeUnions(trx: Transaction<Database>, codes: string[]) {
       const x = extra.get(hit.id) ?? { code: hit.code, aliases: new Set<string>() }
       if (x.code === null) x.code = code
       else if (x.code.toUpperCase() !== code) x.aliases.add(code)
-      for (const a of names.aliases) x.aliases.add(a)
+      // A union typed by hand under other names learns the common ones too ("IBT" learns "Teamsters").
+      for (const a of [names.abbreviation, ...names.aliases])
+        if (a.toUpperCase() !== hit.abbreviation.toUpperCase()) x.aliases.add(a)
       extra.set(hit.id, x)
       found.set(code, { id: hit.id, abbreviation: hit.abbreviation })
       continue

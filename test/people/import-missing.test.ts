@@ -107,7 +107,7 @@ t.test('importing people whose local is not in the chapter yet', async (t) => {
       .select(['l.id', 'l.chapter_id', 'n.abbreviation'])
       .where('l.name', '=', 'IBT Local 103')
       .executeTakeFirstOrThrow()
-    t.same([created.chapter_id, created.abbreviation], [w.a.id, 'IBT'])
+    t.same([created.chapter_id, created.abbreviation], [w.a.id, 'Teamsters'], 'under the union the directory knows')
     const audits = await db
       .selectFrom('audit_log')
       .select(['action', 'entity_id'])

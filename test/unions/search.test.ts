@@ -48,13 +48,13 @@ t.test('searching the imported directory', async (t) => {
 
   t.test('a national union is found by its full name and its common names', async (t) => {
     t.same(await search('Service Employees 509'), ['SEIU Local 509'])
-    t.same(await search('Teamsters 727'), ['IBT Local 727'])
-    t.same(await search('steelworkers'), ['USW Local 8751'])
+    t.same(await search('Teamsters 727'), ['Teamsters Local 727'])
+    t.same(await search('steelworkers'), ['Steelworkers Local 8751'])
     t.same(await search('unite here'), ['UNITE HERE Local 26'])
   })
 
   t.test('a union and a number that belong to two unions find only the one asked for', async (t) => {
-    t.same(await search('IBT 103'), ['IBT Local 103'])
+    t.same(await search('IBT 103'), ['Teamsters Local 103'])
     t.same(await search('IBEW Local 103'), ['IBEW Local 103'])
   })
 
