@@ -232,7 +232,10 @@ for (const row of rows) {
     const { warnings, ...rest } = row.plan
     t.same({ ...got, warnings: undefined }, { ...rest, warnings: undefined })
     t.equal(got.warnings.length, warnings.length, `warnings: ${JSON.stringify(got.warnings)}`)
-    warnings.forEach((w, i) => (typeof w === 'string' ? t.equal(got.warnings[i], w) : t.match(got.warnings[i], w)))
+    for (const [i, w] of warnings.entries()) {
+      if (typeof w === 'string') t.equal(got.warnings[i], w)
+      else t.match(got.warnings[i], w)
+    }
   })
 }
 
