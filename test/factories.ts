@@ -4,12 +4,21 @@ import type { UserRole } from '../src/db/schema.ts'
 import { hashPassword } from '../src/auth/passwords.ts'
 import { insertUser } from '../src/auth/queries.ts'
 import type { Updateable } from 'kysely'
-import type { DrivesTable, LocalsTable } from '../src/db/schema.ts'
+import type { DrivesTable } from '../src/db/schema.ts'
 import { insertDrive, type NewDrive } from '../src/drives/queries.ts'
 import { insertConversation, insertLevels, insertSupporter, type SupporterInput } from '../src/people/queries.ts'
 import { insertCandidate, insertSlate, type CandidateInput, type SlateInput } from '../src/slate/queries.ts'
+import { insertLocal, type LocalInput } from '../src/unions/queries.ts'
 
 export const PASSWORD = 'correct horse battery'
+
+/** `n` records made by `make(i)`, a few at a time (the pool has ten connections), in the order of i. */
+export async function many<T>(n: number, make: (i: number) => Promise<T>, batch = 8): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < n; i += batch)
+    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, j) => make(i + j)))))
+  return out
+}
 let passwordHash: string | undefined
 let seq = 0
 
@@ -35,35 +44,21 @@ export async function nationalUnion(db: Db, o: Partial<{ name: string; abbreviat
     .executeTakeFirstOrThrow()
 }
 
-export async function local(
-  db: Db,
-  o: Partial<{
-    name: string
-    chapter_id: number | null
-    national_union_id: number | null
-    notice_days: number | null
-    orientation: 'left_led' | 'middling' | 'hostile' | 'progressive_opportunist'
-    members: number
-    designation: string | null
-    deciding_body: LocalsTable['deciding_body']
-  }> = {},
-) {
+/** A local (insertLocal, as the admin form and the OLMS import make one); any column can be given. */
+export async function local(db: Db, o: Partial<LocalInput> = {}) {
   const n = ++seq
-  return db
-    .insertInto('locals')
-    .values({
-      name: o.name ?? `Local ${n}`,
-      chapter_id: o.chapter_id ?? null,
-      national_union_id: o.national_union_id ?? null,
-      notice_days: o.notice_days ?? 14,
-      orientation: o.orientation ?? 'middling',
-      members: o.members ?? 1000,
-      threshold: 'majority_cast',
-      deciding_body: o.deciding_body ?? 'membership_meeting',
-      designation: o.designation ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  return insertLocal(db, {
+    name: `Local ${n}`,
+    chapter_id: null,
+    national_union_id: null,
+    notice_days: 14,
+    orientation: 'middling',
+    members: 1000,
+    threshold: 'majority_cast',
+    deciding_body: 'membership_meeting',
+    designation: null,
+    ...o,
+  })
 }
 
 export async function user(
@@ -106,17 +101,10 @@ export async function world(db: Db) {
 
 // ---- The pipeline's records, through the same insert functions the routes call ----
 
-type SlateOpts = Partial<Omit<SlateInput, 'name'>> & { name?: string }
-/** A slate (not current unless asked: only one slate is current at a time). */
-export async function slate(db: Db, o: SlateOpts = {}) {
+/** A slate (not current unless asked: only one slate is current at a time, insertSlate keeps it so). */
+export async function slate(db: Db, o: Partial<SlateInput> = {}) {
   const n = ++seq
-  return insertSlate(db, {
-    name: o.name ?? `Slate ${n}`,
-    cycle: o.cycle ?? null,
-    election_date: o.election_date ?? '2026-11-03',
-    is_current: o.is_current ?? false,
-    ...(o.goal === undefined ? {} : { goal: o.goal }),
-  })
+  return insertSlate(db, { name: `Slate ${n}`, cycle: null, election_date: '2026-11-03', is_current: false, ...o })
 }
 
 type CandidateOpts = Partial<Omit<CandidateInput, 'slate_id'>>
@@ -131,25 +119,13 @@ export async function candidate(db: Db, slateId: number, o: CandidateOpts = {}) 
   })
 }
 
-type DriveExtras = Partial<
-  Pick<
-    Updateable<DrivesTable>,
-    | 'stage'
-    | 'status'
-    | 'next_step'
-    | 'next_step_due'
-    | 'vote_date'
-    | 'stage_entered_at'
-    | 'last_activity_at'
-    | 'national_union_id'
-    | 'deleted_at'
-    | 'end_reason'
-  >
->
-type DriveOpts = Partial<Omit<NewDrive, 'slate_id' | 'local_id'>> & { local_id?: number | null } & DriveExtras
+/** Columns the start form does not set (stage, status, dates …): later actions set them in the app. */
+type DriveExtras = Omit<Updateable<DrivesTable>, 'id' | 'slate_id' | 'local_id'>
+type DriveOpts = Partial<Omit<NewDrive, 'slate_id' | 'local_id'>> & DriveExtras
 /**
- * A drive of a local for a slate, as the start form makes it (insertDrive); the
- * other columns a test asks for (stage, status, dates …) are then set on it.
+ * A drive of a local for a slate, as the start form makes it (insertDrive); the other columns a
+ * test asks for (stage, status, dates …) are then set on it as they stand, the version left at 1
+ * (as if the drive had been stored that way), so a test can post that version.
  */
 export async function drive(db: Db, slateId: number, localId: number | null, o: DriveOpts = {}) {
   const { chapter_id, asks, candidate_id, owner_id, ...extras } = o
@@ -166,7 +142,6 @@ export async function drive(db: Db, slateId: number, localId: number | null, o: 
 }
 
 type SupporterOpts = Partial<Omit<SupporterInput, 'chapter_id' | 'local_id'>> & {
-  local_id?: number | null
   current_level?: number | null
   last_contact_on?: string | null
 }

@@ -1,20 +1,13 @@
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 t.test('a matrix cell’s detail: a fragment inside the matrix, a whole page on its own', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Cell slate', election_date: '2030-11-05' })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const cand = await db
-    .insertInto('candidates')
-    .values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Cora Cell', office: 'Council' })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Cell slate', election_date: '2030-11-05' })
+  const cand = await f.candidate(db, slate.id, { chapter_id: w.a.id, name: 'Cora Cell', office: 'Council' })
   await db
     .insertInto('endorsements')
     .values({

@@ -1,10 +1,30 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, nationalUnion, world } from '../factories.ts'
+import type { Db } from '../../src/db/database.ts'
+import type { LocalInput } from '../../src/unions/queries.ts'
 import { loadDemo } from '../../src/demo/load.ts'
 import { buildMatrix } from '../../src/slate/build-matrix.ts'
 import { matrixTotals, slateMatrixData } from '../../src/slate/queries.ts'
+
+/** `n` locals, each with a drive for the candidate at `stage`, made as the app makes them. */
+async function localsWithDrives(
+  db: Db,
+  slateId: number,
+  candidateId: number,
+  n: number,
+  localOf: (i: number) => Partial<LocalInput>,
+  stage: 'identify' | 'democratize' = 'identify',
+) {
+  return f.many(n, async (i) => {
+    const l = await f.local(db, localOf(i))
+    const o = { chapter_id: l.chapter_id, asks: 'candidate' as const, candidate_id: candidateId }
+    await f.drive(db, slateId, l.id, stage === 'identify' ? o : { ...o, stage })
+    return l
+  })
+}
 
 const stamps = async (db: Parameters<typeof matrixTotals>[0]) =>
   Object.fromEntries((await db.selectFrom('change_stamps').select(['key', 'n']).execute()).map((r) => [r.key, r.n]))
@@ -44,40 +64,13 @@ t.test('the totals counted in SQL equal the totals of the whole matrix built in 
 t.test('the matrix is drawn a page at a time, and its body list follows every change', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const s = await db
-    .insertInto('slates')
-    .values({ name: 'Paged slate', cycle: '2030', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const cand = await db
-    .insertInto('candidates')
-    .values({ slate_id: s.id, chapter_id: w.a.id, name: 'Paz Page', office: 'Mayor' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const locals = await db
-    .insertInto('locals')
-    .values(
-      Array.from({ length: 120 }, (_, i) => ({
-        name: `Paged Local ${i + 1}`,
-        chapter_id: w.a.id,
-        national_union_id: w.union.id,
-      })),
-    )
-    .returning('id')
-    .execute()
-  await db
-    .insertInto('drives')
-    .values(
-      locals.map((l) => ({
-        slate_id: s.id,
-        local_id: l.id,
-        chapter_id: w.a.id,
-        asks: 'candidate' as const,
-        candidate_id: cand.id,
-        stage: 'identify' as const,
-      })),
-    )
-    .execute()
+  const s = await f.slate(db, { name: 'Paged slate', cycle: '2030', is_current: true })
+  const cand = await f.candidate(db, s.id, { chapter_id: w.a.id, name: 'Paz Page', office: 'Mayor' })
+  const locals = await localsWithDrives(db, s.id, cand.id, 120, (i) => ({
+    name: `Paged Local ${i + 1}`,
+    chapter_id: w.a.id,
+    national_union_id: w.union.id,
+  }))
   const admin = new Agent(app)
   await admin.login(w.admin.email, PASSWORD)
 
@@ -108,22 +101,8 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
   t.match((await admin.get(`/slates/${s.id}/matrix`)).body, 'Drive: Hold the vote', 'the moved cell is drawn fresh')
 
   // A new drive, a renamed local and a new endorsement each show at once.
-  const extra = await db
-    .insertInto('locals')
-    .values({ name: 'Paged Local 0', chapter_id: w.a.id, national_union_id: w.union.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db
-    .insertInto('drives')
-    .values({
-      slate_id: s.id,
-      local_id: extra.id,
-      chapter_id: w.a.id,
-      asks: 'candidate',
-      candidate_id: cand.id,
-      stage: 'identify',
-    })
-    .execute()
+  const extra = await f.local(db, { name: 'Paged Local 0', chapter_id: w.a.id, national_union_id: w.union.id })
+  await f.drive(db, s.id, extra.id, { chapter_id: w.a.id, asks: 'candidate', candidate_id: cand.id })
   t.ok((await stamps(db)).matrix! > (before.matrix ?? 0), 'a new drive moves the stamp')
   const grown = await admin.get(`/slates/${s.id}/matrix`)
   t.match(grown.body, 'Bodies 1–100 of 121')
@@ -182,34 +161,16 @@ t.test('the matrix is drawn a page at a time, and its body list follows every ch
 t.test('the CSV export walks every body, a chunk at a time, with one header', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const s = await db
-    .insertInto('slates')
-    .values({ name: 'Export slate', cycle: '2030', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const cand = await db
-    .insertInto('candidates')
-    .values({ slate_id: s.id, chapter_id: w.a.id, name: 'Eva Export', office: 'Mayor' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const locals = await db
-    .insertInto('locals')
-    .values(Array.from({ length: 1100 }, (_, i) => ({ name: `Export Local ${i + 1}`, chapter_id: w.a.id })))
-    .returning('id')
-    .execute()
-  await db
-    .insertInto('drives')
-    .values(
-      locals.map((l) => ({
-        slate_id: s.id,
-        local_id: l.id,
-        chapter_id: w.a.id,
-        asks: 'candidate' as const,
-        candidate_id: cand.id,
-        stage: 'democratize' as const,
-      })),
-    )
-    .execute()
+  const s = await f.slate(db, { name: 'Export slate', cycle: '2030', is_current: true })
+  const cand = await f.candidate(db, s.id, { chapter_id: w.a.id, name: 'Eva Export', office: 'Mayor' })
+  const locals = await localsWithDrives(
+    db,
+    s.id,
+    cand.id,
+    1100,
+    (i) => ({ name: `Export Local ${i + 1}`, chapter_id: w.a.id }),
+    'democratize',
+  )
   await db
     .insertInto('endorsements')
     .values({ slate_id: s.id, local_id: locals[1049]!.id, candidate_id: cand.id, decided_on: '2026-05-01' })
@@ -243,24 +204,9 @@ t.test(
   async (t) => {
     const { db, handle } = await buildTestApp(t)
     const w = await world(db)
-    const s = await db
-      .insertInto('slates')
-      .values({ name: 'Busy slate', cycle: '2030', is_current: true })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    const [d1, d2] = await db
-      .insertInto('drives')
-      .values(
-        [w.localA, w.localB].map((l) => ({
-          slate_id: s.id,
-          local_id: l.id,
-          chapter_id: w.a.id,
-          asks: 'slate' as const,
-          stage: 'identify' as const,
-        })),
-      )
-      .returning('id')
-      .execute()
+    const s = await f.slate(db, { name: 'Busy slate', cycle: '2030', is_current: true })
+    const d1 = await f.drive(db, s.id, w.localA.id, { chapter_id: w.a.id, asks: 'slate' })
+    const d2 = await f.drive(db, s.id, w.localB.id, { chapter_id: w.a.id, asks: 'slate' })
     const before = (await stamps(db)).matrix ?? 0
     const c1 = await handle.pool.connect()
     const c2 = await handle.pool.connect()

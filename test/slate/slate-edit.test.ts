@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
-import { PASSWORD, world } from '../factories.ts'
+import { PASSWORD, slate, world } from '../factories.ts'
 
 t.test('editing a slate, who runs it and the current slate', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
@@ -163,11 +163,7 @@ t.test('editing a slate, who runs it and the current slate', async (t) => {
   })
 
   t.test('the slate page reads the same number of queries with or without history', async (t) => {
-    const fresh = await db
-      .insertInto('slates')
-      .values({ name: 'No history', goal: 10 })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const fresh = await slate(db, { name: 'No history', goal: 10 })
     const a = await countQueries(handle, () => vol.get(`/slates/${fresh.id}`))
     const b = await countQueries(handle, () => vol.get(`/slates/${alphaSlate}`))
     t.equal(a, b)

@@ -1,72 +1,37 @@
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, nationalUnion, user, world } from '../factories.ts'
 import type { Db } from '../../src/db/database.ts'
 
-async function slate(db: Db, name = 'Test slate', isCurrent = false) {
-  return db
-    .insertInto('slates')
-    .values({ name, is_current: isCurrent, election_date: '2030-11-05' })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-}
+const slate = (db: Db, name = 'Test slate', isCurrent = false) =>
+  f.slate(db, { name, is_current: isCurrent, election_date: '2030-11-05' })
 
-async function candidate(db: Db, slateId: number, chapterId: number | null, name: string) {
-  return db
-    .insertInto('candidates')
-    .values({
-      slate_id: slateId,
-      chapter_id: chapterId,
-      name,
-      office: 'City Council',
-      election_date: '2030-11-05',
-      joined_on: '2026-01-01',
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-}
+const candidate = (db: Db, slateId: number, chapterId: number | null, name: string) =>
+  f.candidate(db, slateId, { chapter_id: chapterId, name, election_date: '2030-11-05', joined_on: '2026-01-01' })
 
-/** A slate of `c` candidates and `b` locals, each local with a drive and an endorsement, by bulk inserts. */
+/** A slate of `c` candidates and `b` locals, each local with a drive and an endorsement. */
 async function bulkSlate(db: Db, chapterId: number, unionId: number, c: number, b: number, tag: string) {
   const s = await slate(db, `Bulk ${tag}`)
-  const cands = await db
-    .insertInto('candidates')
-    .values(
-      Array.from({ length: c }, (_, i) => ({
-        slate_id: s.id,
-        chapter_id: chapterId,
-        name: `${tag} Candidate ${i}`,
-        office: `Seat ${i}`,
-        election_date: '2030-11-05',
-      })),
-    )
-    .returning('id')
-    .execute()
-  const locals = await db
-    .insertInto('locals')
-    .values(
-      Array.from({ length: b }, (_, i) => ({
-        name: `${tag} Local ${i}`,
-        chapter_id: chapterId,
-        national_union_id: unionId,
-      })),
-    )
-    .returning('id')
-    .execute()
-  await db
-    .insertInto('drives')
-    .values(
-      locals.map((l, i) => ({
-        slate_id: s.id,
-        local_id: l.id,
-        chapter_id: chapterId,
-        asks: 'candidate' as const,
-        candidate_id: cands[i % c]!.id,
-        stage: 'vote' as const,
-        vote_date: '2030-10-01',
-      })),
-    )
-    .execute()
+  const cands = await f.many(c, (i) =>
+    f.candidate(db, s.id, {
+      chapter_id: chapterId,
+      name: `${tag} Candidate ${i}`,
+      office: `Seat ${i}`,
+      election_date: '2030-11-05',
+    }),
+  )
+  const locals = await f.many(b, async (i) => {
+    const l = await f.local(db, { name: `${tag} Local ${i}`, chapter_id: chapterId, national_union_id: unionId })
+    await f.drive(db, s.id, l.id, {
+      chapter_id: chapterId,
+      asks: 'candidate',
+      candidate_id: cands[i % c]!.id,
+      stage: 'vote',
+      vote_date: '2030-10-01',
+    })
+    return l
+  })
   await db
     .insertInto('endorsements')
     .values(
@@ -547,17 +512,12 @@ t.test('the slate pages', async (t) => {
   })
 
   t.test('another chapter’s drives do not show in a volunteer’s matrix', async (t) => {
-    await db
-      .insertInto('drives')
-      .values({
-        slate_id: current.id,
-        local_id: w.localB.id,
-        chapter_id: w.b.id,
-        asks: 'candidate',
-        candidate_id: ben.id,
-        stage: 'build_team',
-      })
-      .execute()
+    await f.drive(db, current.id, w.localB.id, {
+      chapter_id: w.b.id,
+      asks: 'candidate',
+      candidate_id: ben.id,
+      stage: 'build_team',
+    })
     const mine = await orgB.get(`/slates/${current.id}/matrix/cell?body=l${w.localB.id}&candidate=${ben.id}`, {
       htmx: 'div#matrix-cell',
     })
