@@ -1,12 +1,13 @@
 // The assignments panel on a drive page: each assignee's progress on that
 // drive (assigned / done / open / overdue) and who still has whom, for the
-// drive's organizers. A page's route calls drivePanel(); its template includes
-// views/assignments/_drive-panel.eta. progressView() shapes the same rows for
-// the /assignments page.
+// drive's organizers. The drive page lists drivePanel() in DRIVE_PANELS; its
+// partial views/assignments/_drive-panel.eta loads the content from
+// GET /drives/:id/assignments (driveAssignments()). progressView() shapes the
+// same rows for the /assignments page.
 import { can, type CurrentUser } from '../auth/access.ts'
 import type { Db } from '../db/database.ts'
 import { formatDate } from '../drives/present.ts'
-import { assignmentProgress, listOpenForDrive, type ProgressRow } from './queries.ts'
+import { drivePanelRows, type ProgressRow } from './queries.ts'
 
 export function progressView(rows: ProgressRow[]) {
   const byDrive = new Map<string, { driveId: number | null; local: string; people: ReturnType<typeof person>[] }>()
@@ -30,18 +31,33 @@ export function progressView(rows: ProgressRow[]) {
   return [...byDrive.values()]
 }
 
-export type AssignmentsPanel = NonNullable<Awaited<ReturnType<typeof drivePanel>>>
+export type AssignmentsPanel = { driveId: number; loaded: false } | DriveAssignments
+export type DriveAssignments = NonNullable<Awaited<ReturnType<typeof driveAssignments>>>
 
-/** The drive's assignments for its organizers (null for anyone else: volunteers see their own list). */
-export async function drivePanel(db: Db, user: CurrentUser, drive: { id: number; chapter_id: number | null }) {
+/**
+ * The drive page's piece, for the drive's organizers (null for anyone else:
+ * volunteers see their own list). It costs the drive page no query: the
+ * partial loads /drives/:id/assignments lazily (a plain link without
+ * JavaScript), which calls driveAssignments().
+ */
+export async function drivePanel(
+  _db: Db,
+  user: CurrentUser,
+  drive: { id: number; chapter_id: number | null },
+): Promise<AssignmentsPanel | null> {
   if (drive.chapter_id === null || !can.edit(user, drive.chapter_id)) return null
-  const [rows, open] = await Promise.all([
-    assignmentProgress(db, { chapterIds: [drive.chapter_id] }, { driveId: drive.id, chapterIds: [drive.chapter_id] }),
-    listOpenForDrive(db, drive.id),
-  ])
+  return { driveId: drive.id, loaded: false }
+}
+
+/** Each assignee's progress on the drive and who still has whom; null when the caller may not see it. One query. */
+export async function driveAssignments(db: Db, user: CurrentUser, drive: { id: number; chapter_id: number | null }) {
+  if (drive.chapter_id === null || !can.edit(user, drive.chapter_id)) return null
+  const { progress, open, open_total } = await drivePanelRows(db, drive.chapter_id, drive.id)
   return {
     driveId: drive.id,
-    people: progressView(rows)[0]?.people ?? [],
+    loaded: true as const,
+    people: progressView(progress)[0]?.people ?? [],
+    openTotal: open_total,
     open: open.map((o) => ({
       id: o.id,
       name: o.name,

@@ -255,19 +255,35 @@ export async function assignmentProgress(
   return r.rows
 }
 
-/** Open assignments of a drive, for the organizer to see who has whom (names only; cancel from here). */
-export function listOpenForDrive(db: Q, driveId: number, limit = 100) {
-  return db
-    .selectFrom('assignments as a')
-    .innerJoin('supporters as s', 's.id', 'a.supporter_id')
-    .innerJoin('users as u', 'u.id', 'a.assignee_id')
-    .select(['a.id', 's.name', 'u.name as assignee', sql<string | null>`a.due_on::text`.as('due_on'), 'a.ask'])
-    .where('a.drive_id', '=', driveId)
-    .where('a.status', '=', 'open')
-    .orderBy(sql`a.due_on asc nulls last`)
-    .orderBy('s.name')
-    .limit(limit)
-    .execute()
+export type OpenRow = { id: number; name: string; assignee: string; due_on: string | null; ask: string | null }
+
+/**
+ * A drive's panel in ONE query: each assignee's progress on the drive, and its
+ * open assignments (names only, due first, at most `limit`) with their total.
+ */
+export async function drivePanelRows(db: Q, chapterId: number, driveId: number, limit = 100) {
+  const r = await sql<{ progress: ProgressRow[]; open: OpenRow[]; open_total: number }>`
+    select
+      (select coalesce(json_agg(p order by p.assignee, p.assignee_id), '[]'::json) from (
+        select a.assignee_id, u.name as assignee, a.drive_id, null::text as local_name,
+          count(*)::int as assigned,
+          count(*) filter (where a.status = 'done')::int as done,
+          count(*) filter (where a.status = 'open')::int as open,
+          count(*) filter (where a.status = 'open' and a.due_on < (now() at time zone c.time_zone)::date)::int
+            as overdue
+        from assignments a join users u on u.id = a.assignee_id join chapters c on c.id = a.chapter_id
+        where a.drive_id = ${driveId}::int and a.chapter_id = ${chapterId}::int and a.status <> 'cancelled'
+        group by a.assignee_id, u.name, a.drive_id) p) as progress,
+      (select coalesce(json_agg(o), '[]'::json) from (
+        select a.id, s.name, u.name as assignee, a.due_on::text as due_on, a.ask
+        from assignments a join supporters s on s.id = a.supporter_id join users u on u.id = a.assignee_id
+        where a.drive_id = ${driveId}::int and a.chapter_id = ${chapterId}::int and a.status = 'open'
+          and s.deleted_at is null
+        order by a.due_on asc nulls last, s.name, a.id limit ${limit}::int) o) as open,
+      (select count(*)::int from assignments a join supporters s on s.id = a.supporter_id
+        where a.drive_id = ${driveId}::int and a.chapter_id = ${chapterId}::int and a.status = 'open'
+          and s.deleted_at is null) as open_total`.execute(db)
+  return r.rows[0]!
 }
 
 export function findChapterSetting(db: Q, chapterId: number) {

@@ -5,12 +5,13 @@
 //   POST /assignments            give the chosen people to a chapter member, with an ask and a due date
 //   POST /assignments/:id/cancel take an open assignment back
 //   POST /assignments/settings   turn "contacts for assigned people" on or off (audited)
+//   GET  /drives/:id/assignments the drive's assignments (the drive page loads it as its panel; a page alone too)
 //   GET  /my-list                the caller's open assignments, due first, for a phone
 //   GET  /my-list/:id            one person: what to ask, and the short "log it" form
 //   POST /my-list/:id            log the conversation (and a new level); done ones leave the list; on to the next
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../audit/audit.ts'
-import { can, editScope, type CurrentUser } from '../auth/access.ts'
+import { can, editScope, readScope, type CurrentUser } from '../auth/access.ts'
 import { daysUntil, formatDate, plural, relativeDayLabel } from '../drives/present.ts'
 import { todayIn } from '../drives/vote-dates.ts'
 import {
@@ -41,7 +42,7 @@ import {
   type MyAssignment,
 } from './queries.ts'
 import { assignForm, logForm, newQuery, settingForm } from './schema.ts'
-import { progressView } from './panels.ts'
+import { driveAssignments, progressView } from './panels.ts'
 
 type NewQuery = Record<string, string | string[] | undefined>
 
@@ -110,6 +111,24 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
       settings: settings.filter((s) => s !== undefined),
     })
   })
+
+  app.get(
+    '/drives/:id/assignments',
+    { schema: { params: idParam } },
+    async function showDriveAssignments(request, reply) {
+      const user = request.user!
+      const { id } = request.params as { id: number }
+      const drive = await findDriveForAssigning(db, readScope(user), id)
+      if (!drive) throw notFound('That drive')
+      const panel = await driveAssignments(db, user, drive)
+      if (!panel) throw forbidden('Only the chapter’s organizers see who has whom. Your own list is under “My list”.')
+      const ctx = { panel, drive: { id: drive.id, local: drive.local_name ?? 'Drive' } }
+      // The drive page's lazy panel asks for its own section; anything else gets the page.
+      if (request.htmx.partial && request.htmx.target === 'drive-assignments')
+        return reply.fragment('assignments/_drive-panel', ctx)
+      return reply.page('assignments/drive', { ...ctx, title: `Assignments: ${ctx.drive.local}`, openList: true })
+    },
+  )
 
   // ---- the assign form --------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 // one, see CONTRIBUTING.md ("Adding a panel to the drive page").
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import type { Db } from '../db/database.ts'
+import { drivePanel as driveAssignmentsPanel } from '../assignments/panels.ts'
 import { driveSectionPanel } from '../mapping/panels.ts'
 import { whipPanel } from '../whip/panels.ts'
 import { todayIn } from './vote-dates.ts'
@@ -29,6 +30,8 @@ export const DRIVE_PANELS: readonly DrivePanel[] = [
     load: (db, user, d) => whipPanel(db, user, d.id, todayIn(d.time_zone ?? 'UTC')),
   },
   { key: 'section', view: '/mapping/_drive-section', load: (db, user, d) => driveSectionPanel(db, user, d) },
+  // Who has whom to talk to, and how far each has got (src/assignments): the drive's organizers only.
+  { key: 'assignments', view: '/assignments/_drive-panel', load: (db, user, d) => driveAssignmentsPanel(db, user, d) },
 ]
 
 /** Loads every drive panel at once; each costs its own bounded queries. */

@@ -49,6 +49,8 @@ export const CREATING: readonly string[] = [
   'POST /drives/:id/whip/relationships',
   'POST /drives/:id/whip/tests',
   'POST /drives/:id/whip/tests/:testId/counts',
+  'POST /assignments',
+  'POST /my-list/:id',
 ]
 
 const creating = new Set(CREATING)

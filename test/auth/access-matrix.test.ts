@@ -362,6 +362,11 @@ export const MATRIX: Record<string, Entry> = {
   },
   'POST /assignments/settings': { expect: { ...organizersAnywhere, organizerA: 404, organizerB: 404, admin: 404 } },
   'GET /my-list': { expect: everyone },
+  // A drive's assignments (the drive page's lazy panel): its organizers; readers of the drive get a 403.
+  'GET /drives/:id/assignments': {
+    params: (w) => ({ id: w.driveA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
   // The meeting page (src/meetings): whoever may read the drive sees it; its organizers record entries.
   'GET /drives/:id/meeting': {
     params: (w) => ({ id: w.driveA.id }),
