@@ -14,6 +14,21 @@
       }, 1500)
     })
   })
+  // Matrix cells are plain links (a page of the matrix holds ~2,000 of them, so
+  // none carries htmx attributes of its own): a click asks for the cell's
+  // detail with htmx, aimed by the table body's inherited hx-target. A click
+  // with a modifier key, or no htmx, opens the cell's own page.
+  document.addEventListener(
+    'click',
+    (e) => {
+      var a = e.target.closest?.('.matrix tbody.cells a[href]')
+      if (!a || !window.htmx || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+      e.preventDefault()
+      e.stopPropagation()
+      window.htmx.ajax('GET', a.href, { source: a })
+    },
+    true,
+  )
   // Confirm destructive buttons (<button data-confirm="text">), and a form being
   // sent cannot be sent again until its answer arrives: its button says
   // "Saving…". (The server's one-time form key stops duplicates anyway; this is

@@ -17,13 +17,14 @@ import {
   isInForce,
   LEVEL_LABELS,
   matrixToCsv,
+  type CellState,
   type Matrix,
   type MatrixBody,
   type MatrixCandidate,
 } from './build-matrix.ts'
 import { createStampedCache, orderBodies, type OrderedBodies } from './matrix-order.ts'
 import { loadSlate as loadSlateRow, mayCreate, mayExport, mayRecordFor } from './guards.ts'
-import { bodyKindOf, cellUrl, matrixCandidates, refOf } from './present.ts'
+import { bodyKindOf, CELL_CLASS, cellHref, matrixCandidates, refOf, shortCellLabel } from './present.ts'
 import {
   findBody,
   findCandidate,
@@ -98,7 +99,7 @@ export default async function matrixRoutes(app: FastifyInstance) {
   }
 
   /** One page of rows, drawn from its own bodies' drives and endorsements; totals from SQL over every body. */
-  function matrixView(slateId: number, matrix: Matrix, totals: MatrixTotalsRow[]) {
+  function matrixView(matrix: Matrix, totals: MatrixTotalsRow[]) {
     const column = (rows: MatrixTotalsRow[], pick: 'all_bodies' | 'locals') =>
       matrix.columns.map((c) => rows.find((t) => t.candidate_id === (c.kind === 'slate' ? null : c.id))?.[pick] ?? 0)
     // A page has thousands of cells but few distinct labels: each is escaped
@@ -127,11 +128,10 @@ export default async function matrixRoutes(app: FastifyInstance) {
         cells: r.cells.map((c, i) => {
           const col = matrix.columns[i]!
           return {
-            labelHtml: html(c.label),
-            state: c.state,
+            labelHtml: html(shortCellLabel(c.label)),
+            cls: CELL_CLASS[c.state],
             conditions: c.conditions ?? '',
-            // Only letters, digits and / ? = & in a cell's address: & is the one to escape.
-            urlHtml: cellUrl(slateId, r.body.id, col.kind === 'slate' ? null : col.id).replace('&', '&amp;'),
+            hrefHtml: cellHref(r.body.id, col.kind === 'slate' ? null : col.id),
           }
         }),
       })
@@ -145,7 +145,18 @@ export default async function matrixRoutes(app: FastifyInstance) {
       rows,
       columnTotals: column(totals, 'all_bodies'),
       localColumnTotals: column(totals, 'locals'),
-      legend: matrix.legend,
+      legend: {
+        ...matrix.legend,
+        states: matrix.legend.states.map((l) => ({
+          ...l,
+          cls: CELL_CLASS[l.key as CellState] ?? '',
+          short: shortCellLabel(l.label) === l.label ? l.label : `${shortCellLabel(l.label)} ${l.label}`,
+        })),
+        marks: matrix.legend.marks.map((l) => ({
+          ...l,
+          label: shortCellLabel(l.label) === l.label ? l.label : `“${shortCellLabel(l.label)}”: ${l.label}`,
+        })),
+      },
     }
   }
 
@@ -253,7 +264,7 @@ export default async function matrixRoutes(app: FastifyInstance) {
                 pages,
               }
             : null,
-        ...matrixView(id, matrix, ordered.totals),
+        ...matrixView(matrix, ordered.totals),
       }
       return reply.page('slates/matrix', view, { fragment: { target: 'matrix-results', view: 'slates/_matrix' } })
     },

@@ -2,7 +2,7 @@
 // matrix, a cell's URL, candidates as the matrix and the slate page show them.
 import type { CurrentUser } from '../auth/access.ts'
 import { formatDate, formatMoment } from '../shared/format.ts'
-import type { BodyKind, MatrixCandidate } from './build-matrix.ts'
+import type { BodyKind, CellState, MatrixCandidate } from './build-matrix.ts'
 import { mayEditCandidate, type Body } from './guards.ts'
 import type { SlateCandidateRow } from './queries.ts'
 import { CANDIDATE_LEVELS, CANDIDATE_STATUSES, labelOf } from './schema.ts'
@@ -19,6 +19,27 @@ export function bodyKindOf(body: Body): BodyKind {
 export const refOf = (bodyId: number) => (bodyId < 0 ? `n${-bodyId}` : `l${bodyId}`)
 export const cellUrl = (slateId: number, bodyId: number, candidateId: number | null) =>
   `/slates/${slateId}/matrix/cell?body=${refOf(bodyId)}&candidate=${candidateId ?? 'slate'}`
+
+// A matrix page draws about 2,000 cells, most of them "not targeted": each cell
+// is a one-letter class, a short label and an address relative to the matrix
+// page (/slates/:id/matrix → matrix/cell?…). The legend explains the letters.
+export const CELL_CLASS: Readonly<Record<CellState, string>> = Object.freeze({
+  not_targeted: 'n',
+  in_drive: 'd',
+  endorsed: 'e',
+  conditional: 'c',
+  pending: 'p',
+  conflict: 'x',
+  lost: 'l',
+  rescinded: 'r',
+})
+const SHORT_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  'Not targeted': '–',
+  'Covered by slate endorsement': 'By slate',
+})
+export const shortCellLabel = (label: string) => SHORT_LABELS[label] ?? label
+export const cellHref = (bodyId: number, candidateId: number | null) =>
+  `matrix/cell?body=${refOf(bodyId)}&amp;candidate=${candidateId ?? 'slate'}`
 
 export function matrixCandidates(rows: SlateCandidateRow[]): MatrixCandidate[] {
   return rows.map((c) => ({

@@ -225,7 +225,7 @@ export async function runFlows(t: Test, viewport: ViewportName): Promise<void> {
     // A cell opens its detail in place (htmx, targets inherited from the table body).
     const before = page.url()
     const detail = page.waitForResponse((r) => r.url().includes('/matrix/cell?') && r.status() === 200)
-    await page.locator('td.cell.s-endorsed a').first().click()
+    await page.locator('.matrix td.e a').first().click()
     await detail
     await page.waitForFunction(() => (document.querySelector('#matrix-cell')?.textContent ?? '').trim().length > 0)
     t.equal(page.url(), before, 'the page stays where it was')
