@@ -2,7 +2,7 @@
 // matrix, a cell's URL, candidates as the matrix and the slate page show them.
 import type { CurrentUser } from '../auth/access.ts'
 import { formatDate, formatMoment } from '../shared/format.ts'
-import type { BodyKind, CellState, MatrixCandidate } from './build-matrix.ts'
+import { type BodyKind, type CellState, LEVEL_LABELS, type MatrixCandidate } from './build-matrix.ts'
 import { mayEditCandidate, type Body } from './guards.ts'
 import type { SlateCandidateRow } from './queries.ts'
 import { CANDIDATE_LEVELS, CANDIDATE_STATUSES, labelOf } from './schema.ts'
@@ -37,7 +37,19 @@ const SHORT_LABELS: Readonly<Record<string, string>> = Object.freeze({
   'Not targeted': '–',
   'Covered by slate endorsement': 'By slate',
 })
-export const shortCellLabel = (label: string) => SHORT_LABELS[label] ?? label
+const LEVEL_PARTS = Object.values(LEVEL_LABELS).map((l) => ` · ${l}`)
+const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g
+/**
+ * A cell's label as the page prints it: the level left out (the row and the
+ * column say it), dates in the app's style. The CSV keeps the full label.
+ */
+export function shortCellLabel(label: string): string {
+  const short = SHORT_LABELS[label]
+  if (short !== undefined) return short
+  let out = label
+  for (const part of LEVEL_PARTS) out = out.replace(part, '')
+  return out.replace(ISO_DATE, (d) => formatDate(d))
+}
 export const cellHref = (bodyId: number, candidateId: number | null) =>
   `matrix/cell?body=${refOf(bodyId)}&amp;candidate=${candidateId ?? 'slate'}`
 

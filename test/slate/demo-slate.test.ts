@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { Agent, buildTestApp } from '../helper.ts'
 import { DEMO_PASSWORD, loadDemo } from '../../src/demo/load.ts'
 import { demoDate, demoSlate } from '../../src/demo/dates.ts'
+import { formatDate } from '../../src/shared/format.ts'
 
 t.test('the demo slate fills the slate page and the matrix, and they agree with the database', async (t) => {
   const { app, db } = await buildTestApp(t)
@@ -51,12 +52,20 @@ t.test('the demo slate fills the slate page and the matrix, and they agree with 
   t.match(page.body, 'Wen Okonkwo-Reyes (withdrawn)')
   const matrix = await agent.get(`/slates/${slate.id}/matrix`)
   t.equal(matrix.statusCode, 200)
-  t.match(matrix.body, 'Rescinded · local–candidate')
-  t.match(matrix.body, `Endorsed · local–candidate · ${demoDate('2026-06-03')}`, 'rescinded, then endorsed again')
+  t.match(matrix.body, '>Rescinded · ')
+  t.match(matrix.body, `>Endorsed · ${formatDate(demoDate('2026-06-03'))}<`, 'rescinded, then endorsed again')
   t.match(matrix.body, 'Conditional')
   t.match(matrix.body, 'Pending parent approval')
   t.match(matrix.body, 'Conflicts with parent')
-  t.match(matrix.body, 'Endorsed · national–slate')
-  t.match(matrix.body, 'Endorsed · council–candidate')
-  t.match(matrix.body, 'Covered by slate endorsement')
+  t.match(matrix.body, '>By slate<', 'covered by the slate endorsement')
+  // The page leaves the level to the row and the column; the CSV spells it out.
+  const admin = new Agent(app)
+  await admin.login('admin@example.org', DEMO_PASSWORD)
+  const csv = await admin.get(`/slates/${slate.id}/matrix?format=csv`)
+  t.equal(csv.statusCode, 200)
+  t.match(csv.body, 'Rescinded · local–candidate')
+  t.match(csv.body, `Endorsed · local–candidate · ${demoDate('2026-06-03')}`)
+  t.match(csv.body, 'Endorsed · national–slate')
+  t.match(csv.body, 'Endorsed · council–candidate')
+  t.match(csv.body, 'Covered by slate endorsement')
 })
