@@ -2,13 +2,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { notFound } from '../plugins/errors.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
+import { viewerZone } from '../shared/format.ts'
+import { formValues, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import {
   adminFieldForConstraint,
   findChapter,
   insertChapter,
-  lastChange,
   listChapters,
   setChapterDeleted,
   updateChapter,
@@ -16,7 +17,7 @@ import {
 import { chapterForm, chaptersQuery } from './schema.ts'
 
 import { adminOnly } from './guard.ts'
-import { asValues, conflictMessage } from './present.ts'
+import { asValues } from './present.ts'
 
 export default async function adminChaptersRoutes(app: FastifyInstance) {
   const db = app.db
@@ -105,11 +106,10 @@ export default async function adminChaptersRoutes(app: FastifyInstance) {
       )
     const form = parseForm(chapterForm, request.body)
     if (!form.ok) return rerender(form.errors)
-    const version = formVersion(values)
     try {
-      const after = await db.transaction().execute(async (trx) => {
-        const row = await updateChapter(trx, id, Number.isInteger(version) ? version : -1, form.data)
-        if (!row) return undefined
+      const after = await versionedTransaction(db, async (trx) => {
+        const row = await updateChapter(trx, id, expectedVersion(values.version), form.data)
+        if (isConflict(row)) return row
         const d = diffRecords(before, row)
         await audit(trx, request.actor, {
           action: 'update',
@@ -121,23 +121,25 @@ export default async function adminChaptersRoutes(app: FastifyInstance) {
         })
         return row
       })
-      if (!after) {
-        const current = await findChapter(db, id)
+      if (isConflict(after)) {
+        const current = after.current
         if (!current) throw notFound('That chapter')
         values.version = String(current.version)
-        const conflict = (
-          [
-            'name',
-            'slug',
-            'city',
-            'state',
-            'time_zone',
-            'min_supporters',
-            'min_leaders',
-            'min_trained_leaders',
-          ] as const
-        ).map((k) => ({ label: k.replaceAll('_', ' '), value: current[k] ?? '—' }))
-        return rerender({ _form: conflictMessage('chapter', await lastChange(db, 'chapter', id)) }, 409, { conflict })
+        const conflict = conflictView(after, {
+          what: 'chapter',
+          userId: request.user!.id,
+          timeZone: viewerZone(request.user),
+          saved: [
+            { label: 'Name', value: current.name },
+            { label: 'Short name', value: current.slug },
+            { label: 'Place', value: [current.city, current.state].filter(Boolean).join(', ') },
+            { label: 'Time zone', value: current.time_zone },
+            { label: 'Minimum supporters', value: String(current.min_supporters) },
+            { label: 'Minimum leaders', value: String(current.min_leaders) },
+            { label: 'Minimum trained leaders', value: String(current.min_trained_leaders) },
+          ],
+        })
+        return rerender({ _form: conflict.message }, 409, { conflict })
       }
       setFlash(reply, 'ok', 'Saved.')
       return reply.redirect('/admin/chapters', 303)

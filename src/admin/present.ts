@@ -1,14 +1,6 @@
-// Helpers shared by the admin area's route files: the conflict message, a
-// record as form values, and the labels of a user's roles.
-import { DEFAULT_ZONE, formatMoment } from '../shared/format.ts'
+// Helpers shared by the admin area's route files: a record as form values and
+// the labels of a user's roles.
 import type { Membership } from './queries.ts'
-
-// Admins usually have no chapter: their times are in the default zone.
-export const stamp = (d: Date) => formatMoment(d, DEFAULT_ZONE)
-
-export function conflictMessage(what: string, last: { name: string | null; at: Date } | undefined) {
-  return `Someone else changed this ${what}${last?.name ? ` (${last.name}, ${stamp(last.at)})` : ''} after you opened it. Your changes are kept below; the saved values are listed under the form. Save again to overwrite them.`
-}
 
 export function roleSummary(u: { is_admin: boolean; is_national: boolean; chapters: { role: string }[] }) {
   const parts: string[] = []

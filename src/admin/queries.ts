@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { Database } from '../db/schema.ts'
+import { updateVersioned, VersionConflict } from '../shared/conflict.ts'
 import type { ChapterForm, UnionForm, UserForm } from './schema.ts'
 
 type Writer = Kysely<Database> | Transaction<Database>
@@ -70,15 +71,21 @@ export async function findUserWithMemberships(db: Db | Transaction<Database>, id
     .executeTakeFirst()
 }
 
-/** Updates only if the version matches; undefined means someone else saved first. */
-export function updateUser(db: Writer, id: number, version: number, input: UserForm) {
-  return db
+/**
+ * Updates only if the version matches; otherwise a `VersionConflict` (src/shared/conflict.ts) with the account as
+ * saved now and its last change. Accounts are never deleted (no deleted_at), so `updateVersioned` cannot serve them.
+ */
+export async function updateUser(db: Writer, id: number, version: number, input: UserForm) {
+  const row = await db
     .updateTable('users')
     .set({ ...input, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', id)
     .where('version', '=', version)
     .returning(['id', 'name', 'email', 'is_admin', 'is_national', 'active', 'version'])
     .executeTakeFirst()
+  if (row) return row
+  const [current, last] = await Promise.all([findUserWithMemberships(db, id), lastChange(db, 'user', id)])
+  return new VersionConflict('user', id, current, last && { actorId: last.actor_id, actorName: last.name, at: last.at })
 }
 
 /** Replaces the user's memberships in the given chapters (others, e.g. deleted chapters, stay). */
@@ -155,15 +162,9 @@ export function insertChapter(db: Writer, input: ChapterForm) {
   return db.insertInto('chapters').values(input).returningAll().executeTakeFirstOrThrow()
 }
 
+/** Version-checked (src/shared/conflict.ts): the saved row, or a `VersionConflict` saying who saved first. */
 export function updateChapter(db: Writer, id: number, version: number, input: ChapterForm) {
-  return db
-    .updateTable('chapters')
-    .set({ ...input, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+  return updateVersioned(db, 'chapters', id, version, input)
 }
 
 export function setChapterDeleted(db: Writer, id: number, deleted: boolean) {
@@ -191,15 +192,9 @@ export function insertUnion(db: Writer, input: UnionForm) {
   return db.insertInto('national_unions').values(input).returningAll().executeTakeFirstOrThrow()
 }
 
+/** Version-checked (src/shared/conflict.ts): the saved row, or a `VersionConflict` saying who saved first. */
 export function updateUnion(db: Writer, id: number, version: number, input: UnionForm) {
-  return db
-    .updateTable('national_unions')
-    .set({ ...input, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+  return updateVersioned(db, 'national_unions', id, version, input)
 }
 
 // --- settings (JSON values in the settings table)
@@ -218,15 +213,16 @@ export async function writeSetting(db: Writer, key: string, value: unknown) {
     .execute()
 }
 
-/** The last audit entry for a record, for the "someone else changed this" message. */
-export function lastChange(db: Db, entity: string, id: number) {
+/** The last audit entry for a record: who changed it and when, for a conflict's message. */
+function lastChange(db: Writer, entity: string, id: number) {
   return db
     .selectFrom('audit_log as a')
     .leftJoin('users as u', 'u.id', 'a.actor_id')
-    .select(['u.name', 'a.at'])
+    .select(['a.actor_id', 'u.name', 'a.at'])
     .where('a.entity', '=', entity)
     .where('a.entity_id', '=', String(id))
     .orderBy('a.id', 'desc')
+    .limit(1)
     .executeTakeFirst()
 }
 

@@ -2,14 +2,16 @@
 import type { FastifyInstance } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { notFound } from '../plugins/errors.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
+import { viewerZone } from '../shared/format.ts'
+import { formValues, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { listNationalUnions } from '../unions/queries.ts'
-import { adminFieldForConstraint, findUnion, insertUnion, lastChange, updateUnion } from './queries.ts'
+import { adminFieldForConstraint, findUnion, insertUnion, updateUnion } from './queries.ts'
 import { unionForm } from './schema.ts'
 
 import { adminOnly } from './guard.ts'
-import { asValues, conflictMessage } from './present.ts'
+import { asValues } from './present.ts'
 
 export default async function adminUnionsRoutes(app: FastifyInstance) {
   const db = app.db
@@ -89,11 +91,10 @@ export default async function adminUnionsRoutes(app: FastifyInstance) {
       )
     const form = parseForm(unionForm, request.body)
     if (!form.ok) return rerender(form.errors)
-    const version = formVersion(values)
     try {
-      const after = await db.transaction().execute(async (trx) => {
-        const row = await updateUnion(trx, id, Number.isInteger(version) ? version : -1, form.data)
-        if (!row) return undefined
+      const after = await versionedTransaction(db, async (trx) => {
+        const row = await updateUnion(trx, id, expectedVersion(values.version), form.data)
+        if (isConflict(row)) return row
         const d = diffRecords(before, row)
         await audit(trx, request.actor, {
           action: 'update',
@@ -104,19 +105,22 @@ export default async function adminUnionsRoutes(app: FastifyInstance) {
         })
         return row
       })
-      if (!after) {
-        const current = await findUnion(db, id)
+      if (isConflict(after)) {
+        const current = after.current
         if (!current) throw notFound('That national union')
         values.version = String(current.version)
-        const conflict = [
-          { label: 'Name', value: current.name },
-          { label: 'Abbreviation', value: current.abbreviation },
-          { label: 'AFL-CIO', value: current.afl_cio ? 'yes' : 'no' },
-          { label: 'Notes', value: current.rules_notes ?? '—' },
-        ]
-        return rerender({ _form: conflictMessage('national union', await lastChange(db, 'national_union', id)) }, 409, {
-          conflict,
+        const conflict = conflictView(after, {
+          what: 'national union',
+          userId: request.user!.id,
+          timeZone: viewerZone(request.user),
+          saved: [
+            { label: 'Name', value: current.name },
+            { label: 'Abbreviation', value: current.abbreviation },
+            { label: 'AFL-CIO', value: current.afl_cio ? 'yes' : 'no' },
+            { label: 'Notes', value: current.rules_notes ?? '' },
+          ],
         })
+        return rerender({ _form: conflict.message }, 409, { conflict })
       }
       setFlash(reply, 'ok', 'Saved.')
       return reply.redirect('/admin/unions', 303)

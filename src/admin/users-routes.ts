@@ -5,15 +5,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { createOneTimeLink, insertUser, LINK_LIFETIME_HOURS } from '../auth/queries.ts'
 import { notFound } from '../plugins/errors.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formValues, idParam, parseForm, type FieldErrors, formVersion } from '../shared/validation.ts'
+import { viewerZone } from '../shared/format.ts'
+import { formValues, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import {
   adminFieldForConstraint,
   countSessions,
   deleteSessions,
   findChapter,
   findUserWithMemberships,
-  lastChange,
   listAllChapterOptions,
   listUsers,
   replaceMemberships,
@@ -23,7 +24,7 @@ import {
 import { CHAPTER_ROLES, ROLES, inviteForm, parseMemberships, userForm, usersQuery } from './schema.ts'
 
 import { adminOnly } from './guard.ts'
-import { asValues, conflictMessage, membershipLabel, roleSummary } from './present.ts'
+import { asValues, membershipLabel, roleSummary } from './present.ts'
 
 export default async function adminUsersRoutes(app: FastifyInstance) {
   const db = app.db
@@ -191,11 +192,10 @@ export default async function adminUsersRoutes(app: FastifyInstance) {
       errors.is_admin = 'You cannot remove your own admin access. Ask another admin.'
     if (form.ok && self && !form.data.active) errors.active = 'You cannot deactivate your own account.'
     if (!form.ok || Object.keys(errors).length) return rerender(errors)
-    const version = formVersion(values)
     const names = new Map(chapters.map((c) => [c.id, c.name]))
-    const after = await db.transaction().execute(async (trx) => {
-      const row = await updateUser(trx, id, Number.isInteger(version) ? version : -1, form.data)
-      if (!row) return undefined
+    const after = await versionedTransaction(db, async (trx) => {
+      const row = await updateUser(trx, id, expectedVersion(values.version), form.data)
+      if (isConflict(row)) return row
       await replaceMemberships(trx, id, chapterIds, ms.memberships)
       const ended = before.active && !row.active ? await deleteSessions(trx, id) : 0
       const b = {
@@ -225,18 +225,23 @@ export default async function adminUsersRoutes(app: FastifyInstance) {
       })
       return row
     })
-    if (!after) {
-      const current = await findUserWithMemberships(db, id)
+    if (isConflict(after)) {
+      const current = after.current
       if (!current) throw notFound('That user')
       values.version = String(current.version)
-      const conflict = [
-        { label: 'Name', value: current.name },
-        { label: 'Admin', value: current.is_admin ? 'yes' : 'no' },
-        { label: 'National reviewer', value: current.is_national ? 'yes' : 'no' },
-        { label: 'Active', value: current.active ? 'yes' : 'no' },
-        { label: 'Chapters', value: membershipLabel(current.memberships, names).join(', ') || 'none' },
-      ]
-      return rerender({ _form: conflictMessage('account', await lastChange(db, 'user', id)) }, 409, { conflict })
+      const conflict = conflictView(after, {
+        what: 'account',
+        userId: request.user!.id,
+        timeZone: viewerZone(request.user),
+        saved: [
+          { label: 'Name', value: current.name },
+          { label: 'Admin', value: current.is_admin ? 'yes' : 'no' },
+          { label: 'National reviewer', value: current.is_national ? 'yes' : 'no' },
+          { label: 'Active', value: current.active ? 'yes' : 'no' },
+          { label: 'Chapters', value: membershipLabel(current.memberships, names).join(', ') || 'none' },
+        ],
+      })
+      return rerender({ _form: conflict.message }, 409, { conflict })
     }
     setFlash(reply, 'ok', 'Saved.')
     return reply.redirect('/admin/users', 303)

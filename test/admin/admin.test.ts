@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
-import { PASSWORD, chapter, world } from '../factories.ts'
+import { PASSWORD, chapter, user, world } from '../factories.ts'
 import type { Db } from '../../src/db/database.ts'
 
 const auditRows = (db: Db, entity: string, action: string) =>
@@ -17,6 +17,15 @@ t.test('the admin area', async (t) => {
   const w = await world(db)
   const admin = new Agent(app)
   await admin.login(w.admin.email, PASSWORD)
+  // A second admin who opened a form before the first one saved it (made when first needed: some tests count users).
+  let second: Agent | undefined
+  const otherAdmin = async () => {
+    if (second) return second
+    const u = await user(db, 'admin', null, { name: 'Maria Second' })
+    second = new Agent(app)
+    await second.login(u.email, PASSWORD)
+    return second
+  }
 
   t.test('organizers, volunteers and national reviewers get 403 on every admin route', async (t) => {
     const routes = app.routeList.filter((r) => r.url.startsWith('/admin'))
@@ -257,10 +266,15 @@ t.test('the admin area', async (t) => {
     const [row] = await auditRows(db, 'user', 'update')
     t.match(JSON.stringify(row?.after), 'Bravo: organizer')
 
-    const stale = await admin.post(`/admin/users/${w.volunteerA.id}`, { version, name: 'Stale', active: 'on' })
-    t.equal(stale.statusCode, 409)
-    t.match(stale.body, 'Someone else changed this account')
+    const other = await otherAdmin()
+    const stale = await other.post(`/admin/users/${w.volunteerA.id}`, { version, name: 'Stale', active: 'on' })
+    t.equal(stale.statusCode, 409, 'the other admin opened the form before that save')
+    t.match(stale.body, `${w.admin.name} changed this account at `, 'the message names who saved first')
     t.match(stale.body, 'value="Stale"')
+    t.match(stale.body, '<dd>Vol A</dd>', 'the saved name is shown beside the form')
+    t.match(stale.body, `name="version" value="${Number(version) + 1}"`)
+    const own = await admin.post(`/admin/users/${w.volunteerA.id}`, { version, name: 'Tab two', active: 'on' })
+    t.match(own.body, 'You changed this account in another tab', 'the earlier save was this admin’s own')
     t.equal(
       (await db.selectFrom('users').select('name').where('id', '=', w.volunteerA.id).executeTakeFirstOrThrow()).name,
       'Vol A',
@@ -317,13 +331,15 @@ t.test('the admin area', async (t) => {
         time_zone: 'America/Chicago',
       })
       t.equal(edit.statusCode, 303)
-      const stale = await admin.post(`/admin/chapters/${c.id}`, {
+      const stale = await (await otherAdmin()).post(`/admin/chapters/${c.id}`, {
         ...form,
         version: String(c.version),
         name: 'Stale name',
       })
       t.equal(stale.statusCode, 409)
+      t.match(stale.body, `${w.admin.name} changed this chapter at `, 'the message names who saved first')
       t.match(stale.body, 'value="Stale name"')
+      t.match(stale.body, '<dd>Charlie Chapter</dd>', 'the saved name is shown beside the form')
       const badTz = await admin.post(`/admin/chapters/${c.id}`, {
         ...form,
         version: String(c.version + 1),
@@ -384,12 +400,19 @@ t.test('the admin area', async (t) => {
     const saved = await db.selectFrom('national_unions').selectAll().where('id', '=', u.id).executeTakeFirstOrThrow()
     t.equal(saved.afl_cio, true)
     t.equal(saved.rules_notes, 'State council endorses statewide races.')
-    const stale = await admin.post(`/admin/unions/${u.id}`, {
+    const stale = await (await otherAdmin()).post(`/admin/unions/${u.id}`, {
       version: String(u.version),
       name: 'Stale',
       abbreviation: 'SEIU',
     })
     t.equal(stale.statusCode, 409)
+    t.match(stale.body, `${w.admin.name} changed this national union at `, 'the message names who saved first')
+    t.match(stale.body, 'value="Stale"')
+    t.match(stale.body, '<dd>State council endorses statewide races.</dd>', 'the saved notes are shown')
+    t.equal(
+      (await db.selectFrom('national_unions').select('name').where('id', '=', u.id).executeTakeFirstOrThrow()).name,
+      u.name,
+    )
     const rename = await admin.post(`/admin/unions/${u.id}`, {
       version: String(saved.version),
       name: u.name,
