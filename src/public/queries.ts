@@ -5,6 +5,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { Database } from '../db/schema.ts'
+import { updateVersioned } from '../shared/conflict.ts'
 import { IN_FORCE_STATUSES } from '../slate/build-matrix.ts'
 
 export type PublicEndorsement = {
@@ -60,20 +61,14 @@ export function findSlateSettings(db: Db, id: number) {
     .executeTakeFirst()
 }
 
+/** Version-checked (src/shared/conflict.ts): the saved slate, or a `VersionConflict` saying who saved first. */
 export function updateSlatePublic(
   db: Db | Transaction<Database>,
   id: number,
   version: number,
   v: { public_slug: string; public_enabled: boolean },
 ) {
-  return db
-    .updateTable('slates')
-    .set({ ...v, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returning(['id', 'public_slug', 'public_enabled', 'version'])
-    .executeTakeFirst()
+  return updateVersioned(db, 'slates', id, version, v)
 }
 
 /** Every endorsement of the slate that is the latest of its cell and in force, for the switches on the settings page. */

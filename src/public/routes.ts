@@ -10,9 +10,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../audit/audit.ts'
 import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { escapeHtml, formatDate } from '../shared/format.ts'
-import { formValues, formVersion, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { escapeHtml, formatDate, viewerZone } from '../shared/format.ts'
+import { formValues, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { endorsementLevel, LEVEL_LABELS, type BodyKind } from '../slate/build-matrix.ts'
 import { mayManageSlate } from '../slate/guards.ts'
 import {
@@ -212,6 +213,7 @@ export default async function publicRoutes(app: FastifyInstance) {
     slate: NonNullable<Awaited<ReturnType<typeof findSlateSettings>>>,
     values: Record<string, string>,
     errors: FieldErrors,
+    extra: Record<string, unknown> = {},
   ) {
     const user = request.user!
     const rows = await listSlateEndorsementsForPublic(db, slate.id)
@@ -235,6 +237,7 @@ export default async function publicRoutes(app: FastifyInstance) {
         isPublic: e.is_public,
         canToggle: mayMarkPublic(user, { national_union_id: e.national_union_id, chapter_id: e.chapter_id }),
       })),
+      ...extra,
     }
   }
 
@@ -260,32 +263,37 @@ export default async function publicRoutes(app: FastifyInstance) {
     const slate = await loadSettings(request)
     if (!mayPublish(request.user!, slate)) throw forbidden()
     const values = formValues(request.body)
-    const rerender = async (errors: FieldErrors, status = 422) =>
-      reply.page('public/settings', await settingsView(request, slate, values, errors), { status })
+    const rerender = async (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
+      reply.page('public/settings', await settingsView(request, slate, values, errors, extra), { status })
     const form = parseForm(publicSettingsForm, request.body)
     if (!form.ok) return rerender(form.errors)
     try {
-      const row = await db.transaction().execute(async (trx) => {
-        const r = await updateSlatePublic(trx, slate.id, formVersion(values), form.data)
-        if (r)
-          await audit(trx, request.actor, {
-            action: 'update',
-            entity: 'slate',
-            entityId: slate.id,
-            before: { public_slug: slate.public_slug, public_enabled: slate.public_enabled },
-            after: { public_slug: r.public_slug, public_enabled: r.public_enabled },
-          })
+      const row = await versionedTransaction(db, async (trx) => {
+        const r = await updateSlatePublic(trx, slate.id, expectedVersion(values.version), form.data)
+        if (isConflict(r)) return r
+        await audit(trx, request.actor, {
+          action: 'update',
+          entity: 'slate',
+          entityId: slate.id,
+          before: { public_slug: slate.public_slug, public_enabled: slate.public_enabled },
+          after: { public_slug: r.public_slug, public_enabled: r.public_enabled },
+        })
         return r
       })
-      if (!row) {
-        values.version = String(slate.version)
-        return rerender(
-          {
-            _form:
-              'Someone else changed this slate after you opened it. Your input is kept below; save again to apply it.',
-          },
-          409,
-        )
+      if (isConflict(row)) {
+        const current = row.current
+        if (!current) throw notFound('That slate')
+        values.version = String(current.version)
+        const conflict = conflictView(row, {
+          what: 'slate',
+          userId: request.user!.id,
+          timeZone: viewerZone(request.user),
+          saved: [
+            { label: 'Address', value: current.public_slug ?? '' },
+            { label: 'Published', value: current.public_enabled ? 'yes' : 'no' },
+          ],
+        })
+        return rerender({ _form: conflict.message }, 409, { conflict })
       }
     } catch (err) {
       if ((err as { code?: string }).code === '23505')

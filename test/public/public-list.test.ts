@@ -2,7 +2,7 @@
 // page, the candidate page, the snippet and the JSON feed; off means 404.
 import t, { type Test } from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
-import { local, PASSWORD, world } from '../factories.ts'
+import { local, PASSWORD, user, world } from '../factories.ts'
 
 async function setup(t: Test) {
   const { app, db, handle } = await buildTestApp(t)
@@ -176,10 +176,26 @@ t.test('an organizer marks an endorsement public and switches the list on', asyn
     .where('id', '=', slate.id)
     .executeTakeFirstOrThrow()
   t.same(row, { public_slug: 'our-slate', public_enabled: false })
-  const stale = await org.post(`/slates/${slate.id}/public`, {
-    public_slug: 'our-slate',
+  // A second organizer of Alpha had the form open at the same version.
+  const other = new Agent(app)
+  await other.login((await user(db, 'organizer', w.a.id, { name: 'Maria Second' })).email, PASSWORD)
+  const stale = await other.post(`/slates/${slate.id}/public`, {
+    public_slug: 'their-slate',
     public_enabled: 'on',
     version: '1',
   })
-  t.equal(stale.statusCode, 409, 'a stale version is refused with the input kept')
+  t.equal(stale.statusCode, 409, 'a stale version is refused')
+  t.match(stale.body, `${w.organizerA.name} changed this slate at `, 'the message names who saved first')
+  t.match(stale.body, 'value="their-slate"', 'what was typed is kept')
+  t.match(stale.body, '<dd>our-slate</dd>', 'the saved address is shown beside the form')
+  t.match(stale.body, 'name="version" value="2"', 'saving again applies the typed values')
+  t.same(
+    await db
+      .selectFrom('slates')
+      .select(['public_slug', 'public_enabled'])
+      .where('id', '=', slate.id)
+      .executeTakeFirstOrThrow(),
+    { public_slug: 'our-slate', public_enabled: false },
+    'the first save stands',
+  )
 })
