@@ -115,7 +115,8 @@
 // and submits it, so a drop goes through exactly the path the keyboard and
 // no-JS forms use (warnings, a reason when needed, the version check). A card
 // drags by its body or its title (a click on the title still opens the drive);
-// each column's list fills the column, so an empty column is a tall drop area.
+// each column's list fills the column, so a drop anywhere below a column's
+// heading lands there, an empty column included.
 // After a move the board comes back with the card first in its new column
 // (data-moved): the focus goes back to it. When a reason is needed, the move
 // page's reason field gets the focus.
@@ -159,7 +160,22 @@
         preventOnFilter: false,
         emptyInsertThreshold: 24,
         animation: 120,
+        // While a card is dragged, the columns it may go to say so (outlined, with a
+        // "drop here" line in an empty one); the others are dimmed.
+        onStart: (evt) => {
+          var select = evt.item.querySelector('form.card-move select[name="to"]')
+          var allowed = new Set(select ? Array.prototype.map.call(select.options, (o) => o.value) : [])
+          var own = evt.from.closest('[data-column]')
+          board.querySelectorAll('[data-column]').forEach((col) => {
+            if (col !== own) col.setAttribute('data-drop', allowed.has(col.getAttribute('data-column')) ? 'ok' : 'no')
+          })
+          board.setAttribute('data-dragging', '')
+        },
         onEnd: (evt) => {
+          board.removeAttribute('data-dragging')
+          board.querySelectorAll('[data-drop]').forEach((col) => {
+            col.removeAttribute('data-drop')
+          })
           if (evt.from === evt.to) return
           var column = evt.to.closest('[data-column]')
           var form = evt.item.querySelector('form.card-move')

@@ -54,10 +54,13 @@ export function chromiumAvailable(t: Test): boolean {
 
 export type Site = TestApp & { base: string; browser: Browser }
 
-/** The real app on 127.0.0.1 with the demo data, and a browser; both closed at the end. */
-export async function startSite(t: Test): Promise<Site> {
-  const test = await buildTestApp(t)
-  await loadDemo(test.db)
+/**
+ * The real app on 127.0.0.1 with the demo data (or, with `{ demo: false }`, on an empty database the test
+ * fills itself), and a browser; both closed at the end.
+ */
+export async function startSite(t: Test, o: { demo?: boolean; env?: Record<string, string> } = {}): Promise<Site> {
+  const test = await buildTestApp(t, o.env)
+  if (o.demo !== false) await loadDemo(test.db)
   await test.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = test.app.server.address()
   if (!addr || typeof addr === 'string') throw new Error('no address')
@@ -77,18 +80,24 @@ export async function newContext(site: Site, viewport: ViewportName): Promise<Br
   })
 }
 
-export async function login(page: Page, email: string): Promise<void> {
+export async function login(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto('/login')
   await page.fill('input[name=email]', email)
-  await page.fill('input[name=password]', DEMO_PASSWORD)
+  await page.fill('input[name=password]', password)
   await Promise.all([
     page.waitForURL((u) => !u.pathname.startsWith('/login')),
     page.click('button[type=submit]:has-text("Log in")'),
   ])
 }
 
-export async function screenshot(page: Page, viewport: ViewportName, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${viewport}-${name}.png`), fullPage: true })
+/** A full-page screenshot; `{ fullPage: false }` keeps to the viewport (a full page resizes it, which ends a drag). */
+export async function screenshot(
+  page: Page,
+  viewport: ViewportName,
+  name: string,
+  o: { fullPage?: boolean } = {},
+): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${viewport}-${name}.png`), fullPage: o.fullPage ?? true })
 }
 
 const require = createRequire(import.meta.url)
