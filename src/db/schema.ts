@@ -761,10 +761,12 @@ export interface UsersTable {
 export interface DigestSendsTable {
   user_id: number
   period: string
-  status: Generated<'pending' | 'sent' | 'built' | 'empty'>
+  /** 400: `sending` is committed before SMTP; a retry finding it records `unconfirmed` and sends nothing. */
+  status: Generated<'pending' | 'sending' | 'sent' | 'unconfirmed' | 'built' | 'empty'>
   attempts: Generated<number>
   error: string | null
   sent_at: Timestamp | null
+  sending_at: Timestamp | null
   created_at: Generated<Date>
 }
 

@@ -1,12 +1,16 @@
 // A person's digest as of a moment: the sections (overdue next steps,
 // assignments due, follow-ups due, votes in the next 14 days, notice
 // deadlines) with sentences ready to print in the app, in an HTML email and in
-// its plain-text part, dates in each chapter's zone. Links are absolute when a
-// base address is given (emails), relative otherwise (the "your digest" page).
+// its plain-text part, dates in each chapter's zone. A vote with a deciding
+// body carries the whip count's likely case (src/whip, counts only). Links are
+// absolute when a base address is given (emails), relative otherwise (the
+// "your digest" page).
 import type { Db } from '../db/database.ts'
 import type { DigestFrequency } from '../db/schema.ts'
 import { placeLabel } from '../drives/present.ts'
 import { daysBetween, dueLabel, formatDate, plural, relativeDayLabel, todayIn } from '../shared/format.ts'
+import { caseLine, summaryCase } from '../whip/panels.ts'
+import { whipSummaries } from '../whip/queries.ts'
 import { loadDigestRows } from './queries.ts'
 
 export type DigestItem = { text: string; url: string; late?: boolean }
@@ -33,6 +37,15 @@ export async function buildDigest(
 ): Promise<Digest> {
   const horizon = horizonDays(frequency === 'off' ? 'weekly' : frequency)
   const r = await loadDigestRows(db, user.id, asOf, horizon)
+  // The whip count's likely case for each vote that has a deciding body (counts only, one query).
+  const likely = new Map(
+    (
+      await whipSummaries(
+        db,
+        r.votes.map((v) => v.drive_id),
+      )
+    ).map((w) => [w.drive_id, caseLine(summaryCase(w))]),
+  )
   const due = (iso: string, tz: string) => daysBetween(todayIn(tz, asOf), iso, tz)
   const sections: DigestSection[] = [
     {
@@ -71,10 +84,16 @@ export async function buildDigest(
     {
       key: 'votes',
       title: 'Votes in the next 14 days',
-      items: r.votes.map((v) => ({
-        text: `${v.local ?? 'A drive'} votes ${formatDate(v.vote_date)} (${relativeDayLabel(due(v.vote_date, v.tz))}) · ${placeLabel(v.stage, 'active')}`,
-        url: `${base}/drives/${v.drive_id}`,
-      })),
+      items: r.votes.map((v) => {
+        const when = `${formatDate(v.vote_date)} (${relativeDayLabel(due(v.vote_date, v.tz))})`
+        const whip = likely.get(v.drive_id)
+        return {
+          text: `${v.local ?? 'A drive'} votes ${when} · ${placeLabel(v.stage, 'active')}${
+            whip ? ` · whip count, likely case: ${whip}` : ''
+          }`,
+          url: `${base}/drives/${v.drive_id}`,
+        }
+      }),
     },
     {
       key: 'notices',

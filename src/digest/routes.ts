@@ -7,10 +7,12 @@
 // Sending: graphile-worker's cron runs `digest-tick` hourly on some instance; the
 // tick claims each person's period in digest_sends (unique per person and period,
 // so two instances never both claim it) and queues one `digest-send` job per
-// claim (job key per person and period). The job locks the row, builds the
-// digest, sends it through SMTP (nodemailer) when SMTP_URL is set, and marks it
-// sent in the same transaction; a failure rolls back and graphile-worker
-// retries with backoff. Decorates app.digests with tick() for tests and tools.
+// claim (job key per person and period). The job builds the digest and marks
+// the row `sending` in its own committed transaction, then sends it through
+// SMTP (nodemailer) when SMTP_URL is set, then marks it `sent` (see send()): a
+// refused send is retried with graphile-worker's backoff, and nothing that
+// fails after the SMTP server accepted a message sends it twice. Decorates
+// app.digests with tick() for tests and tools.
 import crypto from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -19,6 +21,7 @@ import nodemailer, { type Transporter } from 'nodemailer'
 import { sql } from 'kysely'
 import { audit } from '../audit/audit.ts'
 import { cookieSecret } from '../auth/secrets.ts'
+import type { Db } from '../db/database.ts'
 import type { DigestFrequency } from '../db/schema.ts'
 import { notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
@@ -81,47 +84,79 @@ async function digestRoutes(app: FastifyInstance) {
     return claimed.length
   }
 
+  /**
+   * Sends one person's digest for one period, at most once. Step 1 (its own
+   * transaction, row locked): build the digest and mark the row `sending`,
+   * committed before any SMTP traffic. Step 2: SMTP, with a Message-ID made of
+   * the person and the period. Step 3: mark it `sent`. SMTP refusing the
+   * message puts the row back to `pending` (retried); anything failing after
+   * SMTP accepted it leaves `sending`, and the retry records `unconfirmed`
+   * rather than risk a second copy.
+   */
   async function send(payload: { user_id: number; period: string; asOf: string }) {
-    await db.transaction().execute(async (trx) => {
-      const row = await sql<{ status: string }>`select status from digest_sends
+    const row = (trx: Db) =>
+      trx.updateTable('digest_sends').where('user_id', '=', payload.user_id).where('period', '=', payload.period)
+    const prepared = await db.transaction().execute(async (trx) => {
+      const r = await sql<{ status: string }>`select status from digest_sends
         where user_id = ${payload.user_id} and period = ${payload.period} for update`.execute(trx)
-      if (row.rows[0]?.status !== 'pending') return // sent already (or never claimed): never twice
+      const status = r.rows[0]?.status
+      if (status === 'sending') {
+        // An earlier attempt may have reached the SMTP server: never send twice.
+        await row(trx).set({ status: 'unconfirmed' }).execute()
+        app.log.warn(
+          { userId: payload.user_id, period: payload.period },
+          'digest may have been sent by an earlier attempt; not sent again',
+        )
+        return null
+      }
+      if (status !== 'pending') return null // sent already (or never claimed): never twice
       const who = await findDigestChoice(trx, payload.user_id)
       if (!who?.active || who.frequency === 'off') {
-        await trx
-          .updateTable('digest_sends')
-          .set({ status: 'empty' })
-          .where('user_id', '=', payload.user_id)
-          .where('period', '=', payload.period)
-          .execute()
-        return
+        await row(trx).set({ status: 'empty' }).execute()
+        return null
       }
       const digest = await buildDigest(trx, who, who.frequency, new Date(payload.asOf), config.publicUrl)
-      const status: 'sent' | 'built' | 'empty' = digest.empty ? 'empty' : mailer ? 'sent' : 'built'
-      if (status === 'sent') {
-        const links = {
-          digest: `${config.publicUrl}/digest`,
-          unsubscribe: `${config.publicUrl}/digest/unsubscribe/${sign(who.id)}`,
-        }
-        await mailer!.sendMail({
-          from: config.mailFrom,
-          to: { name: who.name, address: who.email },
-          subject: digest.subject,
-          text: digestText(digest, who.name, links),
-          html: digestHtml(digest, who.name, links),
-          headers: {
-            'List-Unsubscribe': `<${links.unsubscribe}>`,
-            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          },
-        })
+      if (digest.empty || !mailer) {
+        await row(trx)
+          .set({
+            status: digest.empty ? 'empty' : 'built',
+            sent_at: sql`now()`,
+            attempts: sql`attempts + 1`,
+            error: null,
+          })
+          .execute()
+        return null
       }
-      await trx
-        .updateTable('digest_sends')
-        .set({ status, sent_at: sql`now()`, attempts: sql`attempts + 1`, error: null })
-        .where('user_id', '=', payload.user_id)
-        .where('period', '=', payload.period)
+      await row(trx)
+        .set({ status: 'sending', sending_at: sql`now()`, attempts: sql`attempts + 1`, error: null })
         .execute()
+      return { who, digest }
     })
+    if (!prepared) return
+    const { who, digest } = prepared
+    const links = {
+      digest: `${config.publicUrl}/digest`,
+      unsubscribe: `${config.publicUrl}/digest/unsubscribe/${sign(who.id)}`,
+    }
+    try {
+      await mailer!.sendMail({
+        from: config.mailFrom,
+        to: { name: who.name, address: who.email },
+        subject: digest.subject,
+        text: digestText(digest, who.name, links),
+        html: digestHtml(digest, who.name, links),
+        messageId: digestMessageId(who.id, payload.period, config.publicUrl),
+        headers: {
+          'List-Unsubscribe': `<${links.unsubscribe}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+      })
+    } catch (err) {
+      // Refused or never delivered to the SMTP server: safe to try again.
+      await row(db).set({ status: 'pending' }).where('status', '=', 'sending').execute()
+      throw err
+    }
+    await row(db).set({ status: 'sent', sent_at: sql`now()` }).where('status', '=', 'sending').execute()
   }
 
   function startWorker() {
@@ -146,7 +181,7 @@ async function digestRoutes(app: FastifyInstance) {
             app.log.error({ userId: p.user_id, period: p.period, code }, 'digest not sent; it will be retried')
             await db
               .updateTable('digest_sends')
-              .set({ attempts: sql`attempts + 1`, error: String(code ?? 'error').slice(0, 200) })
+              .set({ error: String(code ?? 'error').slice(0, 200) })
               .where('user_id', '=', p.user_id)
               .where('period', '=', p.period)
               .execute()
@@ -287,6 +322,15 @@ async function digestPages(app: FastifyInstance, mailer: Transporter | null, ver
 }
 
 export default fp(digestRoutes, { name: 'digests' })
+
+/** One Message-ID per person and period: were a copy ever sent twice, mail systems could tell it is the same. */
+export function digestMessageId(userId: number, period: string, publicUrl: string): string {
+  let host = 'tenfold.invalid'
+  try {
+    host = new URL(publicUrl).hostname || host
+  } catch {}
+  return `<digest.${userId}.${period.replace(/[^A-Za-z0-9-]/g, '')}@${host}>`
+}
 
 /** The HTML part: the same sections, plain markup, every value escaped. */
 export function digestHtml(

@@ -4,6 +4,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import type { AddressInfo } from 'node:net'
 import { DateTime } from 'luxon'
+import { sql } from 'kysely'
 import { SMTPServer } from 'smtp-server'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { Agent, buildTestApp, createTestDatabase } from '../helper.ts'
@@ -64,7 +65,11 @@ async function instance(t: Test, url: string, env: Record<string, string>) {
 async function settled(db: Db, ms = 25_000) {
   const until = Date.now() + ms
   for (;;) {
-    const pending = await db.selectFrom('digest_sends').select('user_id').where('status', '=', 'pending').execute()
+    const pending = await db
+      .selectFrom('digest_sends')
+      .select('user_id')
+      .where('status', 'in', ['pending', 'sending'])
+      .execute()
     if (!pending.length) return
     if (Date.now() > until) throw new Error(`digests still pending: ${pending.map((p) => p.user_id).join(', ')}`)
     await new Promise((r) => setTimeout(r, 250))
@@ -106,6 +111,29 @@ async function chapterWeek(db: Db, w: Awaited<ReturnType<typeof world>>, today: 
         next_step_due: d(-1),
       },
     ])
+    .execute()
+  // The vote in 5 days has a deciding body: five yes, two no.
+  const voteDrive = await db
+    .selectFrom('drives')
+    .select('id')
+    .where('local_id', '=', w.localA.id)
+    .executeTakeFirstOrThrow()
+  const body = await db
+    .insertInto('deciding_bodies')
+    .values({ drive_id: voteDrive.id, chapter_id: w.a.id, kind: 'roster', name: 'Executive board' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('body_members')
+    .values(
+      (['yes', 'yes', 'yes', 'yes', 'yes', 'no', 'no'] as const).map((read, k) => ({
+        body_id: body.id,
+        chapter_id: w.a.id,
+        seat: `Seat ${k + 1}`,
+        name: `Board Member ${k + 1}`,
+        read,
+      })),
+    )
     .execute()
   const ana = await db
     .insertInto('supporters')
@@ -185,6 +213,8 @@ t.test('digests by email from two instances: right people, right content, once p
   t.match(a.subject, /to do this week/)
   t.match(a.text, 'Call the recording secretary')
   t.match(a.text, /Alpha Local 1 votes .* \(in 5 days\)/)
+  t.match(a.text, /Alpha Local 1 votes .* · whip count, likely case: 5 for, 2 against: wins by \d+ to spare/)
+  t.notMatch(a.text, 'Board Member', 'the whip count comes as counts, no names')
   t.match(a.text, 'Ana Digest (Alpha Local 1): Ask her to sign the petition — due in 2 days')
   t.match(a.text, 'Follow up with Ben Followup — due tomorrow')
   t.match(a.text, `file by ${DateTime.fromISO(d(6)).toFormat('ccc d LLL yyyy')} (in 6 days) to make the 14-day notice`)
@@ -272,6 +302,49 @@ t.test('a failed send is retried and still sent once', async (t) => {
   t.equal(mail.received.filter((m) => m.to === target).length, 1)
 })
 
+t.test('a failure after the SMTP server accepted a digest never sends it twice', async (t) => {
+  const { url } = await createTestDatabase(t)
+  const mail = await smtp(t)
+  const one = await instance(t, url, { SMTP_URL: mail.url, PUBLIC_URL: 'https://tenfold.example.org' })
+  const db = one.db
+  const w = await world(db)
+  const asOf = DateTime.now().setZone('America/New_York').set({ hour: 9 })
+  await chapterWeek(db, w, asOf.startOf('day'))
+  // The first "mark it sent" after the message went out fails, as a lost connection or a failed commit would.
+  await sql`create sequence fail_once`.execute(db)
+  await sql`create function fail_first_sent() returns trigger language plpgsql as $$
+    begin
+      if new.status = 'sent' and nextval('fail_once') = 1 then raise exception 'commit lost'; end if;
+      return new;
+    end $$`.execute(db)
+  await sql`create trigger fail_first_sent before update on digest_sends
+    for each row execute function fail_first_sent()`.execute(db)
+  const claimed = await one.app.digests.tick(asOf.toJSDate())
+  t.equal(claimed, 2, 'both organizers are due')
+  await settled(db, 30_000)
+  // The retry comes after graphile-worker's backoff; wait for the failed job to be tried again and finish.
+  const until = Date.now() + 30_000
+  for (;;) {
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs`.execute(db)
+    if (jobs.rows[0]!.n === 0 || Date.now() > until) break
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const rows = await db.selectFrom('digest_sends').selectAll().orderBy('user_id').execute()
+  const statuses = rows.map((r) => r.status).sort()
+  t.same(statuses, ['sent', 'unconfirmed'], 'one was recorded as sent; the other could not be, and is not resent')
+  const unconfirmed = rows.find((r) => r.status === 'unconfirmed')!
+  t.equal(unconfirmed.attempts, 1, 'the retry did not try SMTP again')
+  t.ok(unconfirmed.sending_at, 'when the attempt started is kept')
+  for (const email of [w.organizerA.email, w.organizerB.email])
+    t.equal(mail.received.filter((m) => m.to === email).length, 1, `${email} got exactly one digest`)
+  t.equal(mail.received.length, 2)
+  const ids = mail.received.map((m) => /^Message-ID:\s*(\S+)/im.exec(m.headerLines)?.[1])
+  t.match(ids[0], /^<digest\.\d+\.week\d{4}-W\d{2}@tenfold\.example\.org>$/, 'a Message-ID per person and period')
+  t.not(ids[0], ids[1])
+  const again = await one.app.digests.tick(asOf.plus({ hours: 2 }).toJSDate())
+  t.equal(again, 0, 'the period stays claimed')
+})
+
 t.test(
   'with no SMTP server the digest is built and shown in the app, and the admin page says email is off',
   async (t) => {
@@ -286,6 +359,7 @@ t.test(
     t.match(page.body, 'Email is off on this Tenfold')
     t.match(page.body, 'Call the recording secretary')
     t.match(page.body, 'Ana Digest')
+    t.match(page.body, 'whip count, likely case: 5 for, 2 against: wins')
     t.notMatch(page.body, 'ana.private@example.org')
     t.notMatch(page.body, 'Bravo private step')
     const admin = new Agent(app)
