@@ -1,6 +1,7 @@
 import zlib from 'node:zlib'
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 import { THRESHOLD } from '../../src/plugins/compression.ts'
 
@@ -58,34 +59,17 @@ t.test('a response under the threshold is not compressed', async (t) => {
 t.test('the matrix CSV export streams compressed and decompresses to every row', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const s = await db
-    .insertInto('slates')
-    .values({ name: 'Export slate', cycle: '2030', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const cand = await db
-    .insertInto('candidates')
-    .values({ slate_id: s.id, chapter_id: w.a.id, name: 'Eva Export', office: 'Mayor' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const locals = await db
-    .insertInto('locals')
-    .values(Array.from({ length: 1200 }, (_, i) => ({ name: `Zip Local ${i + 1}`, chapter_id: w.a.id })))
-    .returning('id')
-    .execute()
-  await db
-    .insertInto('drives')
-    .values(
-      locals.map((l) => ({
-        slate_id: s.id,
-        local_id: l.id,
-        chapter_id: w.a.id,
-        asks: 'candidate' as const,
-        candidate_id: cand.id,
-        stage: 'democratize' as const,
-      })),
-    )
-    .execute()
+  const s = await f.slate(db, { name: 'Export slate', cycle: '2030', is_current: true })
+  const cand = await f.candidate(db, s.id, { chapter_id: w.a.id, name: 'Eva Export', office: 'Mayor' })
+  await f.many(1200, async (i) => {
+    const l = await f.local(db, { name: `Zip Local ${i + 1}`, chapter_id: w.a.id })
+    return f.drive(db, s.id, l.id, {
+      chapter_id: w.a.id,
+      asks: 'candidate',
+      candidate_id: cand.id,
+      stage: 'democratize',
+    })
+  })
   const agent = new Agent(app)
   await agent.login(w.admin.email, PASSWORD)
   const plain = await agent.get(`/slates/${s.id}/matrix?format=csv`)

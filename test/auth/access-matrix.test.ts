@@ -7,6 +7,7 @@
 // they answer everyone.
 import t, { type Test } from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, user, world } from '../factories.ts'
 import { newSecret } from '../../src/auth/totp.ts'
 
@@ -440,16 +441,12 @@ function classify(status: number, location: string | undefined): Outcome | strin
 t.test('every route answers each kind of user as the matrix says', async (t) => {
   const { app, db } = await buildTestApp(t)
   const base = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Test slate', is_current: true, election_date: '2026-11-03' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const candidateA = await db
-    .insertInto('candidates')
-    .values({ slate_id: slate.id, chapter_id: base.a.id, name: 'Casey Candidate', office: 'City Council' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Test slate', is_current: true, election_date: '2026-11-03' })
+  const candidateA = await f.candidate(db, slate.id, {
+    chapter_id: base.a.id,
+    name: 'Casey Candidate',
+    office: 'City Council',
+  })
   const endorsementA = await db
     .insertInto('endorsements')
     .values({
@@ -461,21 +458,9 @@ t.test('every route answers each kind of user as the matrix says', async (t) => 
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const driveA = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: base.localA.id, chapter_id: base.a.id, asks: 'slate' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const supporterA = await db
-    .insertInto('supporters')
-    .values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Supporter' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const supporterDel = await db
-    .insertInto('supporters')
-    .values({ chapter_id: base.a.id, local_id: base.localA.id, name: 'Matrix Deletable' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const driveA = await f.drive(db, slate.id, base.localA.id, { chapter_id: base.a.id, asks: 'slate' })
+  const supporterA = await f.supporter(db, base.a.id, base.localA.id, { name: 'Matrix Supporter' })
+  const supporterDel = await f.supporter(db, base.a.id, base.localA.id, { name: 'Matrix Deletable' })
   const importA = await db
     .insertInto('imports')
     .values({ chapter_id: base.a.id, user_id: base.organizerA.id, filename: 'matrix.csv', headers: ['name'] })

@@ -2,26 +2,20 @@
 // page, the candidate page, the snippet and the JSON feed; off means 404.
 import t, { type Test } from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { local, PASSWORD, user, world } from '../factories.ts'
 
 async function setup(t: Test) {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'People’s Slate 2026', is_current: true, public_slug: 'peoples-slate', public_enabled: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const casey = await db
-    .insertInto('candidates')
-    .values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Casey Candidate', office: 'City Council' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const other = await db
-    .insertInto('candidates')
-    .values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Robin Runner', office: 'Mayor' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, {
+    name: 'People’s Slate 2026',
+    is_current: true,
+    public_slug: 'peoples-slate',
+    public_enabled: true,
+  })
+  const casey = await f.candidate(db, slate.id, { chapter_id: w.a.id, name: 'Casey Candidate', office: 'City Council' })
+  const other = await f.candidate(db, slate.id, { chapter_id: w.a.id, name: 'Robin Runner', office: 'Mayor' })
   const mk = (name: string) => local(db, { name, chapter_id: w.a.id, national_union_id: w.union.id })
   const [pub, priv, resc, sup, drive, slateWide] = await Promise.all([
     mk('Public Local 10'),
@@ -53,16 +47,7 @@ async function setup(t: Test) {
   const s = await e(sup.id)
   await e(sup.id, { status: 'superseded', supersedes_id: s.id, decided_on: '2026-06-02' })
   await e(slateWide.id, { candidate_id: null, decided_on: '2026-04-01' })
-  await db
-    .insertInto('drives')
-    .values({
-      slate_id: slate.id,
-      local_id: drive.id,
-      chapter_id: w.a.id,
-      asks: 'slate',
-      next_step: 'Secret next step',
-    })
-    .execute()
+  await f.drive(db, slate.id, drive.id, { chapter_id: w.a.id, asks: 'slate', next_step: 'Secret next step' })
   return { app, db, handle, w, slate, casey, other }
 }
 

@@ -1,20 +1,12 @@
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
-import { PASSWORD, world } from '../factories.ts'
+import { PASSWORD, slate, world } from '../factories.ts'
 
 t.test('a slate’s public page: who may change it, and addresses that never echo the Host header', async (t) => {
   const { app, db } = await buildTestApp(t, { PUBLIC_URL: 'https://tenfold.example.org/' })
   const w = await world(db)
-  const national = await db
-    .insertInto('slates')
-    .values({ name: 'National slate', public_slug: 'national', public_enabled: true })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const alpha = await db
-    .insertInto('slates')
-    .values({ name: 'Alpha slate', chapter_id: w.a.id })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const national = await slate(db, { name: 'National slate', public_slug: 'national', public_enabled: true })
+  const alpha = await slate(db, { name: 'Alpha slate', chapter_id: w.a.id })
   await db
     .insertInto('endorsements')
     .values({

@@ -1,25 +1,20 @@
 import t from 'tap'
-import { sql } from 'kysely'
 import { Agent, buildTestApp } from '../helper.ts'
-import { PASSWORD, local, world } from '../factories.ts'
+import { PASSWORD, drive, local, slate, world } from '../factories.ts'
 
 t.test('with REVIEW_CACHE_SECONDS the review reuses its figures per scope and says how old they are', async (t) => {
   const { app, db } = await buildTestApp(t, { REVIEW_CACHE_SECONDS: '60' })
   const w = await world(db)
-  const s = await db
-    .insertInto('slates')
-    .values({ name: 'Cached slate', cycle: '2030', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const s = await slate(db, { name: 'Cached slate', cycle: '2030', is_current: true })
   const stalled = async (localId: number, chapterId: number) => {
-    const d = await db
-      .insertInto('drives')
-      .values({ slate_id: s.id, local_id: localId, chapter_id: chapterId, asks: 'slate', stage: 'democratize' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await sql`update drives set last_activity_at = now() - interval '60 days', stage_entered_at = now() - interval '60 days' where id = ${d.id}`.execute(
-      db,
-    )
+    const sixtyDaysAgo = new Date(Date.now() - 60 * 86_400_000)
+    await drive(db, s.id, localId, {
+      chapter_id: chapterId,
+      asks: 'slate',
+      stage: 'democratize',
+      last_activity_at: sixtyDaysAgo,
+      stage_entered_at: sixtyDaysAgo,
+    })
   }
   await stalled(w.localA.id, w.a.id)
   await stalled(w.localB.id, w.b.id)

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as fx from '../factories.ts'
 import { PASSWORD, local, nationalUnion, user, world } from '../factories.ts'
 import type { Db } from '../../src/db/database.ts'
 import type { StageKeyCol, DriveStatusCol } from '../../src/db/schema.ts'
@@ -38,21 +39,15 @@ async function drive(
     moves: Move[]
   },
 ) {
-  const d = await db
-    .insertInto('drives')
-    .values({
-      slate_id: o.slate,
-      local_id: o.local,
-      chapter_id: o.chapter,
-      asks: 'both',
-      stage: o.stage,
-      status: o.status,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await sql`update drives set last_activity_at = ${ago(o.lastDaysAgo)}, stage_entered_at = ${ago(o.moves[o.moves.length - 1]![0])} where id = ${d.id}`.execute(
-    db,
-  )
+  const d = await fx.drive(db, o.slate, o.local, {
+    chapter_id: o.chapter,
+    asks: 'both',
+    stage: o.stage,
+    status: o.status,
+    last_activity_at: ago(o.lastDaysAgo),
+    stage_entered_at: ago(o.moves[o.moves.length - 1]![0]),
+  })
+  // The history is backdated, so it is written as stored rather than through insertStageChange (which stamps now).
   for (const [days, from, to, fromStatus, toStatus] of o.moves) {
     await sql`insert into stage_changes (drive_id, from_stage, to_stage, from_status, to_status, at) values (${d.id}, ${from}, ${to}, ${fromStatus}, ${toStatus}, ${ago(days)})`.execute(
       db,
@@ -71,16 +66,13 @@ t.test('the national review', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
   const seiu = await nationalUnion(db, { abbreviation: 'SEIU', name: 'Service Employees International Union' })
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Review slate', is_current: true, election_date: '2030-11-05' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const cand = await db
-    .insertInto('candidates')
-    .values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Casey Candidate', office: 'City Council', goal: 10 })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await fx.slate(db, { name: 'Review slate', is_current: true, election_date: '2030-11-05' })
+  const cand = await fx.candidate(db, slate.id, {
+    chapter_id: w.a.id,
+    name: 'Casey Candidate',
+    office: 'City Council',
+    goal: 10,
+  })
   const l1 = await local(db, { name: 'Fixture Local One', chapter_id: w.a.id, national_union_id: w.union.id })
   const l2 = await local(db, { name: 'Fixture Local Two', chapter_id: w.a.id, national_union_id: w.union.id })
   const l3 = await local(db, { name: 'Fixture Local Three', chapter_id: w.a.id, national_union_id: w.union.id })
@@ -233,19 +225,12 @@ t.test('the national review', async (t) => {
   // Supporters with names and contacts that must never reach a reviewer.
   const supporterIds: number[] = []
   for (const s of SUPPORTERS) {
-    const row = await db
-      .insertInto('supporters')
-      .values({
-        chapter_id: w.a.id,
-        local_id: l1.id,
-        name: s.name,
-        email: s.email,
-        email_normalised: s.email,
-        phone: s.phone,
-        current_level: s.level,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const row = await fx.supporter(db, w.a.id, l1.id, {
+      name: s.name,
+      email: s.email,
+      phone: s.phone,
+      current_level: s.level,
+    })
     supporterIds.push(row.id)
   }
   await db
@@ -361,11 +346,7 @@ t.test('the national review', async (t) => {
   })
 
   t.test('a conversation counts as activity', async (t) => {
-    const cv = await db
-      .insertInto('conversations')
-      .values({ supporter_id: supporterIds[2]!, drive_id: d2.id, kind: 'call', held_on: dateAgo(2) })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const cv = await fx.conversation(db, supporterIds[2]!, { drive_id: d2.id, kind: 'call', held_on: dateAgo(2) })
     t.same(
       (await stalledDrives(db, all, f, 30)).map((r) => r.id),
       [],
@@ -531,23 +512,29 @@ t.test('the review runs the same number of queries for 10 and 300 drives', async
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
   const admin = await user(db, 'national')
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Scale slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await fx.slate(db, { name: 'Scale slate', is_current: true, election_date: null })
+  const STAGES = ['identify', 'democratize', 'build_team', 'file_resolution', 'vote'] as const
   async function addDrives(n: number, from: number) {
+    const ids = await fx.many(n, async (i) => {
+      const g = from + i
+      const chapterId = g % 2 === 0 ? w.a.id : w.b.id
+      const l = await fx.local(db, {
+        name: `Scale Local ${g}`,
+        chapter_id: chapterId,
+        national_union_id: w.union.id,
+        state: 'MA',
+      })
+      const d = await fx.drive(db, slate.id, l.id, {
+        chapter_id: chapterId,
+        asks: 'both',
+        stage: STAGES[l.id % 5]!,
+        last_activity_at: ago(l.id % 90),
+      })
+      return d.id
+    })
+    // Backdated history, written as stored (insertStageChange stamps now).
     await sql`
-      with l as (
-        insert into locals (name, chapter_id, national_union_id, state)
-        select 'Scale Local ' || g, case when g % 2 = 0 then ${w.a.id}::int else ${w.b.id}::int end, ${w.union.id}::int, 'MA'
-        from generate_series(${from}::int, ${from + n - 1}::int) g
-        returning id, chapter_id
-      ), d as (
-        insert into drives (slate_id, local_id, chapter_id, stage, status, last_activity_at)
-        select ${slate.id}::int, l.id, l.chapter_id, (array['identify', 'democratize', 'build_team', 'file_resolution', 'vote'])[1 + l.id % 5], 'active', now() - (l.id % 90) * interval '1 day'
-        from l returning id, stage
-      )
+      with d as (select id, stage from drives where id = any(${ids}::int[]))
       insert into stage_changes (drive_id, from_stage, to_stage, from_status, to_status, at)
       select d.id, null, 'identify', null, 'active', now() - interval '100 days' from d
       union all
@@ -576,27 +563,13 @@ t.test('the page shows the busiest groups and a "Show all" link that keeps the f
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
   const admin = await user(db, 'national')
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Many unions slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await fx.slate(db, { name: 'Many unions slate', is_current: true, election_date: null })
   // 12 national unions, union number i with i drives: the two quietest are left off the summary.
   for (let i = 1; i <= 12; i++) {
     const n = await nationalUnion(db, { abbreviation: `U${String(i).padStart(2, '0')}`, name: `Union ${i}` })
     for (let j = 0; j < i; j++) {
       const l = await local(db, { name: `Union ${i} Local ${j}`, chapter_id: w.a.id, national_union_id: n.id })
-      await db
-        .insertInto('drives')
-        .values({
-          slate_id: slate.id,
-          local_id: l.id,
-          chapter_id: w.a.id,
-          asks: 'both',
-          stage: 'identify',
-          status: 'active',
-        })
-        .execute()
+      await fx.drive(db, slate.id, l.id, { chapter_id: w.a.id, asks: 'both', stage: 'identify', status: 'active' })
     }
   }
   const agent = new Agent(app)

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 // Dates a user could once type (or a restore could bring back) stored as they
@@ -8,27 +9,15 @@ import { PASSWORD, world } from '../factories.ts'
 t.test('pages that chart dates still answer when a stored date is absurd', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({
-      name: 'Absurd dates slate',
-      is_current: true,
-      election_date: '2030-11-05',
-      public_slug: 'absurd',
-      public_enabled: true,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const cand = await db
-    .insertInto('candidates')
-    .values({ slate_id: slate.id, chapter_id: w.a.id, name: 'Ana Absurd', office: 'Council', goal: 10 })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localB.id, chapter_id: w.b.id, asks: 'both', stage: 'vote' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, {
+    name: 'Absurd dates slate',
+    is_current: true,
+    election_date: '2030-11-05',
+    public_slug: 'absurd',
+    public_enabled: true,
+  })
+  const cand = await f.candidate(db, slate.id, { chapter_id: w.a.id, name: 'Ana Absurd', office: 'Council', goal: 10 })
+  const drive = await f.drive(db, slate.id, w.localB.id, { chapter_id: w.b.id, asks: 'both', stage: 'vote' })
   // Years 9999, 12000 (PostgreSQL's date goes far past 9999) and 1.
   for (const [localId, chapterId, day, candidateId] of [
     [w.localA.id, w.a.id, '9999-12-31', cand.id],
