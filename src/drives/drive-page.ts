@@ -14,6 +14,7 @@ import type { FieldErrors } from '../shared/validation.ts'
 import { DECIDING_BODIES, LOCAL_THRESHOLDS, labelOf } from '../unions/labels.ts'
 import { filingWarning, whipExitFacts, type WhipExitFacts } from '../whip/panels.ts'
 import { DECISION_OUTCOMES, THRESHOLDS } from './decisions.ts'
+import { filingNoticeView } from './filings.ts'
 import { loadDrivePanels } from './panels.ts'
 import {
   daysInStage,
@@ -166,6 +167,7 @@ export function drivePage(db: Db) {
       })),
       canSeeNames: can.seeNames(user, d.chapter_id),
       filingWarning: filingWarning(d.whipFacts),
+      filingNotice: filingNoticeView(d),
       logPanel: logPanelView(user, d.chapter_id, `/drives/${d.id}`, logRows),
       panels,
       stageName: stageLabel(stage),

@@ -209,6 +209,7 @@ export function insertProcessPush(
   return trx.insertInto('process_pushes').values(p).returningAll().executeTakeFirstOrThrow()
 }
 
+/** The one insert of a filing (recordFiling in filings.ts calls it, from the drive page and the resolution page). */
 export function insertFiling(
   trx: Q,
   f: {
@@ -216,12 +217,41 @@ export function insertFiling(
     filed_on: string
     body: string
     text_filed: string
+    resolution_version_id: number | null
     candidate_id: number | null
     earliest_vote_on: string | null
     actor_id: number | null
   },
 ) {
   return trx.insertInto('filings').values(f).returningAll().executeTakeFirstOrThrow()
+}
+
+/**
+ * What a filing reads of its drive, the drive row locked until the transaction ends (two filings at once
+ * cannot both see "no vote date yet"): its version and vote date, the local's notice period, the chapter's
+ * zone, and the election the vote must come before (the filed candidate's, else the slate's).
+ */
+export function lockDriveForFiling(trx: Transaction<Database>, id: number, candidateId: number | null) {
+  return trx
+    .selectFrom('drives as d')
+    .innerJoin('slates as s', 's.id', 'd.slate_id')
+    .leftJoin('locals as l', 'l.id', 'd.local_id')
+    .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
+    .leftJoin('candidates as k', (j) => j.on('k.id', '=', candidateId ?? -1))
+    .select([
+      'd.id',
+      'd.version',
+      'd.vote_date',
+      'd.chapter_id',
+      'd.local_id',
+      'l.notice_days',
+      sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone'),
+      sql<string | null>`coalesce(k.election_date, s.election_date)::text`.as('election_date'),
+    ])
+    .where('d.id', '=', id)
+    .where('d.deleted_at', 'is', null)
+    .forUpdate('d')
+    .executeTakeFirst()
 }
 
 export function latestFilingId(trx: Q, driveId: number) {

@@ -139,6 +139,24 @@ export function earliestVoteDate(input: EarliestVoteInput): string {
   return nextMeetingOnOrAfter(isoDate(afterNotice), meetingDays, timeZone)
 }
 
+export type FilingVoteDate = { date: string; noticeKnown: boolean }
+
+/**
+ * The one earliest-vote-date rule for a filing, whichever page records it: the local's notice period
+ * after the filing date. A local whose notice period is not known is taken to need none (the earliest
+ * vote is the filing date itself), and `noticeKnown` is false so the page can say so and ask for the
+ * local's rules — a date that may come too early beats no date, which no dashboard or calendar shows.
+ */
+export function filingVoteDate(input: {
+  filedOn: string
+  noticeDays: number | null
+  meetingDays?: readonly Weekday[] | null
+  timeZone: string
+}): FilingVoteDate {
+  const noticeKnown = input.noticeDays !== null
+  return { date: earliestVoteDate({ ...input, noticeDays: input.noticeDays ?? 0 }), noticeKnown }
+}
+
 // Strictly after: a vote on election day itself is late but not "after".
 // An unknown election date never warns.
 export function voteAfterElection(voteDate: string, electionDate: string | null | undefined): boolean {

@@ -161,6 +161,7 @@ export function findDriveContext(db: Conn, scope: Scope, driveId: number) {
       's.name as slate_name',
       's.election_date as slate_election_date',
       'd.vote_date',
+      'd.version',
     ])
     .where('d.id', '=', driveId)
     .where('d.deleted_at', 'is', null)
@@ -262,22 +263,6 @@ export function revokeShareLink(db: Conn, id: number) {
 
 // ---------------------------------------------------------------------------
 // Filings
-
-export function insertFiling(
-  db: Conn,
-  input: {
-    drive_id: number
-    filed_on: string
-    body: string
-    text_filed: string
-    resolution_version_id: number
-    candidate_id: number | null
-    earliest_vote_on: string | null
-    actor_id: number | null
-  },
-) {
-  return db.insertInto('filings').values(input).returningAll().executeTakeFirstOrThrow()
-}
 
 /** A filing with its drive, version and resolution; undefined outside the scope. */
 export function findFiling(db: Conn, scope: Scope, id: number) {

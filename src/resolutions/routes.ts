@@ -10,9 +10,18 @@ import { diffWords } from 'diff'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../audit/audit.ts'
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
-import { earliestVoteDate, todayIn } from '../drives/vote-dates.ts'
+import { filingMessage, filingNoticeView, recordFiling } from '../drives/filings.ts'
+import { driveConflictView } from '../drives/present.ts'
+import { todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
-import { conflictView, isConflict, readConflict, updateVersioned, versionedTransaction } from '../shared/conflict.ts'
+import {
+  conflictView,
+  expectedVersion,
+  isConflict,
+  readConflict,
+  updateVersioned,
+  versionedTransaction,
+} from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formatDate, formatMoment, viewerZone } from '../shared/format.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
@@ -38,7 +47,6 @@ import {
   findResolution,
   findShareLink,
   insertAdaptation,
-  insertFiling,
   insertResolution,
   insertShareLink,
   insertVersion,
@@ -335,6 +343,8 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
         missingErrors: {},
         missingValues: {},
         conflict: null,
+        filingDrive: drive ? { version: drive.version, notice: filingNoticeView(drive) } : null,
+        filingConflict: null,
         values: {
           filed_on: drive ? todayIn(drive.time_zone ?? 'UTC') : '',
           body: p.meetingBody ?? (drive ? (f.values['meeting.body'] ?? '') : ''),
@@ -941,41 +951,26 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
     const f = await loadFill(user, id, params)
     const drive = f.drive!
     if (!can.edit(user, drive.chapter_id)) throw forbidden('Only the chapter’s organizers can record a filing.')
-    const earliest =
-      drive.notice_days === null
-        ? null
-        : earliestVoteDate({
-            filedOn: form.data.filed_on,
-            noticeDays: drive.notice_days,
-            timeZone: drive.time_zone ?? 'UTC',
-          })
-    const filing = await db.transaction().execute(async (trx) => {
-      const row = await insertFiling(trx, {
-        drive_id: drive.id,
-        filed_on: form.data.filed_on,
+    const saved = await versionedTransaction(db, (trx) =>
+      recordFiling(trx, request.actor, {
+        driveId: drive.id,
+        expectedVersion: raw.drive_version === undefined ? null : expectedVersion(raw.drive_version),
+        filedOn: form.data.filed_on,
         body: form.data.body,
-        text_filed: f.plain,
-        resolution_version_id: f.version.id,
-        candidate_id: f.candidate?.id ?? null,
-        earliest_vote_on: earliest,
-        actor_id: user.id,
-      })
-      await audit(trx, request.actor, {
-        action: 'create',
-        entity: 'filing',
-        entityId: row.id,
-        chapterId: drive.chapter_id,
-        after: {
-          drive_id: row.drive_id,
-          filed_on: row.filed_on,
-          body: row.body,
-          resolution_version_id: row.resolution_version_id,
-          earliest_vote_on: row.earliest_vote_on,
-        },
-      })
-      return row
-    })
-    setFlash(reply, 'ok', `Filing recorded${earliest ? `: the earliest vote is ${formatDate(earliest)}` : ''}.`)
+        textFiled: f.plain,
+        resolutionVersionId: f.version.id,
+        candidateId: f.candidate?.id ?? null,
+        actorId: user.id,
+      }),
+    )
+    if (isConflict(saved)) {
+      const view = driveConflictView(saved, user.id, drive.time_zone ?? 'UTC')
+      const extra = { errors: { _form: view.message }, values: raw, filingConflict: view }
+      return renderShow(request, reply, id, p, extra, 409)
+    }
+    const message = filingMessage(saved)
+    setFlash(reply, message.kind, message.text)
+    const filing = saved.filing
     return reply.redirect(`/resolutions/filings/${filing.id}`, 303)
   })
 
