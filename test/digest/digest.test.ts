@@ -8,6 +8,7 @@ import { sql } from 'kysely'
 import { SMTPServer } from 'smtp-server'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { Agent, buildTestApp, createTestDatabase } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, user, world } from '../factories.ts'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
@@ -79,45 +80,28 @@ async function settled(db: Db, ms = 25_000) {
 /** Chapter A's week: an overdue step, a vote in 5 days, a notice deadline, an assignment and a follow-up. */
 async function chapterWeek(db: Db, w: Awaited<ReturnType<typeof world>>, today: DateTime) {
   const d = (n: number) => today.plus({ days: n }).toISODate()!
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'S', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'S', is_current: true })
   await db.updateTable('locals').set({ notice_days: 14 }).where('id', '=', w.localA.id).execute()
-  const other = await db
-    .insertInto('locals')
-    .values({ name: 'Alpha Local 9', chapter_id: w.a.id, national_union_id: w.union.id, notice_days: 14 })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db
-    .insertInto('drives')
-    .values([
-      {
-        slate_id: slate.id,
-        local_id: w.localA.id,
-        chapter_id: w.a.id,
-        next_step: 'Call the recording secretary',
-        next_step_due: d(-2),
-        vote_date: d(5),
-        stage: 'vote',
-      },
-      { slate_id: slate.id, local_id: other.id, chapter_id: w.a.id, vote_date: d(20), stage: 'file_resolution' },
-      {
-        slate_id: slate.id,
-        local_id: w.localB.id,
-        chapter_id: w.b.id,
-        next_step: 'Bravo private step',
-        next_step_due: d(-1),
-      },
-    ])
-    .execute()
+  const other = await f.local(db, {
+    name: 'Alpha Local 9',
+    chapter_id: w.a.id,
+    national_union_id: w.union.id,
+    notice_days: 14,
+  })
+  const voteDrive = await f.drive(db, slate.id, w.localA.id, {
+    chapter_id: w.a.id,
+    next_step: 'Call the recording secretary',
+    next_step_due: d(-2),
+    vote_date: d(5),
+    stage: 'vote',
+  })
+  await f.drive(db, slate.id, other.id, { chapter_id: w.a.id, vote_date: d(20), stage: 'file_resolution' })
+  await f.drive(db, slate.id, w.localB.id, {
+    chapter_id: w.b.id,
+    next_step: 'Bravo private step',
+    next_step_due: d(-1),
+  })
   // The vote in 5 days has a deciding body: five yes, two no.
-  const voteDrive = await db
-    .selectFrom('drives')
-    .select('id')
-    .where('local_id', '=', w.localA.id)
-    .executeTakeFirstOrThrow()
   const body = await db
     .insertInto('deciding_bodies')
     .values({ drive_id: voteDrive.id, chapter_id: w.a.id, kind: 'roster', name: 'Executive board' })
@@ -135,22 +119,12 @@ async function chapterWeek(db: Db, w: Awaited<ReturnType<typeof world>>, today: 
       })),
     )
     .execute()
-  const ana = await db
-    .insertInto('supporters')
-    .values({
-      chapter_id: w.a.id,
-      local_id: w.localA.id,
-      name: 'Ana Digest',
-      email: 'ana.private@example.org',
-      phone: '+16175550123',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const ben = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Ben Followup', email: 'ben.private@example.org' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const ana = await f.supporter(db, w.a.id, w.localA.id, {
+    name: 'Ana Digest',
+    email: 'ana.private@example.org',
+    phone: '+16175550123',
+  })
+  const ben = await f.supporter(db, w.a.id, w.localA.id, { name: 'Ben Followup', email: 'ben.private@example.org' })
   await db
     .insertInto('assignments')
     .values([
@@ -170,10 +144,7 @@ async function chapterWeek(db: Db, w: Awaited<ReturnType<typeof world>>, today: 
       },
     ])
     .execute()
-  await db
-    .insertInto('conversations')
-    .values({ supporter_id: ben.id, kind: 'call', held_on: d(-10), by_user_id: w.organizerA.id, follow_up_on: d(1) })
-    .execute()
+  await f.conversation(db, ben.id, { kind: 'call', held_on: d(-10), by_user_id: w.organizerA.id, follow_up_on: d(1) })
   return { d }
 }
 

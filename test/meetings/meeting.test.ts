@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 t.test('the meeting page records a vote once, whatever the phone resends', async (t) => {
@@ -10,23 +11,13 @@ t.test('the meeting page records a vote once, whatever the phone resends', async
     .set({ threshold: 'two_thirds', quorum: '25 members' })
     .where('id', '=', w.localA.id)
     .execute()
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'S', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({
-      slate_id: slate.id,
-      local_id: w.localA.id,
-      chapter_id: w.a.id,
-      stage: 'vote',
-      asks: 'slate',
-      vote_date: '2026-12-01',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'S', is_current: true })
+  const drive = await f.drive(db, slate.id, w.localA.id, {
+    chapter_id: w.a.id,
+    stage: 'vote',
+    asks: 'slate',
+    vote_date: '2026-12-01',
+  })
   await db
     .insertInto('filings')
     .values({
@@ -167,16 +158,8 @@ t.test('the meeting page records a vote once, whatever the phone resends', async
   })
 
   t.test('“No quorum” is one tap with the next date and keeps the drive at the vote', async (t) => {
-    const other = await db
-      .insertInto('locals')
-      .values({ name: 'Alpha Local 7', chapter_id: w.a.id, national_union_id: w.union.id })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    const d2 = await db
-      .insertInto('drives')
-      .values({ slate_id: slate.id, local_id: other.id, chapter_id: w.a.id, stage: 'vote' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const other = await f.local(db, { name: 'Alpha Local 7', chapter_id: w.a.id, national_union_id: w.union.id })
+    const d2 = await f.drive(db, slate.id, other.id, { chapter_id: w.a.id, stage: 'vote' })
     const res = await org.post(`/drives/${d2.id}/meeting`, {
       kind: 'result',
       key: 'noquorum-0001',

@@ -1,45 +1,25 @@
 import AdmZip from 'adm-zip'
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, local, world } from '../factories.ts'
 import type { Db } from '../../src/db/database.ts'
 import { ensureModelResolutions } from '../../src/resolutions/seed.ts'
 
 async function driveWorld(db: Db) {
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: '2026 slate', election_date: '2026-11-03' })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const cand = await db
-    .insertInto('candidates')
-    .values({
-      slate_id: slate.id,
-      chapter_id: w.a.id,
-      name: 'Rosa Parks Jr',
-      office: 'City Council',
-      district: 'District 7',
-      election_date: '2026-11-03',
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: '2026 slate', election_date: '2026-11-03' })
+  const cand = await f.candidate(db, slate.id, {
+    chapter_id: w.a.id,
+    name: 'Rosa Parks Jr',
+    office: 'City Council',
+    district: 'District 7',
+    election_date: '2026-11-03',
+  })
   const evil = await local(db, { name: '<b>Evil</b> & Local 9', chapter_id: w.a.id, national_union_id: w.union.id })
-  const driveA = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, candidate_id: cand.id })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const driveNoCand = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: evil.id, chapter_id: w.a.id })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const driveB = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localB.id, chapter_id: w.b.id })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const driveA = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, candidate_id: cand.id })
+  const driveNoCand = await f.drive(db, slate.id, evil.id, { chapter_id: w.a.id })
+  const driveB = await f.drive(db, slate.id, w.localB.id, { chapter_id: w.b.id })
   const endorse = await db
     .selectFrom('resolutions')
     .selectAll()
@@ -238,15 +218,8 @@ t.test('the resolution library', async (t) => {
     ]
     for (let i = 0; i < 20; i++) {
       const l = await local(db, { name: `More Local ${i}`, chapter_id: w.a.id })
-      const d = await db
-        .insertInto('drives')
-        .values({ slate_id: w.slate.id, local_id: l.id, chapter_id: w.a.id })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await db
-        .insertInto('candidates')
-        .values({ slate_id: w.slate.id, name: `Cand ${i}`, office: 'Mayor' })
-        .execute()
+      const d = await f.drive(db, w.slate.id, l.id, { chapter_id: w.a.id })
+      await f.candidate(db, w.slate.id, { name: `Cand ${i}`, office: 'Mayor' })
       await db
         .insertInto('filings')
         .values({ drive_id: w.driveA.id, filed_on: '2026-01-01', body: 'board', text_filed: 'x' })

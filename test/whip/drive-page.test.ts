@@ -1,22 +1,19 @@
 import t, { type Test } from 'tap'
 import type { Db } from '../../src/db/database.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
 
 async function setup(t: Test) {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Whip slate', is_current: true, election_date: '2027-11-02' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Whip slate', is_current: true, election_date: '2027-11-02' })
   await db.updateTable('locals').set({ threshold: 'majority_cast' }).where('id', '=', w.localA.id).execute()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate', stage: 'file_resolution' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const drive = await f.drive(db, slate.id, w.localA.id, {
+    chapter_id: w.a.id,
+    asks: 'slate',
+    stage: 'file_resolution',
+  })
   const body = await db
     .insertInto('deciding_bodies')
     .values({ drive_id: drive.id, chapter_id: w.a.id, name: 'Executive board', threshold: 'two_thirds' })
@@ -41,17 +38,11 @@ t.test('The drive page answers “would we win today, by how much, whom do we ta
   const u = await seat(db, body.id, w.a.id, 'Uma Undecided', 'undecided')
   await seat(db, body.id, w.a.id, 'Viv Undecided', 'undecided')
   for (const n of ['Xi', 'Yan']) await seat(db, body.id, w.a.id, `${n} No`, 'no')
-  const friend = await db
-    .insertInto('supporters')
-    .values({
-      chapter_id: w.a.id,
-      local_id: w.localA.id,
-      name: 'Pat Friend',
-      current_level: 1,
-      email: 'pat@example.org',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const friend = await f.supporter(db, w.a.id, w.localA.id, {
+    name: 'Pat Friend',
+    current_level: 1,
+    email: 'pat@example.org',
+  })
   await db
     .insertInto('relationships')
     .values({ chapter_id: w.a.id, a_supporter_id: friend.id, b_member_id: u.id, kind: 'friend', strength: 'close' })
@@ -93,11 +84,7 @@ t.test('The drive page and the board stay within their query counts as the body 
   const grow = async (n: number, from: number) => {
     for (let i = from; i < from + n; i++) {
       const m = await seat(db, body.id, w.a.id, `Member ${i}`, i % 3 ? 'yes' : 'undecided')
-      const s = await db
-        .insertInto('supporters')
-        .values({ chapter_id: w.a.id, local_id: w.localA.id, name: `Friend ${i}`, current_level: 2 })
-        .returning('id')
-        .executeTakeFirstOrThrow()
+      const s = await f.supporter(db, w.a.id, w.localA.id, { name: `Friend ${i}`, current_level: 2 })
       await db
         .insertInto('relationships')
         .values({ chapter_id: w.a.id, a_supporter_id: s.id, b_member_id: m.id, kind: 'coworker', strength: 'knows' })

@@ -1,45 +1,35 @@
 import t, { type Test } from 'tap'
 import type { Db } from '../../src/db/database.ts'
 import { weeklyTalks, whipBadges } from '../../src/whip/panels.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
 
 async function setup(t: Test) {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Whip slate', is_current: true, election_date: '2026-11-03' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Whip slate', is_current: true, election_date: '2026-11-03' })
   await db
     .updateTable('locals')
     .set({ threshold: 'two_thirds', deciding_body: 'executive_board', members: 400 })
     .where('id', '=', w.localA.id)
     .execute()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate', stage: 'file_resolution' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const drive = await f.drive(db, slate.id, w.localA.id, {
+    chapter_id: w.a.id,
+    asks: 'slate',
+    stage: 'file_resolution',
+  })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   return { app, db, handle, w, slate, drive, org }
 }
 
-async function supporter(db: Db, chapterId: number, localId: number, name: string, level: number | null = null) {
-  return db
-    .insertInto('supporters')
-    .values({
-      chapter_id: chapterId,
-      local_id: localId,
-      name,
-      current_level: level,
-      email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-}
+const supporter = (db: Db, chapterId: number, localId: number, name: string, level: number | null = null) =>
+  f.supporter(db, chapterId, localId, {
+    name,
+    current_level: level,
+    email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`,
+  })
 
 async function lastAudit(db: Db, entity: string) {
   return db.selectFrom('audit_log').selectAll().where('entity', '=', entity).orderBy('id', 'desc').executeTakeFirst()
