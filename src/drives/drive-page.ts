@@ -42,6 +42,8 @@ export type FormState = {
   warnings?: string[]
   checked?: string[]
   conflict?: ConflictView
+  /** Show the form open (its <details>), e.g. back from a confirm step to change what was typed. */
+  open?: boolean
 }
 export type Forms = { nextStep: FormState; process: FormState; filing: FormState; decision: FormState }
 
@@ -85,7 +87,8 @@ export function drivePage(db: Db) {
       filing: { values: { filed_on: today, body }, errors: {} },
       decision: {
         values: {
-          held_on: d.vote_date ?? today,
+          // A decision is recorded once held: the vote date while it is not still ahead, else today.
+          held_on: d.vote_date && d.vote_date <= today ? d.vote_date : today,
           body,
           kind: 'meeting',
           quorum_met: 'on',
@@ -147,14 +150,15 @@ export function drivePage(db: Db) {
         endReason: d.end_reason ?? '',
         timeZone: tz,
       },
-      progress: stageProgress(stage, d.status),
+      progress: stageProgress(stage, d.status, factsOf(d), thresholdsOf(d)),
       rollup: s
         ? {
             levels: ([1, 2, 3, 4, 5] as const).map((l) => ({ level: l, count: s.byLevel[l] })),
             leaders: s.potentialLeaders,
             trained: s.leadersTrained,
             board: s.boardShare.total
-              ? `${s.boardShare.atLevel12} of ${s.boardShare.total} executive-board members and delegates we know are at level 1–2`
+              ? `${s.boardShare.atLevel12} of ${s.boardShare.total} executive-board members and delegates ` +
+                'we know are at level 1–2'
               : 'No executive-board members or delegates known yet',
           }
         : null,

@@ -7,6 +7,7 @@ import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import type { Db } from '../db/database.ts'
 import { drivePanel as driveAssignmentsPanel } from '../assignments/panels.ts'
 import { driveSectionPanel } from '../mapping/panels.ts'
+import { driveResolutionPanel } from '../resolutions/panels.ts'
 import { whipPanel } from '../whip/panels.ts'
 import { todayIn } from './vote-dates.ts'
 import type { FieldErrors } from '../shared/validation.ts'
@@ -32,6 +33,12 @@ export const DRIVE_PANELS: readonly DrivePanel[] = [
   { key: 'section', view: '/mapping/_drive-section', load: (db, user, d) => driveSectionPanel(db, user, d) },
   // Who has whom to talk to, and how far each has got (src/assignments): the drive's organizers only.
   { key: 'assignments', view: '/assignments/_drive-panel', load: (db, user, d) => driveAssignmentsPanel(db, user, d) },
+  // The way to the drive's resolution: its adapted text, or the model filled in for it (src/resolutions).
+  {
+    key: 'resolution',
+    view: '/resolutions/_drive-resolution',
+    load: (_db, user, d) => driveResolutionPanel(user, d),
+  },
 ]
 
 /** Loads every drive panel at once; each costs its own bounded queries. */

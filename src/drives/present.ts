@@ -12,11 +12,14 @@ import {
   STAGES,
   driveStatusLabel,
   endLabel,
+  exitChecks,
   isEndKey,
   isStageKey,
   stageLabel,
   type DriveStatus,
+  type ExitFacts,
   type StageKey,
+  type Thresholds,
 } from './stages.ts'
 import { MECHANISMS, PROCESS_OUTCOMES, type MoveTarget } from './schema.ts'
 import type { CardRow, TimelineRow } from './queries.ts'
@@ -80,14 +83,27 @@ export function moveOptions(stage: StageKey, status: string): { value: string; l
   ]
 }
 
-export function stageProgress(stage: StageKey, status: string) {
+/**
+ * The stage list at the top of a drive's page. A stage behind the drive is "done" only when its exit checks
+ * are met today; one passed with checks still open says how many ("passed — 2 checks open"). Without the
+ * facts (`facts` undefined) every stage behind counts as done. The vote of a won drive is done: it was won.
+ */
+export function stageProgress(stage: StageKey, status: string, facts?: ExitFacts, thresholds?: Thresholds) {
   const current = STAGES.findIndex((s) => s.key === stage)
-  return STAGES.map((s, i) => ({
-    key: s.key,
-    label: s.label,
-    description: s.description,
-    state: status === 'won' || i < current ? 'done' : i === current ? 'current' : 'todo',
-  }))
+  return STAGES.map((s, i) => {
+    const passed = status === 'won' || i < current
+    const open =
+      passed && facts && !(status === 'won' && s.key === 'vote')
+        ? exitChecks(s.key, facts, thresholds).filter((c) => c.state !== 'met').length
+        : 0
+    return {
+      key: s.key,
+      label: s.label,
+      description: s.description,
+      state: passed ? (open ? 'open' : 'done') : i === current ? 'current' : 'todo',
+      note: passed ? (open ? `passed — ${plural(open, 'check')} open` : 'done') : '',
+    }
+  })
 }
 
 export function orientationLabel(o: string | null): string {
@@ -128,7 +144,9 @@ export function timelineView(rows: TimelineRow[], tz: string | null | undefined)
     if (r.kind === 'stage') {
       if (d.from_stage === null) title = `Drive started in “${stageLabel(d.to_stage)}”`
       else if (d.from_status !== d.to_status)
-        title = `${statusLabel(d.from_status)} → ${statusLabel(d.to_status)}${d.from_stage !== d.to_stage ? ` (${stageLabel(d.to_stage)})` : ''}`
+        title =
+          `${statusLabel(d.from_status)} → ${statusLabel(d.to_status)}` +
+          (d.from_stage !== d.to_stage ? ` (${stageLabel(d.to_stage)})` : '')
       else title = `Moved from “${stageLabel(d.from_stage)}” to “${stageLabel(d.to_stage)}”`
       if (d.reason) lines.push(`Reason: ${d.reason}`)
       for (const w of (d.warnings as string[] | null) ?? []) lines.push(`Warning: ${w}`)
@@ -143,10 +161,14 @@ export function timelineView(rows: TimelineRow[], tz: string | null | undefined)
       lines.push(`Text filed: ${String(d.text_filed).slice(0, 300)}${String(d.text_filed).length > 300 ? '…' : ''}`)
     } else {
       title = `${d.kind === 'poll' ? 'Poll' : 'Meeting'} of ${d.body}: ${outcomeLabel(d.outcome as DecisionOutcome)}`
-      if (d.votes_for !== null && d.votes_for !== undefined)
+      if (d.votes_for !== null && d.votes_for !== undefined) {
+        const percent = d.threshold_percent === null ? null : Number(d.threshold_percent)
+        const rule = d.threshold ? ` · ${thresholdLabel(d.threshold as VoteThreshold, percent)}` : ''
         lines.push(
-          `For ${d.votes_for} · against ${d.votes_against ?? 0} · abstain ${d.abstain ?? 0}${d.threshold ? ` · ${thresholdLabel(d.threshold as VoteThreshold, d.threshold_percent === null ? null : Number(d.threshold_percent))}` : ''}${d.binding ? '' : ' · advisory'}`,
+          `For ${d.votes_for} · against ${d.votes_against ?? 0} · abstain ${d.abstain ?? 0}${rule}` +
+            (d.binding ? '' : ' · advisory'),
         )
+      }
       if (d.quorum_met === false) lines.push('No quorum')
       if (d.next_date) lines.push(`Next date: ${formatDate(d.next_date)}`)
       if (d.note) lines.push(d.note)

@@ -106,6 +106,15 @@ export function insertDrive(trx: Q, d: NewDrive) {
   return trx.insertInto('drives').values(d).returningAll().executeTakeFirstOrThrow()
 }
 
+/** The resolution a drive's page links to: an adapted text (adaptation_id set) or a model. */
+export type ResolutionLink = {
+  id: number
+  title: string
+  adaptation_id: number | null
+  candidate_id: number | null
+  updated_at: string | null
+}
+
 /** One drive with everything its page and its rules need, in one query. */
 export function findDrive(db: Q, scope: Scope, id: number) {
   let q = db
@@ -146,15 +155,27 @@ export function findDrive(db: Q, scope: Scope, id: number) {
       'k.office as candidate_office',
       'k.election_date as candidate_election_date',
       'o.name as owner_name',
-      sql<boolean>`exists (select 1 from process_pushes p where p.drive_id = d.id and p.deleted_at is null and p.outcome in ('adopted', 'already_democratic'))`.as(
-        'process_adopted',
-      ),
+      sql<boolean>`exists (select 1 from process_pushes p where p.drive_id = d.id and p.deleted_at is null
+        and p.outcome in ('adopted', 'already_democratic'))`.as('process_adopted'),
       sql<boolean>`exists (select 1 from filings f where f.drive_id = d.id and f.deleted_at is null)`.as(
         'filing_recorded',
       ),
       sql<boolean>`exists (select 1 from decisions x where x.drive_id = d.id and x.deleted_at is null)`.as(
         'decision_recorded',
       ),
+      // A decision cannot come before the resolution was first filed (endings.ts).
+      sql<string | null>`(select min(f.filed_on)::text from filings f
+        where f.drive_id = d.id and f.deleted_at is null)`.as('first_filed_on'),
+      // The resolution the page links to (src/resolutions/panels.ts), here so the page keeps its query count:
+      // the text adapted for this drive (the latest saved), else the model for what the drive asks (English
+      // first): a national union's endorsement, the local candidate, or the slate.
+      sql<ResolutionLink | null>`(select jsonb_build_object('id', r.id, 'title', r.title, 'adaptation_id', a.id,
+          'candidate_id', a.candidate_id, 'updated_at', a.updated_at)
+        from resolutions r
+        left join resolution_adaptations a on a.resolution_id = r.id and a.drive_id = d.id and a.deleted_at is null
+        where r.deleted_at is null and (a.id is not null or r.kind::text = case when d.local_id is null
+          then 'national_endorse' when d.asks = 'candidate' then 'endorse_candidate' else 'endorse_slate' end)
+        order by a.id is null, a.updated_at desc, r.language <> 'en', r.id limit 1)`.as('resolution_link'),
     ])
     .where('d.id', '=', id)
     .where('d.deleted_at', 'is', null)
@@ -338,20 +359,24 @@ export async function driveTimeline(db: Db, driveId: number, limit = 100): Promi
   const r = await sql<TimelineRow>`
     select * from (
       select 'stage' as kind, sc.id, sc.at, null::text as on, u.name as actor,
-        jsonb_build_object('from_stage', sc.from_stage, 'to_stage', sc.to_stage, 'from_status', sc.from_status, 'to_status', sc.to_status, 'reason', sc.reason, 'warnings', sc.warnings) as data
+        jsonb_build_object('from_stage', sc.from_stage, 'to_stage', sc.to_stage, 'from_status', sc.from_status,
+          'to_status', sc.to_status, 'reason', sc.reason, 'warnings', sc.warnings) as data
       from stage_changes sc left join users u on u.id = sc.actor_id where sc.drive_id = ${driveId}
       union all
       select 'process', p.id, p.created_at, p.decided_on::text, u.name,
         jsonb_build_object('mechanisms', p.mechanisms, 'body', p.body, 'outcome', p.outcome, 'note', p.note)
-      from process_pushes p left join users u on u.id = p.actor_id where p.drive_id = ${driveId} and p.deleted_at is null
+      from process_pushes p left join users u on u.id = p.actor_id
+      where p.drive_id = ${driveId} and p.deleted_at is null
       union all
       select 'filing', f.id, f.created_at, f.filed_on::text, u.name,
         jsonb_build_object('body', f.body, 'text_filed', f.text_filed, 'earliest_vote_on', f.earliest_vote_on)
       from filings f left join users u on u.id = f.actor_id where f.drive_id = ${driveId} and f.deleted_at is null
       union all
       select 'decision', x.id, x.created_at, x.held_on::text, u.name,
-        jsonb_build_object('body', x.body, 'kind', x.kind, 'outcome', x.outcome, 'votes_for', x.votes_for, 'votes_against', x.votes_against, 'abstain', x.abstain,
-          'threshold', x.threshold, 'threshold_percent', x.threshold_percent, 'quorum_met', x.quorum_met, 'binding', x.binding, 'next_date', x.next_date, 'note', x.note)
+        jsonb_build_object('body', x.body, 'kind', x.kind, 'outcome', x.outcome, 'votes_for', x.votes_for,
+          'votes_against', x.votes_against, 'abstain', x.abstain, 'threshold', x.threshold,
+          'threshold_percent', x.threshold_percent, 'quorum_met', x.quorum_met, 'binding', x.binding,
+          'next_date', x.next_date, 'note', x.note)
       from decisions x left join users u on u.id = x.actor_id where x.drive_id = ${driveId} and x.deleted_at is null
     ) t order by coalesce(t.on::date + time '12:00', at::timestamp) desc, at desc, id desc limit ${limit}`.execute(db)
   return r.rows
@@ -565,7 +590,8 @@ export function listUpcomingVotes(db: Db, chapterIds: number[] | null, days = 30
   const q = activeDrives(db)
     .select([...driveHeads, sql<string>`coalesce(c.time_zone, 'UTC')`.as('time_zone')])
     .where(
-      sql<boolean>`d.vote_date between (now() at time zone coalesce(c.time_zone, 'UTC'))::date and (now() at time zone coalesce(c.time_zone, 'UTC'))::date + ${days}::int`,
+      sql<boolean>`d.vote_date between (now() at time zone coalesce(c.time_zone, 'UTC'))::date
+        and (now() at time zone coalesce(c.time_zone, 'UTC'))::date + ${days}::int`,
     )
     .orderBy('d.vote_date')
     .orderBy('d.id')

@@ -116,7 +116,9 @@ export const filingForm = z.object({
 export const decisionForm = z
   .object({
     body: text('Body', 200),
-    held_on: requiredDate('Date', DATE_RANGES.past),
+    // A real date here; whether it is plausible for this drive (not before 2000 or the filing, not still
+    // ahead) is the rule in endings.ts, which knows the drive.
+    held_on: requiredDate('Date'),
     kind: z.preprocess(
       (v) => (v === '' || v === undefined ? 'meeting' : v),
       z.enum(['meeting', 'poll'], { error: 'Choose meeting or poll.' }),

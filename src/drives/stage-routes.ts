@@ -16,6 +16,7 @@ import { drivePage, freshCsrfForForms, ZONE } from './drive-page.ts'
 import { driveConflictView, moveOptions, MOVE_TARGET_LABELS, placeLabel, type DriveConflict } from './present.ts'
 import { insertStageChange, updateDrive, type DriveRow } from './queries.ts'
 import { moveForm, nextStepForm } from './schema.ts'
+import { endPlan, type Plan } from './endings.ts'
 import { isEndKey, planMove, stageIndex, type StageKey } from './stages.ts'
 
 export default async function driveStageRoutes(app: FastifyInstance) {
@@ -75,12 +76,14 @@ export default async function driveStageRoutes(app: FastifyInstance) {
     warnings: string[],
     status: number,
     conflict?: ConflictView,
+    plan?: Plan,
   ) {
     reply.header('HX-Push-Url', 'false')
     return reply.page(
       'drives/move',
       {
-        title: `Move ${d.local_name ?? 'the drive'}`,
+        title: `${plan ? 'End' : 'Move'} ${d.local_name ?? 'the drive'}`,
+        plan,
         drive: {
           id: d.id,
           local: d.local_name ?? d.union_name ?? '',
@@ -115,6 +118,10 @@ export default async function driveStageRoutes(app: FastifyInstance) {
       setFlash(reply, 'warn', `The drive is already at “${MOVE_TARGET_LABELS[form.data.to]}”.`)
       return reply.redirect(back, 303)
     }
+    // Ending a drive says what will happen first (endings.ts); confirm names the end it confirms.
+    const ending = isEndKey(plan.toStatus)
+      ? endPlan({ stage: d.stage as StageKey, status: d.status, decisionRecorded: d.decision_recorded }, plan.toStatus)
+      : undefined
     if (plan.reasonRequired && !form.data.reason) {
       return renderMove(
         request,
@@ -124,8 +131,12 @@ export default async function driveStageRoutes(app: FastifyInstance) {
         { reason: 'Give a reason for this move: it goes into the drive’s history.' },
         plan.warnings,
         422,
+        undefined,
+        ending,
       )
     }
+    if (ending && values.confirm !== plan.toStatus)
+      return renderMove(request, reply, d, values, {}, plan.warnings, 200, undefined, ending)
     const saved = await versionedTransaction(db, async (trx) => {
       const patch = {
         stage: plan.toStage,

@@ -360,18 +360,32 @@ export default async function resolutionsRoutes(app: FastifyInstance) {
   // Library
 
   app.get('/resolutions', { schema: { querystring: listQuery } }, async function listResolutionsPage(request, reply) {
-    const query = request.query as { q?: string; kind?: string; language?: string }
+    const query = request.query as { q?: string; kind?: string; language?: string; drive?: string }
     const filters = {
       q: query.q?.trim() || undefined,
       kind: (query.kind || undefined) as Parameters<typeof listResolutions>[1]['kind'],
       language: (query.language || undefined) as 'en' | 'es' | undefined,
     }
-    const rows = await listResolutions(db, filters)
+    const driveId = idFilter(query.drive)
+    const [rows, drive] = await Promise.all([
+      listResolutions(db, filters),
+      driveId ? findDriveContext(db, readScope(request.user!), driveId) : Promise.resolve(undefined),
+    ])
+    if (driveId && !drive) throw notFound('That drive')
     const view = {
       title: 'Resolutions',
       filters: { q: filters.q ?? '', kind: filters.kind ?? '', language: filters.language ?? '' },
+      // Choosing for a drive: the rows open filled in for it, and the page links back to it.
+      forDrive: drive
+        ? {
+            id: drive.id,
+            url: `/drives/${drive.id}`,
+            label: drive.local_name ?? drive.union_name ?? `Drive ${drive.id}`,
+          }
+        : null,
       rows: rows.map((r) => ({
         ...r,
+        url: `/resolutions/${r.id}${drive ? `?drive=${drive.id}` : ''}`,
         kindLabel: kindLabel(r.kind),
         languageLabel: languageLabel(r.language),
         updated: formatDate(r.latest_at, viewerZone(request.user)),

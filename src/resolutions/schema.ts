@@ -90,6 +90,8 @@ export const listQuery = {
     q: { type: 'string', maxLength: 200 },
     kind: { type: 'string', enum: ['', ...KIND_VALUES] },
     language: { type: 'string', enum: ['', 'en', 'es'] },
+    // Choosing a resolution for this drive: each one opens filled in for it.
+    drive: { type: 'string', pattern: '^[0-9]{0,9}$' },
   },
   additionalProperties: true,
 } as const

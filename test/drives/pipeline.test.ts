@@ -270,6 +270,7 @@ t.test('the drive pipeline', async (t) => {
       quorum_met: 'on',
       binding: 'on',
       version: String(v),
+      confirm: 'yes',
     })
     t.equal(res.statusCode, 303)
     const d = await drive(db, driveId)
@@ -307,6 +308,7 @@ t.test('the drive pipeline', async (t) => {
       votes_against: '20',
       abstain: '5',
       version: String(v),
+      confirm: 'yes',
     })
     t.equal(res.statusCode, 303)
     const d = await drive(db, driveId)
@@ -362,6 +364,7 @@ t.test('the drive pipeline', async (t) => {
       votes_for: '5',
       votes_against: '5',
       version: String(d0.version),
+      confirm: 'yes',
     })
     t.equal(res.statusCode, 303)
     const d = await drive(db, d0.id)
@@ -388,6 +391,7 @@ t.test('the drive pipeline', async (t) => {
       threshold: 'majority_cast',
       next_date: '2026-11-01',
       version: String(d0.version),
+      confirm: 'yes',
     })
     t.equal(res.statusCode, 303)
     const d = await drive(db, d0.id)
@@ -430,6 +434,7 @@ t.test('the drive pipeline', async (t) => {
         votes_for: votesFor,
         votes_against: against,
         version: String(d0.version),
+        confirm: 'yes',
       })
       t.equal(res.statusCode, 303)
       const x = await db.selectFrom('decisions').selectAll().where('drive_id', '=', d0.id).executeTakeFirstOrThrow()
