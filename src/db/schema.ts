@@ -708,6 +708,18 @@ export interface DrivesTable {
   majority_check: Generated<boolean>
 }
 
+export interface StructureTestParticipantsTable {
+  id: Generated<number>
+  test_id: number
+  unit_id: number
+  supporter_id: number
+  chapter_id: number | null
+  took_part_on: string
+  actor_id: number | null
+  created_at: Generated<Date>
+  deleted_at: Timestamp | null
+}
+
 export interface Database {
   deciding_bodies: DecidingBodiesTable
   body_members: BodyMembersTable
@@ -717,6 +729,7 @@ export interface Database {
   structure_tests: StructureTestsTable
   structure_test_units: StructureTestUnitsTable
   structure_test_counts: StructureTestCountsTable
+  structure_test_participants: StructureTestParticipantsTable
 }
 
 // ---- 230 assignments (src/assignments) ----------------------------------------------

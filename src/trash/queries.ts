@@ -1,5 +1,6 @@
 // The trash: soft-deleted records of a chapter (locals, supporters, drives,
-// conversations, filings, decisions, process pushes) with who deleted them and
+// conversations, filings, decisions, process pushes, and the whip count's
+// body members, relationships, structure tests and pledges) with who deleted them and
 // when (from the audit log), restore, and the reference check before a purge.
 // Every read takes the scope; a record outside it is simply not found.
 import { sql, type RawBuilder } from 'kysely'
@@ -82,6 +83,52 @@ export const ENTITIES = {
     chapter: 'd.chapter_id',
     parent: { label: 'drive', deleted: 'd.deleted_at is not null' },
     hasVersion: false,
+  },
+  // The whip count (issue 17): removed body members, relationships, structure tests and withdrawn pledges.
+  body_member: {
+    label: 'Body member',
+    table: 'body_members',
+    from: `body_members t join deciding_bodies b on b.id = t.body_id join drives d on d.id = b.drive_id
+      left join locals l on l.id = d.local_id left join national_unions n on n.id = d.national_union_id
+      left join supporters s on s.id = t.supporter_id`,
+    name: `coalesce(s.name, t.name, 'Member') || coalesce(' (' || t.seat || ')', '')
+      || ', ' || b.name || ' of ' || ${DRIVE_NAME}`,
+    chapter: 'd.chapter_id',
+    parent: { label: 'drive', deleted: '(d.deleted_at is not null or b.deleted_at is not null)' },
+    hasVersion: true,
+  },
+  relationship: {
+    label: 'Relationship',
+    table: 'relationships',
+    from: `relationships t left join supporters sa on sa.id = t.a_supporter_id
+      left join supporters sb on sb.id = t.b_supporter_id
+      left join body_members ma on ma.id = t.a_member_id left join body_members mb on mb.id = t.b_member_id`,
+    name: `coalesce(sa.name, ma.name, 'Someone') || ' knows ' || coalesce(sb.name, mb.name, 'someone')`,
+    chapter: 't.chapter_id',
+    parent: {
+      label: 'person',
+      deleted: `(sa.deleted_at is not null or sb.deleted_at is not null
+        or ma.deleted_at is not null or mb.deleted_at is not null)`,
+    },
+    hasVersion: true,
+  },
+  structure_test: {
+    label: 'Structure test',
+    table: 'structure_tests',
+    from: DRIVE_FROM('structure_tests'),
+    name: `${DRIVE_NAME} || ': ' || t.name`,
+    chapter: 'd.chapter_id',
+    parent: { label: 'drive', deleted: 'd.deleted_at is not null' },
+    hasVersion: true,
+  },
+  turnout_pledge: {
+    label: 'Pledge',
+    table: 'turnout_pledges',
+    from: `${DRIVE_FROM('turnout_pledges')} join supporters s on s.id = t.supporter_id`,
+    name: `s.name || ' pledged to attend (' || ${DRIVE_NAME} || ')'`,
+    chapter: 'd.chapter_id',
+    parent: { label: 'supporter or drive', deleted: '(d.deleted_at is not null or s.deleted_at is not null)' },
+    hasVersion: true,
   },
 } satisfies Record<string, EntityDef>
 

@@ -6,7 +6,17 @@
 import type { Kysely } from 'kysely'
 import { type CurrentUser, can, readScope, type Scope } from '../auth/access.ts'
 import type { Database } from '../db/schema.ts'
-import { type Link, type PersonKey, type Supporter, type Talk, type Target, pathsTo, whoTalksToWhom } from './paths.ts'
+import {
+  KIND_LABELS,
+  type Link,
+  type PersonKey,
+  STRENGTH_LABELS,
+  type Supporter,
+  type Talk,
+  type Target,
+  pathsTo,
+  whoTalksToWhom,
+} from './paths.ts'
 import {
   type BodyRow,
   type MemberRow,
@@ -18,11 +28,14 @@ import {
   listPledges,
   listRelationshipsTouching,
   filedWithoutMajority,
+  listPersonChoices,
+  listPersonLinks,
   structureStandings,
   upcomingVotes,
   whipSummaries,
 } from './queries.ts'
 import { type VoteRule, ruleFor, ruleLabel } from './rule.ts'
+import { RELATIONSHIP_KIND_OPTIONS, STRENGTH_OPTIONS } from './schema.ts'
 import {
   type CaseTally,
   type Read,
@@ -231,7 +244,7 @@ export function panelView(w: WhipState, o: { names: boolean; edit: boolean }): P
       ? w.talks.slice(0, 5).map((t) => ({
           target: t.target.name,
           supporter: t.path.supporter.name,
-          how: `${t.path.strength === 'close' ? 'close' : t.path.strength === 'knows' ? 'knows' : 'met once'}, ${t.path.kind.replace('_', ' ')}`,
+          how: `${STRENGTH_LABELS[t.path.strength]}, ${KIND_LABELS[t.path.kind]}`.toLowerCase(),
         }))
       : [],
     toMove: o.names ? (w.roster?.toMove ?? []).map((s) => s.name) : [],
@@ -415,4 +428,49 @@ export async function whipReview(
   for (const x of filed) row(x.g, x.k, x.label).filedWithoutMajority += x.n
   const sorted = (m: Map<number, WhipReviewRow>) => [...m.values()].sort((a, b) => a.label.localeCompare(b.label))
   return { union: sorted(groups.u), chapter: sorted(groups.c) }
+}
+
+// ---- a person's page: who they know --------------------------------------------------
+
+export type PersonForm = { values: Record<string, string>; errors: Record<string, string> }
+export type PersonRelationshipsPanel = NonNullable<Awaited<ReturnType<typeof personRelationshipsPanel>>>
+
+/**
+ * The person page's "Who they know" panel: their relationships (a body member
+ * they know shows the seat, the read and a link to the whip count) and the
+ * form to add one; `choices` also serve the conversation form's "knows" field.
+ * Null for those who may not see names in the supporter's chapter. Two queries.
+ */
+export async function personRelationshipsPanel(
+  db: Db,
+  user: CurrentUser,
+  p: { id: number; chapter_id: number; local_id: number | null },
+  o: { form?: PersonForm; saved?: string; conflict?: { message: string } } = {},
+) {
+  if (!can.seeNames(user, p.chapter_id)) return null
+  const [links, choices] = await Promise.all([
+    listPersonLinks(db, p.chapter_id, p.id),
+    can.log(user, p.chapter_id) ? listPersonChoices(db, p.chapter_id, p.local_id, p.id) : Promise.resolve([]),
+  ])
+  return {
+    personId: p.id,
+    canLog: can.log(user, p.chapter_id),
+    canEdit: can.edit(user, p.chapter_id),
+    saved: o.saved ?? '',
+    conflict: o.conflict?.message ?? '',
+    form: o.form ?? { values: { kind: 'coworker', strength: 'knows' }, errors: {} },
+    links: links.map((l) => ({
+      id: l.id,
+      version: l.version,
+      name: l.other_name,
+      supporterId: l.other_supporter_id,
+      how: `${KIND_LABELS[l.kind]} · ${STRENGTH_LABELS[l.strength]}`,
+      seat: l.drive_id === null ? '' : [l.seat, l.body_name].filter(Boolean).join(', '),
+      read: l.drive_id === null ? '' : l.read ? READ_LABELS[l.read] : 'No read yet',
+      whipHref: l.drive_id === null ? '' : `/drives/${l.drive_id}/whip#paths`,
+    })),
+    choices: choices.map((c) => ({ value: c.key, label: c.label })),
+    kinds: RELATIONSHIP_KIND_OPTIONS,
+    strengths: STRENGTH_OPTIONS,
+  }
 }

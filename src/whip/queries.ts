@@ -2,9 +2,10 @@
 // reads, turnout pledges, relationships, structure tests, and the summaries
 // the board, the review and the slate need for many drives in one query.
 // Plain functions taking `db` (or `trx`) first; chapter scope applied here.
-import { type Kysely, type Transaction, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Scope } from '../auth/access.ts'
+import { isConflict, updateVersioned } from '../shared/conflict.ts'
 import type {
   Database,
   DecidingBody,
@@ -143,16 +144,20 @@ export async function findBodyRaw(db: Db, bodyId: number) {
   return db.selectFrom('deciding_bodies').selectAll().where('id', '=', bodyId).executeTakeFirst()
 }
 
-/** Undefined when the version no longer matches (someone else saved first). */
-export async function updateBody(db: Db, bodyId: number, version: number, v: BodyValues) {
-  return db
-    .updateTable('deciding_bodies')
-    .set({ ...v, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', bodyId)
-    .where('version', '=', version)
+/** The drive's live body, locked: two tabs creating the body at once meet here. */
+export async function lockLiveBody(trx: Transaction<Database>, driveId: number) {
+  return trx
+    .selectFrom('deciding_bodies')
+    .selectAll()
+    .where('drive_id', '=', driveId)
     .where('deleted_at', 'is', null)
-    .returningAll()
+    .forUpdate()
     .executeTakeFirst()
+}
+
+/** The saved row, or a VersionConflict when someone else saved first. */
+export function updateBody(db: Db, bodyId: number, version: number, v: BodyValues) {
+  return updateVersioned(db, 'deciding_bodies', bodyId, version, v)
 }
 
 export type MemberRow = {
@@ -220,47 +225,39 @@ export async function insertMember(db: Db, bodyId: number, chapterId: number | n
     .executeTakeFirstOrThrow()
 }
 
-export async function updateMember(db: Db, memberId: number, version: number, v: Partial<MemberValues>) {
-  return db
-    .updateTable('body_members')
-    .set({ ...v, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', memberId)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+export function updateMember(db: Db, memberId: number, version: number, v: Partial<MemberValues>) {
+  return updateVersioned(db, 'body_members', memberId, version, v)
 }
 
-export async function softDeleteMember(db: Db, memberId: number, version: number) {
-  return db
-    .updateTable('body_members')
-    .set({ deleted_at: sql`now()`, version: sql`version + 1` })
-    .where('id', '=', memberId)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
+/** Soft delete (restorable from the trash), version-checked. */
+export function softDeleteMember(db: Db, memberId: number, version: number) {
+  return updateVersioned(db, 'body_members', memberId, version, { deleted_at: sql`now()` })
 }
 
-/** Sets a member's read and keeps it in the history; undefined on a version conflict. */
+export async function supporterSitsOn(db: Db, bodyId: number, supporterId: number): Promise<boolean> {
+  const r = await db
+    .selectFrom('body_members')
+    .select('id')
+    .where('body_id', '=', bodyId)
+    .where('supporter_id', '=', supporterId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  return r !== undefined
+}
+
+/** Sets a member's read and keeps it in the history; a VersionConflict when the page was stale. */
 export async function setRead(
   trx: Transaction<Database>,
   memberId: number,
   version: number,
-  read: MemberReadCol,
-  note: string | null,
-  actorId: number,
+  v: { read: MemberReadCol; note: string | null; actorId: number },
 ) {
-  const row = await trx
-    .updateTable('body_members')
-    .set({ read, read_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', memberId)
-    .where('version', '=', version)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst()
-  if (!row) return undefined
-  await trx.insertInto('member_reads').values({ member_id: memberId, read, note, actor_id: actorId }).execute()
+  const row = await updateVersioned(trx, 'body_members', memberId, version, { read: v.read, read_at: sql`now()` })
+  if (isConflict(row)) return row
+  await trx
+    .insertInto('member_reads')
+    .values({ member_id: memberId, read: v.read, note: v.note, actor_id: v.actorId })
+    .execute()
   return row
 }
 
@@ -291,6 +288,7 @@ export type RelationshipEnd = { supporterId: number } | { memberId: number }
 
 export type PathRow = {
   id: number
+  version: number
   kind: RelationshipKindCol
   strength: RelationshipStrengthCol
   a_supporter_id: number | null
@@ -324,6 +322,7 @@ export async function listRelationshipsTouching(
     .leftJoin('body_members as mb', 'mb.id', 'r.b_member_id')
     .select([
       'r.id',
+      'r.version',
       'r.kind',
       'r.strength',
       'r.a_supporter_id',
@@ -381,15 +380,122 @@ export async function insertRelationship(
     .executeTakeFirstOrThrow()
 }
 
-export async function softDeleteRelationship(db: Db, chapterId: number, id: number) {
+export async function findRelationship(db: Db, chapterId: number, id: number) {
   return db
-    .updateTable('relationships')
-    .set({ deleted_at: sql`now()`, version: sql`version + 1` })
+    .selectFrom('relationships')
+    .selectAll()
     .where('id', '=', id)
     .where('chapter_id', '=', chapterId)
     .where('deleted_at', 'is', null)
-    .returningAll()
     .executeTakeFirst()
+}
+
+/** Soft delete (restorable from the trash), version-checked. */
+export function softDeleteRelationship(db: Db, id: number, version: number) {
+  return updateVersioned(db, 'relationships', id, version, { deleted_at: sql`now()` })
+}
+
+/**
+ * One end of a relationship picked in a form (`s12` a supporter, `m7` a body
+ * member), checked to be in the chapter (and on `bodyId` when given). A member
+ * who is a known supporter is stored as the supporter: one person, not two.
+ */
+export async function resolvePersonRef(
+  db: Db,
+  chapterId: number,
+  ref: { type: 's' | 'm'; id: number },
+  bodyId?: number,
+): Promise<RelationshipEnd | null> {
+  if (ref.type === 's') {
+    const s = await findSupporterInChapter(db, chapterId, ref.id)
+    return s ? { supporterId: s.id } : null
+  }
+  let q = db
+    .selectFrom('body_members as m')
+    .innerJoin('deciding_bodies as b', 'b.id', 'm.body_id')
+    .select(['m.id', 'm.supporter_id'])
+    .where('m.id', '=', ref.id)
+    .where('b.chapter_id', '=', chapterId)
+    .where('m.deleted_at', 'is', null)
+    .where('b.deleted_at', 'is', null)
+  if (bodyId !== undefined) q = q.where('m.body_id', '=', bodyId)
+  const m = await q.executeTakeFirst()
+  if (!m) return null
+  return m.supporter_id !== null ? { supporterId: m.supporter_id } : { memberId: m.id }
+}
+
+export type PersonLink = {
+  id: number
+  version: number
+  kind: RelationshipKindCol
+  strength: RelationshipStrengthCol
+  other_supporter_id: number | null
+  other_name: string
+  seat: string | null
+  read: MemberReadCol | null
+  body_name: string | null
+  drive_id: number | null
+}
+
+/**
+ * A supporter's relationships, each with the other person and, when that
+ * person sits on a deciding body, their seat, read and drive; one query.
+ */
+export async function listPersonLinks(db: Db, chapterId: number, supporterId: number, limit = 100) {
+  const r = await sql<PersonLink>`
+    select r.id, r.version, r.kind, r.strength, o.supporter_id as other_supporter_id,
+      coalesce(s.name, m.name, 'Unknown') as other_name, bm.seat, bm.read, bm.body_name, bm.drive_id
+    from relationships r
+    cross join lateral (select
+      case when r.a_supporter_id = ${supporterId} then r.b_supporter_id else r.a_supporter_id end as supporter_id,
+      case when r.a_supporter_id = ${supporterId} then r.b_member_id else r.a_member_id end as member_id) o
+    left join supporters s on s.id = o.supporter_id and s.deleted_at is null
+    left join body_members m on m.id = o.member_id and m.deleted_at is null
+    left join lateral (
+      select x.seat, x.read, b.name as body_name, b.drive_id from body_members x
+      join deciding_bodies b on b.id = x.body_id and b.deleted_at is null
+      where x.deleted_at is null and (x.id = o.member_id or x.supporter_id = o.supporter_id)
+        and (x.left_on is null or x.left_on > current_date)
+      order by x.id desc limit 1) bm on true
+    where r.chapter_id = ${chapterId} and r.deleted_at is null
+      and (r.a_supporter_id = ${supporterId} or r.b_supporter_id = ${supporterId})
+      and (s.id is not null or m.id is not null)
+    order by bm.drive_id is null, coalesce(s.name, m.name), r.id
+    limit ${limit}`.execute(db)
+  return r.rows
+}
+
+/**
+ * Whom a supporter may be said to know, for the person page's picker: the
+ * sitting members of the deciding bodies of their local's drives (those not
+ * on file as supporters) and the local's other supporters; one query, bounded.
+ */
+export async function listPersonChoices(
+  db: Db,
+  chapterId: number,
+  localId: number | null,
+  selfId: number,
+  limit = 400,
+) {
+  if (localId === null) return []
+  const r = await sql<{ key: string; label: string; member: boolean }>`
+    (select 'm' || m.id as key, m.name || coalesce(' (' || m.seat || ', ' || b.name || ')', ' (' || b.name || ')')
+        as label, true as member
+      from body_members m
+      join deciding_bodies b on b.id = m.body_id and b.deleted_at is null
+      join drives d on d.id = b.drive_id and d.deleted_at is null
+      where d.local_id = ${localId} and b.chapter_id = ${chapterId} and m.deleted_at is null
+        and m.supporter_id is null and (m.left_on is null or m.left_on > current_date)
+      order by m.name, m.id limit ${limit})
+    union all
+    (select 's' || s.id, s.name || coalesce(' · level ' || s.current_level, '') ||
+        coalesce((select ' (' || coalesce(x.seat || ', ', '') || b.name || ')' from body_members x
+          join deciding_bodies b on b.id = x.body_id and b.deleted_at is null
+          where x.supporter_id = s.id and x.deleted_at is null limit 1), ''), false
+      from supporters s
+      where s.chapter_id = ${chapterId} and s.local_id = ${localId} and s.deleted_at is null and s.id <> ${selfId}
+      order by s.name, s.id limit ${limit})`.execute(db)
+  return r.rows
 }
 
 /** Supporters of the drive's local, strongest first, for pickers (bounded). */
@@ -405,6 +511,17 @@ export async function listLocalSupporters(db: Db, chapterId: number, localId: nu
     .orderBy('name')
     .limit(limit)
     .execute()
+}
+
+/** A supporter in scope, for the person page's relationships. */
+export async function findPersonInScope(db: Db, scope: Scope, id: number) {
+  let q = db
+    .selectFrom('supporters')
+    .select(['id', 'name', 'chapter_id', 'local_id', 'keep_off_shared_lists'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+  if (scope.chapterIds !== null) q = q.where('chapter_id', 'in', ids(scope))
+  return q.executeTakeFirst()
 }
 
 export async function findSupporterInChapter(db: Db, chapterId: number, supporterId: number) {
@@ -441,8 +558,46 @@ export async function findPledge(db: Db, driveId: number, supporterId: number) {
     .executeTakeFirst()
 }
 
+type PledgeKey = 'confirmed' | 'pledged' | 'maybe'
+
+/**
+ * Sets a supporter's pledge for a drive: a new row, a changed one, or (pledge
+ * `none`) a soft delete the trash can restore. Returns the row before and after.
+ */
+export async function savePledge(
+  trx: Transaction<Database>,
+  v: { driveId: number; chapterId: number | null; supporterId: number; pledge: PledgeKey | 'none'; actorId: number },
+) {
+  const had = await findPledge(trx, v.driveId, v.supporterId)
+  const pledge = v.pledge
+  if (pledge === 'none' && !had) return { had, row: undefined }
+  if (had || pledge === 'none') {
+    const patch = pledge === 'none' ? { deleted_at: sql<Date>`now()` } : { pledge, actor_id: v.actorId }
+    const row = await trx
+      .updateTable('turnout_pledges')
+      .set({ ...patch, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('id', '=', had!.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return { had, row }
+  }
+  const row = await trx
+    .insertInto('turnout_pledges')
+    .values({
+      drive_id: v.driveId,
+      chapter_id: v.chapterId,
+      supporter_id: v.supporterId,
+      pledge,
+      actor_id: v.actorId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return { had, row }
+}
+
 // ---- structure tests ----------------------------------------------------------------
 
+type Dated = { counted_on: string; total: number }
 export type StructureTestRow = {
   id: number
   kind: 'petition' | 'pledge_card' | 'sticker_up' | 'sign_on_letter'
@@ -451,9 +606,13 @@ export type StructureTestRow = {
   target_percent: number
   started_on: string | null
   version: number
-  units: { id: number; name: string; headcount: number; counts: { counted_on: string; total: number }[] }[]
+  ticked: number
+  units: { id: number; name: string; headcount: number; counts: Dated[]; ticks: Dated[] }[]
 }
 
+const ymd = (col: string) => sql<string>`to_char(${sql.ref(col)}, 'YYYY-MM-DD')`
+
+/** A drive's structure tests with their units, totals by date and supporters ticked off by date; one query. */
 export async function listStructureTests(db: Db, driveId: number): Promise<StructureTestRow[]> {
   return db
     .selectFrom('structure_tests as t')
@@ -465,6 +624,12 @@ export async function listStructureTests(db: Db, driveId: number): Promise<Struc
       't.target_percent',
       't.started_on',
       't.version',
+      eb
+        .selectFrom('structure_test_participants as p')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('p.test_id', '=', 't.id')
+        .where('p.deleted_at', 'is', null)
+        .as('ticked'),
       jsonArrayFrom(
         eb
           .selectFrom('structure_test_units as u')
@@ -475,12 +640,21 @@ export async function listStructureTests(db: Db, driveId: number): Promise<Struc
             jsonArrayFrom(
               eb2
                 .selectFrom('structure_test_counts as k')
-                .select([sql<string>`to_char(k.counted_on, 'YYYY-MM-DD')`.as('counted_on'), 'k.total'])
+                .select([ymd('k.counted_on').as('counted_on'), 'k.total'])
                 .whereRef('k.unit_id', '=', 'u.id')
                 .where('k.deleted_at', 'is', null)
                 .orderBy('k.counted_on')
                 .orderBy('k.id'),
             ).as('counts'),
+            jsonArrayFrom(
+              eb2
+                .selectFrom('structure_test_participants as p')
+                .select([ymd('p.took_part_on').as('counted_on'), sql<number>`count(*)::int`.as('total')])
+                .whereRef('p.unit_id', '=', 'u.id')
+                .where('p.deleted_at', 'is', null)
+                .groupBy('p.took_part_on')
+                .orderBy('p.took_part_on'),
+            ).as('ticks'),
           ])
           .whereRef('u.test_id', '=', 't.id')
           .where('u.deleted_at', 'is', null)
@@ -494,6 +668,16 @@ export async function listStructureTests(db: Db, driveId: number): Promise<Struc
     .execute() as Promise<StructureTestRow[]>
 }
 
+export async function findStructureTest(db: Db, driveId: number, testId: number) {
+  return db
+    .selectFrom('structure_tests')
+    .selectAll()
+    .where('id', '=', testId)
+    .where('drive_id', '=', driveId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
 export async function findStructureUnit(db: Db, driveId: number, testId: number, unitId: number) {
   return db
     .selectFrom('structure_test_units as u')
@@ -504,6 +688,133 @@ export async function findStructureUnit(db: Db, driveId: number, testId: number,
     .where('t.drive_id', '=', driveId)
     .where('t.deleted_at', 'is', null)
     .where('u.deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function insertStructureTest(
+  trx: Transaction<Database>,
+  v: {
+    driveId: number
+    chapterId: number | null
+    kind: StructureTestRow['kind']
+    name: string
+    denominator: StructureTestRow['denominator']
+    targetPercent: number
+    startedOn: string | null
+    units: { name: string; headcount: number }[]
+  },
+) {
+  const row = await trx
+    .insertInto('structure_tests')
+    .values({
+      drive_id: v.driveId,
+      chapter_id: v.chapterId,
+      kind: v.kind,
+      name: v.name,
+      denominator: v.denominator,
+      target_percent: v.targetPercent,
+      started_on: v.startedOn,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  await trx
+    .insertInto('structure_test_units')
+    .values(v.units.map((u, i) => ({ test_id: row.id, name: u.name, headcount: u.headcount, position: i })))
+    .execute()
+  return row
+}
+
+/** Soft delete (restorable from the trash), version-checked. */
+export function softDeleteStructureTest(db: Db, testId: number, version: number) {
+  return updateVersioned(db, 'structure_tests', testId, version, { deleted_at: sql`now()` })
+}
+
+export async function insertCount(db: Db, v: { unitId: number; countedOn: string; total: number; actorId: number }) {
+  return db
+    .insertInto('structure_test_counts')
+    .values({ unit_id: v.unitId, counted_on: v.countedOn, total: v.total, actor_id: v.actorId })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function setMajorityCheck(db: Db, driveId: number, on: boolean) {
+  await db.updateTable('drives').set({ majority_check: on }).where('id', '=', driveId).execute()
+}
+
+// ---- supporters ticked off on a structure test ----------------------------------------
+
+/** The most rows the tick page lists at once (a name filter finds the others). */
+export const TICK_LIMIT = 300
+
+export type TickRow = {
+  id: number
+  name: string
+  current_level: number | null
+  unit_id: number | null
+  unit_name: string | null
+  took_part_on: string | null
+}
+
+/**
+ * The local's supporters for ticking off (a name filter, bounded), each with
+ * the unit and date they took part in this test when they did; one query.
+ */
+export async function listTickRows(
+  db: Db,
+  v: { chapterId: number; localId: number | null; testId: number; q?: string; supporterId?: number },
+): Promise<TickRow[]> {
+  if (v.localId === null) return []
+  let q = db
+    .selectFrom('supporters as s')
+    .leftJoin('structure_test_participants as p', (j) =>
+      j.onRef('p.supporter_id', '=', 's.id').on('p.test_id', '=', v.testId).on('p.deleted_at', 'is', null),
+    )
+    .leftJoin('structure_test_units as u', 'u.id', 'p.unit_id')
+    .select([
+      's.id',
+      's.name',
+      's.current_level',
+      'p.unit_id',
+      'u.name as unit_name',
+      ymd('p.took_part_on').as('took_part_on'),
+    ])
+    .where('s.chapter_id', '=', v.chapterId)
+    .where('s.local_id', '=', v.localId)
+    .where('s.deleted_at', 'is', null)
+  if (v.q) q = q.where('s.name', 'ilike', `%${v.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  if (v.supporterId !== undefined) q = q.where('s.id', '=', v.supporterId)
+  return q.orderBy('s.name').orderBy('s.id').limit(TICK_LIMIT).execute() as Promise<TickRow[]>
+}
+
+/** Ticks a supporter off on a test (once per test); undefined when they already were. */
+export async function insertTick(
+  db: Db,
+  v: { testId: number; unitId: number; supporterId: number; chapterId: number; on: string; actorId: number },
+) {
+  return db
+    .insertInto('structure_test_participants')
+    .values({
+      test_id: v.testId,
+      unit_id: v.unitId,
+      supporter_id: v.supporterId,
+      chapter_id: v.chapterId,
+      took_part_on: v.on,
+      actor_id: v.actorId,
+    })
+    .onConflict((oc) => oc.columns(['test_id', 'supporter_id']).where('deleted_at', 'is', null).doNothing())
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Unticks (a soft delete; ticking again adds them back); undefined when they were not ticked. */
+export async function removeTick(db: Db, testId: number, supporterId: number) {
+  return db
+    .updateTable('structure_test_participants')
+    .set({ deleted_at: sql`now()` })
+    .where('test_id', '=', testId)
+    .where('supporter_id', '=', supporterId)
+    .where('deleted_at', 'is', null)
+    .returningAll()
     .executeTakeFirst()
 }
 
@@ -523,6 +834,18 @@ export type WhipSummaryRow = {
   pledges: Partial<Record<'confirmed' | 'pledged' | 'maybe', number>>
 }
 
+/** The sitting members' reads of body `b`, as {read: count} (`none` for no read yet). */
+const readCounts = sql<Record<string, number>>`coalesce((
+  select jsonb_object_agg(x.r, x.n) from (
+    select coalesce(m.read, 'none') as r, count(*)::int as n from body_members m
+    where m.body_id = b.id and m.deleted_at is null and (m.left_on is null or m.left_on > current_date)
+    group by 1) x), '{}'::jsonb)`
+/** The live turnout pledges of drive `d`, as {pledge: count}. */
+const pledgeCounts = sql<Record<string, number>>`coalesce((
+  select jsonb_object_agg(x.p, x.n) from (
+    select p.pledge as p, count(*)::int as n from turnout_pledges p
+    where p.drive_id = d.id and p.deleted_at is null group by 1) x), '{}'::jsonb)`
+
 /** One row per drive that has a deciding body: its rule and the counts of reads (or pledges). One query. */
 export async function whipSummaries(db: Db, driveIds: number[]): Promise<WhipSummaryRow[]> {
   if (driveIds.length === 0) return []
@@ -540,15 +863,8 @@ export async function whipSummaries(db: Db, driveIds: number[]): Promise<WhipSum
       'b.expected_attendance',
       'l.threshold as local_threshold',
       'l.threshold_percent as local_threshold_percent',
-      sql<Record<string, number>>`coalesce((
-        select jsonb_object_agg(x.r, x.n) from (
-          select coalesce(m.read, 'none') as r, count(*)::int as n from body_members m
-          where m.body_id = b.id and m.deleted_at is null and (m.left_on is null or m.left_on > current_date)
-          group by 1) x), '{}'::jsonb)`.as('reads'),
-      sql<Record<string, number>>`coalesce((
-        select jsonb_object_agg(x.p, x.n) from (
-          select p.pledge as p, count(*)::int as n from turnout_pledges p
-          where p.drive_id = b.drive_id and p.deleted_at is null group by 1) x), '{}'::jsonb)`.as('pledges'),
+      readCounts.as('reads'),
+      pledgeCounts.as('pledges'),
     ])
     .where('b.drive_id', 'in', driveIds)
     .where('b.deleted_at', 'is', null)
@@ -559,6 +875,18 @@ export async function whipSummaries(db: Db, driveIds: number[]): Promise<WhipSum
     local_threshold_percent: num(r.local_threshold_percent),
   }))
 }
+
+/**
+ * A unit's latest figure (SQL for a lateral join on unit alias `u`): the
+ * higher of its last total entered and the supporters ticked off, at most
+ * its headcount.
+ */
+const unitLatest = (u: RawBuilder<unknown>) => sql`
+  select least(greatest(
+    coalesce((select c.total from structure_test_counts c where c.unit_id = ${u}.id and c.deleted_at is null
+      order by c.counted_on desc, c.id desc limit 1), 0),
+    (select count(*)::int from structure_test_participants p where p.unit_id = ${u}.id and p.deleted_at is null)
+  ), ${u}.headcount) as total`
 
 export type StructureStandingRow = {
   drive_id: number
@@ -578,14 +906,24 @@ export async function structureStandings(db: Db, driveIds: number[]): Promise<St
     from drives d
     left join structure_tests t on t.drive_id = d.id and t.deleted_at is null
     left join structure_test_units u on u.test_id = t.id and u.deleted_at is null
-    left join lateral (
-      select least(c.total, u.headcount) as total from structure_test_counts c
-      where c.unit_id = u.id and c.deleted_at is null order by c.counted_on desc, c.id desc limit 1
-    ) lc on true
+    left join lateral (${unitLatest(sql`u`)}) lc on true
     where d.id = any(${driveIds}::int[])
     group by d.id, d.majority_check, t.id, t.name
     order by d.id, t.id`.execute(db)
   return r.rows
+}
+
+type SlateFilter = { slate: number | null; union?: number; chapter?: number }
+
+/** The review's drive filter (drives `d` left-joined to locals `l`): slate, scope, chapter and union. */
+function slateWhere(scope: Scope, f: SlateFilter, more: RawBuilder<unknown>[] = []) {
+  const union = sql`coalesce(l.national_union_id, d.national_union_id)`
+  const where = [sql`d.deleted_at is null`, sql`d.slate_id = ${f.slate ?? -1}`, ...more]
+  if (scope.chapterIds !== null) where.push(sql`d.chapter_id = any(${ids(scope)}::int[])`)
+  if (f.chapter !== undefined)
+    where.push(f.chapter === 0 ? sql`d.chapter_id is null` : sql`d.chapter_id = ${f.chapter}`)
+  if (f.union !== undefined) where.push(f.union === 0 ? sql`${union} is null` : sql`${union} = ${f.union}`)
+  return where
 }
 
 export type UpcomingVoteRow = WhipSummaryRow & {
@@ -602,37 +940,22 @@ export type UpcomingVoteRow = WhipSummaryRow & {
 export async function upcomingVotes(
   db: Db,
   scope: Scope,
-  f: { slate: number | null; union?: number; chapter?: number },
+  f: SlateFilter,
   days = 60,
 ): Promise<(Omit<UpcomingVoteRow, 'kind'> & { kind: 'roster' | 'turnout' | null })[]> {
-  const where = [
-    sql`d.deleted_at is null`,
-    sql`d.slate_id = ${f.slate ?? -1}`,
+  const where = slateWhere(scope, f, [
     sql`d.status in ('active', 'paused')`,
     sql`d.vote_date >= current_date`,
     sql`d.vote_date <= current_date + ${days}::int`,
-  ]
-  if (scope.chapterIds !== null) where.push(sql`d.chapter_id = any(${ids(scope)}::int[])`)
-  if (f.chapter !== undefined)
-    where.push(f.chapter === 0 ? sql`d.chapter_id is null` : sql`d.chapter_id = ${f.chapter}`)
-  if (f.union !== undefined)
-    where.push(
-      f.union === 0
-        ? sql`coalesce(l.national_union_id, d.national_union_id) is null`
-        : sql`coalesce(l.national_union_id, d.national_union_id) = ${f.union}`,
-    )
+  ])
   const r = await sql<Omit<UpcomingVoteRow, 'kind'> & { kind: 'roster' | 'turnout' | null }>`
     select d.id as drive_id, b.kind, b.threshold, b.threshold_percent::float8 as threshold_percent,
       coalesce(b.counts_abstentions, false) as counts_abstentions, b.quorum, b.expected_attendance,
       l.threshold as local_threshold, l.threshold_percent::float8 as local_threshold_percent,
-      coalesce(l.national_union_id, d.national_union_id, 0) as union_id, coalesce(n.abbreviation, 'Independent') as union_label,
+      coalesce(l.national_union_id, d.national_union_id, 0) as union_id,
+      coalesce(n.abbreviation, 'Independent') as union_label,
       coalesce(d.chapter_id, 0) as chapter_id, coalesce(c.name, 'No chapter') as chapter_label,
-      coalesce((select jsonb_object_agg(x.r, x.n) from (
-        select coalesce(m.read, 'none') as r, count(*)::int as n from body_members m
-        where m.body_id = b.id and m.deleted_at is null and (m.left_on is null or m.left_on > current_date) group by 1) x), '{}'::jsonb) as reads,
-      coalesce((select jsonb_object_agg(x.p, x.n) from (
-        select p.pledge as p, count(*)::int as n from turnout_pledges p
-        where p.drive_id = d.id and p.deleted_at is null group by 1) x), '{}'::jsonb) as pledges
+      ${readCounts} as reads, ${pledgeCounts} as pledges
     from drives d
     left join locals l on l.id = d.local_id
     left join national_unions n on n.id = coalesce(l.national_union_id, d.national_union_id)
@@ -648,18 +971,9 @@ export async function upcomingVotes(
 export async function filedWithoutMajority(
   db: Db,
   scope: Scope,
-  f: { slate: number | null; union?: number; chapter?: number },
+  f: SlateFilter,
 ): Promise<{ g: 'u' | 'c'; k: number; label: string; n: number }[]> {
-  const where = [sql`d.deleted_at is null`, sql`d.slate_id = ${f.slate ?? -1}`]
-  if (scope.chapterIds !== null) where.push(sql`d.chapter_id = any(${ids(scope)}::int[])`)
-  if (f.chapter !== undefined)
-    where.push(f.chapter === 0 ? sql`d.chapter_id is null` : sql`d.chapter_id = ${f.chapter}`)
-  if (f.union !== undefined)
-    where.push(
-      f.union === 0
-        ? sql`coalesce(l.national_union_id, d.national_union_id) is null`
-        : sql`coalesce(l.national_union_id, d.national_union_id) = ${f.union}`,
-    )
+  const where = slateWhere(scope, f)
   const r = await sql<{ g: 'u' | 'c'; k: number; label: string; n: number }>`
     with filed as (
       select d.id, coalesce(l.national_union_id, d.national_union_id, 0) as u, coalesce(d.chapter_id, 0) as c
@@ -669,10 +983,10 @@ export async function filedWithoutMajority(
         and not exists (
           select 1 from structure_tests t
           where t.drive_id = d.id and t.deleted_at is null
-            and (select coalesce(sum(lc.total), 0) * 2 > coalesce(sum(u.headcount), 0) and coalesce(sum(u.headcount), 0) > 0
+            and (select coalesce(sum(lc.total), 0) * 2 > coalesce(sum(u.headcount), 0)
+                   and coalesce(sum(u.headcount), 0) > 0
                  from structure_test_units u
-                 left join lateral (select least(k.total, u.headcount) as total from structure_test_counts k
-                   where k.unit_id = u.id and k.deleted_at is null order by k.counted_on desc, k.id desc limit 1) lc on true
+                 left join lateral (${unitLatest(sql`u`)}) lc on true
                  where u.test_id = t.id and u.deleted_at is null))
     )
     select 'u' as g, u as k, coalesce(n.abbreviation, 'Independent') as label, count(*)::int as n

@@ -1,53 +1,60 @@
 // The whip count of one drive, /drives/:id/whip: the deciding body and its
 // rule, its members and their reads (with history), turnout pledges when the
 // members decide, who knows whom and the paths to the undecided, and the
-// structure tests with their chart. Every write is version-checked where a
-// row is edited, soft-deletes, and is audited in its transaction.
-// Access: the chapter's people (organizers edit; volunteers see names and
-// reads, set reads, pledges, relationships and counts); national reviewers get
-// 403 here (they see counts on the drive page panel and the review);
-// another chapter's drive is a 404.
+// structure tests with their chart and the page that ticks supporters off.
+// Every write runs with its audit row in one transaction; edited rows are
+// version-checked through src/shared/conflict.ts (a 409 re-renders the form
+// with the saved values beside it); deletes are soft and the trash restores
+// them. Access: the chapter's people (organizers edit; volunteers see names
+// and reads, set reads, pledges, relationships, counts and ticks); national
+// reviewers get 403 here (they see counts on the drive page panel and the
+// review); another chapter's drive is a 404.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
-import { audit } from '../audit/audit.ts'
+import type { Transaction } from 'kysely'
+import type { z } from 'zod'
+import { type AuditEntry, audit } from '../audit/audit.ts'
 import { can, readScope } from '../auth/access.ts'
-import { formatDate, formatMoment } from '../drives/present.ts'
+import type { Database } from '../db/schema.ts'
 import { todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import { type VersionConflict, conflictView, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
-import { type FieldErrors, formValues, formVersion, parseForm } from '../shared/validation.ts'
-import { KIND_LABELS, STRENGTH_LABELS } from './paths.ts'
-import { caseLine, isSitting, loadWhip, memberKey, panelView, type WhipState } from './panels.ts'
+import { type FieldErrors, dateFilter, formValues, formVersion, parseForm } from '../shared/validation.ts'
+import { type ConflictAt, type Forms, savedValues, tickRowView, ticksPageView, whipPageView } from './page.ts'
+import { loadWhip } from './panels.ts'
 import {
+  type TickRow,
   type WhipDrive,
-  findBodyRaw,
   findMember,
-  findPledge,
+  findRelationship,
+  findStructureTest,
   findStructureUnit,
   findSupporterInChapter,
   findWhipDrive,
   insertBody,
+  insertCount,
   insertMember,
   insertRelationship,
+  insertStructureTest,
+  insertTick,
   listLocalSupporters,
   listReadHistory,
   listRelationshipsTouching,
   listStructureTests,
+  listTickRows,
+  lockLiveBody,
+  removeTick,
+  savePledge,
+  setMajorityCheck,
   setRead,
   softDeleteMember,
   softDeleteRelationship,
+  softDeleteStructureTest,
+  supporterSitsOn,
   updateBody,
   updateMember,
 } from './queries.ts'
-import { ruleLabel } from './rule.ts'
 import {
-  BODY_KIND_OPTIONS,
-  PLEDGE_OPTIONS,
-  READ_OPTIONS,
-  RELATIONSHIP_KIND_OPTIONS,
-  STRENGTH_OPTIONS,
-  STRUCTURE_KIND_OPTIONS,
-  THRESHOLD_OPTIONS,
   bodyForm,
   countForm,
   majorityCheckForm,
@@ -56,39 +63,17 @@ import {
   readForm,
   relationshipForm,
   structureTestForm,
+  tickForm,
+  ticksQuery,
 } from './schema.ts'
-import { chartOf, summarize } from './structure-chart.ts'
-import { READ_LABELS, suggestedRead } from './tally.ts'
 
-type Form = { values: Record<string, string>; errors: FieldErrors }
-type Forms = Partial<Record<'body' | 'member' | 'relationship' | 'pledge' | 'test' | 'count', Form>> & {
-  read?: Form & { memberId: number }
-  conflict?: string
-}
-
-const driveParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-  required: ['id'],
-} as const
+const INT = { type: 'integer', minimum: 1, maximum: 2147483647 } as const
+const driveParams = { type: 'object', properties: { id: INT }, required: ['id'] } as const
 const childParams = (name: string) =>
-  ({
-    type: 'object',
-    properties: {
-      id: { type: 'integer', minimum: 1, maximum: 2147483647 },
-      [name]: { type: 'integer', minimum: 1, maximum: 2147483647 },
-    },
-    required: ['id', name],
-  }) as const
+  ({ type: 'object', properties: { id: INT, [name]: INT }, required: ['id', name] }) as const
 
-const DECIDING_DEFAULT_NAMES: Record<string, string> = {
-  executive_board: 'Executive board',
-  membership_meeting: 'General membership meeting',
-  delegate_body: 'Delegate council',
-  referendum: 'Member poll',
-  council_conference: 'Endorsement conference',
-  cope_committee: 'COPE committee',
-}
+type Need = 'view' | 'log' | 'edit'
+type Change = Omit<AuditEntry, 'chapterId'>
 
 export default async function whipRoutes(app: FastifyInstance) {
   const db = app.db
@@ -96,7 +81,7 @@ export default async function whipRoutes(app: FastifyInstance) {
     if (!request.csrfToken) request.csrfToken = reply.generateCsrf()
   })
 
-  async function loadDrive(request: FastifyRequest, need: 'view' | 'log' | 'edit' = 'view'): Promise<WhipDrive> {
+  async function loadDrive(request: FastifyRequest, need: Need = 'view'): Promise<WhipDrive> {
     const { id } = request.params as { id: number }
     const user = request.user!
     const d = await findWhipDrive(db, readScope(user), id)
@@ -116,317 +101,176 @@ export default async function whipRoutes(app: FastifyInstance) {
     return d.body
   }
 
+  async function loadMember(request: FastifyRequest, need: Need) {
+    const d = await loadDrive(request, need)
+    const { memberId } = request.params as { memberId: number }
+    const m = await findMember(db, requireBody(d).id, memberId)
+    if (!m) throw notFound('That member')
+    return { d, m }
+  }
+
   async function renderPage(
     request: FastifyRequest,
     reply: FastifyReply,
     d: WhipDrive,
     forms: Forms = {},
     status = 200,
+    conflict?: ConflictAt,
   ) {
-    const user = request.user!
     const today = todayIn(d.time_zone)
     const w = await loadWhip(db, d, today)
+    const loose = w.members.filter((m) => m.supporter_id === null).map((m) => m.id)
+    const linked = w.members.flatMap((m) => (m.supporter_id === null ? [] : [m.supporter_id]))
     const [history, tests, options, network] = await Promise.all([
-      d.body && d.body.kind === 'roster' ? listReadHistory(db, d.body.id) : Promise.resolve([]),
+      d.body?.kind === 'roster' ? listReadHistory(db, d.body.id) : [],
       listStructureTests(db, d.id),
-      d.chapter_id === null ? Promise.resolve([]) : listLocalSupporters(db, d.chapter_id, d.local_id),
+      d.chapter_id === null ? [] : listLocalSupporters(db, d.chapter_id, d.local_id),
       d.chapter_id !== null && w.members.length > 0
-        ? listRelationshipsTouching(
-            db,
-            d.chapter_id,
-            w.members.filter((m) => m.supporter_id === null).map((m) => m.id),
-            w.members.flatMap((m) => (m.supporter_id === null ? [] : [m.supporter_id])),
-            200,
-          )
-        : Promise.resolve([]),
+        ? listRelationshipsTouching(db, d.chapter_id, loose, linked, 200)
+        : [],
     ])
     if (status >= 400) reply.header('HX-Push-Url', 'false')
-    return reply.page('whip/show', pageView(w, { user, today, history, tests, options, network, forms }), { status })
+    const view = whipPageView(w, { user: request.user!, today, forms, conflict, history, tests, options, network })
+    return reply.page('whip/show', view, { status })
   }
 
-  function pageView(
-    w: WhipState,
-    o: {
-      user: NonNullable<FastifyRequest['user']>
-      today: string
-      history: Awaited<ReturnType<typeof listReadHistory>>
-      tests: Awaited<ReturnType<typeof listStructureTests>>
-      options: Awaited<ReturnType<typeof listLocalSupporters>>
-      network: Awaited<ReturnType<typeof listRelationshipsTouching>>
-      forms: Forms
-    },
+  /** The same page with one form's typed values and its errors, 422. */
+  const reject = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    d: WhipDrive,
+    at: string,
+    values: Record<string, string>,
+    errors: FieldErrors,
+  ) => renderPage(request, reply, d, { [at]: { values, errors } }, 422)
+
+  /** Parses a form; on failure answers the page with that form's errors (and returns null). */
+  async function parsed<S extends z.ZodType>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    d: WhipDrive,
+    at: string,
+    schema: S,
+    extra: Record<string, string> = {},
   ) {
-    const d = w.drive
-    const canEdit = can.edit(o.user, d.chapter_id)
-    const canLog = can.log(o.user, d.chapter_id)
-    const body = w.body
-    const bodyValues: Record<string, string> = body
-      ? {
-          kind: body.kind,
-          name: body.name,
-          threshold: body.threshold ?? '',
-          threshold_percent: body.threshold_percent === null ? '' : String(body.threshold_percent),
-          counts_abstentions: body.counts_abstentions ? 'on' : '',
-          quorum: body.quorum === null ? '' : String(body.quorum),
-          expected_attendance: body.expected_attendance === null ? '' : String(body.expected_attendance),
-          version: String(body.version),
-        }
-      : {
-          kind: d.deciding_body === 'membership_meeting' || d.deciding_body === 'referendum' ? 'turnout' : 'roster',
-          name: DECIDING_DEFAULT_NAMES[d.deciding_body ?? ''] ?? 'Executive board',
-          threshold: '',
-          threshold_percent: '',
-          quorum: '',
-          expected_attendance: '',
-        }
-    const blank = (values: Record<string, string> = {}): Form => ({ values, errors: {} })
-    const personOptions = [
-      ...w.sitting.map((m) => ({ value: memberKey(m), label: `${m.name}${m.seat ? ` (${m.seat})` : ''}` })),
-      ...o.options
-        .filter((s) => !w.members.some((m) => m.supporter_id === s.id))
-        .map((s) => ({ value: `s${s.id}`, label: `${s.name}${s.current_level ? ` · level ${s.current_level}` : ''}` })),
-    ]
-    const pathsView = w.targets.map((t) => {
-      const m = w.sitting.find((x) => x.id === t.id)!
-      return {
-        id: t.id,
-        name: t.name,
-        read: m.read ? READ_LABELS[m.read] : 'No read yet',
-        paths: (w.paths.get(t.id) ?? []).slice(0, 5).map((p) => ({
-          supporterId: p.supporter.id,
-          name: p.supporter.name,
-          how: `${STRENGTH_LABELS[p.strength]} · ${KIND_LABELS[p.kind]}`,
-          level: p.supporter.level,
-          lastContact: p.supporter.lastContact ? formatDate(p.supporter.lastContact) : 'no contact logged',
-        })),
-      }
+    const values = { ...formValues(request.body), ...extra }
+    const form = parseForm(schema, request.body)
+    if (form.ok) return { values, data: form.data as z.output<S> }
+    await reject(request, reply, d, at, values, form.errors)
+    return null
+  }
+
+  /** One write and its audit row in a transaction; a VersionConflict (or nothing written) rolls it all back. */
+  function audited<R>(
+    request: FastifyRequest,
+    d: WhipDrive,
+    write: (trx: Transaction<Database>) => Promise<R>,
+    change: (row: Exclude<R, VersionConflict<any> | undefined>) => Change,
+  ): Promise<R> {
+    return versionedTransaction(db, async (trx) => {
+      const row = await write(trx)
+      if (row === undefined || isConflict(row)) return row
+      await audit(trx, request.actor, {
+        ...change(row as Exclude<R, VersionConflict<any> | undefined>),
+        chapterId: d.chapter_id,
+      })
+      return row
     })
-    const summaries = o.tests.map((t) => {
-      const units =
-        t.denominator === 'membership' && t.units.length === 0
-          ? []
-          : t.units.map((u) => ({ ...u, counts: u.counts.map((c) => ({ ...c })) }))
-      const s = summarize(units, t.target_percent)
-      return {
-        id: t.id,
-        name: t.name,
-        kind: STRUCTURE_KIND_OPTIONS.find((k) => k.value === t.kind)?.label ?? t.kind,
-        target: t.target_percent,
-        summary: s,
-        line: `${s.latestTotal} of ${s.headcount} (${s.percent}%)${s.majority ? ' — majority reached' : ''}`,
-        chart: chartOf(units, t.target_percent),
-        units: t.units.map((u) => ({ value: u.id, label: u.name })),
-      }
+  }
+
+  /** A 409: the form as typed, its version set to the saved one, the saved values beside it. */
+  async function conflicted(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    d: WhipDrive,
+    c: VersionConflict<any>,
+    o: { at: string; what: string; values: Record<string, string> },
+  ) {
+    const current = c.current as { version: number } | undefined
+    const values = current ? { ...o.values, version: String(current.version) } : o.values
+    const view = conflictView(c, {
+      what: o.what,
+      userId: request.user!.id,
+      timeZone: d.time_zone,
+      saved: savedValues(c.entity, c.current),
     })
-    return {
-      title: `Whip count · ${d.title}`,
-      drive: { id: d.id, title: d.title, majorityCheck: d.majority_check, stage: d.stage },
-      panel: panelView(w, { names: true, edit: canEdit }),
-      body: body ? { id: body.id, kind: body.kind, name: body.name } : null,
-      rule: ruleLabel(w.rule),
-      canEdit,
-      canLog,
-      conflict: o.forms.conflict ?? '',
-      members: w.members.map((m) => {
-        const sitting = isSitting(m, o.today)
-        const suggestion = m.supporter_level ? suggestedRead(m.supporter_level) : null
-        const readForm =
-          o.forms.read && o.forms.read.memberId === m.id
-            ? o.forms.read
-            : blank({ read: m.read ?? suggestion ?? '', note: '' })
-        return {
-          id: m.id,
-          version: m.version,
-          seat: m.seat ?? '',
-          name: m.name,
-          supporterId: m.supporter_id,
-          sitting,
-          dates: [
-            m.joined_on ? `since ${formatDate(m.joined_on)}` : '',
-            m.left_on ? `left ${formatDate(m.left_on)}` : '',
-          ]
-            .filter(Boolean)
-            .join(', '),
-          read: m.read ? READ_LABELS[m.read] : 'No read yet',
-          readKey: m.read ?? 'none',
-          readAt: m.read_at ? formatMoment(m.read_at, d.time_zone) : '',
-          suggestion:
-            suggestion && suggestion !== m.read ? `Level ${m.supporter_level} suggests ${READ_LABELS[suggestion]}` : '',
-          form: readForm,
-        }
-      }),
-      history: o.history.map((h) => ({
-        at: formatMoment(h.at, d.time_zone),
-        member: h.member,
-        read: READ_LABELS[h.read],
-        actor: h.actor ?? 'Tenfold',
-        note: h.note ?? '',
-      })),
-      paths: pathsView,
-      talks: w.talks.map((t) => ({
-        target: t.target.name,
-        supporter: t.path.supporter.name,
-        supporterId: t.path.supporter.id,
-        how: `${STRENGTH_LABELS[t.path.strength]} · ${KIND_LABELS[t.path.kind]}`,
-      })),
-      network: o.network.map((r) => ({
-        id: r.id,
-        a: r.a_name,
-        b: r.b_name,
-        how: `${KIND_LABELS[r.kind]} · ${STRENGTH_LABELS[r.strength]}`,
-      })),
-      pledges: w.pledges.map((p) => ({
-        supporterId: p.supporter_id,
-        name: p.name,
-        pledge: PLEDGE_OPTIONS.find((x) => x.value === p.pledge)?.label ?? p.pledge,
-      })),
-      tests: summaries,
-      cases:
-        (w.roster ?? w.turnout)
-          ? (['best', 'likely', 'worst'] as const).map((k) => caseLine((w.roster ?? w.turnout)!.cases[k]))
-          : [],
-      forms: {
-        body: o.forms.body ?? blank(bodyValues),
-        member: o.forms.member ?? blank(),
-        relationship: o.forms.relationship ?? blank({ strength: 'knows', kind: 'coworker' }),
-        pledge: o.forms.pledge ?? blank(),
-        test: o.forms.test ?? blank({ kind: 'petition', target_percent: '60' }),
-        count: o.forms.count ?? blank({ counted_on: o.today }),
-      },
-      options: {
-        kinds: BODY_KIND_OPTIONS,
-        thresholds: THRESHOLD_OPTIONS,
-        reads: READ_OPTIONS,
-        pledges: PLEDGE_OPTIONS,
-        relationshipKinds: RELATIONSHIP_KIND_OPTIONS,
-        strengths: STRENGTH_OPTIONS,
-        structureKinds: STRUCTURE_KIND_OPTIONS,
-        people: personOptions,
-        supporters: o.options
-          .filter((s) => !w.members.some((m) => m.supporter_id === s.id))
-          .map((s) => ({ value: s.id, label: `${s.name}${s.current_level ? ` · level ${s.current_level}` : ''}` })),
-        pledgeSupporters: o.options.map((s) => ({ value: s.id, label: s.name })),
-      },
-    }
+    const fresh = (await findWhipDrive(db, readScope(request.user!), d.id)) ?? d
+    const forms = { [o.at]: { values, errors: { _form: view.message } } }
+    return renderPage(request, reply, fresh, forms, 409, { at: o.at, view })
   }
 
   const back = (reply: FastifyReply, d: WhipDrive, anchor: string, msg: string) => {
     setFlash(reply, 'ok', msg)
     return reply.redirect(`/drives/${d.id}/whip#${anchor}`, 303)
   }
-  const conflictText =
-    'Someone else changed this after you opened it. The page shows the current version; your input is kept below — submit again to apply it.'
 
   app.get('/drives/:id/whip', { schema: { params: driveParams } }, async function showWhip(request, reply) {
-    const d = await loadDrive(request)
-    return renderPage(request, reply, d)
+    return renderPage(request, reply, await loadDrive(request))
   })
 
   // ---- the body and its rule -----------------------------------------------------------
 
   app.post('/drives/:id/whip/body', { schema: { params: driveParams } }, async function saveBody(request, reply) {
     const d = await loadDrive(request, 'edit')
-    const values = formValues(request.body)
-    const form = parseForm(bodyForm, request.body)
-    if (!form.ok) return renderPage(request, reply, d, { body: { values, errors: form.errors } }, 422)
-    const f = form.data
-    const v = {
-      kind: f.kind,
-      name: f.name,
-      threshold: f.threshold,
-      threshold_percent: f.threshold === 'custom' ? f.threshold_percent : null,
-      counts_abstentions: f.counts_abstentions,
-      quorum: f.quorum,
-      expected_attendance: f.expected_attendance,
-    }
-    const ok = await db.transaction().execute(async (trx) => {
-      if (d.body === null) {
-        // Two tabs creating the body at once: the unique index keeps one; the second becomes a conflict.
-        const existing = await trx
-          .selectFrom('deciding_bodies')
-          .select('id')
-          .where('drive_id', '=', d.id)
-          .where('deleted_at', 'is', null)
-          .forUpdate()
-          .executeTakeFirst()
-        if (existing) return false
-        const row = await insertBody(trx, d.id, d.chapter_id, v)
-        await audit(trx, request.actor, {
-          action: 'create',
-          entity: 'deciding_body',
-          entityId: row.id,
-          chapterId: d.chapter_id,
-          after: row,
-        })
-        return true
-      }
-      const before = await findBodyRaw(trx, d.body.id)
-      const row = await updateBody(trx, d.body.id, formVersion(values), v)
-      if (!row) return false
-      await audit(trx, request.actor, {
-        action: 'update',
+    const f = await parsed(request, reply, d, 'body', bodyForm)
+    if (!f) return reply
+    const v = { ...f.data, threshold_percent: f.data.threshold === 'custom' ? f.data.threshold_percent : null }
+    const body = d.body
+    const saved = await audited(
+      request,
+      d,
+      async (trx) => {
+        // Two tabs creating the body at once: the second finds the first and gets its conflict.
+        const live = await lockLiveBody(trx, d.id)
+        if (body === null && live === undefined) return { row: await insertBody(trx, d.id, d.chapter_id, v) }
+        const id = live?.id ?? body!.id
+        const row = await updateBody(trx, id, body === null ? -1 : formVersion(f.values), v)
+        return isConflict(row) ? row : { row, before: live }
+      },
+      ({ row, before }) => ({
+        action: before ? 'update' : 'create',
         entity: 'deciding_body',
         entityId: row.id,
-        chapterId: d.chapter_id,
         before: before ?? null,
         after: row,
-      })
-      return true
-    })
-    if (!ok) {
-      const fresh = (await findWhipDrive(db, readScope(request.user!), d.id))!
-      return renderPage(request, reply, fresh, { body: { values, errors: {} }, conflict: conflictText }, 409)
-    }
+      }),
+    )
+    if (isConflict(saved))
+      return conflicted(request, reply, d, saved, { at: 'body', what: 'deciding body', values: f.values })
     return back(reply, d, 'body', 'Deciding body saved.')
   })
 
   // ---- members -----------------------------------------------------------------------
 
-  async function memberValues(d: WhipDrive, data: ReturnType<typeof memberForm.parse>) {
-    if (data.supporter_id === null) return { ok: true as const, v: data }
+  /** A member linked to a supporter is one person: the name comes from the supporter's record. */
+  async function memberValues(d: WhipDrive, data: z.output<typeof memberForm>) {
+    if (data.supporter_id === null) return { v: data }
     const s = d.chapter_id === null ? undefined : await findSupporterInChapter(db, d.chapter_id, data.supporter_id)
-    if (!s) return { ok: false as const, errors: { supporter_id: 'Choose a supporter of this chapter.' } }
-    // One person, not two records: the supporter's name is the member's name.
-    return { ok: true as const, v: { ...data, name: null } }
+    if (!s) return { errors: { supporter_id: 'Choose a supporter of this chapter.' } }
+    return { v: { ...data, name: null } }
   }
 
   app.post('/drives/:id/whip/members', { schema: { params: driveParams } }, async function addMember(request, reply) {
     const d = await loadDrive(request, 'edit')
     const body = requireBody(d)
-    const values = formValues(request.body)
-    const form = parseForm(memberForm, request.body)
-    if (!form.ok) return renderPage(request, reply, d, { member: { values, errors: form.errors } }, 422)
-    const mv = await memberValues(d, form.data)
-    if (!mv.ok) return renderPage(request, reply, d, { member: { values, errors: mv.errors } }, 422)
-    const dup = await db.transaction().execute(async (trx) => {
-      if (mv.v.supporter_id !== null) {
-        const taken = await trx
-          .selectFrom('body_members')
-          .select('id')
-          .where('body_id', '=', body.id)
-          .where('supporter_id', '=', mv.v.supporter_id)
-          .where('deleted_at', 'is', null)
-          .executeTakeFirst()
-        if (taken) return true
-      }
-      const row = await insertMember(trx, body.id, d.chapter_id, mv.v)
-      await audit(trx, request.actor, {
-        action: 'create',
-        entity: 'body_member',
-        entityId: row.id,
-        chapterId: d.chapter_id,
-        after: row,
+    const f = await parsed(request, reply, d, 'member', memberForm)
+    if (!f) return reply
+    const mv = await memberValues(d, f.data)
+    if (!mv.v) return reject(request, reply, d, 'member', f.values, mv.errors)
+    const v = mv.v
+    const row = await audited(
+      request,
+      d,
+      async (trx) =>
+        v.supporter_id !== null && (await supporterSitsOn(trx, body.id, v.supporter_id))
+          ? undefined
+          : insertMember(trx, body.id, d.chapter_id, v),
+      (r) => ({ action: 'create', entity: 'body_member', entityId: r.id, after: r }),
+    )
+    if (!row)
+      return reject(request, reply, d, 'member', f.values, {
+        supporter_id: 'That supporter already sits on this body.',
       })
-      return false
-    })
-    if (dup)
-      return renderPage(
-        request,
-        reply,
-        d,
-        { member: { values, errors: { supporter_id: 'That supporter already sits on this body.' } } },
-        422,
-      )
     return back(reply, d, 'members', 'Member added.')
   })
 
@@ -434,31 +278,22 @@ export default async function whipRoutes(app: FastifyInstance) {
     '/drives/:id/whip/members/:memberId',
     { schema: { params: childParams('memberId') } },
     async function editMember(request, reply) {
-      const d = await loadDrive(request, 'edit')
-      const body = requireBody(d)
-      const { memberId } = request.params as { memberId: number }
-      const m = await findMember(db, body.id, memberId)
-      if (!m) throw notFound('That member')
-      const values = formValues(request.body)
-      const form = parseForm(memberForm, { supporter_id: m.supporter_id ?? '', name: m.name ?? '', ...values })
-      if (!form.ok) return renderPage(request, reply, d, { member: { values, errors: form.errors } }, 422)
+      const { d, m } = await loadMember(request, 'edit')
+      const at = `edit-${m.id}`
+      const typed = formValues(request.body)
+      const form = parseForm(memberForm, { supporter_id: m.supporter_id ?? '', name: m.name ?? '', ...typed })
+      if (!form.ok) return reject(request, reply, d, at, typed, form.errors)
       const mv = await memberValues(d, form.data)
-      if (!mv.ok) return renderPage(request, reply, d, { member: { values, errors: mv.errors } }, 422)
-      const row = await db.transaction().execute(async (trx) => {
-        const r = await updateMember(trx, m.id, formVersion(values), mv.v)
-        if (r)
-          await audit(trx, request.actor, {
-            action: 'update',
-            entity: 'body_member',
-            entityId: m.id,
-            chapterId: d.chapter_id,
-            before: m,
-            after: r,
-          })
-        return r
-      })
-      if (!row) return renderPage(request, reply, d, { conflict: conflictText }, 409)
-      return back(reply, d, 'members', 'Member saved.')
+      if (!mv.v) return reject(request, reply, d, at, typed, mv.errors)
+      const v = mv.v
+      const row = await audited(
+        request,
+        d,
+        (trx) => updateMember(trx, m.id, formVersion(typed), v),
+        (r) => ({ action: 'update', entity: 'body_member', entityId: m.id, before: m, after: r }),
+      )
+      if (isConflict(row)) return conflicted(request, reply, d, row, { at, what: 'member', values: typed })
+      return back(reply, d, `member-${m.id}`, 'Member saved.')
     },
   )
 
@@ -466,25 +301,17 @@ export default async function whipRoutes(app: FastifyInstance) {
     '/drives/:id/whip/members/:memberId/delete',
     { schema: { params: childParams('memberId') } },
     async function removeMember(request, reply) {
-      const d = await loadDrive(request, 'edit')
-      const body = requireBody(d)
-      const { memberId } = request.params as { memberId: number }
-      const m = await findMember(db, body.id, memberId)
-      if (!m) throw notFound('That member')
-      const row = await db.transaction().execute(async (trx) => {
-        const r = await softDeleteMember(trx, m.id, formVersion(formValues(request.body)))
-        if (r)
-          await audit(trx, request.actor, {
-            action: 'delete',
-            entity: 'body_member',
-            entityId: m.id,
-            chapterId: d.chapter_id,
-            before: m,
-          })
-        return r
-      })
-      if (!row) return renderPage(request, reply, d, { conflict: conflictText }, 409)
-      return back(reply, d, 'members', 'Member removed from the list.')
+      const { d, m } = await loadMember(request, 'edit')
+      const typed = formValues(request.body)
+      const row = await audited(
+        request,
+        d,
+        (trx) => softDeleteMember(trx, m.id, formVersion(typed)),
+        () => ({ action: 'delete', entity: 'body_member', entityId: m.id, before: m }),
+      )
+      if (isConflict(row))
+        return conflicted(request, reply, d, row, { at: `edit-${m.id}`, what: 'member', values: typed })
+      return back(reply, d, 'members', 'Member removed from the list. The trash can restore them.')
     },
   )
 
@@ -492,93 +319,59 @@ export default async function whipRoutes(app: FastifyInstance) {
     '/drives/:id/whip/members/:memberId/read',
     { schema: { params: childParams('memberId') } },
     async function changeRead(request, reply) {
-      const d = await loadDrive(request, 'log')
-      const body = requireBody(d)
-      const { memberId } = request.params as { memberId: number }
-      const m = await findMember(db, body.id, memberId)
-      if (!m) throw notFound('That member')
-      const values = formValues(request.body)
-      const form = parseForm(readForm, request.body)
-      if (!form.ok) return renderPage(request, reply, d, { read: { values, errors: form.errors, memberId } }, 422)
-      const row = await db.transaction().execute(async (trx) => {
-        const r = await setRead(trx, m.id, formVersion(values), form.data.read, form.data.note, request.user!.id)
-        if (r)
-          await audit(trx, request.actor, {
-            action: 'read',
-            entity: 'body_member',
-            entityId: m.id,
-            chapterId: d.chapter_id,
-            before: { read: m.read },
-            after: { read: r.read, note: form.data.note },
-          })
-        return r
-      })
-      if (!row)
-        return renderPage(request, reply, d, { read: { values, errors: {}, memberId }, conflict: conflictText }, 409)
+      const { d, m } = await loadMember(request, 'log')
+      const at = `read-${m.id}`
+      const f = await parsed(request, reply, d, at, readForm)
+      if (!f) return reply
+      const row = await audited(
+        request,
+        d,
+        (trx) => setRead(trx, m.id, formVersion(f.values), { ...f.data, actorId: request.user!.id }),
+        (r) => ({
+          action: 'read',
+          entity: 'body_member',
+          entityId: m.id,
+          before: { read: m.read },
+          after: { read: r.read, note: f.data.note },
+        }),
+      )
+      if (isConflict(row)) return conflicted(request, reply, d, row, { at, what: 'member', values: f.values })
       return back(reply, d, `member-${m.id}`, 'Read saved.')
     },
   )
 
   // ---- turnout pledges -------------------------------------------------------------------
 
-  app.post('/drives/:id/whip/pledges', { schema: { params: driveParams } }, async function savePledge(request, reply) {
-    const d = await loadDrive(request, 'log')
-    requireBody(d)
-    const values = formValues(request.body)
-    const form = parseForm(pledgeForm, request.body)
-    if (!form.ok) return renderPage(request, reply, d, { pledge: { values, errors: form.errors } }, 422)
-    const s = d.chapter_id === null ? undefined : await findSupporterInChapter(db, d.chapter_id, form.data.supporter_id)
-    if (!s)
-      return renderPage(
+  app.post(
+    '/drives/:id/whip/pledges',
+    { schema: { params: driveParams } },
+    async function changePledge(request, reply) {
+      const d = await loadDrive(request, 'log')
+      requireBody(d)
+      const f = await parsed(request, reply, d, 'pledge', pledgeForm)
+      if (!f) return reply
+      const s = d.chapter_id === null ? undefined : await findSupporterInChapter(db, d.chapter_id, f.data.supporter_id)
+      if (!s)
+        return reject(request, reply, d, 'pledge', f.values, { supporter_id: 'Choose a supporter of this chapter.' })
+      const input = { driveId: d.id, chapterId: d.chapter_id, supporterId: s.id, actorId: request.user!.id }
+      await audited(
         request,
-        reply,
         d,
-        { pledge: { values, errors: { supporter_id: 'Choose a supporter of this chapter.' } } },
-        422,
+        async (trx) => {
+          const r = await savePledge(trx, { ...input, pledge: f.data.pledge })
+          return r.row ? { had: r.had, row: r.row } : undefined
+        },
+        ({ had, row }) => ({
+          action: f.data.pledge === 'none' ? 'delete' : had ? 'update' : 'create',
+          entity: 'turnout_pledge',
+          entityId: row.id,
+          before: had ? { supporter_id: s.id, pledge: had.pledge } : null,
+          after: f.data.pledge === 'none' ? null : { supporter_id: s.id, pledge: row.pledge },
+        }),
       )
-    await db.transaction().execute(async (trx) => {
-      const had = await findPledge(trx, d.id, s.id)
-      if (form.data.pledge === 'none') {
-        if (!had) return
-        await trx
-          .updateTable('turnout_pledges')
-          .set({ deleted_at: sql`now()`, version: sql`version + 1` })
-          .where('id', '=', had.id)
-          .execute()
-      } else if (had) {
-        await trx
-          .updateTable('turnout_pledges')
-          .set({
-            pledge: form.data.pledge,
-            version: sql`version + 1`,
-            updated_at: sql`now()`,
-            actor_id: request.user!.id,
-          })
-          .where('id', '=', had.id)
-          .execute()
-      } else {
-        await trx
-          .insertInto('turnout_pledges')
-          .values({
-            drive_id: d.id,
-            chapter_id: d.chapter_id,
-            supporter_id: s.id,
-            pledge: form.data.pledge,
-            actor_id: request.user!.id,
-          })
-          .execute()
-      }
-      await audit(trx, request.actor, {
-        action: 'pledge',
-        entity: 'turnout_pledge',
-        entityId: `${d.id}:${s.id}`,
-        chapterId: d.chapter_id,
-        before: { pledge: had?.pledge ?? null },
-        after: { pledge: form.data.pledge === 'none' ? null : form.data.pledge },
-      })
-    })
-    return back(reply, d, 'pledges', 'Pledge saved.')
-  })
+      return back(reply, d, 'pledges', 'Pledge saved.')
+    },
+  )
 
   // ---- relationships -------------------------------------------------------------------
 
@@ -587,53 +380,35 @@ export default async function whipRoutes(app: FastifyInstance) {
     { schema: { params: driveParams } },
     async function addRelationship(request, reply) {
       const d = await loadDrive(request, 'log')
-      const values = formValues(request.body)
-      const form = parseForm(relationshipForm, request.body)
-      if (!form.ok || d.chapter_id === null)
-        return renderPage(
-          request,
-          reply,
-          d,
-          { relationship: { values, errors: form.ok ? { a: 'This drive has no chapter.' } : form.errors } },
-          422,
-        )
+      const f = await parsed(request, reply, d, 'relationship', relationshipForm)
+      if (!f) return reply
+      if (d.chapter_id === null)
+        return reject(request, reply, d, 'relationship', f.values, { a: 'This drive has no chapter.' })
       const chapterId = d.chapter_id
-      // Resolve each end inside the chapter; a member who is a supporter is stored as the supporter.
+      // Each end inside the chapter; a member who is a supporter is stored as the supporter.
       const resolve = async (ref: { type: 's' | 'm'; id: number }) => {
         if (ref.type === 's') {
           const s = await findSupporterInChapter(db, chapterId, ref.id)
           return s ? { supporterId: s.id } : null
         }
-        if (d.body === null) return null
-        const m = await findMember(db, d.body.id, ref.id)
+        const m = d.body === null ? undefined : await findMember(db, d.body.id, ref.id)
         if (!m) return null
         return m.supporter_id !== null ? { supporterId: m.supporter_id } : { memberId: m.id }
       }
-      const [a, b] = await Promise.all([resolve(form.data.a), resolve(form.data.b)])
+      const [a, b] = await Promise.all([resolve(f.data.a), resolve(f.data.b)])
       const errors: FieldErrors = {}
       if (!a) errors.a = 'Choose someone from this drive.'
       if (!b) errors.b = 'Choose someone from this drive.'
       if (a && b && JSON.stringify(a) === JSON.stringify(b)) errors.b = 'Choose two different people.'
-      if (Object.keys(errors).length || !a || !b)
-        return renderPage(request, reply, d, { relationship: { values, errors } }, 422)
-      await db.transaction().execute(async (trx) => {
-        const row = await insertRelationship(trx, {
-          chapter_id: chapterId,
-          a,
-          b,
-          kind: form.data.kind,
-          strength: form.data.strength,
-          note: form.data.note,
-          actor_id: request.user!.id,
-        })
-        await audit(trx, request.actor, {
-          action: 'create',
-          entity: 'relationship',
-          entityId: row.id,
-          chapterId,
-          after: row,
-        })
-      })
+      if (!a || !b || errors.b) return reject(request, reply, d, 'relationship', f.values, errors)
+      const { kind, strength, note } = f.data
+      await audited(
+        request,
+        d,
+        (trx) =>
+          insertRelationship(trx, { chapter_id: chapterId, a, b, kind, strength, note, actor_id: request.user!.id }),
+        (r) => ({ action: 'create', entity: 'relationship', entityId: r.id, after: r }),
+      )
       return back(reply, d, 'paths', 'Relationship added.')
     },
   )
@@ -644,22 +419,18 @@ export default async function whipRoutes(app: FastifyInstance) {
     async function removeRelationship(request, reply) {
       const d = await loadDrive(request, 'edit')
       const { relationshipId } = request.params as { relationshipId: number }
-      if (d.chapter_id === null) throw notFound('That relationship')
-      const chapterId = d.chapter_id
-      const row = await db.transaction().execute(async (trx) => {
-        const r = await softDeleteRelationship(trx, chapterId, relationshipId)
-        if (r)
-          await audit(trx, request.actor, {
-            action: 'delete',
-            entity: 'relationship',
-            entityId: r.id,
-            chapterId,
-            before: r,
-          })
-        return r
-      })
-      if (!row) throw notFound('That relationship')
-      return back(reply, d, 'paths', 'Relationship removed.')
+      const r = d.chapter_id === null ? undefined : await findRelationship(db, d.chapter_id, relationshipId)
+      if (!r) throw notFound('That relationship')
+      const typed = formValues(request.body)
+      const row = await audited(
+        request,
+        d,
+        (trx) => softDeleteRelationship(trx, r.id, formVersion(typed)),
+        () => ({ action: 'delete', entity: 'relationship', entityId: r.id, before: r }),
+      )
+      if (isConflict(row))
+        return conflicted(request, reply, d, row, { at: 'relationship', what: 'relationship', values: {} })
+      return back(reply, d, 'paths', 'Relationship removed. The trash can restore it.')
     },
   )
 
@@ -667,55 +438,53 @@ export default async function whipRoutes(app: FastifyInstance) {
 
   app.post('/drives/:id/whip/tests', { schema: { params: driveParams } }, async function addTest(request, reply) {
     const d = await loadDrive(request, 'edit')
-    const values = formValues(request.body)
-    const form = parseForm(structureTestForm, request.body)
-    if (!form.ok) return renderPage(request, reply, d, { test: { values, errors: form.errors } }, 422)
-    const f = form.data
-    let units = f.units
-    if (units.length === 0) {
-      if (d.local_members === null || d.local_members < 1)
-        return renderPage(
-          request,
-          reply,
-          d,
-          {
-            test: {
-              values,
-              errors: { units: 'The local’s membership is not known: list the units with their headcounts.' },
-            },
-          },
-          422,
-        )
-      units = [{ name: 'Whole local', headcount: d.local_members }]
-    }
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('structure_tests')
-        .values({
-          drive_id: d.id,
-          chapter_id: d.chapter_id,
-          kind: f.kind,
-          name: f.name,
-          denominator: f.units.length ? 'units' : 'membership',
-          target_percent: f.target_percent,
-          started_on: f.started_on,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('structure_test_units')
-        .values(units.map((u, i) => ({ test_id: row.id, name: u.name, headcount: u.headcount, position: i })))
-        .execute()
-      await audit(trx, request.actor, {
-        action: 'create',
-        entity: 'structure_test',
-        entityId: row.id,
-        chapterId: d.chapter_id,
-        after: { ...row, units },
+    const f = await parsed(request, reply, d, 'test', structureTestForm)
+    if (!f) return reply
+    const t = f.data
+    if (t.units.length === 0 && !(d.local_members !== null && d.local_members >= 1))
+      return reject(request, reply, d, 'test', f.values, {
+        units: 'The local’s membership is not known: list the units with their headcounts.',
       })
-    })
+    const units = t.units.length ? t.units : [{ name: 'Whole local', headcount: d.local_members! }]
+    const input = {
+      driveId: d.id,
+      chapterId: d.chapter_id,
+      kind: t.kind,
+      name: t.name,
+      denominator: t.units.length ? ('units' as const) : ('membership' as const),
+      targetPercent: t.target_percent,
+      startedOn: t.started_on,
+      units,
+    }
+    await audited(
+      request,
+      d,
+      (trx) => insertStructureTest(trx, input),
+      (row) => ({ action: 'create', entity: 'structure_test', entityId: row.id, after: { ...row, units } }),
+    )
     return back(reply, d, 'tests', 'Structure test added.')
   })
+
+  app.post(
+    '/drives/:id/whip/tests/:testId/delete',
+    { schema: { params: childParams('testId') } },
+    async function removeTest(request, reply) {
+      const d = await loadDrive(request, 'edit')
+      const { testId } = request.params as { testId: number }
+      const test = await findStructureTest(db, d.id, testId)
+      if (!test) throw notFound('That structure test')
+      const typed = formValues(request.body)
+      const row = await audited(
+        request,
+        d,
+        (trx) => softDeleteStructureTest(trx, test.id, formVersion(typed)),
+        () => ({ action: 'delete', entity: 'structure_test', entityId: test.id, before: test }),
+      )
+      if (isConflict(row))
+        return conflicted(request, reply, d, row, { at: `count-${test.id}`, what: 'structure test', values: {} })
+      return back(reply, d, 'tests', `${test.name} removed. The trash can restore it.`)
+    },
+  )
 
   app.post(
     '/drives/:id/whip/tests/:testId/counts',
@@ -723,55 +492,30 @@ export default async function whipRoutes(app: FastifyInstance) {
     async function addCount(request, reply) {
       const d = await loadDrive(request, 'log')
       const { testId } = request.params as { testId: number }
-      const values = formValues(request.body)
-      const form = parseForm(countForm, request.body)
-      if (!form.ok)
-        return renderPage(
-          request,
-          reply,
-          d,
-          { count: { values: { ...values, test: String(testId) }, errors: form.errors } },
-          422,
-        )
-      const unit = await findStructureUnit(db, d.id, testId, form.data.unit_id)
-      if (!unit)
-        return renderPage(
-          request,
-          reply,
-          d,
-          {
-            count: { values: { ...values, test: String(testId) }, errors: { unit_id: 'Choose a unit of this test.' } },
-          },
-          422,
-        )
+      const at = `count-${testId}`
+      const f = await parsed(request, reply, d, at, countForm)
+      if (!f) return reply
+      const unit = await findStructureUnit(db, d.id, testId, f.data.unit_id)
+      if (!unit) return reject(request, reply, d, at, f.values, { unit_id: 'Choose a unit of this test.' })
       const errors: FieldErrors = {}
-      if (form.data.total > unit.headcount)
+      if (f.data.total > unit.headcount)
         errors.total = `More than the unit’s headcount of ${unit.headcount}: check the number or the headcount.`
-      const today = todayIn(d.time_zone)
-      if (form.data.counted_on > today) errors.counted_on = 'The date is in the future.'
-      if (form.data.counted_on < '2000-01-01') errors.counted_on = 'Give a date from this campaign.'
-      if (Object.keys(errors).length)
-        return renderPage(request, reply, d, { count: { values: { ...values, test: String(testId) }, errors } }, 422)
-      await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('structure_test_counts')
-          .values({
-            unit_id: unit.id,
-            counted_on: form.data.counted_on,
-            total: form.data.total,
-            actor_id: request.user!.id,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(trx, request.actor, {
+      if (f.data.counted_on > todayIn(d.time_zone)) errors.counted_on = 'The date is in the future.'
+      if (f.data.counted_on < '2000-01-01') errors.counted_on = 'Give a date from this campaign.'
+      if (Object.keys(errors).length) return reject(request, reply, d, at, f.values, errors)
+      const v = { unitId: unit.id, countedOn: f.data.counted_on, total: f.data.total, actorId: request.user!.id }
+      await audited(
+        request,
+        d,
+        (trx) => insertCount(trx, v),
+        (row) => ({
           action: 'count',
           entity: 'structure_test',
           entityId: testId,
-          chapterId: d.chapter_id,
           after: { unit: unit.name, counted_on: row.counted_on, total: row.total },
-        })
-      })
-      return back(reply, d, 'tests', 'Count added.')
+        }),
+      )
+      return back(reply, d, `test-${testId}`, 'Count added.')
     },
   )
 
@@ -782,23 +526,131 @@ export default async function whipRoutes(app: FastifyInstance) {
       const d = await loadDrive(request, 'edit')
       const form = parseForm(majorityCheckForm, request.body)
       const on = form.ok ? form.data.majority_check : false
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('drives').set({ majority_check: on }).where('id', '=', d.id).execute()
-        await audit(trx, request.actor, {
+      await audited(
+        request,
+        d,
+        async (trx) => {
+          await setMajorityCheck(trx, d.id, on)
+          return { on }
+        },
+        () => ({
           action: 'update',
           entity: 'drive',
           entityId: d.id,
-          chapterId: d.chapter_id,
           before: { majority_check: d.majority_check },
           after: { majority_check: on },
-        })
-      })
-      return back(
-        reply,
-        d,
-        'tests',
-        on ? 'Filing now checks for a majority structure test.' : 'Majority check turned off.',
+        }),
       )
+      const msg = on ? 'Filing now checks for a majority structure test.' : 'Majority check turned off.'
+      return back(reply, d, 'tests', msg)
     },
   )
+
+  // ---- ticking supporters off on a structure test -----------------------------------------------
+
+  async function loadTest(request: FastifyRequest, need: Need) {
+    const d = await loadDrive(request, need)
+    const { testId } = request.params as { testId: number }
+    const t = (await listStructureTests(db, d.id)).find((x) => x.id === testId)
+    if (!t || d.chapter_id === null || t.units.length === 0) throw notFound('That structure test')
+    return { d, t, chapterId: d.chapter_id }
+  }
+
+  app.get(
+    '/drives/:id/whip/tests/:testId/ticks',
+    { schema: { params: childParams('testId'), querystring: ticksQuery } },
+    async function showTicks(request, reply) {
+      const { d, t, chapterId } = await loadTest(request, 'log')
+      const q = request.query as { q?: string; unit?: number; on?: string }
+      const filter = (q.q ?? '').trim()
+      const unitId = t.units.some((u) => u.id === q.unit) ? q.unit! : t.units[0]!.id
+      const rows = await listTickRows(db, { chapterId, localId: d.local_id, testId: t.id, q: filter })
+      const today = todayIn(d.time_zone)
+      const asked = dateFilter(q.on)
+      const on = asked && asked <= today ? asked : today
+      const view = ticksPageView(d, t, { rows, unitId, q: filter, on, today })
+      return reply.page('whip/ticks', view, { fragment: { target: 'tick-rows', view: 'whip/_tick-rows' } })
+    },
+  )
+
+  app.post(
+    '/drives/:id/whip/tests/:testId/ticks',
+    { schema: { params: childParams('testId') } },
+    async function tick(request, reply) {
+      const { d, t, chapterId } = await loadTest(request, 'log')
+      const typed = formValues(request.body)
+      const form = parseForm(tickForm, request.body)
+      const today = todayIn(d.time_zone)
+      const unit = form.ok ? t.units.find((u) => u.id === form.data.unit_id) : undefined
+      const sid = form.ok ? form.data.supporter_id : -1
+      const [found] = await listTickRows(db, { chapterId, localId: d.local_id, testId: t.id, supporterId: sid })
+      let error = form.ok ? '' : (Object.values(form.errors)[0] ?? 'Check the form.')
+      if (!error && (!unit || !found)) error = 'Choose a supporter of this local and a unit of this test.'
+      if (!error && form.ok && form.data.on > today) error = 'The date is in the future.'
+      const rowOut = (r: TickRow, status: number, message: string) =>
+        reply.fragment(
+          'whip/_tick-row',
+          {
+            r: tickRowView(r, unit?.id ?? t.units[0]!.id),
+            message,
+            error: status >= 400,
+            csrfToken: request.csrfToken,
+            ...tickFormOf(d, t.id, typed),
+          },
+          status,
+        )
+      if (error || !form.ok || !unit || !found) {
+        if (request.htmx.partial && found) return rowOut(found, 422, error)
+        setFlash(reply, 'error', error)
+        return reply.redirect(ticksUrl(d, t.id, typed), 303)
+      }
+      const v = form.data
+      const tick = {
+        testId: t.id,
+        unitId: unit.id,
+        supporterId: found.id,
+        chapterId,
+        on: v.on,
+        actorId: request.user!.id,
+      }
+      const row = await audited(
+        request,
+        d,
+        (trx) => (v.took_part ? insertTick(trx, tick) : removeTick(trx, t.id, found.id)),
+        (r) => ({
+          action: v.took_part ? 'tick' : 'untick',
+          entity: 'structure_test',
+          entityId: t.id,
+          after: { supporter_id: found.id, unit_id: r.unit_id, took_part_on: r.took_part_on },
+        }),
+      )
+      const done = row ? `${found.name} ${v.took_part ? 'ticked off' : 'unticked'}.` : 'Nothing to change.'
+      if (request.htmx.partial) {
+        const [fresh] = await listTickRows(db, { chapterId, localId: d.local_id, testId: t.id, supporterId: found.id })
+        return rowOut(fresh ?? found, 200, done)
+      }
+      setFlash(reply, 'ok', done)
+      return reply.redirect(`${ticksUrl(d, t.id, typed)}#tick-${found.id}`, 303)
+    },
+  )
+}
+
+/** What each tick row's form carries: where it posts, and the unit, date and filter to come back to. */
+function tickFormOf(d: WhipDrive, testId: number, typed: Record<string, string>) {
+  return {
+    action: `/drives/${d.id}/whip/tests/${testId}/ticks`,
+    unitId: typed.unit_id ?? '',
+    on: typed.on ?? '',
+    q: typed.q ?? '',
+  }
+}
+
+/** Back to the tick page with the same unit, date and filter. */
+function ticksUrl(d: WhipDrive, testId: number, typed: Record<string, string>) {
+  const p = new URLSearchParams()
+  if (/^\d{1,10}$/.test(typed.unit_id ?? '')) p.set('unit', typed.unit_id!)
+  if (/^\d{4}-\d{2}-\d{2}$/.test(typed.on ?? '')) p.set('on', typed.on!)
+  if (typed.q) p.set('q', typed.q.slice(0, 80))
+  const qs = p.toString()
+  return `/drives/${d.id}/whip/tests/${testId}/ticks${qs ? `?${qs}` : ''}`
 }

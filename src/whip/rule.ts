@@ -99,7 +99,10 @@ export function ruleLabel(rule: VoteRule): string {
     case 'two_thirds':
       return 'two-thirds of those voting'
     case 'custom':
-      return `${String(rule.customPercent)}% of those voting${rule.customCountsAbstentions === true ? ', abstentions counted' : ''}`
+      return (
+        `${String(rule.customPercent)}% of those voting` +
+        (rule.customCountsAbstentions === true ? ', abstentions counted' : '')
+      )
     default:
       throw new RangeError(`Unknown vote threshold: ${String(rule.threshold satisfies never)}`)
   }

@@ -119,27 +119,28 @@ export const pledgeForm = z.object({
   ),
 })
 
-const personRef = (label: string) =>
-  z.preprocess(
-    (v) => (Array.isArray(v) ? v[0] : v) || undefined,
-    z
-      .string({ error: `Choose ${label}.` })
-      .regex(/^[sm][1-9]\d{0,9}$/, `Choose ${label}.`)
-      .transform((s) => ({ type: s[0] as 's' | 'm', id: Number(s.slice(1)) })),
-  )
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v) || undefined
+const personRefValue = (label: string) =>
+  z
+    .string({ error: `Choose ${label}.` })
+    .regex(/^[sm][1-9]\d{0,9}$/, `Choose ${label}.`)
+    .transform((s) => ({ type: s[0] as 's' | 'm', id: Number(s.slice(1)) }))
+const personRef = (label: string) => z.preprocess(first, personRefValue(label))
+const relationshipKindValue = z.enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS], {
+  error: 'Choose how they know each other.',
+})
+const relationshipStrengthValue = z.enum(Object.keys(STRENGTH_LABELS) as [keyof typeof STRENGTH_LABELS], {
+  error: 'Choose how well.',
+})
+const relationshipKind = z.preprocess(first, relationshipKindValue)
+const relationshipStrength = z.preprocess(first, relationshipStrengthValue)
 
 export const relationshipForm = z
   .object({
     a: personRef('who knows them'),
     b: personRef('whom they know'),
-    kind: z.preprocess(
-      (v) => (Array.isArray(v) ? v[0] : v) || undefined,
-      z.enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS], { error: 'Choose how they know each other.' }),
-    ),
-    strength: z.preprocess(
-      (v) => (Array.isArray(v) ? v[0] : v) || undefined,
-      z.enum(Object.keys(STRENGTH_LABELS) as [keyof typeof STRENGTH_LABELS], { error: 'Choose how well.' }),
-    ),
+    kind: relationshipKind,
+    strength: relationshipStrength,
     note: optionalText('Note', 1000),
   })
   .superRefine((f, ctx) => {
@@ -188,3 +189,41 @@ export const countForm = z.object({
 })
 
 export const majorityCheckForm = z.object({ majority_check: checkbox() })
+
+/** One supporter ticked off (took_part 1) or unticked (0) on a structure test, in a unit, on a day. */
+export const tickForm = z.object({
+  supporter_id: requiredInt('Supporter', 1, 2147483647),
+  unit_id: requiredInt('Unit', 1, 2147483647),
+  took_part: z
+    .preprocess((v) => (Array.isArray(v) ? v[0] : v), z.enum(['1', '0'], { error: 'Tick or untick.' }))
+    .transform((v) => v === '1'),
+  on: requiredDate('Took part on'),
+})
+
+/** The tick page's filter: a name, the unit ticks go to, the day they took part. */
+export const ticksQuery = {
+  type: 'object',
+  properties: {
+    q: { type: 'string', maxLength: 80 },
+    unit: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    on: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+  },
+} as const
+
+/** From a person's page: whom this supporter knows, how and how well. */
+export const personRelationshipForm = z.object({
+  other: personRef('whom they know'),
+  kind: relationshipKind,
+  strength: relationshipStrength,
+  note: optionalText('Note', 1000),
+})
+
+/**
+ * The conversation form's optional "they know…" part: empty means none; a
+ * person picked needs how (the strength defaults to "knows").
+ */
+export const knowsFields = z.object({
+  knows: z.preprocess(first, personRefValue('whom they know').optional()),
+  knows_kind: z.preprocess(first, relationshipKindValue.default('coworker')),
+  knows_strength: z.preprocess(first, relationshipStrengthValue.default('knows')),
+})

@@ -20,6 +20,29 @@ export type StructureSummary = {
   units: { id: number; name: string; headcount: number; latest: number; percent: number; majority: boolean }[]
 }
 
+type Dated = { counted_on: string; total: number }
+
+/**
+ * A unit's figures by date when supporters are also ticked off: on each date,
+ * the higher of the last total entered and the supporters ticked off so far
+ * (a total counted on paper includes those ticked). Unchanged without ticks.
+ */
+export function withTicks(counts: readonly Dated[], ticks: readonly Dated[]): Dated[] {
+  if (ticks.length === 0) return [...counts]
+  const dates = [...new Set([...counts, ...ticks].map((c) => c.counted_on))].sort()
+  const out: Dated[] = []
+  let total = 0
+  let ticked = 0
+  let i = 0
+  let j = 0
+  for (const d of dates) {
+    while (i < counts.length && counts[i]!.counted_on <= d) total = counts[i++]!.total
+    while (j < ticks.length && ticks[j]!.counted_on <= d) ticked += ticks[j++]!.total
+    out.push({ counted_on: d, total: Math.max(total, ticked) })
+  }
+  return out
+}
+
 const latestOf = (u: UnitSeries) => (u.counts.length ? u.counts[u.counts.length - 1]!.total : 0)
 
 export function summarize(units: readonly UnitSeries[], targetPercent: number): StructureSummary {
@@ -96,6 +119,8 @@ export function chartOf(units: readonly UnitSeries[], targetPercent: number): Ch
     targetPercent,
     firstDate: dates[0]!,
     lastDate: dates[dates.length - 1]!,
-    label: `Share signed by unit over time: ${s.units.map((u) => `${u.name} ${u.percent}%`).join(', ')}; 50% and ${targetPercent}% marked.`,
+    label:
+      `Share signed by unit over time: ${s.units.map((u) => `${u.name} ${u.percent}%`).join(', ')}; ` +
+      `50% and ${targetPercent}% marked.`,
   }
 }

@@ -183,7 +183,8 @@ export function whipCount<Id = number>(rule: VoteRule, seats: readonly Seat<Id>[
   const toMove = smallestMove(rule, seats)
   const undecided = seats.filter((s) => readOf(s) === 'undecided')
   const l = cases.likely
-  let sentence = `${countsPhrase(counts)} of ${plural(seats.length, 'seat', 'seats')} — ${ruleLabel(rule)} needs ${l.needed}`
+  const seatsPhrase = plural(seats.length, 'seat', 'seats')
+  let sentence = `${countsPhrase(counts)} of ${seatsPhrase} — ${ruleLabel(rule)} needs ${l.needed}`
   if (rule.quorum != null) sentence += ` (quorum ${rule.quorum})`
   sentence += `: ${verdict(l)}`
   if (undecided.length > 0)

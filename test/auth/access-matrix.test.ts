@@ -344,6 +344,19 @@ export const MATRIX: Record<string, Entry> = {
     params: (w) => ({ id: w.driveA.id, testId: w.testA.id }),
     expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
   },
+  // Removing a test from a form without its version is a 409 ('ok' here): the access check comes first.
+  'POST /drives/:id/whip/tests/:testId/delete': {
+    params: (w) => ({ id: w.driveA.id, testId: w.testA.id }),
+    expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },
+  },
+  'GET /drives/:id/whip/tests/:testId/ticks': {
+    params: (w) => ({ id: w.driveA.id, testId: w.testA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  'POST /drives/:id/whip/tests/:testId/ticks': {
+    params: (w) => ({ id: w.driveA.id, testId: w.testA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
   'POST /drives/:id/whip/majority-check': {
     params: (w) => ({ id: w.driveA.id }),
     expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },

@@ -36,7 +36,7 @@ async function lastAudit(db: Db, entity: string) {
 }
 
 t.test('An organizer lists the body, its rule and its members, and sees the projected tally.', async (t) => {
-  const { db, w, drive, org } = await setup(t)
+  const { app, db, w, drive, org } = await setup(t)
   const url = `/drives/${drive.id}/whip`
 
   const page = await org.get(url)
@@ -115,18 +115,28 @@ t.test('An organizer lists the body, its rule and its members, and sees the proj
   t.match(shown.body, 'We would lose today: 2 short')
   t.match(shown.body, '3 yes, 3 undecided, 1 no of 7 seats — two-thirds of those voting needs 5 (quorum 6): 2 short')
 
-  const stale = await org.post(`${url}/members/${byName('Ana Yes').id}/read`, {
+  // The volunteer saves a read first; the organizer's page was opened before that.
+  const anaId = byName('Ana Yes').id
+  const opened = await db.selectFrom('body_members').select('version').where('id', '=', anaId).executeTakeFirstOrThrow()
+  const vol = new Agent(app)
+  await vol.login(w.volunteerA.email, PASSWORD)
+  const first = await vol.post(`${url}/members/${anaId}/read`, { read: 'leaning_yes', version: String(opened.version) })
+  t.equal(first.statusCode, 303)
+  const stale = await org.post(`${url}/members/${anaId}/read`, {
     read: 'no',
-    version: String(byName('Ana Yes').version),
+    note: 'heard otherwise',
+    version: String(opened.version),
   })
   t.equal(stale.statusCode, 409, 'a read set from an old page is a conflict, not an overwrite')
-  t.match(stale.body, 'Someone else changed this')
-  const ana = await db
-    .selectFrom('body_members')
-    .selectAll()
-    .where('id', '=', byName('Ana Yes').id)
-    .executeTakeFirstOrThrow()
-  t.equal(ana.read, 'yes')
+  t.match(stale.body, new RegExp(`${w.volunteerA.name} changed this member at \\d\\d:\\d\\d`), 'it names who saved')
+  t.match(stale.body, 'The values saved now')
+  t.match(stale.body, /<dt>Read<\/dt><dd>Leaning yes<\/dd>/, 'the saved read is beside the form')
+  t.match(stale.body, 'value="heard otherwise"', 'what the organizer typed is kept')
+  const ana = await db.selectFrom('body_members').selectAll().where('id', '=', anaId).executeTakeFirstOrThrow()
+  t.equal(ana.read, 'leaning_yes', 'the first save stands')
+  t.match(stale.body, `name="version" value="${ana.version}"`, 'saving again applies the typed read on purpose')
+  const again = await org.post(`${url}/members/${anaId}/read`, { read: 'yes', version: String(ana.version) })
+  t.equal(again.statusCode, 303)
 
   const fresh = await db.selectFrom('body_members').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()
   await org.post(`${url}/members/${row.id}/read`, { read: 'leaning_yes', version: String(fresh.version) })
@@ -204,7 +214,7 @@ t.test('Paths to an undecided member list the supporters who know them, closest 
   const hana = page.body.indexOf('Hana Close</a> — Close')
   const ivo = page.body.indexOf('Ivo Knows</a> — Knows')
   t.ok(hana > 0 && ivo > hana, 'the close friend comes before the coworker who knows them')
-  t.match(page.body, /Hana Close<\/strong><\/a> talks to <strong>Gil Undecided/)
+  t.match(page.body, /Hana Close<\/strong><\/a> talks to\s+<strong>Gil Undecided/)
 
   const talks = await weeklyTalks(db, { chapterIds: [w.a.id] }, drive.id, '2026-06-01')
   t.same(
@@ -214,7 +224,9 @@ t.test('Paths to an undecided member list the supporters who know them, closest 
   )
   t.same(await weeklyTalks(db, { chapterIds: [w.b.id] }, drive.id, '2026-06-01'), [], 'out of scope: nothing')
 
-  const removed = await org.post(`${url}/relationships/${rels[1]!.id}/delete`, {})
+  const unversioned = await org.post(`${url}/relationships/${rels[1]!.id}/delete`, {})
+  t.equal(unversioned.statusCode, 409, 'a delete from a page without the version is a conflict')
+  const removed = await org.post(`${url}/relationships/${rels[1]!.id}/delete`, { version: String(rels[1]!.version) })
   t.equal(removed.statusCode, 303)
   t.ok(
     (await db.selectFrom('relationships').select('deleted_at').where('id', '=', rels[1]!.id).executeTakeFirstOrThrow())
