@@ -12,6 +12,7 @@ import { loadDemoPeople } from './people.ts'
 import { loadDemoReview } from './review.ts'
 import { loadDemoFilings } from './filings.ts'
 import { loadDemoWhip } from './whip.ts'
+import { loadDemoAssignments } from './assignments.ts'
 
 export const DEMO_PASSWORD = 'tenfold-demo-2026'
 
@@ -784,6 +785,8 @@ export async function loadDemo(db: Db): Promise<string> {
     if (filings) done.push(filings)
     const whip = await once(trx, 'demo:whip:v1', () => loadDemoWhip(trx))
     if (whip) done.push(whip)
+    const assignments = await once(trx, 'demo:assignments:v1', () => loadDemoAssignments(trx))
+    if (assignments) done.push(assignments)
     return done.length ? done.join('; ') : 'already loaded'
   })
 }
