@@ -99,6 +99,7 @@ t.test('a backup restored into an empty database has every row identical', async
     ).rows[0]!.n
   t.equal(await stamp(target), await stamp(handle), 'the matrix stamp came back as it was')
   const slate = await target.db.selectFrom('slates').select('id').executeTakeFirstOrThrow()
+  // Raw on purpose: this checks the restored database's own triggers, below any app code.
   const spare = await target.db
     .insertInto('locals')
     .values({ name: 'After Restore Local' })

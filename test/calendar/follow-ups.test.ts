@@ -1,25 +1,17 @@
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
-import { PASSWORD, world } from '../factories.ts'
+import { conversation, PASSWORD, supporter, world } from '../factories.ts'
 
 t.test('follow-up dates come back: dashboard, people filter, calendar feed', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const add = (name: string) =>
-    db
-      .insertInto('supporters')
-      .values({ chapter_id: w.a.id, local_id: w.localA.id, name })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+  const add = (name: string) => supporter(db, w.a.id, w.localA.id, { name })
   const due = await add('Dora Due')
   const later = await add('Lee Later')
   const done = await add('Finn Followed')
   const never = await add('Nia Never')
   const log = (id: number, held: string, follow: string | null) =>
-    db
-      .insertInto('conversations')
-      .values({ supporter_id: id, kind: 'call', held_on: held, follow_up_on: follow, by_user_id: w.organizerA.id })
-      .execute()
+    conversation(db, id, { kind: 'call', held_on: held, follow_up_on: follow, by_user_id: w.organizerA.id })
   await log(due.id, '2026-01-01', '2026-02-01')
   await log(later.id, '2026-01-01', '2099-01-01')
   await log(done.id, '2026-01-01', '2026-02-01')

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, local, world } from '../factories.ts'
+import { insertStageChange } from '../../src/drives/queries.ts'
 import type { Db } from '../../src/db/database.ts'
 
 type Stage = 'identify' | 'democratize' | 'build_team' | 'file_resolution' | 'vote'
@@ -25,32 +27,25 @@ async function drives(
       chapter_id: o.chapterId,
       national_union_id: o.unionId,
     })
-    const d = await db
-      .insertInto('drives')
-      .values({
-        slate_id: o.slateId,
-        local_id: l.id,
-        chapter_id: o.chapterId,
-        stage: o.stage,
-        status: o.status ?? 'active',
-        owner_id: o.ownerId,
-        next_step: 'Call the steward',
-        next_step_due: i % 2 ? '2020-01-01' : '2099-01-01',
-        vote_date: o.stage === 'vote' ? new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10) : null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await db
-      .insertInto('stage_changes')
-      .values({
-        drive_id: d.id,
-        from_stage: null,
-        to_stage: o.stage,
-        from_status: null,
-        to_status: 'active',
-        actor_id: o.ownerId,
-      })
-      .execute()
+    const d = await f.drive(db, o.slateId, l.id, {
+      chapter_id: o.chapterId,
+      stage: o.stage,
+      status: o.status ?? 'active',
+      owner_id: o.ownerId,
+      next_step: 'Call the steward',
+      next_step_due: i % 2 ? '2020-01-01' : '2099-01-01',
+      vote_date: o.stage === 'vote' ? new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10) : null,
+    })
+    await insertStageChange(db, {
+      drive_id: d.id,
+      from_stage: null,
+      to_stage: o.stage,
+      from_status: null,
+      to_status: 'active',
+      reason: null,
+      warnings: [],
+      actor_id: o.ownerId,
+    })
     out.push(d)
   }
   return out
@@ -59,11 +54,7 @@ async function drives(
 t.test('the board, the dashboard and the calendar feed', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const s = await db
-    .insertInto('slates')
-    .values({ name: '2026 national slate', is_current: true })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const s = await f.slate(db, { name: '2026 national slate', is_current: true })
   const base = { slateId: s.id, unionId: w.union.id, ownerId: w.organizerA.id }
   await drives(db, { ...base, chapterId: w.a.id, n: 30, stage: 'identify', prefix: 'Ident Local' })
   const votes = await drives(db, { ...base, chapterId: w.a.id, n: 2, stage: 'vote', prefix: 'Voting Local' })
@@ -178,11 +169,7 @@ t.test('the board, the dashboard and the calendar feed', async (t) => {
   await t.test('pages answer in the same number of queries for 3 and 30 drives', async (t) => {
     const { app: app2, db: db2, handle: h2 } = await buildTestApp(t)
     const w2 = await world(db2)
-    const s2 = await db2
-      .insertInto('slates')
-      .values({ name: 'S', is_current: true })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const s2 = await f.slate(db2, { name: 'S', is_current: true })
     const few = await drives(db2, {
       slateId: s2.id,
       unionId: w2.union.id,

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, user, world } from '../factories.ts'
 import { conflictView, VersionConflict } from '../../src/shared/conflict.ts'
 
@@ -10,11 +11,7 @@ t.test('two organizers saving the same drive', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
   const maria = await user(db, 'organizer', w.a.id, { name: 'Maria Lopez' })
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Conflict slate', is_current: true, election_date: '2030-11-05' })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Conflict slate', is_current: true, election_date: '2030-11-05' })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const other = new Agent(app)

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 import { CREATING, purgeFormKeys } from '../../src/plugins/form-key.ts'
 
@@ -8,11 +9,7 @@ const keyOf = (html: string) => /name="_form_key" value="([^"]+)"/.exec(html)?.[
 t.test('one-time form keys', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Form key slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Form key slate', is_current: true })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const countSupporters = async (name: string) =>

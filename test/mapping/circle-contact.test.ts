@@ -2,43 +2,22 @@
 // chapter's section members listed on the drive page of a local of that union.
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 t.test('circle contact person and section supporters on the drive page', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const pat = await db
-    .insertInto('supporters')
-    .values({
-      chapter_id: w.a.id,
-      local_id: null,
-      name: 'Pat Sectionmember',
-      email: 'pat.section@example.org',
-      chapter_member: true,
-      potential_leader: true,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const lee = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: null, name: 'Lee Othermember', chapter_member: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const bSupporter = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.b.id, local_id: w.localB.id, name: 'Bo Otherchapter' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Slate', is_current: true })
+  const drive = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, asks: 'slate' })
+  const pat = await f.supporter(db, w.a.id, null, {
+    name: 'Pat Sectionmember',
+    email: 'pat.section@example.org',
+    chapter_member: true,
+    potential_leader: true,
+  })
+  const lee = await f.supporter(db, w.a.id, null, { name: 'Lee Othermember', chapter_member: true })
+  const bSupporter = await f.supporter(db, w.b.id, w.localB.id, { name: 'Bo Otherchapter' })
   const section = await db
     .insertInto('labor_circles')
     .values({ chapter_id: w.a.id, kind: 'section', name: 'CWA section', national_union_id: w.union.id })

@@ -2,33 +2,21 @@
 // common following supporter changes, and the privacy rules for names/contacts.
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 t.test('circles and sections follow the privacy rules and show drives in their unions', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' })
-    .execute()
-  const pat = await db
-    .insertInto('supporters')
-    .values({
-      chapter_id: w.a.id,
-      local_id: w.localA.id,
-      name: 'Pat Secretname',
-      email: 'pat.secret@example.org',
-      phone: '+15550001111',
-      chapter_member: true,
-      potential_leader: true,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Slate', is_current: true })
+  await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, asks: 'slate' })
+  const pat = await f.supporter(db, w.a.id, w.localA.id, {
+    name: 'Pat Secretname',
+    email: 'pat.secret@example.org',
+    phone: '+15550001111',
+    chapter_member: true,
+    potential_leader: true,
+  })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const bad = await org.post('/circles', { chapter_id: String(w.a.id), kind: 'section', name: 'CWA section' })
@@ -78,15 +66,8 @@ t.test('members in common follow supporter changes', async (t) => {
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   t.match((await org.get(`/locals/${w.localA.id}`)).body, '0 chapter members inside')
-  const s = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Sam', chapter_member: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Not a member', chapter_member: false })
-    .execute()
+  const s = await f.supporter(db, w.a.id, w.localA.id, { name: 'Sam', chapter_member: true })
+  await f.supporter(db, w.a.id, w.localA.id, { name: 'Not a member', chapter_member: false })
   t.match((await org.get(`/locals/${w.localA.id}`)).body, '1 chapter member inside')
   await db.updateTable('supporters').set({ deleted_at: new Date() }).where('id', '=', s.id).execute()
   t.match((await org.get(`/locals/${w.localA.id}`)).body, '0 chapter members inside')

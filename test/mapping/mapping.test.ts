@@ -1,6 +1,7 @@
 // Mapping facts, past positions, the mapping view, and saved views.
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { local, PASSWORD, world } from '../factories.ts'
 
 t.test('positions are recorded on a local, listed, and filter the mapping view', async (t) => {
@@ -55,7 +56,7 @@ t.test('positions are recorded on a local, listed, and filter the mapping view',
 t.test('the mapping view orders locals by the documented priority and shows its parts', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  await db.insertInto('slates').values({ name: 'Current', is_current: true }).execute()
+  await f.slate(db, { name: 'Current', is_current: true })
   await local(db, { name: 'Hostile Giant', chapter_id: w.a.id, orientation: 'hostile', members: 90000 })
   const left = await local(db, { name: 'Left Small', chapter_id: w.a.id, orientation: 'left_led', members: 100 })
   const mid = await local(db, {
@@ -64,12 +65,7 @@ t.test('the mapping view orders locals by the documented priority and shows its 
     orientation: 'middling',
     members: 1000,
   })
-  await db
-    .insertInto('supporters')
-    .values(
-      [1, 2, 3, 4, 5].map((i) => ({ chapter_id: w.a.id, local_id: mid.id, name: `Member ${i}`, chapter_member: true })),
-    )
-    .execute()
+  for (const i of [1, 2, 3, 4, 5]) await f.supporter(db, w.a.id, mid.id, { name: `Member ${i}`, chapter_member: true })
   await db
     .updateTable('locals')
     .set({ officer_election_on: new Date(Date.now() + 60 * 86400_000).toISOString().slice(0, 10) })
@@ -183,7 +179,7 @@ t.test(
   async (t) => {
     const { app, db, handle } = await buildTestApp(t)
     const w = await world(db)
-    await db.insertInto('slates').values({ name: 'Current', is_current: true }).execute()
+    await f.slate(db, { name: 'Current', is_current: true })
     const org = new Agent(app)
     await org.login(w.organizerA.email, PASSWORD)
     const url = `/mapping?chapter=${w.a.id}`

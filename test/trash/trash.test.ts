@@ -3,37 +3,21 @@
 // the record; another chapter's records are not found.
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, local, world } from '../factories.ts'
 
 t.test('the trash', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Trash slate', is_current: true, election_date: '2026-11-03' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const person = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Dana Deleted' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const conv = await db
-    .insertInto('conversations')
-    .values({
-      supporter_id: person.id,
-      drive_id: drive.id,
-      by_user_id: w.organizerA.id,
-      kind: 'call',
-      held_on: '2026-10-01',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Trash slate', is_current: true, election_date: '2026-11-03' })
+  const drive = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, asks: 'slate' })
+  const person = await f.supporter(db, w.a.id, w.localA.id, { name: 'Dana Deleted' })
+  const conv = await f.conversation(db, person.id, {
+    drive_id: drive.id,
+    by_user_id: w.organizerA.id,
+    kind: 'call',
+    held_on: '2026-10-01',
+  })
   const filing = await db
     .insertInto('filings')
     .values({
@@ -151,11 +135,7 @@ t.test('the trash', async (t) => {
 
   t.test('restoring a drive whose local has a new drive says why it cannot', async (t) => {
     await db.updateTable('drives').set({ deleted_at: new Date() }).where('id', '=', drive.id).execute()
-    const fresh = await db
-      .insertInto('drives')
-      .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const fresh = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, asks: 'slate' })
     const res = await orgA.post(`/trash/drive/${drive.id}/restore`)
     t.equal(res.statusCode, 303)
     t.match((await orgA.get('/trash')).body, 'cannot be restored', 'a clear message, not a 500')
