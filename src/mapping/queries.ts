@@ -4,7 +4,6 @@
 // who are chapter members, counted — never named) and its drive on the slate.
 import { sql, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
-import { updateVersioned } from '../shared/conflict.ts'
 import type { Database, Orientation, PositionOutcome, PositionTopic } from '../db/schema.ts'
 
 type Q = Db | Transaction<Database>
@@ -55,19 +54,6 @@ export function deletePosition(trx: Q, id: number) {
     .where('deleted_at', 'is', null)
     .returningAll()
     .executeTakeFirst()
-}
-
-export type MappingFacts = {
-  on_labor_council: boolean | null
-  endorses_candidates: 'yes' | 'no' | 'unknown'
-  endorses_how: string | null
-  officer_election_on: string | null
-  contract_expires_on: string | null
-}
-
-/** A version-checked update of the mapping facts (src/shared/conflict.ts): the new row, or who saved first. */
-export function updateMappingFacts(trx: Q, localId: number, version: number, facts: MappingFacts) {
-  return updateVersioned(trx, 'locals', localId, version, facts)
 }
 
 /** Chapter members among the supporters the chapter knows inside a local. */

@@ -3,15 +3,15 @@
 // /mapping?chapter=ID — the area's locals by an explained priority score, with
 // "Start a drive" on each row (a form posting to POST /drives).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { audit, diffRecords } from '../audit/audit.ts'
+import { audit } from '../audit/audit.ts'
 import { can, readScope, inScope } from '../auth/access.ts'
 import { todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
-import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm } from '../shared/validation.ts'
 import { ORIENTATIONS, labelOf as unionLabel } from '../unions/labels.ts'
 import { findLocal } from '../unions/queries.ts'
+import { saveLocal } from '../unions/save-local.ts'
 import { factsSaved, localMappingPanel, mayEditMapping, pickFacts, type Local, type PanelState } from './panels.ts'
 import { PRIORITY_EXPLAINED, rankLocals } from './priority.ts'
 import {
@@ -21,7 +21,6 @@ import {
   findPosition,
   insertPosition,
   listMappingRows,
-  updateMappingFacts,
   type PositionFilters,
 } from './queries.ts'
 import { OUTCOMES, TOPICS, mappingFactsForm, mappingQuery, positionForm, positionParams } from './schema.ts'
@@ -60,41 +59,26 @@ export default async function mappingRoutes(app: FastifyInstance) {
     const values = formValues(request.body)
     const form = parseForm(mappingFactsForm, request.body)
     if (!form.ok) return renderPanel(request, reply, local, { factValues: values, factErrors: form.errors }, 422)
-    const after = await versionedTransaction(db, async (trx) => {
-      const row = await updateMappingFacts(trx, local.id, expectedVersion(values.version), form.data)
-      if (isConflict(row)) return row
-      const { before: b, after: a } = diffRecords(pickFacts(local), pickFacts(row))
-      await audit(trx, request.actor, {
-        action: 'update',
-        entity: 'local',
-        entityId: local.id,
-        chapterId: row.chapter_id,
-        before: b,
-        after: a,
-      })
-      return row
+    const saved = await saveLocal(db, request.actor, {
+      before: local,
+      version: values.version,
+      patch: form.data,
+      userId: request.user!.id,
+      saved: factsSaved,
+      pick: pickFacts,
     })
-    if (isConflict(after)) {
-      const current = after.current
-      if (!current) throw notFound('That local')
-      const factConflict = conflictView(after, {
-        what: 'local',
-        userId: request.user!.id,
-        timeZone: local.time_zone,
-        saved: factsSaved(current),
-      })
+    if (!saved.ok)
       return renderPanel(
         request,
         reply,
-        { ...local, ...current },
+        { ...local, ...saved.current },
         {
-          factValues: { ...values, version: String(current.version) },
-          factErrors: { _form: factConflict.message },
-          factConflict,
+          factValues: { ...values, version: saved.version },
+          factErrors: { _form: saved.conflict.message },
+          factConflict: saved.conflict,
         },
         409,
       )
-    }
     if (request.htmx.partial) return renderPanel(request, reply, (await findLocal(db, local.id))!, {}, 200)
     setFlash(reply, 'ok', 'Mapping facts saved.')
     return reply.redirect(`/locals/${local.id}#local-mapping`, 303)

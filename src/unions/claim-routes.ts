@@ -5,11 +5,9 @@
 // admins for any; every claim is in the audit log.
 import type { FastifyInstance } from 'fastify'
 import type { Selectable } from 'kysely'
-import { audit, diffRecords } from '../audit/audit.ts'
 import type { CurrentUser } from '../auth/access.ts'
 import type { LocalsTable } from '../db/schema.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
-import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { DECIDING_BODIES, LOCAL_THRESHOLDS, SECTORS, labelOf } from './labels.ts'
@@ -19,10 +17,10 @@ import {
   listChapterOptions,
   listLocalsByIds,
   matchClaimList,
-  updateLocal,
   type ClaimCandidate,
 } from './queries.ts'
 import { claimChapters, mayEditLocal } from './rules.ts'
+import { saveLocal } from './save-local.ts'
 import { claimQuery, claimedQuery, quickLocalForm } from './schema.ts'
 
 const MAX_ENTRIES = 50
@@ -218,36 +216,21 @@ export default async function claimRoutes(app: FastifyInstance) {
       )
     const form = parseForm(quickLocalForm, request.body)
     if (!form.ok) return rerender(form.errors)
-    const after = await versionedTransaction(db, async (trx) => {
-      const row = await updateLocal(trx, id, expectedVersion(values.version), form.data)
-      if (isConflict(row)) return row
-      const { before: b, after: a } = diffRecords(before, row)
-      await audit(trx, request.actor, {
-        action: 'update',
-        entity: 'local',
-        entityId: id,
-        chapterId: row.chapter_id,
-        before: b,
-        after: a,
-      })
-      return row
+    const saved = await saveLocal(db, request.actor, {
+      before,
+      version: values.version,
+      patch: form.data,
+      userId: user.id,
+      saved: (current) => [
+        { label: 'Place', value: [current.city, current.state].filter(Boolean).join(', ') },
+        { label: 'Members', value: current.members === null ? '' : current.members.toLocaleString('en-US') },
+        { label: 'Who decides', value: labelOf(DECIDING_BODIES, current.deciding_body) },
+        { label: 'Threshold', value: labelOf(LOCAL_THRESHOLDS, current.threshold) },
+      ],
     })
-    if (isConflict(after)) {
-      const current = after.current
-      if (!current) throw notFound('That local')
-      values.version = String(current.version)
-      const conflict = conflictView(after, {
-        what: 'local',
-        userId: user.id,
-        timeZone: before.time_zone,
-        saved: [
-          { label: 'Place', value: [current.city, current.state].filter(Boolean).join(', ') },
-          { label: 'Members', value: current.members === null ? '' : current.members.toLocaleString('en-US') },
-          { label: 'Who decides', value: labelOf(DECIDING_BODIES, current.deciding_body) },
-          { label: 'Threshold', value: labelOf(LOCAL_THRESHOLDS, current.threshold) },
-        ],
-      })
-      return rerender({ _form: conflict.message }, 409, { conflict })
+    if (!saved.ok) {
+      values.version = saved.version
+      return rerender({ _form: saved.conflict.message }, 409, { conflict: saved.conflict })
     }
     setFlash(reply, 'ok', `Saved the basics of ${before.name}.`)
     return reply.redirect(nextUrl(values.next) || `/locals/${id}`, 303)

@@ -3,13 +3,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Selectable } from 'kysely'
 import type { LocalsTable } from '../db/schema.ts'
-import { audit, diffRecords } from '../audit/audit.ts'
+import { audit } from '../audit/audit.ts'
 import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { toCsv, csvFilename } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formatMoment, viewerZone } from '../shared/format.ts'
-import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { BODY_KINDS, DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, SECTORS, labelOf } from './labels.ts'
 import {
@@ -21,13 +20,13 @@ import {
   listNationalUnionOptions,
   PAGE_SIZE,
   setLocalDeleted,
-  updateLocal,
   type LocalFilters,
 } from './queries.ts'
 import { listQuery, localForm } from './schema.ts'
 import { localDrivesPanel } from '../drives/panels.ts'
 import { localMappingPanel } from '../mapping/panels.ts'
 import { claimChapters, mayEditLocal } from './rules.ts'
+import { saveLocal } from './save-local.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 
 type Query = {
@@ -289,7 +288,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
     })
   })
 
-  app.post('/locals/:id', { schema: { params: idParam } }, async function saveLocal(request, reply) {
+  app.post('/locals/:id', { schema: { params: idParam } }, async function saveLocalEdit(request, reply) {
     const { id } = request.params as { id: number }
     const user = request.user!
     const before = await findLocal(db, id)
@@ -320,31 +319,16 @@ export default async function unionsRoutes(app: FastifyInstance) {
       return rerender({ chapter_id: 'You can only move a local into a chapter you organize in.' })
     }
     try {
-      const after = await versionedTransaction(db, async (trx) => {
-        const row = await updateLocal(trx, id, expectedVersion(values.version), form.data)
-        if (isConflict(row)) return row
-        const { before: b, after: a } = diffRecords(before, row)
-        await audit(trx, request.actor, {
-          action: 'update',
-          entity: 'local',
-          entityId: id,
-          chapterId: row.chapter_id,
-          before: b,
-          after: a,
-        })
-        return row
+      const saved = await saveLocal(db, request.actor, {
+        before,
+        version: values.version,
+        patch: form.data,
+        userId: user.id,
+        saved: localSavedValues,
       })
-      if (isConflict(after)) {
-        const current = after.current
-        if (!current) throw notFound('That local')
-        values.version = String(current.version)
-        const conflict = conflictView(after, {
-          what: 'local',
-          userId: user.id,
-          timeZone: before.time_zone,
-          saved: localSavedValues(current),
-        })
-        return rerender({ _form: conflict.message }, 409, { conflict })
+      if (!saved.ok) {
+        values.version = saved.version
+        return rerender({ _form: saved.conflict.message }, 409, { conflict: saved.conflict })
       }
       setFlash(reply, 'ok', 'Saved.')
       return reply.redirect(`/locals/${id}`, 303)
