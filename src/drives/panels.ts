@@ -12,7 +12,8 @@ import { whipPanel } from '../whip/panels.ts'
 import { todayIn } from './vote-dates.ts'
 import type { FieldErrors } from '../shared/validation.ts'
 import { formatDate, placeLabel } from './present.ts'
-import { listCandidateOptions, listLocalDrives, listSlateOptions, type DriveRow } from './queries.ts'
+import { listRunningCandidates } from '../slate/queries.ts'
+import { listLocalDrives, listSlateOptions, type DriveRow } from './queries.ts'
 import { ASKS } from './schema.ts'
 
 /** A piece of the drive page from another feature: a view model (null: nothing to show) and its partial. */
@@ -75,7 +76,7 @@ export async function localDrivesPanel(db: Db, user: CurrentUser, local: { id: n
   const [drives, slates, candidates] = await Promise.all([
     listLocalDrives(db, readScope(user), local.id),
     listSlateOptions(db),
-    listCandidateOptions(db),
+    listRunningCandidates(db),
   ])
   const current = slates.find((s) => s.is_current) ?? slates[0]
   return {

@@ -40,15 +40,6 @@ export function listSlateOptions(db: Db) {
     .execute()
 }
 
-export function findSlate(db: Db, id: number) {
-  return db
-    .selectFrom('slates')
-    .select(['id', 'name', 'election_date'])
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
-}
-
 export function findSlateCandidate(db: Db, slateId: number, id: number) {
   return db
     .selectFrom('candidates')
@@ -59,15 +50,32 @@ export function findSlateCandidate(db: Db, slateId: number, id: number) {
     .executeTakeFirst()
 }
 
-export function listCandidateOptions(db: Db) {
-  return db
-    .selectFrom('candidates')
-    .select(['id', 'name', 'office', 'slate_id'])
-    .where('deleted_at', 'is', null)
-    .where('status', '=', 'running')
-    .orderBy('name')
-    .limit(500)
-    .execute()
+/**
+ * Drives to choose from (the resolution page's drive picker, the people pages' team forms), in the
+ * viewer's scope: ids, names and a ready label "Local — Slate". `withLocal` leaves out drives of a
+ * national union without a local (a team is always a local's).
+ */
+export function listDriveOptions(db: Db, scope: Scope, o: { withLocal?: boolean } = {}) {
+  let q = db
+    .selectFrom('drives as d')
+    .innerJoin('slates as s', 's.id', 'd.slate_id')
+    .leftJoin('locals as l', 'l.id', 'd.local_id')
+    .leftJoin('national_unions as n', 'n.id', 'd.national_union_id')
+    .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
+    .select([
+      'd.id',
+      'd.local_id',
+      'd.chapter_id',
+      'l.name as local_name',
+      'n.name as union_name',
+      's.name as slate_name',
+      'c.name as chapter_name',
+      sql<string>`coalesce(l.name, n.name, 'Drive ' || d.id) || ' — ' || s.name`.as('label'),
+    ])
+    .where('d.deleted_at', 'is', null)
+  if (o.withLocal) q = q.where('d.local_id', 'is not', null)
+  if (scope.chapterIds !== null) q = q.where('d.chapter_id', 'in', ids(scope))
+  return q.orderBy('c.name').orderBy(sql`coalesce(l.name, n.name)`).orderBy('d.id').limit(1000).execute()
 }
 
 /** The drives of one local, for its page. */
@@ -307,30 +315,6 @@ export type NewDecision = {
 
 export function insertDecision(trx: Q, d: NewDecision) {
   return trx.insertInto('decisions').values(d).returningAll().executeTakeFirstOrThrow()
-}
-
-export type NewEndorsement = {
-  slate_id: number
-  local_id: number | null
-  national_union_id: number | null
-  candidate_id: number | null
-  chapter_id: number | null
-  decided_on: string
-  deciding_body: string | null
-  votes_for: number | null
-  votes_against: number | null
-  abstain: number | null
-  threshold_met: boolean | null
-  decision_id: number
-  actor_id: number | null
-}
-
-export function insertEndorsement(trx: Q, e: NewEndorsement) {
-  return trx
-    .insertInto('endorsements')
-    .values({ ...e, status: 'active' })
-    .returningAll()
-    .executeTakeFirstOrThrow()
 }
 
 export function listDriveEndorsements(db: Db, driveId: number) {

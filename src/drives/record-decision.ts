@@ -9,15 +9,8 @@ import type { Database, DecisionOutcomeCol, VoteThreshold } from '../db/schema.t
 import { outcomeEnds, outcomeKeepsVote, outcomeLabel, type DecisionOutcome } from './decisions.ts'
 import { formatDate } from './present.ts'
 import { isConflict } from '../shared/conflict.ts'
-import {
-  insertDecision,
-  insertEndorsement,
-  insertStageChange,
-  latestFilingId,
-  updateDrive,
-  type DriveRow,
-  type NewEndorsement,
-} from './queries.ts'
+import { insertEndorsement, type EndorsementInput } from '../slate/queries.ts'
+import { insertDecision, insertStageChange, latestFilingId, updateDrive, type DriveRow } from './queries.ts'
 
 export type DecisionInput = {
   body: string
@@ -112,7 +105,8 @@ export async function recordDecision(
   )
   await audit(trx, actor, { action: 'update', entity: 'drive', entityId: d.id, chapterId: d.chapter_id, ...diff })
   if (outcome === 'adopted') {
-    const base: Omit<NewEndorsement, 'candidate_id'> = {
+    const base: Omit<EndorsementInput, 'candidate_id'> = {
+      status: 'active',
       slate_id: d.slate_id,
       local_id: d.local_id,
       national_union_id: d.local_id === null ? d.national_union_id : null,

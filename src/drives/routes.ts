@@ -9,16 +9,15 @@ import { can } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
+import { findSlate, listRunningCandidates } from '../slate/queries.ts'
 import { findLocal } from '../unions/queries.ts'
 import { drivePage, freshCsrfForForms } from './drive-page.ts'
 import { startView } from './panels.ts'
 import {
   findLocalDriveForSlate,
-  findSlate,
   findSlateCandidate,
   insertDrive,
   insertStageChange,
-  listCandidateOptions,
   listSlateOptions,
 } from './queries.ts'
 import { startDriveForm } from './schema.ts'
@@ -37,7 +36,7 @@ export default async function drivesRoutes(app: FastifyInstance) {
     const rerender = async (errors: FieldErrors, status = 422) => {
       const localId = idFilter(values.local_id)
       const local = localId ? await findLocal(db, localId) : undefined
-      const [slates, candidates] = await Promise.all([listSlateOptions(db), listCandidateOptions(db)])
+      const [slates, candidates] = await Promise.all([listSlateOptions(db), listRunningCandidates(db)])
       return reply.page(
         'drives/new',
         {

@@ -132,15 +132,6 @@ export async function listMappingRows(
   }))
 }
 
-export function findChapter(db: Db, id: number) {
-  return db
-    .selectFrom('chapters')
-    .select(['id', 'name', 'time_zone'])
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
-}
-
 export function findCurrentSlate(db: Db) {
   return db
     .selectFrom('slates')

@@ -3,6 +3,7 @@
 // /mapping?chapter=ID — the area's locals by an explained priority score, with
 // "Start a drive" on each row (a form posting to POST /drives).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { findChapter } from '../admin/queries.ts'
 import { audit } from '../audit/audit.ts'
 import { can, readScope, inScope } from '../auth/access.ts'
 import { todayIn } from '../drives/vote-dates.ts'
@@ -16,7 +17,6 @@ import { factsSaved, localMappingPanel, mayEditMapping, pickFacts, type Local, t
 import { PRIORITY_EXPLAINED, rankLocals } from './priority.ts'
 import {
   deletePosition,
-  findChapter,
   findCurrentSlate,
   findPosition,
   insertPosition,

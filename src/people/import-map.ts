@@ -151,7 +151,7 @@ export function mapCells(cells: string[], mapping: Mapping): RawRow {
   return out
 }
 
-// seen: what findLocal answered for each (local, union) typed so far — a file names the same few locals over and over.
+// seen: what matchLocal answered for each (local, union) typed so far — a file names the same few locals over and over.
 export type LocalIndex = {
   byKey: Map<string, number[]>
   /** Each local's union under every name it goes by (abbreviation, OLMS code, aliases, full name), folded. */
@@ -194,7 +194,7 @@ export function buildLocalIndex(
   return { byKey, unions, names, seen: new Map() }
 }
 
-export function findLocal(index: LocalIndex, local: string | undefined, union: string | undefined): LocalMatch {
+export function matchLocal(index: LocalIndex, local: string | undefined, union: string | undefined): LocalMatch {
   if (!local) return { problem: 'No local' }
   if (!index.seen) return lookUpLocal(index, local, union)
   const key = `${union ?? ''}\u0000${local}`
@@ -360,7 +360,7 @@ export function validateRow(raw: RawRow, locals: LocalIndex, withoutLocal: Reado
   let local_id: number | null = null
   let missing = false
   if (raw.local) {
-    const found = findLocal(locals, raw.local, raw.union)
+    const found = matchLocal(locals, raw.local, raw.union)
     if ('id' in found) local_id = found.id
     else if (found.missing && withoutLocal.has(missingLocalKey(raw))) local_id = null
     else {

@@ -217,17 +217,6 @@ export function listLocalOptions(db: Db, scope: Scope) {
 }
 
 /** Active drives in scope (for "add to a team"). */
-export function listDriveOptions(db: Db, scope: Scope) {
-  let q = db
-    .selectFrom('drives as d')
-    .innerJoin('slates as sl', 'sl.id', 'd.slate_id')
-    .innerJoin('locals as l', 'l.id', 'd.local_id')
-    .select(['d.id', 'd.local_id', 'd.chapter_id', sql<string>`l.name || ' — ' || sl.name`.as('label')])
-    .where('d.deleted_at', 'is', null)
-  if (scope.chapterIds !== null) q = q.where('d.chapter_id', 'in', ids(scope))
-  return q.orderBy('l.name').limit(500).execute()
-}
-
 export function findLocalForSupporter(db: Q, scope: Scope, localId: number) {
   let q = db
     .selectFrom('locals')

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit, diffRecords } from '../audit/audit.ts'
 import { can, type CurrentUser, type Scope } from '../auth/access.ts'
 import type { RoleInLocal } from '../db/schema.ts'
+import { listDriveOptions } from '../drives/queries.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { conflictView, expectedVersion, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
@@ -33,7 +34,6 @@ import {
   insertConversation,
   insertLevels,
   insertSupporter,
-  listDriveOptions,
   listLocalOptions,
   listSupporters,
   mergeSupporters,
@@ -145,7 +145,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const [{ rows, hasMore }, locals, drives] = await Promise.all([
       listSupporters(db, scope, contacts, filters, offset),
       listLocalOptions(db, scope),
-      listDriveOptions(db, scope),
+      listDriveOptions(db, scope, { withLocal: true }),
     ])
     const params = new URLSearchParams()
     for (const [k, v] of Object.entries({
@@ -512,7 +512,9 @@ export default async function peopleRoutes(app: FastifyInstance) {
     status = 200,
   ) {
     const user = request.user!
-    const drives = can.edit(user, p.chapter_id) ? await listDriveOptions(db, { chapterIds: [p.chapter_id] }) : []
+    const drives = can.edit(user, p.chapter_id)
+      ? await listDriveOptions(db, { chapterIds: [p.chapter_id] }, { withLocal: true })
+      : []
     return reply.page(
       'people/show',
       {

@@ -116,24 +116,6 @@ function scoped<T extends { where: (...a: any[]) => T }>(q: T, scope: Scope, col
   return q.where(column, 'in', scope.chapterIds)
 }
 
-/** Drives the user may read, labelled for a picker. */
-export function listDriveOptions(db: Db, scope: Scope) {
-  const q = db
-    .selectFrom('drives as d')
-    .innerJoin('slates as s', 's.id', 'd.slate_id')
-    .leftJoin('locals as l', 'l.id', 'd.local_id')
-    .leftJoin('national_unions as n', 'n.id', 'd.national_union_id')
-    .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
-    .select(['d.id', 'l.name as local_name', 'n.name as union_name', 's.name as slate_name', 'c.name as chapter_name'])
-    .where('d.deleted_at', 'is', null)
-  return scoped(q, scope, 'd.chapter_id')
-    .orderBy('c.name')
-    .orderBy(sql`coalesce(l.name, n.name)`)
-    .orderBy('d.id')
-    .limit(1000)
-    .execute()
-}
-
 /** One drive with everything the merge fields read; undefined outside the scope. */
 export function findDriveContext(db: Conn, scope: Scope, driveId: number) {
   const q = db

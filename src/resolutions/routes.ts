@@ -12,6 +12,7 @@ import { audit } from '../audit/audit.ts'
 import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { filingMessage, filingNoticeView, recordFiling } from '../drives/filings.ts'
 import { driveConflictView } from '../drives/present.ts'
+import { listDriveOptions } from '../drives/queries.ts'
 import { todayIn } from '../drives/vote-dates.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import {
@@ -51,7 +52,6 @@ import {
   insertShareLink,
   insertVersion,
   listDriveFilings,
-  listDriveOptions,
   listResolutions,
   listShareLinks,
   listSlateCandidates,

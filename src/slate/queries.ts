@@ -132,6 +132,18 @@ export function listCandidateOptions(db: Q, slateId: number) {
     .execute()
 }
 
+/** Running candidates of every slate, for the start-a-drive form (which narrows them to the chosen slate). */
+export function listRunningCandidates(db: Q) {
+  return db
+    .selectFrom('candidates')
+    .select(['id', 'name', 'office', 'slate_id'])
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'running')
+    .orderBy('name')
+    .limit(500)
+    .execute()
+}
+
 // ---- Endorsements -------------------------------------------------------------
 
 export type EndorsementInput = Omit<Insertable<EndorsementsTable>, 'id' | 'created_at'>
