@@ -30,7 +30,8 @@ export const STAGES: readonly Stage[] = frozen<Stage>([
     key: 'democratize',
     label: 'Democratize the endorsement process',
     description:
-      'Push for candidate forums, member surveys, a membership vote or a binding poll instead of a leadership-only decision.',
+      'Push for candidate forums, member surveys, a membership vote or a binding poll ' +
+      'instead of a leadership-only decision.',
   },
   {
     key: 'build_team',
