@@ -108,6 +108,12 @@ if (chromiumAvailable(t)) {
       await page.fill('#decision-votes_against', '1')
       await page.selectOption('#decision-threshold', 'majority_cast')
       await Promise.all([page.waitForLoadState('load'), page.click('#decision-form button[type=submit]')])
+      // A decision that ends the drive is shown first (issue 16 item 7): confirm it.
+      const confirm = page.locator('#decision-confirm button[value=yes]')
+      await confirm.waitFor()
+      const saved = page.waitForResponse((r) => r.url().endsWith(`/drives/${drive.id}/decisions`))
+      await confirm.click()
+      t.equal((await saved).status(), 303, 'the confirmed decision is saved')
       await page.waitForLoadState('load')
       const decision = await site.db
         .selectFrom('decisions')
