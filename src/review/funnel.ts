@@ -1,9 +1,7 @@
 // The review's small pure helpers: the funnel's steps and conversions from the
 // aggregate counts, rounding of shares and medians, drill-down links that keep
-// the page's filters, and the funnel as an SVG of horizontal bars with the
-// numbers as text (CSP allows no inline styles, so widths live in SVG
-// attributes). Pure: no database, no I/O.
-import { escapeHtml } from '../shared/html.ts'
+// the page's filters, and the short name of a national union in its review
+// URL. Pure: no database, no I/O.
 import { STAGE_KEYS, type StageKey } from '../drives/stages.ts'
 
 export type StageCounts = Record<`reached_${StageKey}` | 'reached_won', number>
@@ -66,31 +64,17 @@ export function queryString(params: Record<string, string | number | undefined |
   return s ? `?${s}` : ''
 }
 
-export type FunnelBar = { label: string; value: number; href?: string }
-
-/** Horizontal bars, one per stage, each with its label and number as text; each bar may link to its drives. `max` sets a common scale across rows. */
-export function funnelSvg(bars: readonly FunnelBar[], o: { title: string; width?: number; max?: number }): string {
-  const width = o.width ?? 270
-  const row = 18
-  const labelW = 86
-  const numW = 34
-  const barMax = width - labelW - numW
-  const max = Math.max(1, o.max ?? 0, ...bars.map((b) => b.value))
-  const height = bars.length * row + 4
-  const total = bars.map((b) => `${b.label} ${b.value}`).join(', ')
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="funnel" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="${escapeHtml(`${o.title}: ${total}`)}">`,
-  ]
-  bars.forEach((b, i) => {
-    const y = i * row + 2
-    const w = b.value === 0 ? 0 : Math.max(2, Math.round((b.value / max) * barMax))
-    const inner = [
-      `<text class="f-label" x="${labelW - 6}" y="${y + 12}" text-anchor="end">${escapeHtml(b.label)}</text>`,
-      `<rect class="f-bar s${i}" x="${labelW}" y="${y + 2}" width="${w}" height="${row - 6}" rx="2" />`,
-      `<text class="f-num" x="${labelW + w + 4}" y="${y + 12}">${b.value}</text>`,
-    ].join('')
-    parts.push(b.href ? `<a href="${escapeHtml(b.href)}">${inner}</a>` : inner)
-  })
-  parts.push('</svg>')
-  return parts.join('')
+/** A national union's name in its review URL (/review/unions/seiu, /review/unions/unite-here). */
+export function unionSlug(abbreviation: string): string {
+  return (
+    abbreviation
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'union'
+  )
 }
+
+/** The slug that stands for locals of no national union. */
+export const INDEPENDENT_SLUG = 'independent'

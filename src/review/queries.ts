@@ -53,7 +53,8 @@ function driveWhere(scope: Scope, f: ReviewFilters): RawBuilder<unknown> {
 
 function filteredDrives(scope: Scope, f: ReviewFilters) {
   return sql`
-    select d.id, d.local_id, d.chapter_id, d.stage::text as stage, d.status::text as status, d.last_activity_at, d.stage_entered_at,
+    select d.id, d.local_id, d.chapter_id, d.stage::text as stage, d.status::text as status, d.last_activity_at,
+      d.stage_entered_at,
       coalesce(l.national_union_id, d.national_union_id) as union_id
     from drives d left join locals l on l.id = d.local_id
     where ${driveWhere(scope, f)}`
@@ -88,7 +89,8 @@ function supporterWhere(scope: Scope, f: ReviewFilters): RawBuilder<unknown> {
 export const METHOD_SQL = sql<string>`case
     when x.kind = 'poll' then 'membership'
     when coalesce(e.deciding_body, x.body) ~* '(poll|referend|member)' then 'membership'
-    when coalesce(e.deciding_body, x.body) ~* '(executive|board|officer|leader|cope|committee|president)' then 'leadership'
+    when coalesce(e.deciding_body, x.body) ~* '(executive|board|officer|leader|cope|committee|president)'
+      then 'leadership'
     when coalesce(e.deciding_body, x.body) ~* '(delegate|council|conference|house)' then 'delegate'
     when l.deciding_body in ('membership_meeting', 'referendum') then 'membership'
     when l.deciding_body in ('executive_board', 'cope_committee') then 'leadership'
@@ -176,7 +178,8 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
   const result = await sql<Tagged>`
     with fd as materialized (${filteredDrives(scope, f)}),
     marks as materialized (
-      select sc.id, sc.drive_id, sc.at, sc.to_stage, sc.to_status, coalesce(fd.union_id, 0) as u, coalesce(fd.chapter_id, 0) as c,
+      select sc.id, sc.drive_id, sc.at, sc.to_stage, sc.to_status, coalesce(fd.union_id, 0) as u,
+        coalesce(fd.chapter_id, 0) as c,
         lag(sc.to_stage) over w as prev_stage, lag(sc.to_status) over w as prev_status
       from stage_changes sc join fd on fd.id = sc.drive_id
       window w as (partition by sc.drive_id order by sc.at, sc.id)
@@ -185,21 +188,28 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
       select drive_id, max(array_position(${STAGE_ARRAY}, to_stage)) as idx from marks group by drive_id
     ),
     dagg as (
-      select ${G} as g, ${K} as k, count(*)::int as drives, count(distinct local_id)::int as targeted, ${stageCounts}, ${reached},
+      select ${G} as g, ${K} as k, count(*)::int as drives, count(distinct local_id)::int as targeted,
+        ${stageCounts}, ${reached},
         count(*) filter (where maxidx >= 6)::int as reached_won,
-        count(*) filter (where status = 'active')::int as active, count(*) filter (where status = 'paused')::int as paused,
-        count(*) filter (where status = 'won')::int as won, count(*) filter (where status = 'lost')::int as lost, count(*) filter (where status = 'dropped')::int as dropped
+        count(*) filter (where status = 'active')::int as active,
+        count(*) filter (where status = 'paused')::int as paused,
+        count(*) filter (where status = 'won')::int as won,
+        count(*) filter (where status = 'lost')::int as lost,
+        count(*) filter (where status = 'dropped')::int as dropped
       from (
         select fd.local_id, fd.stage, fd.status, coalesce(fd.union_id, 0) as u, coalesce(fd.chapter_id, 0) as c,
-          case when fd.status = 'won' then 6 else greatest(array_position(${STAGE_ARRAY}, fd.stage), reach.idx) end as maxidx
+          case when fd.status = 'won' then 6
+            else greatest(array_position(${STAGE_ARRAY}, fd.stage), reach.idx) end as maxidx
         from fd left join reach on reach.drive_id = fd.id
       ) x
       group by ${GSETS}
     ),
     stays as (
-      select u, c, to_stage, to_status, extract(epoch from (lead(at) over (partition by drive_id order by at, id) - at)) / 86400.0 as days
+      select u, c, to_stage, to_status,
+        extract(epoch from (lead(at) over (partition by drive_id order by at, id) - at)) / 86400.0 as days
       from marks
-      where prev_stage is null or prev_stage is distinct from to_stage or to_status in ${ENDED} or prev_status in ${ENDED}
+      where prev_stage is null or prev_stage is distinct from to_stage or to_status in ${ENDED}
+        or prev_status in ${ENDED}
     ),
     magg as (
       select ${G} as g, ${K} as k, ${medians}
@@ -208,8 +218,10 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
     ),
     eagg as (
       select ${G} as g, ${K} as k,
-        count(*) filter (where in_force and national_union_id is not null and candidate_id is null)::int as national_slate,
-        count(*) filter (where in_force and national_union_id is not null and candidate_id is not null)::int as national_candidate,
+        count(*) filter (where in_force and national_union_id is not null
+          and candidate_id is null)::int as national_slate,
+        count(*) filter (where in_force and national_union_id is not null
+          and candidate_id is not null)::int as national_candidate,
         count(*) filter (where in_force and local_id is not null and candidate_id is null)::int as local_slate,
         count(*) filter (where in_force and local_id is not null and candidate_id is not null)::int as local_candidate,
         count(*) filter (where status = 'rescinded')::int as rescinded,
@@ -217,7 +229,9 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
         count(distinct win_key) filter (where in_force and method = 'leadership')::int as by_leadership,
         count(distinct win_key) filter (where in_force and method = 'delegate')::int as by_delegate,
         count(distinct win_key) filter (where in_force and method = 'unknown')::int as by_unknown,
-        string_agg(distinct case when national_union_id is not null then coalesce(candidate_name, 'whole slate') || ': ' || replace(status, '_', ' ') end, '; ') as national_status
+        string_agg(distinct case when national_union_id is not null
+          then coalesce(candidate_name, 'whole slate') || ': ' || replace(status, '_', ' ') end,
+          '; ') as national_status
       from (
         select e.national_union_id, e.candidate_id, e.local_id, e.status,
           coalesce(l.national_union_id, e.national_union_id, 0) as u, coalesce(e.chapter_id, l.chapter_id, 0) as c,
@@ -233,7 +247,8 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
     ),
     lagg as (
       select ${G} as g, ${K} as k, count(*)::int as locals
-      from (select coalesce(l.national_union_id, 0) as u, coalesce(l.chapter_id, 0) as c from locals l where ${localWhere(scope, f)}) x
+      from (select coalesce(l.national_union_id, 0) as u, coalesce(l.chapter_id, 0) as c from locals l
+        where ${localWhere(scope, f)}) x
       group by ${GSETS}
     ),
     sagg as (
@@ -251,13 +266,15 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
         select coalesce(fd.union_id, 0) as u, coalesce(fd.chapter_id, 0) as c, tm.supporter_id
         from team_members tm join fd on fd.id = tm.drive_id
         -- one primary-key probe per team member (limit keeps the planner from scanning every supporter)
-        join lateral (select 1 from supporters s where s.id = tm.supporter_id and s.deleted_at is null limit 1) live on true
+        join lateral (select 1 from supporters s where s.id = tm.supporter_id
+          and s.deleted_at is null limit 1) live on true
         where tm.deleted_at is null and tm.trained_on is not null
       ) x
       group by ${GSETS}
     ),
     keys as (
-      select g, k from dagg union select g, k from eagg union select g, k from lagg union select g, k from sagg union select g, k from tagg
+      select g, k from dagg union select g, k from eagg union select g, k from lagg union select g, k from sagg
+        union select g, k from tagg
       union select 't', -1
     ),
     labelled as (
@@ -287,10 +304,12 @@ export async function reviewFigures(db: Db, scope: Scope, f: ReviewFilters): Pro
         sql`, `,
       )},
       coalesce(eagg.national_slate, 0) as national_slate, coalesce(eagg.national_candidate, 0) as national_candidate,
-      coalesce(eagg.local_slate, 0) as local_slate, coalesce(eagg.local_candidate, 0) as local_candidate, coalesce(eagg.rescinded, 0) as rescinded,
+      coalesce(eagg.local_slate, 0) as local_slate, coalesce(eagg.local_candidate, 0) as local_candidate,
+        coalesce(eagg.rescinded, 0) as rescinded,
       coalesce(eagg.by_membership, 0) as by_membership, coalesce(eagg.by_leadership, 0) as by_leadership,
       coalesce(eagg.by_delegate, 0) as by_delegate, coalesce(eagg.by_unknown, 0) as by_unknown, eagg.national_status,
-      coalesce(sagg.supporters, 0) as supporters, coalesce(sagg.supporters_12, 0) as supporters_12, coalesce(tagg.leaders_trained, 0) as leaders_trained
+      coalesce(sagg.supporters, 0) as supporters, coalesce(sagg.supporters_12, 0) as supporters_12,
+        coalesce(tagg.leaders_trained, 0) as leaders_trained
     from labelled keys
     left join dagg using (g, k) left join magg using (g, k) left join eagg using (g, k)
     left join lagg using (g, k) left join sagg using (g, k) left join tagg using (g, k)
@@ -319,6 +338,9 @@ export type StalledRow = {
   last_at: Date
   days: number
   total: number
+  /** Every stalled drive (not only this page's) counted by national union id (0 = independent) and by chapter id. */
+  by_union: Record<string, number>
+  by_chapter: Record<string, number>
 }
 
 /**
@@ -329,10 +351,15 @@ export type StalledRow = {
 const lastActivity = (d: RawBuilder<unknown>) => sql`greatest(
   ${d}.last_activity_at,
   (select max(sc.at) from stage_changes sc where sc.drive_id = ${d}.id),
-  (select least(max(f.filed_on)::timestamptz, now()) from filings f where f.drive_id = ${d}.id and f.deleted_at is null having max(f.filed_on) is not null),
-  (select least(max(x.held_on)::timestamptz, now()) from decisions x where x.drive_id = ${d}.id and x.deleted_at is null having max(x.held_on) is not null),
-  (select least(max(coalesce(p.decided_on::timestamptz, p.created_at)), now()) from process_pushes p where p.drive_id = ${d}.id and p.deleted_at is null having max(coalesce(p.decided_on::timestamptz, p.created_at)) is not null),
-  (select least(max(cv.held_on)::timestamptz, now()) from conversations cv where cv.drive_id = ${d}.id and cv.deleted_at is null having max(cv.held_on) is not null))`
+  (select least(max(f.filed_on)::timestamptz, now()) from filings f where f.drive_id = ${d}.id
+    and f.deleted_at is null having max(f.filed_on) is not null),
+  (select least(max(x.held_on)::timestamptz, now()) from decisions x where x.drive_id = ${d}.id
+    and x.deleted_at is null having max(x.held_on) is not null),
+  (select least(max(coalesce(p.decided_on::timestamptz, p.created_at)), now()) from process_pushes p
+    where p.drive_id = ${d}.id and p.deleted_at is null
+    having max(coalesce(p.decided_on::timestamptz, p.created_at)) is not null),
+  (select least(max(cv.held_on)::timestamptz, now()) from conversations cv where cv.drive_id = ${d}.id
+    and cv.deleted_at is null having max(cv.held_on) is not null))`
 // Support-level changes are not read here: every level change touches its
 // drives' last_activity_at in the same transaction, and reading levels through
 // the local's supporters cost a second per page at national scale.
@@ -347,10 +374,14 @@ function quietSince(d: RawBuilder<unknown>, days: number): RawBuilder<unknown> {
   const since = sql`(now() - make_interval(days => ${days}::int))`
   return sql`${d}.last_activity_at < ${since}
     and not exists (select 1 from stage_changes sc where sc.drive_id = ${d}.id and sc.at >= ${since})
-    and not exists (select 1 from filings f where f.drive_id = ${d}.id and f.deleted_at is null and f.filed_on >= ${since}::date and f.filed_on::timestamptz >= ${since})
-    and not exists (select 1 from decisions x where x.drive_id = ${d}.id and x.deleted_at is null and x.held_on >= ${since}::date and x.held_on::timestamptz >= ${since})
-    and not exists (select 1 from process_pushes p where p.drive_id = ${d}.id and p.deleted_at is null and coalesce(p.decided_on::timestamptz, p.created_at) >= ${since})
-    and not exists (select 1 from conversations cv where cv.drive_id = ${d}.id and cv.deleted_at is null and cv.held_on >= ${since}::date and cv.held_on::timestamptz >= ${since})`
+    and not exists (select 1 from filings f where f.drive_id = ${d}.id and f.deleted_at is null
+      and f.filed_on >= ${since}::date and f.filed_on::timestamptz >= ${since})
+    and not exists (select 1 from decisions x where x.drive_id = ${d}.id and x.deleted_at is null
+      and x.held_on >= ${since}::date and x.held_on::timestamptz >= ${since})
+    and not exists (select 1 from process_pushes p where p.drive_id = ${d}.id and p.deleted_at is null
+      and coalesce(p.decided_on::timestamptz, p.created_at) >= ${since})
+    and not exists (select 1 from conversations cv where cv.drive_id = ${d}.id and cv.deleted_at is null
+      and cv.held_on >= ${since}::date and cv.held_on::timestamptz >= ${since})`
 }
 
 /** Active drives with no recorded activity for `days` days, longest silence first. */
@@ -367,9 +398,18 @@ export async function stalledDrives(
       select fd.*, ${lastActivity(sql`fd`)} as last_at, count(*) over ()::int as total
       from fd where fd.status = 'active' and ${quietSince(sql`fd`, days)}
     ),
-    page as (select * from act order by last_at, id limit ${limit})
-    select page.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name, page.stage, page.last_at,
-      floor(extract(epoch from now() - page.last_at) / 86400)::int as days, page.total
+    page as (select * from act order by last_at, id limit ${limit}),
+    counts as (
+      select json_build_object(
+        'u', (select json_object_agg(u, n) from (select coalesce(union_id, 0) as u, count(*)::int as n
+          from act group by 1) x),
+        'c', (select json_object_agg(c, n) from (select coalesce(chapter_id, 0) as c, count(*)::int as n
+          from act group by 1) y)
+      ) as j
+    )
+    select page.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name,
+      page.stage, page.last_at, floor(extract(epoch from now() - page.last_at) / 86400)::int as days, page.total,
+      (select j -> 'u' from counts) as by_union, (select j -> 'c' from counts) as by_chapter
     from page
     left join locals l on l.id = page.local_id
     left join national_unions n on n.id = page.union_id
@@ -382,7 +422,10 @@ export async function stalledDrives(
 
 export type WeekRow = { week: string; endorsements: number } & Record<StageKey | 'won', number>
 
-/** The last `weeks` weeks (Monday starts, UTC): endorsements won, drives entering each stage, drives won. Each source is bucketed by week once. */
+/**
+ * The last `weeks` weeks (Monday starts, UTC): endorsements won, drives
+ * entering each stage, drives won. Each source is bucketed by week once.
+ */
 export async function weeklyCounts(db: Db, scope: Scope, f: ReviewFilters, weeks = 26): Promise<WeekRow[]> {
   const entries = sql.join(
     [...STAGE_KEYS].map((s) => sql`coalesce(m.${sql.ref(s)}, 0) as ${sql.ref(s)}`),
@@ -403,7 +446,8 @@ export async function weeklyCounts(db: Db, scope: Scope, f: ReviewFilters, weeks
       select date_trunc('week', sc.at) as week, ${stageCounts}, count(*) filter (where sc.to_status = 'won')::int as won
       from stage_changes sc join fd on fd.id = sc.drive_id
       where sc.at >= ${first}
-        and (sc.from_stage is null or sc.from_stage is distinct from sc.to_stage or sc.to_status is distinct from sc.from_status and (sc.to_status in ${ENDED} or sc.from_status in ${ENDED}))
+        and (sc.from_stage is null or sc.from_stage is distinct from sc.to_stage
+          or sc.to_status is distinct from sc.from_status and (sc.to_status in ${ENDED} or sc.from_status in ${ENDED}))
       group by 1
     ),
     e as (
@@ -412,10 +456,62 @@ export async function weeklyCounts(db: Db, scope: Scope, f: ReviewFilters, weeks
       where ${endorsementWhere(scope, f)} and e.decided_on >= ${first}::date
       group by 1
     )
-    select to_char(w.week, 'YYYY-MM-DD') as week, coalesce(e.n, 0) as endorsements, ${entries}, coalesce(m.won, 0) as won
+    select to_char(w.week, 'YYYY-MM-DD') as week, coalesce(e.n, 0) as endorsements, ${entries},
+      coalesce(m.won, 0) as won
     from w left join m on m.week = w.week left join e on e.week = w.week
     order by w.week`.execute(db)
   return r.rows
+}
+
+// ---- How the wins came: the process before the vote ---------------------------------
+
+export type WinProcesses = {
+  /** Distinct locals with an endorsement in force on the slate. */
+  locals: number
+  adopted: number
+  already: number
+  rejected: number
+  none: number
+  /** Endorsing locals whose adopted process used each mechanism (candidate_forum, binding_poll, …). */
+  mechanisms: Record<string, number>
+}
+
+/**
+ * The endorsing locals in scope and filters by the process push recorded on
+ * their drive for the slate before the vote: one adopted (a forum, a poll…),
+ * the body already democratic, a push rejected, or none recorded (or no drive
+ * tracked); and the mechanisms of the adopted ones. One statement.
+ */
+export async function winProcesses(db: Db, scope: Scope, f: ReviewFilters): Promise<WinProcesses> {
+  const r = await sql<WinProcesses>`
+    with el as (
+      select distinct e.local_id
+      from endorsements e left join locals l on l.id = e.local_id
+      where ${endorsementWhere(scope, f)} and e.local_id is not null and e.status in ${IN_FORCE}
+    ),
+    pp as (
+      select el.local_id,
+        coalesce(bool_or(p.outcome = 'adopted'), false) as adopted,
+        coalesce(bool_or(p.outcome = 'already_democratic'), false) as already,
+        coalesce(bool_or(p.outcome = 'rejected'), false) as rejected,
+        array_remove(array_agg(distinct m.m) filter (where p.outcome = 'adopted'), null) as mechs
+      from el
+      left join drives d on d.local_id = el.local_id and d.slate_id = ${f.slate ?? -1} and d.deleted_at is null
+      left join process_pushes p on p.drive_id = d.id and p.deleted_at is null
+      left join lateral unnest(p.mechanisms) as m(m) on true
+      group by el.local_id
+    )
+    select count(*)::int as locals,
+      count(*) filter (where adopted)::int as adopted,
+      count(*) filter (where not adopted and already)::int as already,
+      count(*) filter (where not adopted and not already and rejected)::int as rejected,
+      count(*) filter (where not adopted and not already and not rejected)::int as none,
+      coalesce(
+        (select json_object_agg(m, n) from (select m, count(*)::int as n from pp, unnest(pp.mechs) m group by m) x),
+        '{}'::json
+      ) as mechanisms
+    from pp`.execute(db)
+  return r.rows[0] ?? { locals: 0, adopted: 0, already: 0, rejected: 0, none: 0, mechanisms: {} }
 }
 
 // ---- Drill-down --------------------------------------------------------------------
@@ -449,13 +545,16 @@ export async function drillDrives(db: Db, scope: Scope, f: DrillFilters, limit =
   else if (f.reached) {
     const idx = STAGE_KEYS.indexOf(f.reached) + 1
     p.push(
-      sql`(fd.status = 'won' or greatest(array_position(${STAGE_ARRAY}, fd.stage), (select max(array_position(${STAGE_ARRAY}, sc.to_stage)) from stage_changes sc where sc.drive_id = fd.id)) >= ${idx})`,
+      sql`(fd.status = 'won' or greatest(array_position(${STAGE_ARRAY}, fd.stage),
+        (select max(array_position(${STAGE_ARRAY}, sc.to_stage)) from stage_changes sc
+        where sc.drive_id = fd.id)) >= ${idx})`,
     )
   }
   if (f.stalled !== undefined) p.push(sql`fd.status = 'active' and ${quietSince(sql`fd`, f.stalled)}`)
   const r = await sql<DrillRow>`
     with fd as (${filteredDrives(scope, f)})
-    select fd.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name, fd.stage, fd.status, fd.stage_entered_at,
+    select fd.id, l.name as local_name, n.abbreviation as union_abbreviation, c.name as chapter_name, fd.stage,
+      fd.status, fd.stage_entered_at,
       ${lastActivity(sql`fd`)} as last_at, count(*) over ()::int as total
     from fd
     left join locals l on l.id = fd.local_id
@@ -471,7 +570,7 @@ export async function drillDrives(db: Db, scope: Scope, f: DrillFilters, limit =
 
 export type ReviewOptions = {
   slates: { id: number; name: string; is_current: boolean }[]
-  unions: { id: number; abbreviation: string }[]
+  unions: { id: number; abbreviation: string; name: string }[]
   chapters: { id: number; name: string }[]
   states: string[]
 }
@@ -481,15 +580,16 @@ export async function reviewOptions(db: Db, scope: Scope): Promise<ReviewOptions
   const chapterScope = scope.chapterIds === null ? sql`true` : sql`c.id = any(${scopeIds(scope)}::int[])`
   const r = await sql<ReviewOptions>`
     select
-      (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'is_current', s.is_current) order by s.is_current desc, s.id desc), '[]'::json)
+      (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'is_current', s.is_current)
+        order by s.is_current desc, s.id desc), '[]'::json)
         from slates s where s.deleted_at is null) as slates,
-      (select coalesce(json_agg(json_build_object('id', n.id, 'abbreviation', n.abbreviation) order by n.abbreviation), '[]'::json)
+      (select coalesce(json_agg(json_build_object('id', n.id, 'abbreviation', n.abbreviation, 'name', n.name)
+        order by n.abbreviation), '[]'::json)
         from national_unions n where n.deleted_at is null) as unions,
       (select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name) order by c.name), '[]'::json)
         from chapters c where c.deleted_at is null and ${chapterScope}) as chapters,
       (select coalesce(json_agg(st order by st), '[]'::json)
-        from (select distinct l.state as st from locals l where l.deleted_at is null and l.state is not null) x) as states`.execute(
-    db,
-  )
+        from (select distinct l.state as st from locals l where l.deleted_at is null
+          and l.state is not null) x) as states`.execute(db)
   return r.rows[0]!
 }

@@ -1,23 +1,44 @@
-// The national review: GET /review (by national union, stalled drives, by
-// chapter, over time; filters in the URL; printable; ?format=csv&table=… for
-// each table, audited) and GET /review/drives (the drives behind any figure).
-// National reviewers and admins see every chapter, organizers their own;
-// volunteers are refused. Counts only: no supporter is ever named here.
+// The national review, for the national labor commission (and organizers, over
+// their own chapters): GET /review — headline figures and charts first, every
+// table behind them in collapsed sections (printable, ?format=csv&table=… for
+// each table, audited); GET /review/unions/:code — one national union's view
+// (its figures, its drives by stage, what stalled, how its endorsements were
+// won); GET /review/stalled — every stalled drive; GET /review/drives — the
+// drives behind any figure. Volunteers are refused. Counts only: no supporter
+// is ever named here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { whipReview } from '../whip/panels.ts'
-import { DateTime } from 'luxon'
 import { audit } from '../audit/audit.ts'
 import { readScope, type CurrentUser, type Scope } from '../auth/access.ts'
 import { STAGE_KEYS, stageLabel, driveStatusLabel, type DriveStatus, type StageKey } from '../drives/stages.ts'
-import { forbidden } from '../plugins/errors.ts'
+import { forbidden, notFound } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
-import { computeGoals } from '../slate/goals.ts'
-import { slateMatrixData, type SlateData } from '../slate/queries.ts'
 import { formatDate, formatTime, plural, viewerZone } from '../shared/format.ts'
 import { createTtlCache } from '../shared/ttl-cache.ts'
+import { slateMatrixData } from '../slate/queries.ts'
 import { ORIENTATIONS, SECTORS } from '../unions/labels.ts'
-import { weeklyBarsSvg } from './charts.ts'
-import { conversions, daysLabel, funnelSvg, percentLabel, queryString, shortStageLabel } from './funnel.ts'
+import { whipReview } from '../whip/panels.ts'
+import { barSvg } from './charts.ts'
+import { conversions, INDEPENDENT_SLUG, queryString, unionSlug } from './funnel.ts'
+import {
+  goalLines,
+  goalRows,
+  groupTable,
+  headlineFigures,
+  linker,
+  methodBars,
+  processBars,
+  STACK_LEGEND,
+  stackRows,
+  stageBars,
+  STALLED_ON_OVERVIEW,
+  STALLED_ON_PAGE,
+  STALLED_ON_UNION,
+  stalledView,
+  TOP_GROUPS,
+  topGroups,
+  weeklyView,
+  type GoalLine,
+} from './present.ts'
 import {
   drillDrives,
   groupFigures,
@@ -25,13 +46,17 @@ import {
   reviewOptions,
   stalledDrives,
   weeklyCounts,
+  winProcesses,
   type GroupBy,
   type GroupRow,
   type ReviewFilters,
+  type ReviewOptions,
   type StalledRow,
   type WeekRow,
 } from './queries.ts'
-import { drillQuery, filterParams, parseDrill, parseFilters, reviewQuery, type RawQuery } from './schema.ts'
+import { drillQuery, filterParams, parseDrill, parseFilters, reviewQuery, unionParam, type RawQuery } from './schema.ts'
+
+export { TOP_GROUPS, topGroups }
 
 /** Who may read the review, and over which chapters: national and admin all, organizers their own. */
 export function reviewScope(user: CurrentUser): Scope {
@@ -41,143 +66,23 @@ export function reviewScope(user: CurrentUser): Scope {
   return { chapterIds: ids }
 }
 
-const day = (d: Date, zone: string) => formatDate(d, zone)
-const enc = (k: number) => (k === 0 ? 'none' : String(k))
+type Filters = ReviewFilters & { days: number }
+type UnionChoice = { id: number; abbreviation: string; name: string; slug: string }
 
-type Link = (extra: Record<string, string | number | undefined>) => string
-
-function linker(f: ReviewFilters): Link {
-  const base = filterParams(f)
-  return (extra) => `/review/drives${queryString({ ...base, ...extra })}`
-}
-
-/** The page shows this many groups per table (the busiest first) and this many stalled drives; "Show all", the drill-down and the CSV carry the rest. */
-export const TOP_GROUPS = 10
-export const TOP_STALLED = 25
-
-/** The busiest groups (most drives, then by name) and the total row, unless every row is asked for. */
-export function topGroups(rows: GroupRow[], all: boolean): { rows: GroupRow[]; hidden: number } {
-  const groups = rows.filter((r) => r.k !== -1)
-  if (all || groups.length <= TOP_GROUPS) return { rows, hidden: 0 }
-  const top = [...groups]
-    .sort((a, b) => b.drives - a.drives || a.label.localeCompare(b.label, 'en') || a.k - b.k)
-    .slice(0, TOP_GROUPS)
-  return { rows: [...top, ...rows.filter((r) => r.k === -1)], hidden: groups.length - top.length }
-}
-
-export type GoalLine = { name: string; won: number; goal: number; projected: number; withdrawn: boolean }
-
-function groupView(rows: GroupRow[], by: GroupBy, f: ReviewFilters) {
-  const drill = linker(f)
-  // One scale for every group's funnel, so bar lengths compare across rows; the total row has its own.
-  const scale = Math.max(1, ...rows.filter((r) => r.k !== -1).flatMap((r) => STAGE_KEYS.map((s) => r[`at_${s}`])))
-  return rows.map((r) => {
-    const total = r.k === -1
-    const keyParam = total ? {} : { [by]: enc(r.k) }
-    const link = (extra: Record<string, string | number | undefined>) => drill({ ...keyParam, ...extra })
-    const localsParams = {
-      union: by === 'union' && r.k > 0 ? r.k : f.union || undefined,
-      chapter: by === 'chapter' && r.k > 0 ? r.k : f.chapter || undefined,
-      sector: f.sector,
-      orientation: f.orientation,
-    }
-    return {
-      total,
-      label: r.label,
-      localsCount: r.locals,
-      localsHref: `/locals${queryString(localsParams)}`,
-      targeted: r.targeted,
-      drives: r.drives,
-      drivesHref: link({}),
-      funnel:
-        r.drives === 0
-          ? ''
-          : funnelSvg(
-              STAGE_KEYS.map((s) => ({
-                label: shortStageLabel(s),
-                value: r[`at_${s}`],
-                href: link({ stage: s, status: 'open' }),
-              })),
-              { title: `${r.label}: open drives by stage`, max: total ? undefined : scale },
-            ),
-      stages: STAGE_KEYS.map((s) => ({
-        label: shortStageLabel(s),
-        count: r[`at_${s}`],
-        href: link({ stage: s, status: 'open' }),
-      })),
-      conversions: conversions(r).map((c) => ({
-        ...c,
-        percentLabel: percentLabel(c.percent),
-        href: link({ reached: c.from }),
-        title: `${c.moved} of ${c.reached} drives that reached ${c.fromLabel} went on to ${c.toLabel}`,
-      })),
-      medians: STAGE_KEYS.map((s) => ({ label: shortStageLabel(s), days: daysLabel(r[`med_${s}`]) })),
-      ends: (['won', 'lost', 'dropped'] as const).map((s) => ({
-        label: driveStatusLabel(s),
-        count: r[s],
-        href: link({ status: s }),
-      })),
-      active: r.active,
-      paused: r.paused,
-      levels: [
-        { label: 'National–slate', count: r.national_slate },
-        { label: 'National–candidate', count: r.national_candidate },
-        { label: 'Local–slate', count: r.local_slate },
-        { label: 'Local–candidate', count: r.local_candidate },
-      ],
-      wonHref: link({ status: 'won' }),
-      rescinded: r.rescinded,
-      nationalStatus: r.national_status ?? '',
-      methods: [
-        { label: 'Membership vote or poll', count: r.by_membership },
-        { label: 'Executive board or leadership', count: r.by_leadership },
-        { label: 'Delegate body', count: r.by_delegate },
-        { label: 'Not recorded', count: r.by_unknown },
-      ],
-      supporters: r.supporters_12,
-      supportersAll: r.supporters,
-      leaders: r.leaders_trained,
-    }
+/** Each national union's slug; a slug two unions would share gets the id after it. */
+function unionChoices(options: ReviewOptions): UnionChoice[] {
+  const seen = new Map<string, number>()
+  for (const u of options.unions) seen.set(unionSlug(u.abbreviation), (seen.get(unionSlug(u.abbreviation)) ?? 0) + 1)
+  return options.unions.map((u) => {
+    const slug = unionSlug(u.abbreviation)
+    return { ...u, slug: (seen.get(slug) ?? 0) > 1 || slug === INDEPENDENT_SLUG ? `${slug}-${u.id}` : slug }
   })
 }
 
-function stalledView(rows: StalledRow[], zone: string) {
-  return rows.map((r) => ({
-    id: r.id,
-    local: r.local_name ?? r.union_abbreviation ?? 'Drive',
-    union: r.union_abbreviation ?? 'Independent',
-    chapter: r.chapter_name ?? 'No chapter',
-    stage: stageLabel(r.stage),
-    last: day(r.last_at, zone),
-    days: r.days,
-  }))
-}
-
-const WEEK_SERIES = STAGE_KEYS.map((s) => ({ key: s, label: shortStageLabel(s) }))
-
-function weeklyView(rows: WeekRow[]) {
-  const table = rows.map((r) => ({
-    week: r.week,
-    endorsements: r.endorsements,
-    stages: STAGE_KEYS.map((s) => r[s]),
-    won: r.won,
-  }))
-  return {
-    rows: table,
-    stageHeads: WEEK_SERIES.map((s) => s.label),
-    endorsementsChart: weeklyBarsSvg(
-      rows.map((r) => ({ week: r.week, values: { e: r.endorsements } })),
-      [{ key: 'e', label: 'Endorsements' }],
-      { title: 'Endorsements won per week' },
-    ),
-    stagesChart: weeklyBarsSvg(
-      rows.map((r) => ({ week: r.week, values: Object.fromEntries(STAGE_KEYS.map((s) => [s, r[s]])) })),
-      WEEK_SERIES,
-      { title: 'Drives entering each stage per week' },
-    ),
-    legend: WEEK_SERIES.map((s, i) => ({ label: s.label, cls: `s${i}` })),
-    totalEndorsements: rows.reduce((a, r) => a + r.endorsements, 0),
-  }
+/** The review URL of a union (k = its id, 0 = independent locals). */
+function unionHref(choices: UnionChoice[], k: number, params: Record<string, string | number | undefined>) {
+  const slug = k === 0 ? INDEPENDENT_SLUG : choices.find((u) => u.id === k)?.slug
+  return slug ? `/review/unions/${slug}${queryString(params)}` : ''
 }
 
 // ---- CSV -------------------------------------------------------------------------
@@ -243,63 +148,56 @@ function groupCsvRow(r: GroupRow): unknown[] {
   ]
 }
 
-type ChapterGoalLine = GoalLine & { chapter: string }
-
-/** Each chapter's candidates against their goals (goals.ts, from the matrix query). */
-function goalLines(slateData: SlateData, scope: Scope, f: ReviewFilters): ChapterGoalLine[] {
-  const goals = computeGoals({
-    candidates: slateData.candidates.map((c) => ({
-      id: c.id,
-      name: c.name,
-      office: c.office,
-      status: c.status,
-      goal: c.goal,
-      electionDate: c.election_date,
-    })),
-    bodies: slateData.bodies,
-    drives: slateData.drives,
-    endorsements: slateData.endorsements,
-    today: DateTime.utc().toISODate()!,
-  })
-  const chapterOf = new Map(
-    slateData.candidates.map((c) => [c.id, { id: c.chapter_id ?? 0, name: c.chapter_name ?? 'No chapter' }]),
-  )
-  const out: ChapterGoalLine[] = []
-  for (const g of goals.candidates) {
-    const ch = chapterOf.get(g.candidateId) ?? { id: 0, name: 'No chapter' }
-    if (scope.chapterIds !== null && !scope.chapterIds.includes(ch.id)) continue
-    if (f.chapter !== undefined && f.chapter !== ch.id) continue
-    out.push({
-      chapter: ch.name,
-      name: g.name,
-      won: g.won,
-      goal: g.goal,
-      projected: g.projected,
-      withdrawn: g.withdrawn,
-    })
-  }
-  return out.sort((a, b) => a.chapter.localeCompare(b.chapter, 'en') || a.name.localeCompare(b.name, 'en'))
-}
-
 export default async function reviewRoutes(app: FastifyInstance) {
   const db = app.db
-  const optionsCache = createTtlCache<Awaited<ReturnType<typeof reviewOptions>>>(app.config.reviewCacheSeconds * 1000)
+  const cacheMs = app.config.reviewCacheSeconds * 1000
+  const optionsCache = createTtlCache<ReviewOptions>(cacheMs)
   const reviewCache = createTtlCache<{
     figures: Awaited<ReturnType<typeof reviewFigures>>
     stalled: StalledRow[]
     weekly: WeekRow[]
-    goalRows: ChapterGoalLine[]
+    goals: { lines: GoalLine[]; slate: { locals: number; goal: number } } | null
     whip: Awaited<ReturnType<typeof whipReview>>
+    processes: Awaited<ReturnType<typeof winProcesses>>
     reports: Map<string, Promise<string>>
-  }>(app.config.reviewCacheSeconds * 1000)
+  }>(cacheMs)
 
-  async function exportTable(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    scope: Scope,
-    f: ReviewFilters & { days: number },
-    table: string,
-  ) {
+  const loadOptions = async (scope: Scope) =>
+    (await optionsCache.get(JSON.stringify(scope.chapterIds), () => reviewOptions(db, scope))).value
+
+  /** Every figure of the overview (and of one union's view: the same with its union filter), kept a minute. */
+  function loadFigures(scope: Scope, f: Filters, stalledLimit: number) {
+    return reviewCache.get(JSON.stringify([scope.chapterIds, f, stalledLimit]), async () => {
+      const [figures, stalled, weekly, slateData, whip, processes] = await Promise.all([
+        reviewFigures(db, scope, f),
+        stalledDrives(db, scope, f, f.days, stalledLimit),
+        weeklyCounts(db, scope, f),
+        f.slate === null
+          ? Promise.resolve(null)
+          : slateMatrixData(
+              db,
+              f.slate,
+              scope,
+              { chapter: f.chapter || undefined, union: f.union || undefined, state: f.state },
+              { drives: 'projecting' },
+            ),
+        whipReview(db, scope, f),
+        winProcesses(db, scope, f),
+      ])
+      return {
+        figures,
+        stalled,
+        weekly,
+        goals: slateData ? goalLines(slateData, scope, f) : null,
+        whip,
+        processes,
+        // The report's HTML, rendered once per show-all choice while the figures are kept.
+        reports: new Map<string, Promise<string>>(),
+      }
+    })
+  }
+
+  async function exportTable(request: FastifyRequest, reply: FastifyReply, scope: Scope, f: Filters, table: string) {
     let head: string[]
     let rows: unknown[][]
     if (table === 'unions' || table === 'chapters') {
@@ -338,67 +236,15 @@ export default async function reviewRoutes(app: FastifyInstance) {
       .send(toCsv(head, rows))
   }
 
-  app.get('/review', { schema: { querystring: reviewQuery } }, async function showReview(request, reply) {
-    const user = request.user!
+  /** What every review page's head and filter form print. */
+  function pageBase(user: CurrentUser, scope: Scope, options: ReviewOptions, f: Filters, at: Date | null) {
     const zone = viewerZone(user)
-    const scope = reviewScope(user)
-    const q = request.query as RawQuery
-    const options = (await optionsCache.get(JSON.stringify(scope.chapterIds), () => reviewOptions(db, scope))).value
-    const defaultSlate = (options.slates.find((s) => s.is_current) ?? options.slates[0])?.id ?? null
-    const f = parseFilters(q, defaultSlate)
-    if (q.format === 'csv') return exportTable(request, reply, scope, f, q.table || 'unions')
-
-    // Counts only, kept a minute per scope and filters (REVIEW_CACHE_SECONDS).
-    const cached = await reviewCache.get(JSON.stringify([scope.chapterIds, f]), async () => {
-      const [figures, stalled, weekly, slateData, whip] = await Promise.all([
-        reviewFigures(db, scope, f),
-        stalledDrives(db, scope, f, f.days, TOP_STALLED),
-        weeklyCounts(db, scope, f),
-        f.slate === null
-          ? Promise.resolve(null)
-          : slateMatrixData(
-              db,
-              f.slate,
-              scope,
-              { chapter: f.chapter || undefined, union: f.union || undefined, state: f.state },
-              { drives: 'projecting' },
-            ),
-        whipReview(db, scope, f),
-      ])
-      // The report's HTML, rendered once per show-all choice while the figures are kept.
-      return {
-        figures,
-        stalled,
-        weekly,
-        goalRows: slateData ? goalLines(slateData, scope, f) : [],
-        whip,
-        reports: new Map<string, Promise<string>>(),
-      }
-    })
-    const { figures, stalled, weekly, goalRows } = cached.value
-    const { union: unions, chapter: chapters } = figures
-
     const params = filterParams(f)
-    const csv = (table: string) =>
-      `/review${queryString({ ...params, days: f.days === 30 ? undefined : f.days, format: 'csv', table })}`
-    const stalledTotal = stalled[0]?.total ?? 0
-    const allUnions = q.unions === 'all'
-    const allChapters = q.chapters === 'all'
-    const shownUnions = topGroups(unions, allUnions)
-    const shownChapters = topGroups(chapters, allChapters)
-    const keep = {
-      ...params,
-      days: f.days === 30 ? undefined : f.days,
-      unions: allUnions ? 'all' : undefined,
-      chapters: allChapters ? 'all' : undefined,
-    }
-    const more = (which: 'unions' | 'chapters', hidden: number, all: boolean, anchor: string) => ({
-      hidden,
-      all,
-      href: `/review${queryString({ ...keep, [which]: all ? undefined : 'all' })}#${anchor}`,
-    })
-    const view = {
-      title: 'National review',
+    const seconds = app.config.reviewCacheSeconds
+    const every = seconds === 60 ? 'minute' : `${seconds} seconds`
+    return {
+      zone,
+      params,
       filters: {
         slate: f.slate ?? '',
         union: params.union ?? '',
@@ -421,65 +267,115 @@ export default async function reviewRoutes(app: FastifyInstance) {
       sectorOptions: SECTORS,
       orientationOptions: ORIENTATIONS,
       scopeNote: scope.chapterIds === null ? '' : 'Figures for the chapters you organize in.',
-      hidden: Object.entries(params)
-        .filter(([, v]) => v !== undefined)
-        .map(([name, value]) => ({ name, value })),
-      figuresAt:
-        app.config.reviewCacheSeconds > 0
-          ? `Figures as of ${formatTime(cached.at, zone)}; they refresh every ${app.config.reviewCacheSeconds === 60 ? 'minute' : `${app.config.reviewCacheSeconds} seconds`}.`
-          : '',
+      figuresAt: seconds > 0 && at ? `Figures as of ${formatTime(at, zone)}; they refresh every ${every}.` : '',
+      printedOn: formatDate(new Date(), zone),
+      filterSummary: filterSummary(options, scope, f),
+      keepDays: f.days === 30 ? undefined : f.days,
+    }
+  }
+
+  app.get('/review', { schema: { querystring: reviewQuery } }, async function showReview(request, reply) {
+    const user = request.user!
+    const scope = reviewScope(user)
+    const q = request.query as RawQuery
+    const options = await loadOptions(scope)
+    const f = parseFilters(q, defaultSlate(options))
+    if (q.format === 'csv') return exportTable(request, reply, scope, f, q.table || 'unions')
+
+    const cached = await loadFigures(scope, f, STALLED_ON_OVERVIEW)
+    const base = pageBase(user, scope, options, f, cached.at)
+    const { params, keepDays } = base
+    const allUnions = q.unions === 'all'
+    const allChapters = q.chapters === 'all'
+    const view = {
+      ...base,
+      title: 'National review',
+      filterAction: '/review',
+      showUnionFilter: true,
     }
     // What the report draws: only worked out when its HTML is not kept already.
-    const reportView = () => ({
-      ...view,
-      noSlate: f.slate === null,
-      unions: groupView(shownUnions.rows, 'union', f),
-      chapters: groupView(shownChapters.rows, 'chapter', f),
-      unionsMore: more('unions', shownUnions.hidden, allUnions && unions.length - 1 > TOP_GROUPS, 'by-union'),
-      chaptersMore: more(
-        'chapters',
-        shownChapters.hidden,
-        allChapters && chapters.length - 1 > TOP_GROUPS,
-        'by-chapter',
-      ),
-      nationalLevel: unions
-        .filter((r) => r.k > 0 && r.national_status)
-        .map((r) => ({ union: r.label, status: r.national_status! })),
-      goals: goalRows.map((g) => ({
-        ...g,
-        status: g.withdrawn ? 'Withdrawn' : g.won >= g.goal ? 'Goal met' : `${g.goal - g.won} to go`,
-      })),
-      stalled: stalledView(stalled, zone),
-      whip: cached.value.whip,
-      stalledTotal,
-      topGroups: TOP_GROUPS,
-      stalledMore: stalledTotal > stalled.length ? stalledTotal - stalled.length : 0,
-      stalledHref: linker(f)({ stalled: f.days }),
-      weekly: weeklyView(weekly),
-      csv: { unions: csv('unions'), chapters: csv('chapters'), stalled: csv('stalled'), weekly: csv('weekly') },
-      printedOn: formatDate(new Date(), zone),
-      filterSummary: [
-        options.slates.find((x) => x.id === f.slate)?.name ?? '',
-        f.union === undefined
-          ? 'all national unions'
-          : f.union === 0
-            ? 'independent locals'
-            : (options.unions.find((u) => u.id === f.union)?.abbreviation ?? ''),
-        f.chapter === undefined
-          ? scope.chapterIds === null
-            ? 'all chapters'
-            : 'your chapters'
-          : f.chapter === 0
-            ? 'no chapter'
-            : (options.chapters.find((c) => c.id === f.chapter)?.name ?? ''),
-        f.state ?? '',
-        SECTORS.find((x) => x.value === f.sector)?.label ?? '',
-        ORIENTATIONS.find((x) => x.value === f.orientation)?.label ?? '',
-      ]
-        .filter(Boolean)
-        .join(' · '),
-    })
-    const reportKey = `${zone}:${allUnions}:${allChapters}`
+    const reportView = () => {
+      const { figures, stalled, weekly, goals, whip, processes } = cached.value
+      const { union: unions, chapter: chapters } = figures
+      const total = unions.find((r) => r.k === -1)!
+      const link = linker(f)
+      const csv = (table: string) => `/review${queryString({ ...params, days: keepDays, format: 'csv', table })}`
+      const shownUnions = topGroups(unions, allUnions)
+      const shownChapters = topGroups(chapters, allChapters)
+      const keep = {
+        ...params,
+        days: keepDays,
+        unions: allUnions ? 'all' : undefined,
+        chapters: allChapters ? 'all' : undefined,
+      }
+      const more = (which: 'unions' | 'chapters', hidden: number, all: boolean, anchor: string) => ({
+        hidden,
+        all,
+        href: `/review${queryString({ ...keep, [which]: all ? undefined : 'all' })}#${anchor}`,
+      })
+      const choices = unionChoices(options)
+      const { union: _u, ...notUnion } = params
+      const stalledTotal = stalled[0]?.total ?? 0
+      const stalledHref = `/review/stalled${queryString({ ...params, days: keepDays })}`
+      const methods = methodBars(total)
+      const unionRow = f.union === undefined ? undefined : unions.find((r) => r.k === f.union)
+      return {
+        ...view,
+        noSlate: f.slate === null,
+        headline: headlineFigures({
+          total,
+          link,
+          stalledTotal,
+          stalledHref,
+          days: f.days,
+          endorsing: goals?.slate ?? null,
+          whip: whip.union,
+        }),
+        stageBars: stageBars(total, link),
+        methods,
+        processes: processBars(processes),
+        legend: STACK_LEGEND,
+        unionStacks: stackRows(shownUnions.rows, {
+          href: (r) => unionHref(choices, r.k, { ...notUnion, days: keepDays }),
+          stalled: stalled[0]?.by_union ?? {},
+          withoutDrives: true,
+        }),
+        chapterStacks: stackRows(shownChapters.rows, {
+          href: (r) => link({ chapter: r.k === 0 ? 'none' : r.k }),
+          stalled: stalled[0]?.by_chapter ?? {},
+        }),
+        unionPicker: choices.map((u) => ({ value: String(u.id), label: u.abbreviation })),
+        unionPickerHidden: Object.entries({ ...notUnion, days: keepDays })
+          .filter(([, v]) => v !== undefined)
+          .map(([name, value]) => ({ name, value: String(value) })),
+        unionView:
+          unionRow && f.union !== undefined
+            ? { label: unionRow.label, href: unionHref(choices, f.union, { ...notUnion, days: keepDays }) }
+            : null,
+        unions: groupTable(shownUnions.rows, 'union', f),
+        chapters: groupTable(shownChapters.rows, 'chapter', f),
+        unionsMore: more('unions', shownUnions.hidden, allUnions && unions.length - 1 > TOP_GROUPS, 'by-union'),
+        chaptersMore: more(
+          'chapters',
+          shownChapters.hidden,
+          allChapters && chapters.length - 1 > TOP_GROUPS,
+          'by-chapter',
+        ),
+        nationalLevel: unions
+          .filter((r) => r.k > 0 && r.national_status)
+          .map((r) => ({ union: r.label, status: r.national_status! })),
+        goals: goalRows(goals?.lines ?? []),
+        stalled: stalledView(stalled, base.zone),
+        stalledTotal,
+        stalledHref,
+        whip,
+        whipUpcoming: whip.union.reduce((a, r) => a + r.upcoming, 0),
+        topGroups: TOP_GROUPS,
+        weekly: weeklyView(weekly),
+        csv: { unions: csv('unions'), chapters: csv('chapters'), stalled: csv('stalled'), weekly: csv('weekly') },
+      }
+    }
+    const reportKey = `${base.zone}:${allUnions}:${allChapters}`
     let report = cached.value.reports.get(reportKey)
     if (report === undefined) {
       report = reply.viewAsync('review/_report', reportView()) as Promise<string>
@@ -493,13 +389,159 @@ export default async function reviewRoutes(app: FastifyInstance) {
     )
   })
 
+  // The union picker without JavaScript: a plain GET form, answered with the union's own URL.
+  app.get('/review/unions', { schema: { querystring: reviewQuery } }, async function pickUnion(request, reply) {
+    const scope = reviewScope(request.user!)
+    const q = request.query as RawQuery
+    const options = await loadOptions(scope)
+    const f = parseFilters(q, defaultSlate(options))
+    const { union: _u, ...params } = filterParams(f)
+    const keep = { ...params, days: f.days === 30 ? undefined : f.days }
+    const href = f.union === undefined ? '' : unionHref(unionChoices(options), f.union, keep)
+    return reply.redirect(href || `/review${queryString(keep)}`, 303)
+  })
+
+  app.get(
+    '/review/unions/:code',
+    { schema: { params: unionParam, querystring: reviewQuery } },
+    async function showUnionReview(request, reply) {
+      const user = request.user!
+      const scope = reviewScope(user)
+      const q = request.query as RawQuery
+      const options = await loadOptions(scope)
+      const code = (request.params as { code: string }).code.toLowerCase()
+      const choices = unionChoices(options)
+      const union =
+        code === INDEPENDENT_SLUG
+          ? { id: 0, abbreviation: 'Independent', name: 'Locals of no national union', slug: code }
+          : choices.find((u) => u.slug === code)
+      if (!union) throw notFound('That national union')
+      const f = { ...parseFilters(q, defaultSlate(options)), union: union.id }
+      const [cached, drives] = await Promise.all([
+        loadFigures(scope, f, STALLED_ON_UNION),
+        drillDrives(db, scope, { ...f, status: 'open' }, 500),
+      ])
+      const base = pageBase(user, scope, options, f, cached.at)
+      const { params, keepDays } = base
+      const { union: _u, ...notUnion } = params
+      const { figures, stalled, whip, processes } = cached.value
+      const total = figures.union.find((r) => r.k === -1)!
+      const link = linker(f)
+      const stalledTotal = stalled[0]?.total ?? 0
+      const stalledHref = `/review/stalled${queryString({ ...params, days: keepDays })}`
+      const national = total.national_slate + total.national_candidate
+      const headline = headlineFigures({
+        total,
+        link,
+        stalledTotal,
+        stalledHref,
+        days: f.days,
+        endorsing: null,
+        whip: whip.union,
+      })
+      headline.splice(2, 0, {
+        num: String(national),
+        label: 'national-level endorsements',
+        note: total.national_status ?? (union.id === 0 ? 'no national union' : 'none on this slate yet'),
+      })
+      const byStage = STAGE_KEYS.map((s) => ({
+        label: stageLabel(s),
+        drives: drives
+          .filter((d) => d.stage === s)
+          .map((d) => ({
+            id: d.id,
+            local: d.local_name ?? d.union_abbreviation ?? 'Drive',
+            chapter: d.chapter_name ?? 'No chapter',
+            status: driveStatusLabel(d.status as DriveStatus),
+            paused: d.status === 'paused',
+            since: formatDate(d.stage_entered_at, base.zone),
+          })),
+      }))
+      const view = {
+        ...base,
+        title: `${union.abbreviation}: national review`,
+        unionLabel: union.abbreviation,
+        unionName: union.name,
+        filterAction: `/review/unions/${union.slug}`,
+        showUnionFilter: false,
+        backHref: `/review${queryString({ ...notUnion, days: keepDays })}`,
+        unionPicker: choices.map((u) => ({ value: String(u.id), label: u.abbreviation })),
+        unionPickerSelected: String(union.id),
+        unionPickerHidden: Object.entries({ ...notUnion, days: keepDays })
+          .filter(([, v]) => v !== undefined)
+          .map(([name, value]) => ({ name, value: String(value) })),
+        noSlate: f.slate === null,
+        headline,
+        stageBars: stageBars(total, link),
+        methods: methodBars(total),
+        processes: processBars(processes),
+        legend: STACK_LEGEND,
+        chapterStacks: stackRows(figures.chapter, {
+          href: (r) => link({ chapter: r.k === 0 ? 'none' : r.k }),
+          stalled: stalled[0]?.by_chapter ?? {},
+        }),
+        stalled: stalledView(stalled, base.zone),
+        stalledTotal,
+        stalledHref,
+        byStage,
+        openDrives: drives.length,
+        moreDrives: Math.max(0, (drives[0]?.total ?? 0) - drives.length),
+        table: groupTable(figures.chapter, 'chapter', f),
+        whipRows: whip.chapter,
+        nationalStatus: total.national_status ?? '',
+        csv: `/review${queryString({ ...params, days: keepDays, format: 'csv', table: 'chapters' })}`,
+      }
+      return reply.page('review/union', view, { fragment: { target: 'review-report', view: 'review/_union-report' } })
+    },
+  )
+
+  app.get('/review/stalled', { schema: { querystring: reviewQuery } }, async function listStalled(request, reply) {
+    const user = request.user!
+    const scope = reviewScope(user)
+    const q = request.query as RawQuery
+    const options = await loadOptions(scope)
+    const f = parseFilters(q, defaultSlate(options))
+    const rows = await stalledDrives(db, scope, f, f.days, STALLED_ON_PAGE)
+    const base = pageBase(user, scope, options, f, null)
+    const { params, keepDays } = base
+    const total = rows[0]?.total ?? 0
+    const choices = unionChoices(options)
+    const counts = Object.entries(rows[0]?.by_union ?? {})
+      .map(([k, n]) => ({ k: Number(k), n }))
+      .sort((a, b) => b.n - a.n)
+    const max = Math.max(1, ...counts.map((c) => c.n))
+    const byUnion = counts.map((c) => ({
+      label: c.k === 0 ? 'Independent' : (options.unions.find((u) => u.id === c.k)?.abbreviation ?? '?'),
+      value: c.n,
+      bar: barSvg(c.n, max, 's3'),
+      href: unionHref(choices, c.k, { ...filterParams({ ...f, union: undefined }), days: keepDays }),
+    }))
+    return reply.page(
+      'review/stalled',
+      {
+        ...base,
+        title: 'Stalled drives',
+        filterAction: '/review/stalled',
+        showUnionFilter: true,
+        backHref: `/review${queryString({ ...params, days: keepDays })}`,
+        total,
+        heading: `${plural(total, 'drive')} with no activity for ${plural(f.days, 'day')} or more`,
+        byUnion,
+        stalled: stalledView(rows, base.zone),
+        more: Math.max(0, total - rows.length),
+        csv: `/review${queryString({ ...params, days: keepDays, format: 'csv', table: 'stalled' })}`,
+        drillHref: linker(f)({ stalled: f.days }),
+      },
+      { fragment: { target: 'review-report', view: 'review/_stalled-report' } },
+    )
+  })
+
   app.get('/review/drives', { schema: { querystring: drillQuery } }, async function listReviewDrives(request, reply) {
     const user = request.user!
     const scope = reviewScope(user)
     const q = request.query as RawQuery
     const options = await reviewOptions(db, scope)
-    const defaultSlate = (options.slates.find((s) => s.is_current) ?? options.slates[0])?.id ?? null
-    const f = parseDrill(q, defaultSlate)
+    const f = parseDrill(q, defaultSlate(options))
     const rows = await drillDrives(db, scope, f)
     const union =
       f.union === undefined
@@ -543,9 +585,36 @@ export default async function reviewRoutes(app: FastifyInstance) {
         stage: stageLabel(r.stage),
         status: driveStatusLabel(r.status as DriveStatus),
         statusKey: r.status,
-        since: day(r.stage_entered_at, viewerZone(user)),
-        last: day(r.last_at, viewerZone(user)),
+        since: formatDate(r.stage_entered_at, viewerZone(user)),
+        last: formatDate(r.last_at, viewerZone(user)),
       })),
     })
   })
+}
+
+const defaultSlate = (options: ReviewOptions) =>
+  (options.slates.find((s) => s.is_current) ?? options.slates[0])?.id ?? null
+
+/** "2026 national slate · SEIU · all chapters": what the figures are of, for the report's first line and print. */
+function filterSummary(options: ReviewOptions, scope: Scope, f: Filters): string {
+  return [
+    options.slates.find((x) => x.id === f.slate)?.name ?? '',
+    f.union === undefined
+      ? 'all national unions'
+      : f.union === 0
+        ? 'independent locals'
+        : (options.unions.find((u) => u.id === f.union)?.abbreviation ?? ''),
+    f.chapter === undefined
+      ? scope.chapterIds === null
+        ? 'all chapters'
+        : 'your chapters'
+      : f.chapter === 0
+        ? 'no chapter'
+        : (options.chapters.find((c) => c.id === f.chapter)?.name ?? ''),
+    f.state ?? '',
+    SECTORS.find((x) => x.value === f.sector)?.label ?? '',
+    ORIENTATIONS.find((x) => x.value === f.orientation)?.label ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ')
 }

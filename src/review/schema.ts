@@ -89,3 +89,10 @@ export function filterParams(f: ReviewFilters): Record<string, string | undefine
     orientation: f.orientation,
   }
 }
+
+/** A national union's slug in /review/unions/:code (funnel.ts unionSlug; a shared slug gets "-<id>"). */
+export const unionParam = {
+  type: 'object',
+  properties: { code: { type: 'string', pattern: '^[A-Za-z0-9-]{1,80}$' } },
+  required: ['code'],
+} as const

@@ -210,6 +210,12 @@ export const MATRIX: Record<string, Entry> = {
   // The national review: national, admin and organizers (their own chapters); volunteers refused.
   'GET /review': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
   'GET /review/drives': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
+  'GET /review/unions': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
+  'GET /review/unions/:code': {
+    params: () => ({ code: 'cwa' }),
+    expect: { anonymous: 'login', volunteerA: 403, default: 'ok' },
+  },
+  'GET /review/stalled': { expect: { anonymous: 'login', volunteerA: 403, default: 'ok' } },
   'GET /slates/current': { expect: everyone },
   'GET /slates': { expect: everyone },
   'GET /slates/new': { expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 'ok' } },

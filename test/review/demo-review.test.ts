@@ -33,4 +33,11 @@ t.test('the demo data gives every section of the review something true to show',
   const res = await nlc.get('/review')
   t.equal(res.statusCode, 200)
   t.match(res.body, 'Stalled drives')
+  t.match(res.body, `Every stalled drive (${stalled.length})`)
+  const seiu = await nlc.get('/review/unions/seiu')
+  t.equal(seiu.statusCode, 200, 'SEIU has its own view')
+  const seiuRow = unions.find((r) => r.label === 'SEIU')!
+  t.ok(seiuRow.drives > 0, 'the demo has SEIU drives')
+  t.match(seiu.body, `<span class="num">${seiuRow.active + seiuRow.paused}</span><span class="stat-label">open drives`)
+  t.match(seiu.body, 'How endorsements were won')
 })

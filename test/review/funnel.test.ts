@@ -1,6 +1,6 @@
 import t from 'tap'
-import { conversions, daysLabel, funnelSvg, percent, percentLabel, queryString } from '../../src/review/funnel.ts'
-import { weeklyBarsSvg } from '../../src/review/charts.ts'
+import { conversions, daysLabel, percent, percentLabel, queryString, unionSlug } from '../../src/review/funnel.ts'
+import { barSvg, columnsSvg, share, stackSvg } from '../../src/review/charts.ts'
 import { filterParams, parseDrill, parseFilters } from '../../src/review/schema.ts'
 
 t.test('conversions divide each stage reached by the next one reached', async (t) => {
@@ -70,39 +70,70 @@ t.test('filters parse from the URL and go back to it', async (t) => {
   t.same([d.stage, d.status, d.reached, d.stalled], ['vote', 'open', 'won', 45])
 })
 
-t.test('the funnel is bars with their numbers as text, links and labels escaped', async (t) => {
-  const svg = funnelSvg(
-    [
-      { label: 'Identify', value: 4, href: '/review/drives?a=1&b=2' },
-      { label: '<b>', value: 0 },
-    ],
-    { title: 'CWA & co' },
-  )
-  t.match(svg, 'role="group"', 'a group, so its links stay reachable')
-  t.match(svg, 'aria-label="CWA &amp; co: Identify 4, &lt;b&gt; 0"')
-  t.match(svg, '<a href="/review/drives?a=1&amp;b=2">')
-  t.match(svg, '>4</text>')
-  t.match(svg, 'width="0"', 'an empty stage has no bar')
-  t.notMatch(svg, '<b>')
+t.test('a bar is a share of the biggest, and a non-zero value always shows', async (t) => {
+  const cases: [number, number, number][] = [
+    [5, 10, 50],
+    [10, 10, 100],
+    [0, 10, 0],
+    [1, 1000, 1.5],
+    [3, 0, 0],
+    [12, 10, 100],
+    [1, 3, 33.3],
+  ]
+  for (const [v, max, want] of cases) t.equal(share(v, max), want, `${v} of ${max}`)
 })
 
-t.test('weekly bars stack the series and say the totals', async (t) => {
-  const weeks = [
-    { week: '2026-11-09', values: { a: 2, b: 1 } },
-    { week: '2026-11-16', values: { a: 0, b: 3 } },
-  ]
-  const svg = weeklyBarsSvg(
-    weeks,
+t.test('bars are SVG in a 0–100 box that stretches, with no text to shrink', async (t) => {
+  const bar = barSvg(4, 8, 's2')
+  t.match(bar, 'viewBox="0 0 100 10" preserveAspectRatio="none"')
+  t.match(bar, '<rect class="s2" x="0" y="0" width="50" height="10" />')
+  t.match(bar, 'aria-hidden="true"', 'the row says the number in words')
+  t.notMatch(bar, '<text')
+  t.notMatch(barSvg(0, 8, 's2'), '<rect', 'an empty row has no bar')
+})
+
+t.test('a stacked bar puts the parts side by side on a shared scale and names them', async (t) => {
+  const svg = stackSvg(
     [
-      { key: 'a', label: 'Identify' },
-      { key: 'b', label: 'Vote' },
+      { value: 2, cls: 's0', label: 'At Identify' },
+      { value: 0, cls: 's1', label: 'At <Vote>' },
+      { value: 3, cls: 'won', label: 'Won' },
     ],
-    { title: 'Entries' },
+    10,
+    'CWA & co',
   )
   t.match(svg, 'role="img"')
-  t.match(svg, 'Entries: 6 in all from the week of 2026-11-09 to the week of 2026-11-16 (Identify 2, Vote 4)')
-  t.equal((svg.match(/<rect /g) ?? []).length, 3, 'no bar for a zero')
-  t.match(svg, '>3</text>', 'the scale tops at the biggest week')
-  const empty = weeklyBarsSvg([], [{ key: 'a', label: 'A' }], { title: 'Nothing' })
-  t.match(empty, 'Nothing: 0 in all')
+  t.match(svg, 'aria-label="CWA &amp; co: At Identify 2, Won 3"')
+  t.match(svg, '<rect class="s0" x="0" y="0" width="20" height="10">')
+  t.match(svg, '<rect class="won" x="20" y="0" width="30" height="10">', 'the second part starts where the first ends')
+  t.equal((svg.match(/<rect /g) ?? []).length, 2, 'no part for a zero')
+  t.notMatch(svg, '<Vote>')
+  t.match(stackSvg([], 10, 'Nobody'), 'aria-label="Nobody: none"')
+})
+
+t.test('weekly columns stand on the base line, the biggest week full height', async (t) => {
+  const { svg, max } = columnsSvg([
+    { key: 'a', value: 1, title: 'Week one: 1' },
+    { key: 'b', value: 0, title: 'Week two: 0' },
+    { key: 'c', value: 4, title: 'Week <three>: 4' },
+  ])
+  t.equal(max, 4)
+  t.match(svg, 'viewBox="0 0 30 100"')
+  t.match(svg, '<rect class="won" x="21.5" y="4" width="7" height="96">')
+  t.match(svg, '<rect class="won" x="1.5" y="76" width="7" height="24">')
+  t.equal((svg.match(/<rect /g) ?? []).length, 2)
+  t.match(svg, 'Week &lt;three&gt;: 4')
+  t.equal(columnsSvg([]).max, 0)
+})
+
+t.test('a national union has a short name for its review URL', async (t) => {
+  const cases: [string, string][] = [
+    ['SEIU', 'seiu'],
+    ['UNITE HERE', 'unite-here'],
+    ['AFL-CIO', 'afl-cio'],
+    [' Teamsters (IBT) ', 'teamsters-ibt'],
+    ['Unión', 'union'],
+    ['***', 'union'],
+  ]
+  for (const [abbr, want] of cases) t.equal(unionSlug(abbr), want, abbr)
 })

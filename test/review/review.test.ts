@@ -5,7 +5,7 @@ import * as fx from '../factories.ts'
 import { PASSWORD, local, nationalUnion, user, world } from '../factories.ts'
 import type { Db } from '../../src/db/database.ts'
 import type { StageKeyCol, DriveStatusCol } from '../../src/db/schema.ts'
-import { groupFigures, stalledDrives, weeklyCounts, type GroupRow } from '../../src/review/queries.ts'
+import { groupFigures, stalledDrives, weeklyCounts, winProcesses, type GroupRow } from '../../src/review/queries.ts'
 
 const DAY = 86_400_000
 const NOW = Date.now()
@@ -54,6 +54,26 @@ async function drive(
     )
   }
   return d
+}
+
+/** The headline figures of a review page: label → number as printed. */
+function headline(body: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const m of body.matchAll(/<span class="num">([^<]+)<\/span><span class="stat-label">([^<]+)<\/span>/g))
+    out[m[2]!] = m[1]!
+  return out
+}
+
+/** The rows of one bar chart: label → number (the label may be a link). */
+function bars(body: string, after: string): Record<string, number> {
+  const at = body.indexOf(after)
+  const list = body.slice(at, body.indexOf('</ul>', at))
+  const out: Record<string, number> = {}
+  for (const m of list.matchAll(
+    /<span class="rbar-label">(?:<a [^>]*>)?([^<]+)(?:<\/a>)?.*?<span class="rbar-num">(\d+)<\/span>/g,
+  ))
+    out[m[1]!] = Number(m[2])
+  return out
 }
 
 const SUPPORTERS = [
@@ -242,6 +262,12 @@ t.test('the national review', async (t) => {
     .values({ drive_id: d1.id, supporter_id: supporterIds[1]!, role: 'member', trained_on: null })
     .execute()
 
+  // The first drive opened up its local's process (a forum and a binding poll) before its vote.
+  await db
+    .insertInto('process_pushes')
+    .values({ drive_id: d1.id, mechanisms: ['candidate_forum', 'binding_poll'], outcome: 'adopted' })
+    .execute()
+
   const all = { chapterIds: null }
   const f = { slate: slate.id }
   const byLabel = (rows: GroupRow[]) => Object.fromEntries(rows.map((r) => [r.label, r]))
@@ -371,6 +397,20 @@ t.test('the national review', async (t) => {
     t.equal(rows.find((r) => r.week === mondayOf(ago(100)))!.identify, 1, 'D1 entered identify in its week')
   })
 
+  t.test('how the wins came: the process recorded on each endorsing local’s drive', async (t) => {
+    t.same(await winProcesses(db, all, f), {
+      locals: 2,
+      adopted: 1,
+      already: 0,
+      rejected: 0,
+      none: 1,
+      mechanisms: { binding_poll: 1, candidate_forum: 1 },
+    })
+    const seiuOnly = await winProcesses(db, all, { ...f, union: seiu.id })
+    t.same([seiuOnly.locals, seiuOnly.adopted, seiuOnly.none], [1, 0, 1])
+    t.equal((await winProcesses(db, { chapterIds: [w.b.id] }, f)).adopted, 0, 'chapter B’s locals opened nothing up')
+  })
+
   const national = new Agent(app)
   await national.login(w.national.email, PASSWORD)
   const orgA = new Agent(app)
@@ -382,10 +422,14 @@ t.test('the national review', async (t) => {
     const res = await national.get('/review')
     t.equal(res.statusCode, 200)
     for (const s of [
-      'By national union',
+      'Where the drives stand',
+      'How endorsements were won',
+      'National unions',
       'Stalled drives',
-      'By chapter',
-      'Over time',
+      'Every figure',
+      'By national union: the pipeline',
+      'By chapter: the same figures',
+      'Each week: endorsements',
       'Fixture Local Two',
       'role="img"',
       '75%',
@@ -395,6 +439,129 @@ t.test('the national review', async (t) => {
       t.match(res.body, s)
     t.match(res.body, `/review/drives?slate=${slate.id}&amp;union=${w.union.id}&amp;stage=democratize&amp;status=open`)
     t.match(res.body, 'Review</a>', 'the nav shows Review')
+    t.match(res.body, `href="/review/unions/seiu?slate=${slate.id}"`, 'each national union opens its own view')
+    t.match(res.body, /<details class="review-details" id="by-union">\s*<summary>/, 'the tables start collapsed')
+  })
+
+  t.test('the headline figures agree with the database', async (t) => {
+    const open = await db
+      .selectFrom('drives')
+      .select((e) => e.fn.countAll<string>().as('n'))
+      .where('slate_id', '=', slate.id)
+      .where('deleted_at', 'is', null)
+      .where('status', 'in', ['active', 'paused'])
+      .executeTakeFirstOrThrow()
+    const inForce = await db
+      .selectFrom('endorsements')
+      .select([
+        (e) => e.fn.countAll<string>().as('n'),
+        (e) => e.fn.count<string>('local_id').distinct().as('locals'),
+        (e) => e.fn.count<string>('national_union_id').as('national'),
+      ])
+      .where('slate_id', '=', slate.id)
+      .where('status', 'in', ['active', 'conditional', 'pending_parent', 'conflict_parent'])
+      .executeTakeFirstOrThrow()
+    const quiet = await db
+      .selectFrom('drives')
+      .select((e) => e.fn.countAll<string>().as('n'))
+      .where('slate_id', '=', slate.id)
+      .where('status', '=', 'active')
+      .where(sql<boolean>`last_activity_at < now() - interval '30 days'`)
+      .executeTakeFirstOrThrow()
+    const page = await national.get('/review')
+    const h = headline(page.body)
+    t.equal(h['open drives'], String(open.n), `${open.n} open drives`)
+    t.equal(h['endorsements in force'], String(inForce.n))
+    t.equal(h['locals endorsing'], String(inForce.locals), 'distinct endorsing locals')
+    t.equal(h.stalled, String(quiet.n))
+    t.equal(h['of wins by the members'], '67%', 'two of three decisions were the members’: a meeting and a poll')
+    t.match(page.body, `${Number(inForce.n) - Number(inForce.national)} local · ${inForce.national} national`)
+    t.same(bars(page.body, 'id="stages-h"'), {
+      Identify: 1,
+      Democratize: 1,
+      'Build team': 1,
+      File: 0,
+      Vote: 0,
+      Won: 1,
+      Lost: 0,
+      Dropped: 1,
+    })
+    t.same(bars(page.body, 'Who decided'), {
+      'Membership vote or poll': 2,
+      'Executive board or leadership': 1,
+      'Delegate body': 0,
+      'Not recorded': 0,
+    })
+    t.same(bars(page.body, 'The process before the vote'), {
+      'Process opened up first': 1,
+      'Already democratic': 0,
+      'Push for it rejected': 0,
+      'Nothing recorded': 1,
+    })
+    t.match(page.body, 'Opened up by: binding member poll 1, candidate forum 1.')
+  })
+
+  t.test('a national union’s view: its figures, its drives by stage, what stalled, how it won', async (t) => {
+    const res = await national.get('/review/unions/cwa')
+    t.equal(res.statusCode, 200)
+    t.match(res.body, '<h1>CWA</h1>')
+    t.match(res.body, 'Communications Workers of America')
+    const h = headline(res.body)
+    t.equal(h['open drives'], '2', 'D2 active and D3 paused')
+    t.equal(h['endorsements in force'], '3', 'two of Local One’s and the national one')
+    t.equal(h['national-level endorsements'], '1')
+    t.equal(h.stalled, '1')
+    t.equal(h['of wins by the members'], '50%')
+    t.match(res.body, 'Casey Candidate: active', 'where the national-level endorsement stands')
+    const stalled = res.body.slice(res.body.indexOf('id="stalled"'), res.body.indexOf('id="chapters"'))
+    t.match(stalled, 'Fixture Local Two')
+    t.match(stalled, '60 days')
+    const byStage = res.body.slice(res.body.indexOf('id="drives-by-stage"'), res.body.indexOf('id="by-chapter"'))
+    t.match(byStage, /Democratize the endorsement process <span class="muted">\(1\)<\/span>/)
+    t.match(byStage, 'Fixture Local Two')
+    t.match(byStage, 'Fixture Local Three')
+    t.notMatch(byStage, 'Fixture Local One', 'a won drive is not open')
+    t.notMatch(res.body, 'Fixture SEIU Local', 'nothing of another union')
+    t.same(bars(res.body, 'Who decided'), {
+      'Membership vote or poll': 1,
+      'Executive board or leadership': 1,
+      'Delegate body': 0,
+      'Not recorded': 0,
+    })
+    const seiuPage = await national.get('/review/unions/SEIU?days=3')
+    t.equal(seiuPage.statusCode, 200, 'the code is read in any case')
+    t.equal(headline(seiuPage.body).stalled, '1', 'the stalled filter is kept')
+    t.match(seiuPage.body, 'Fixture SEIU Local')
+    t.notMatch(seiuPage.body, 'Fixture Local Two')
+    const fragment = await national.get('/review/unions/cwa?chapter=none', { htmx: 'div#review-report' })
+    t.notMatch(fragment.body, '<html')
+    t.match(fragment.body, 'id="review-report"')
+    t.equal((await national.get('/review/unions/independent')).statusCode, 200)
+    t.equal((await national.get('/review/unions/nosuchunion')).statusCode, 404)
+    t.equal((await national.get('/review/unions/no%20such')).statusCode, 400)
+  })
+
+  t.test('the union picker answers with the union’s own address, filters kept', async (t) => {
+    const res = await national.get(`/review/unions?union=${seiu.id}&days=45&chapter=${w.b.id}`)
+    t.equal(res.statusCode, 303)
+    t.equal(res.headers.location, `/review/unions/seiu?slate=${slate.id}&chapter=${w.b.id}&days=45`)
+    t.equal(
+      (await national.get('/review/unions?union=none')).headers.location,
+      `/review/unions/independent?slate=${slate.id}`,
+    )
+    t.equal((await national.get('/review/unions')).headers.location, `/review?slate=${slate.id}`)
+  })
+
+  t.test('the stalled page lists every quiet drive, counted by national union', async (t) => {
+    const res = await national.get('/review/stalled?days=3')
+    t.equal(res.statusCode, 200)
+    t.match(res.body, '2 drives with no activity for 3 days or more')
+    t.ok(res.body.indexOf('Fixture Local Two') < res.body.indexOf('Fixture SEIU Local'), 'longest silence first')
+    t.same(bars(res.body, 'By national union'), { CWA: 1, SEIU: 1 })
+    t.match(res.body, 'format=csv&amp;table=stalled')
+    const quiet = await national.get('/review/stalled')
+    t.match(quiet.body, '1 drive with no activity for 30 days or more')
+    t.notMatch(quiet.body, 'Fixture SEIU Local')
   })
 
   t.test('the filter form gets the report fragment alone', async (t) => {
@@ -449,6 +616,9 @@ t.test('the national review', async (t) => {
   t.test('no page, fragment or export shown to a national reviewer names a supporter', async (t) => {
     const urls = [
       '/review',
+      '/review/unions/cwa',
+      '/review/unions/seiu?days=1',
+      '/review/stalled?days=1',
       '/review?days=1',
       `/review?chapter=${w.a.id}`,
       '/review/drives',
@@ -489,10 +659,23 @@ t.test('the national review', async (t) => {
     const csv = await orgA.get('/review?format=csv&table=chapters')
     t.equal(csv.statusCode, 200)
     t.notMatch(csv.body, 'Bravo')
+    const seiuView = await orgA.get('/review/unions/seiu')
+    t.equal(seiuView.statusCode, 200)
+    t.notMatch(seiuView.body, 'Fixture SEIU Local', 'another chapter’s SEIU drive stays out')
+    t.equal(headline(seiuView.body)['open drives'], '0')
+    const stalled = await orgA.get('/review/stalled?days=3')
+    t.match(stalled.body, 'Fixture Local Two')
+    t.notMatch(stalled.body, 'Fixture SEIU Local')
   })
 
   t.test('a volunteer is refused', async (t) => {
-    for (const url of ['/review', '/review/drives', '/review?format=csv&table=unions']) {
+    for (const url of [
+      '/review',
+      '/review/drives',
+      '/review?format=csv&table=unions',
+      '/review/unions/cwa',
+      '/review/stalled',
+    ]) {
       const res = await volunteer.get(url)
       t.equal(res.statusCode, 403, url)
       t.notMatch(res.body, 'Fixture Local')
@@ -548,12 +731,23 @@ t.test('the review runs the same number of queries for 10 and 300 drives', async
   await agent.get('/review')
   const small = await countQueries(handle, () => agent.get('/review'))
   const smallCsv = await countQueries(handle, () => agent.get('/review/drives?stage=vote'))
+  const smallUnion = await countQueries(handle, () => agent.get('/review/unions/cwa'))
+  const smallStalled = await countQueries(handle, () => agent.get('/review/stalled?days=1'))
   await addDrives(290, 11)
   const big = await countQueries(handle, () => agent.get('/review'))
   const bigCsv = await countQueries(handle, () => agent.get('/review/drives?stage=vote'))
+  const bigUnion = await countQueries(handle, () => agent.get('/review/unions/cwa'))
+  const bigStalled = await countQueries(handle, () => agent.get('/review/stalled?days=1'))
   t.equal(big, small, `the review page: ${small} queries`)
   t.ok(big <= 12, 'at most 12 queries')
   t.equal(bigCsv, smallCsv, 'the drill-down')
+  t.equal(bigUnion, smallUnion, `a national union's view: ${smallUnion} queries`)
+  t.ok(bigUnion <= 13, 'at most 13 queries')
+  t.equal(bigStalled, smallStalled, `the stalled page: ${smallStalled} queries`)
+  t.ok(bigStalled <= 6, 'at most 6 queries')
+  const union = await agent.get('/review/unions/cwa')
+  t.match(union.body, 'Scale Local')
+  t.equal(headline(union.body)['open drives'], '300')
   const res = await agent.get('/review')
   t.equal(res.statusCode, 200)
   t.match(res.body, 'Scale Local')
@@ -576,20 +770,23 @@ t.test('the page shows the busiest groups and a "Show all" link that keeps the f
   await agent.login(admin.email, PASSWORD)
   const res = await agent.get('/review?state=')
   t.equal(res.statusCode, 200)
-  const union = res.body.slice(res.body.indexOf('id="by-union"'), res.body.indexOf('id="stalled"'))
+  const list = res.body.slice(res.body.indexOf('id="unions"'), res.body.indexOf('id="stalled"'))
+  t.match(list, '>U12</a>', 'the busiest union is in the list')
+  t.notMatch(list, '>U01</a>', 'the quietest is left off the list too')
+  const union = res.body.slice(res.body.indexOf('id="by-union"'), res.body.indexOf('id="national-level"'))
   t.match(union, '>U12</th>')
   t.match(union, '>U03</th>')
   t.notMatch(union, '>U01</th>', 'the quietest union is left off')
   t.notMatch(union, '>U02</th>')
-  t.match(union, '3 more are in the CSV export', 'two unions plus the world’s own CWA')
+  t.match(list, '3 more are in the CSV export', 'two unions plus the world’s own CWA')
   const href = `/review?slate=${slate.id}&amp;unions=all#by-union`
-  t.match(union, `href="${href}"`, 'a plain link works without JavaScript')
-  t.match(union, `hx-get="${href}"`)
+  t.match(list, `href="${href}"`, 'a plain link works without JavaScript')
+  t.match(list, `hx-get="${href}"`)
   const all = await agent.get(`/review?slate=${slate.id}&unions=all`)
-  const allUnion = all.body.slice(all.body.indexOf('id="by-union"'), all.body.indexOf('id="stalled"'))
+  const allUnion = all.body.slice(all.body.indexOf('id="by-union"'), all.body.indexOf('id="national-level"'))
   t.match(allUnion, '>U01</th>')
   t.match(allUnion, '>U02</th>')
-  t.match(allUnion, 'Show the busiest only')
+  t.match(all.body, 'Show the busiest only')
   const fragment = await agent.get(`/review?slate=${slate.id}&unions=all`, { htmx: 'div#review-report' })
   t.notMatch(fragment.body, '<html')
   t.match(fragment.body, '>U01</th>')
