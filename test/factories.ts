@@ -6,7 +6,13 @@ import { insertUser } from '../src/auth/queries.ts'
 import type { Updateable } from 'kysely'
 import type { DrivesTable } from '../src/db/schema.ts'
 import { insertDrive, type NewDrive } from '../src/drives/queries.ts'
-import { insertConversation, insertLevels, insertSupporter, type SupporterInput } from '../src/people/queries.ts'
+import {
+  insertConversation,
+  insertLevels,
+  insertSupporter,
+  setSupportersDeleted,
+  type SupporterInput,
+} from '../src/people/queries.ts'
 import { insertCandidate, insertSlate, type CandidateInput, type SlateInput } from '../src/slate/queries.ts'
 import { insertLocal, type LocalInput } from '../src/unions/queries.ts'
 
@@ -144,11 +150,15 @@ export async function drive(db: Db, slateId: number, localId: number | null, o: 
 type SupporterOpts = Partial<Omit<SupporterInput, 'chapter_id' | 'local_id'>> & {
   current_level?: number | null
   last_contact_on?: string | null
+  deleted?: boolean
 }
-/** A supporter of a chapter (insertSupporter); a level given is recorded as the app records one. */
+/**
+ * A supporter of a chapter (insertSupporter); a level given is recorded as the app records one
+ * (insertLevels), `deleted` puts them in the trash as the delete action does (setSupportersDeleted).
+ */
 export async function supporter(db: Db, chapterId: number, localId: number | null, o: SupporterOpts = {}) {
   const n = ++seq
-  const { current_level, last_contact_on, ...input } = o
+  const { current_level, last_contact_on, deleted, ...input } = o
   const row = await insertSupporter(db, {
     name: `Supporter ${n}`,
     role_in_local: 'rank_and_file',
@@ -168,6 +178,7 @@ export async function supporter(db: Db, chapterId: number, localId: number | nul
   if (current_level !== undefined && current_level !== null) await insertLevels(db, [row.id], current_level, null, null)
   if (last_contact_on !== undefined)
     await db.updateTable('supporters').set({ last_contact_on }).where('id', '=', row.id).execute()
+  if (deleted) await setSupportersDeleted(db, [row.id], true)
   return db.selectFrom('supporters').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()
 }
 

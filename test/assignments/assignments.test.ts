@@ -1,27 +1,16 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 t.test('assignments and my list', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'S', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'S', is_current: true })
+  const drive = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id })
   const person = (name: string, level: number | null, email?: string, chapterId = w.a.id, localId = w.localA.id) =>
-    db
-      .insertInto('supporters')
-      .values({ chapter_id: chapterId, local_id: localId, name, current_level: level, email: email ?? null })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    f.supporter(db, chapterId, localId, { name, current_level: level, email: email ?? null })
   const ana = await person('Ana Assignee', 2, 'ana.secret@example.org')
   const ben = await person('Ben Undecided', 3)
   const cy = await person('Cy Later', 4)
@@ -257,12 +246,7 @@ t.test('assignments and my list', async (t) => {
 
   t.test('my list answers in the same number of queries for 5 or 200 assignments', async (t) => {
     const make = async (n: number) => {
-      const rows = Array.from({ length: n }, (_, i) => ({
-        chapter_id: w.a.id,
-        local_id: w.localA.id,
-        name: `Bulk ${n}-${i}`,
-      }))
-      const ids = await db.insertInto('supporters').values(rows).returning('id').execute()
+      const ids = await f.many(n, (i) => f.supporter(db, w.a.id, w.localA.id, { name: `Bulk ${n}-${i}` }))
       await db
         .insertInto('assignments')
         .values(

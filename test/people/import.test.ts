@@ -1,7 +1,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { Agent, buildTestApp } from '../helper.ts'
-import { PASSWORD, local, world } from '../factories.ts'
+import { PASSWORD, local, supporter, world } from '../factories.ts'
 import { failStaleImports } from '../../src/people/import-run.ts'
 
 function multipart(fields: Record<string, string>, file: { name: string; content: string | Buffer }) {
@@ -33,17 +33,7 @@ t.test('the supporter CSV import', async (t) => {
   const orgB = new Agent(app)
   await orgB.login(w.organizerB.email, PASSWORD)
   // Already in the database: matched by email.
-  const existing = await db
-    .insertInto('supporters')
-    .values({
-      chapter_id: w.a.id,
-      local_id: w.localA.id,
-      name: 'Existing Person',
-      email: 'existing@example.org',
-      email_normalised: 'existing@example.org',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const existing = await supporter(db, w.a.id, w.localA.id, { name: 'Existing Person', email: 'existing@example.org' })
 
   async function upload(agent: Agent, content: string | Buffer, fields: Record<string, string> = {}) {
     await agent.get('/people/import')

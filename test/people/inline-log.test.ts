@@ -1,42 +1,19 @@
 import t from 'tap'
-import { sql } from 'kysely'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 t.test('logging a conversation from the drive page and the local page', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Test slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const driveA = await db
-    .insertInto('drives')
-    .values({
-      slate_id: slate.id,
-      local_id: w.localA.id,
-      chapter_id: w.a.id,
-      last_activity_at: sql`'2020-01-01'::timestamptz` as never,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const ana = await db
-    .insertInto('supporters')
-    .values({
-      chapter_id: w.a.id,
-      local_id: w.localA.id,
-      name: 'Ana Inlineton',
-      email: 'ana.inline@example.org',
-      current_level: 2,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const ben = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Ben Undecided', current_level: 3 })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Test slate', is_current: true })
+  const driveA = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, last_activity_at: '2020-01-01' })
+  const ana = await f.supporter(db, w.a.id, w.localA.id, {
+    name: 'Ana Inlineton',
+    email: 'ana.inline@example.org',
+    current_level: 2,
+  })
+  const ben = await f.supporter(db, w.a.id, w.localA.id, { name: 'Ben Undecided', current_level: 3 })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const vol = new Agent(app)
@@ -211,10 +188,7 @@ t.test('logging a conversation from the drive page and the local page', async (t
   t.test('the drive page answers in the same number of queries with 2 and 60 supporters', async (t) => {
     const small = await countQueries(handle, () => org.get(back))
     for (let i = 0; i < 58; i++)
-      await db
-        .insertInto('supporters')
-        .values({ chapter_id: w.a.id, local_id: w.localA.id, name: `Extra Person ${i}`, current_level: (i % 5) + 1 })
-        .execute()
+      await f.supporter(db, w.a.id, w.localA.id, { name: `Extra Person ${i}`, current_level: (i % 5) + 1 })
     const big = await countQueries(handle, () => org.get(back))
     t.equal(small, big)
     t.ok(big <= 12, `${big} queries`)

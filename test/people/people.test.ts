@@ -1,32 +1,15 @@
 import t from 'tap'
-import { sql } from 'kysely'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, user, world } from '../factories.ts'
 import { supporterFacts } from '../../src/people/queries.ts'
 
 t.test('supporters', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Test slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const driveA = await db
-    .insertInto('drives')
-    .values({
-      slate_id: slate.id,
-      local_id: w.localA.id,
-      chapter_id: w.a.id,
-      last_activity_at: sql`'2020-01-01'::timestamptz`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const driveB = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localB.id, chapter_id: w.b.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Test slate', is_current: true })
+  const driveA = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, last_activity_at: '2020-01-01' })
+  const driveB = await f.drive(db, slate.id, w.localB.id, { chapter_id: w.b.id })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const vol = new Agent(app)
@@ -249,26 +232,17 @@ t.test('supporters', async (t) => {
   })
 
   t.test('supporterFacts rolls up the drive’s local in one query', async (t) => {
-    await db
-      .insertInto('supporters')
-      .values([
-        {
-          chapter_id: w.a.id,
-          local_id: w.localA.id,
-          name: 'Board Person',
-          role_in_local: 'executive_board',
-          current_level: 2,
-        },
-        {
-          chapter_id: w.a.id,
-          local_id: w.localA.id,
-          name: 'Board Skeptic',
-          role_in_local: 'executive_board',
-          current_level: 4,
-          potential_leader: true,
-        },
-      ])
-      .execute()
+    await f.supporter(db, w.a.id, w.localA.id, {
+      name: 'Board Person',
+      role_in_local: 'executive_board',
+      current_level: 2,
+    })
+    await f.supporter(db, w.a.id, w.localA.id, {
+      name: 'Board Skeptic',
+      role_in_local: 'executive_board',
+      current_level: 4,
+      potential_leader: true,
+    })
     const n = await countQueries(handle, () => supporterFacts(db, [driveA.id, driveB.id]))
     t.equal(n, 1)
     const facts = await supporterFacts(db, [driveA.id, driveB.id])
@@ -337,19 +311,13 @@ t.test('supporters', async (t) => {
 
   t.test('the list filters, searches and loads more; the same number of queries for small and big data', async (t) => {
     const small = await countQueries(handle, () => org.get('/people'))
-    await db
-      .insertInto('supporters')
-      .values(
-        Array.from({ length: 70 }, (_, i) => ({
-          chapter_id: w.a.id,
-          local_id: w.localA.id,
-          name: `Bulk Person ${String(i).padStart(2, '0')}`,
-          current_level: (i % 5) + 1,
-          email: `bulk${i}@example.org`,
-          email_normalised: `bulk${i}@example.org`,
-        })),
-      )
-      .execute()
+    await f.many(70, (i) =>
+      f.supporter(db, w.a.id, w.localA.id, {
+        name: `Bulk Person ${String(i).padStart(2, '0')}`,
+        current_level: (i % 5) + 1,
+        email: `bulk${i}@example.org`,
+      }),
+    )
     const big = await countQueries(handle, () => org.get('/people'))
     t.equal(small, big)
     t.ok(big <= 12, `${big} queries`)
@@ -372,19 +340,13 @@ t.test('supporters', async (t) => {
   })
 
   t.test('merge moves levels, conversations, team roles and tags and leaves no orphan', async (t) => {
-    const dup = await db
-      .insertInto('supporters')
-      .values({
-        chapter_id: w.a.id,
-        local_id: w.localA.id,
-        name: 'R. Fictional',
-        phone: '+16175550199',
-        tags: ['cope'],
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await db.insertInto('support_levels').values({ supporter_id: dup.id, level: 2 }).execute()
-    await db.insertInto('conversations').values({ supporter_id: dup.id, kind: 'text', held_on: '2026-11-15' }).execute()
+    const dup = await f.supporter(db, w.a.id, w.localA.id, {
+      name: 'R. Fictional',
+      phone: '+16175550199',
+      tags: ['cope'],
+      current_level: 2,
+    })
+    await f.conversation(db, dup.id, { kind: 'text', held_on: '2026-11-15' })
     await db.insertInto('team_members').values({ supporter_id: dup.id, drive_id: driveA.id, role: 'coach' }).execute()
     t.equal((await vol.post(`/people/${rosaId}/merge`, { other_id: String(dup.id) })).statusCode, 403)
     const res = await org.post(`/people/${rosaId}/merge`, { other_id: String(dup.id), keep: 'this' })
@@ -426,10 +388,7 @@ t.test('supporters', async (t) => {
   t.test(
     'CSV export neutralises formulas, is audited, and is refused to volunteers and national reviewers',
     async (t) => {
-      await db
-        .insertInto('supporters')
-        .values({ chapter_id: w.a.id, local_id: w.localA.id, name: '=HYPERLINK("x")', notes: null })
-        .execute()
+      await f.supporter(db, w.a.id, w.localA.id, { name: '=HYPERLINK("x")', notes: null })
       const res = await org.get('/people?format=csv')
       t.equal(res.statusCode, 200)
       t.match(res.headers['content-type'], 'text/csv')

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 // Supporters' data is dangerous if it leaks: volunteers never see emails or
@@ -8,16 +9,8 @@ import { PASSWORD, world } from '../factories.ts'
 t.test('privacy of supporters', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Test slate', is_current: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Test slate', is_current: true })
+  const drive = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const create = await org.post('/people', {

@@ -1,20 +1,15 @@
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
-import { PASSWORD, local, world } from '../factories.ts'
+import { PASSWORD, local, supporter, world } from '../factories.ts'
 
 t.test('people search ignores accents and case', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
   const sjLocal = await local(db, { name: 'Local de Peñuelas 3', chapter_id: w.a.id, national_union_id: w.union.id })
-  await db
-    .insertInto('supporters')
-    .values([
-      { chapter_id: w.a.id, local_id: w.localA.id, name: 'José Ramírez' },
-      { chapter_id: w.a.id, local_id: sjLocal.id, name: 'Ana Núñez' },
-      { chapter_id: w.a.id, local_id: w.localA.id, name: 'Joseph Park' },
-      { chapter_id: w.a.id, local_id: w.localA.id, name: 'Mary Lee' },
-    ])
-    .execute()
+  await supporter(db, w.a.id, w.localA.id, { name: 'José Ramírez' })
+  await supporter(db, w.a.id, sjLocal.id, { name: 'Ana Núñez' })
+  await supporter(db, w.a.id, w.localA.id, { name: 'Joseph Park' })
+  await supporter(db, w.a.id, w.localA.id, { name: 'Mary Lee' })
   const vol = new Agent(app)
   await vol.login(w.volunteerA.email, PASSWORD)
   const found = async (q: string) => {

@@ -3,6 +3,7 @@
 // integers past their column.
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 t.test('hostile values in requests', async (t) => {
@@ -12,11 +13,7 @@ t.test('hostile values in requests', async (t) => {
   await admin.login(w.admin.email, PASSWORD)
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
-  const supporter = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Dana Date' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const supporter = await f.supporter(db, w.a.id, w.localA.id, { name: 'Dana Date' })
 
   t.test('a NUL or control character in any query string is a 400, never a 500', async (t) => {
     for (const url of ['/people?q=%00', '/locals?q=%00&format=csv', '/resolutions?q=%00', '/admin/users?q=%00']) {
@@ -84,11 +81,7 @@ t.test('hostile values in requests', async (t) => {
   })
 
   t.test('an endorsement dated 9999-12-31 is refused', async (t) => {
-    const slate = await db
-      .insertInto('slates')
-      .values({ name: 'Dates slate', is_current: true, election_date: '2026-11-03' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const slate = await f.slate(db, { name: 'Dates slate', is_current: true, election_date: '2026-11-03' })
     const res = await org.post(`/slates/${slate.id}/endorsements`, {
       local_id: String(w.localA.id),
       level: 'local_slate',
