@@ -52,8 +52,10 @@ export default async function driveDecisionRoutes(app: FastifyInstance) {
     if (Object.keys(problems).length)
       return page.renderDrive(request, reply, d, { forms: { decision: { values, errors: problems } }, status: 422 })
     const { confirm, ...typed } = values
-    if (confirm === 'edit')
+    if (confirm === 'edit') {
+      reply.header('HX-Push-Url', 'false')
       return page.renderDrive(request, reply, d, { forms: { decision: { values: typed, errors: {}, open: true } } })
+    }
     const plan = decisionPlan(
       {
         stage: d.stage as StageKey,

@@ -175,6 +175,14 @@ export function drivePage(db: Db) {
       logPanel: logPanelView(user, d.chapter_id, `/drives/${d.id}`, logRows),
       panels,
       stageName: stageLabel(stage),
+      // What a decision will do here, said before the form is filled (the confirm step says it again in full).
+      decisionNote: isEndKey(d.status)
+        ? 'This drive has ended: a decision recorded now reopens it at the vote, or ends it again. ' +
+          'You will see what happens and confirm first.'
+        : stage !== 'vote'
+          ? `This drive is at “${stageLabel(stage)}”: a decision moves it to “${stageLabel('vote')}”. ` +
+            'You will see what happens and confirm first.'
+          : 'A vote that is adopted or fails ends the drive: you will see what happens and confirm first.',
       checks: exitChecks(stage, factsOf(d), thresholdsOf(d)).map((c) => ({
         ...c,
         badge: c.state === 'met' ? 'ok' : c.state === 'unmet' ? 'warn' : '',

@@ -60,6 +60,7 @@ t.test('decisions and ends are checked and confirmed before they change a drive'
     t.equal(res.statusCode, 422)
     t.match(fieldError(res.body, 'decision-votes_for'), '0 for and 0 against is not a result')
     t.match(res.body, 'Typed note', 'what was typed is kept')
+    t.match(res.body, 'a decision moves it to “Hold the vote”. You will see what happens and confirm first.')
     t.match(res.body, /<details class="panel" open id="decision-form">/, 'the form is open')
     const d = await row(db, early.id)
     t.same([d.stage, d.status, d.version], ['democratize', 'active', early.version])
@@ -127,6 +128,7 @@ t.test('decisions and ends are checked and confirmed before they change a drive'
     t.equal(res.statusCode, 200)
     t.match(res.body, /<details class="panel" open id="decision-form">/)
     t.match(res.body, /name="votes_against"[^>]*value="9"/)
+    t.equal(res.headers['hx-push-url'], 'false', 'the address bar stays on a page that reloads')
     t.same(await decisions(db, early.id), [])
   })
 
