@@ -53,6 +53,7 @@ export default async function driveDecisionRoutes(app: FastifyInstance) {
       return page.renderDrive(request, reply, d, { forms: { decision: { values, errors: problems } }, status: 422 })
     const { confirm, ...typed } = values
     if (confirm === 'edit') {
+      request.formKeyReleased = true
       reply.header('HX-Push-Url', 'false')
       return page.renderDrive(request, reply, d, { forms: { decision: { values: typed, errors: {}, open: true } } })
     }
@@ -68,12 +69,16 @@ export default async function driveDecisionRoutes(app: FastifyInstance) {
       outcome,
     )
     if (plan.confirm && confirm !== 'yes') {
+      // Nothing is saved yet: the form's one-time key goes on to the confirm form, free to be claimed there.
+      request.formKeyReleased = true
+      const { _form_key: formKey, ...carried } = typed
       reply.header('HX-Push-Url', 'false')
       return reply.page('drives/confirm-decision', {
+        formKey: formKey ?? '',
         title: `Record this decision? — ${d.local_name ?? d.union_name ?? 'Drive'}`,
         drive: { id: d.id, local: d.local_name ?? d.union_name ?? '', place: placeLabel(d.stage, d.status) },
         plan,
-        hidden: Object.entries(typed).map(([name, value]) => ({ name, value })),
+        hidden: Object.entries(carried).map(([name, value]) => ({ name, value })),
       })
     }
     const saved = await versionedTransaction(db, (trx) =>

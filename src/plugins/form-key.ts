@@ -4,7 +4,8 @@
 // the person is kept; the same key posted again — a double click, Back and
 // Save again, a retried request — is sent to that place (303) instead of
 // creating a second copy. A claim whose request ended in an error (422, 409…)
-// is released, so the corrected form can be sent again. Keys last a day.
+// is released, so the corrected form can be sent again; so is one whose answer
+// saved nothing on purpose (a confirm step: request.formKeyReleased). Keys last a day.
 import crypto from 'node:crypto'
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
@@ -18,6 +19,8 @@ declare module 'fastify' {
     formKey: string
     /** The key this POST claimed, when it is a creating route that carried one. */
     claimedFormKey: string | null
+    /** Set by a handler whose answer saved nothing (a confirm step): the claimed key is let go. */
+    formKeyReleased: boolean
   }
 }
 
@@ -85,6 +88,7 @@ export default fp(
     const db = app.db
     app.decorateRequest('formKey', '')
     app.decorateRequest('claimedFormKey', null)
+    app.decorateRequest('formKeyReleased', false)
 
     const purge = () => purgeFormKeys(db).catch(() => {})
     const timer = setInterval(purge, 60 * 60 * 1000)
@@ -145,7 +149,7 @@ export default fp(
       if (!key || !request.user) return payload
       request.claimedFormKey = null
       const q = db.updateTable('form_keys').where('user_id', '=', request.user.id).where('key', '=', key)
-      if (reply.statusCode >= 400) {
+      if (reply.statusCode >= 400 || request.formKeyReleased) {
         await db.deleteFrom('form_keys').where('user_id', '=', request.user.id).where('key', '=', key).execute()
       } else {
         await q.set({ done: true, location: locationOf(reply) }).execute()

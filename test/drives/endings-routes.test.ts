@@ -152,6 +152,33 @@ t.test('decisions and ends are checked and confirmed before they change a drive'
     t.match(driveAudit?.after, { stage: 'vote', status: 'lost' })
   })
 
+  await t.test(
+    'the confirm step keeps the form’s one-time key: the decision is saved once, Back and Save too',
+    async (t) => {
+      const l = await db
+        .insertInto('locals')
+        .values({ name: 'Alpha Local 20', chapter_id: w.a.id })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      const d = await drive(db, s.id, l.id, { chapter_id: w.a.id, asks: 'slate', stage: 'vote' })
+      const key = /name="_form_key" value="([^"]+)"/.exec((await org.get(`/drives/${d.id}`)).body)?.[1] ?? ''
+      t.match(key, /^[0-9a-f-]{36}$/)
+      const form = vote(d, { votes_for: '8', votes_against: '1', _form_key: key })
+      const ask = await org.post(`/drives/${d.id}/decisions`, form)
+      t.equal(ask.statusCode, 200)
+      t.equal(ask.body.split('name="_form_key"').length - 1, 1, 'one key in the confirm form')
+      t.match(ask.body, `name="_form_key" value="${key}"`, 'the same key goes on')
+      t.equal((await org.post(`/drives/${d.id}/decisions`, form)).statusCode, 200, 'asking again saved nothing')
+      const [one, two] = await Promise.all([
+        org.post(`/drives/${d.id}/decisions`, { ...form, confirm: 'yes' }),
+        org.post(`/drives/${d.id}/decisions`, { ...form, confirm: 'yes' }),
+      ])
+      t.same([one.statusCode, two.statusCode], [303, 303], 'a double click on confirm leads to the drive both times')
+      t.equal((await decisions(db, d.id)).length, 1, 'one decision')
+      t.equal((await row(db, d.id)).status, 'won')
+    },
+  )
+
   await t.test('a postponement at the vote needs no confirmation', async (t) => {
     const l = await db
       .insertInto('locals')
