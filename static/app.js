@@ -108,6 +108,19 @@
   document.addEventListener('click', (e) => {
     if (e.target.closest?.('[data-print]')) window.print()
   })
+  // Logged out (the login page after "Log out", or a session that ended): the meeting
+  // page's copy kept for offline use holds names, so it goes, with its service worker.
+  if (document.body?.hasAttribute('data-logged-out')) {
+    if (window.caches)
+      caches.keys().then((keys) => {
+        for (const k of keys) if (k.startsWith('tenfold-meeting')) void caches.delete(k)
+      })
+    navigator.serviceWorker?.getRegistrations().then((regs) => {
+      regs.forEach((r) => {
+        if ((r.active || r.waiting || r.installing)?.scriptURL.endsWith('/meeting-sw.js')) r.unregister()
+      })
+    })
+  }
 })()
 
 // ---- Board drag and drop, and focus after a move (drives feature) --------

@@ -8,7 +8,8 @@
   const root = document.getElementById('meeting')
   if (!root) return
   const drive = root.dataset.drive
-  const QUEUE = `tenfold:meeting:${drive}`
+  // One queue per person and drive: entries typed by one person are never sent in another's session.
+  const QUEUE = `tenfold:meeting:${root.dataset.user || ''}:${drive}`
   const statusEl = document.getElementById('meeting-status')
   const waitingEl = statusEl?.querySelector('.waiting')
   const pendingList = document.getElementById('meeting-pending')
@@ -80,7 +81,8 @@
             headers: {
               'content-type': 'application/x-www-form-urlencoded',
               'x-meeting-sync': '1',
-              'x-csrf-token': e.csrf,
+              // This page's token: after logging in again, the one kept with the entry is void.
+              'x-csrf-token': pageToken() || e.csrf,
             },
             body: new URLSearchParams(e.fields).toString(),
             credentials: 'same-origin',
@@ -112,27 +114,48 @@
     if (changed && read().length === 0) location.reload()
   }
 
-  for (const form of document.querySelectorAll('form[data-meeting-form]')) {
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault()
-      const data = new FormData(form)
-      if (ev.submitter?.name) data.set(ev.submitter.name, ev.submitter.value)
-      const fields = {}
-      for (const [k, val] of data.entries()) if (k !== '_csrf') fields[k] = String(val)
-      fields.key = newKey()
-      fields.entered_at = new Date().toISOString()
-      if (fields.kind === 'attendance') {
-        // The latest attendance this phone knows of, saved or waiting: a second phone's differs and is flagged.
-        const mine = read().filter((x) => x.fields.kind === 'attendance')
-        fields.base_key = mine.length ? mine[mine.length - 1].fields.key : root.dataset.attendanceKey || ''
-      }
-      const csrf = data.get('_csrf') || ''
-      write([...read(), { fields, csrf }])
-      form.reset()
-      render()
-      void flush()
-    })
+  function pageToken() {
+    return document.querySelector('form[data-meeting-form] input[name="_csrf"]')?.value || ''
   }
+
+  // Listened for on window, in the capture phase: before app.js's own submit handling (the
+  // one-time form key's plain POST), which would send the form over a dead connection.
+  window.addEventListener(
+    'submit',
+    (ev) => {
+      const form = ev.target
+      if (!(form instanceof HTMLFormElement) || !form.matches('form[data-meeting-form]')) return
+      ev.preventDefault()
+      ev.stopImmediatePropagation()
+      queue(form, ev.submitter)
+    },
+    true,
+  )
+
+  function queue(form, submitter) {
+    const data = new FormData(form)
+    if (submitter?.name) data.set(submitter.name, submitter.value)
+    const fields = {}
+    // The entry's own key stops doubles here; the server's one-time form key is for plain posts.
+    for (const [k, val] of data.entries()) if (k !== '_csrf' && k !== '_form_key') fields[k] = String(val)
+    fields.key = newKey()
+    fields.entered_at = new Date().toISOString()
+    if (fields.kind === 'attendance') {
+      // The latest attendance this phone knows of, saved or waiting: a second phone's differs and is flagged.
+      const mine = read().filter((x) => x.fields.kind === 'attendance')
+      fields.base_key = mine.length ? mine[mine.length - 1].fields.key : root.dataset.attendanceKey || ''
+    }
+    const csrf = data.get('_csrf') || ''
+    write([...read(), { fields, csrf }])
+    form.reset()
+    render()
+    void flush()
+  }
+
+  // Logging out forgets the kept copy of this page (it holds names); entries not sent yet stay, for this person.
+  document.querySelector('form.logout')?.addEventListener('submit', () => {
+    navigator.serviceWorker?.controller?.postMessage('tenfold:forget')
+  })
 
   // Hands counted row by row, added up into the tally.
   const helper = document.querySelector('.rows-helper')

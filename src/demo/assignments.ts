@@ -10,13 +10,13 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.ts'
 
 const ASKS = [
-  'Ask her to sign the petition for a member vote',
-  'Invite him to the candidate forum',
-  'Ask if she will speak for the resolution at the meeting',
+  'Sign the petition for a member vote',
+  'Invite to the candidate forum',
+  'Speak for the resolution at the meeting?',
   'Find out how the night shift is leaning',
-  'Ask them to bring two co-workers to the meeting',
-  'Check he can get the evening off for the vote',
-  'Ask her to sit on the team',
+  'Bring two co-workers to the meeting',
+  'Can they get the evening off for the vote?',
+  'Join the team',
   null,
 ] as const
 
