@@ -178,6 +178,8 @@ export function headlineFigures(o: {
   days: number
   endorsing: { locals: number; goal: number } | null
   whip: WhipReviewRow[]
+  /** Where the table of every figure is: '#by-union-table' on the overview, '#by-chapter-table' on a union's view. */
+  figures: string
 }): Headline[] {
   const t = o.total
   const wins = t.by_membership + t.by_leadership + t.by_delegate + t.by_unknown
@@ -190,7 +192,7 @@ export function headlineFigures(o: {
       num: String(o.endorsing.locals),
       label: 'locals endorsing',
       note: `goal ${o.endorsing.goal}`,
-      href: '#goals',
+      href: '#goals-table',
     })
   out.push(
     {
@@ -203,7 +205,7 @@ export function headlineFigures(o: {
       num: String(t.local_slate + t.local_candidate + t.national_slate + t.national_candidate),
       label: 'endorsements in force',
       note: `${t.local_slate + t.local_candidate} local · ${t.national_slate + t.national_candidate} national`,
-      href: '#by-union',
+      href: o.figures,
     },
     {
       num: percentLabel(byMembers),
@@ -221,7 +223,7 @@ export function headlineFigures(o: {
       num: String(upcoming),
       label: 'votes in 60 days',
       note: upcoming ? `${projected} projected won` : 'none scheduled',
-      href: '#whip',
+      href: '#whip-table',
     },
   )
   return out

@@ -330,6 +330,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
           days: f.days,
           endorsing: goals?.slate ?? null,
           whip: whip.union,
+          figures: '#by-union-table',
         }),
         stageBars: stageBars(total, link),
         methods,
@@ -438,6 +439,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
         days: f.days,
         endorsing: null,
         whip: whip.union,
+        figures: '#by-chapter-table',
       })
       headline.splice(2, 0, {
         num: String(national),

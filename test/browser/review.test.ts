@@ -132,6 +132,18 @@ if (chromiumAvailable(t)) {
       await page.keyboard.press('Enter')
       t.notOk(await page.locator('#by-union').evaluate((el) => (el as HTMLDetailsElement).open), 'Enter closes it')
 
+      // A headline figure leads to its table, opened.
+      await page.click('.stat:has-text("votes in 60 days")')
+      await page.waitForFunction(() => (document.getElementById('whip') as HTMLDetailsElement | null)?.open === true)
+      t.ok(await page.locator('#whip-table').isVisible(), 'the whip table opens from its headline figure')
+
+      // Printed, every collapsed table is on paper.
+      await page.goto('/review')
+      await page.emulateMedia({ media: 'print' })
+      t.ok(await page.locator('#by-chapter table').first().isVisible(), 'a collapsed table prints')
+      t.notOk(await page.locator('.review-filter-box').isVisible(), 'the filters do not print')
+      await page.emulateMedia({ media: 'screen' })
+
       // The union picker goes to the union's own view.
       await page.selectOption('#r-pick', String(seiu.id))
       await Promise.all([page.waitForURL(/\/review\/unions\/seiu/), page.click('.review-picker button')])
