@@ -52,10 +52,11 @@ export async function drivePanel(
 /** Each assignee's progress on the drive and who still has whom; null when the caller may not see it. One query. */
 export async function driveAssignments(db: Db, user: CurrentUser, drive: { id: number; chapter_id: number | null }) {
   if (drive.chapter_id === null || !can.edit(user, drive.chapter_id)) return null
-  const { progress, open, open_total } = await drivePanelRows(db, drive.chapter_id, drive.id)
+  const { progress, open, open_total, has_body } = await drivePanelRows(db, drive.chapter_id, drive.id)
   return {
     driveId: drive.id,
     loaded: true as const,
+    hasWhip: has_body,
     people: progressView(progress)[0]?.people ?? [],
     openTotal: open_total,
     open: open.map((o) => ({

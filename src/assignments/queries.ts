@@ -69,7 +69,8 @@ export function findDriveForAssigning(db: Q, scope: Scope, driveId: number) {
   let q = db
     .selectFrom('drives as d')
     .leftJoin('locals as l', 'l.id', 'd.local_id')
-    .select(['d.id', 'd.chapter_id', 'd.local_id', 'l.name as local_name'])
+    .leftJoin('chapters as c', 'c.id', 'd.chapter_id')
+    .select(['d.id', 'd.chapter_id', 'd.local_id', 'l.name as local_name', 'c.time_zone'])
     .where('d.id', '=', driveId)
     .where('d.deleted_at', 'is', null)
   if (scope.chapterIds !== null) q = q.where('d.chapter_id', 'in', ids(scope))
@@ -82,6 +83,8 @@ export type NewAssignments = {
   assigneeId: number
   driveId: number | null
   ask: string | null
+  /** An ask per supporter (the whip count's "talk to …"), used where the form's own ask is empty. */
+  asks?: ReadonlyMap<number, string>
   dueOn: string | null
   actorId: number | null
 }
@@ -94,6 +97,8 @@ export type NewAssignments = {
  */
 export async function insertAssignments(trx: Q, a: NewAssignments) {
   if (!a.supporterIds.length) return []
+  const askIds = [...(a.asks?.keys() ?? [])]
+  const askTexts = askIds.map((id) => a.asks!.get(id)!)
   const r = await sql<{ id: number; supporter_id: number }>`
     insert into assignments (chapter_id, supporter_id, assignee_id, drive_id, ask, due_on, created_by)
     select s.chapter_id, s.id, ${a.assigneeId}::int,
@@ -101,7 +106,9 @@ export async function insertAssignments(trx: Q, a: NewAssignments) {
         (select d.id from drives d where d.id = ${a.driveId}::int and d.local_id = s.local_id and d.deleted_at is null),
         (select d.id from drives d where d.local_id = s.local_id and d.chapter_id = s.chapter_id and d.deleted_at is null
           order by (d.status = 'active') desc, d.id desc limit 1)),
-      ${a.ask}, ${a.dueOn}::date, ${a.actorId}::int
+      coalesce(${a.ask}::text,
+        (select x.ask from unnest(${askIds}::int[], ${askTexts}::text[]) as x(id, ask) where x.id = s.id)),
+      ${a.dueOn}::date, ${a.actorId}::int
     from supporters s
     where s.id = any(${a.supporterIds}::int[]) and s.chapter_id = ${a.chapterId}::int and s.deleted_at is null
     order by s.id
@@ -262,8 +269,9 @@ export type OpenRow = { id: number; name: string; assignee: string; due_on: stri
  * open assignments (names only, due first, at most `limit`) with their total.
  */
 export async function drivePanelRows(db: Q, chapterId: number, driveId: number, limit = 100) {
-  const r = await sql<{ progress: ProgressRow[]; open: OpenRow[]; open_total: number }>`
+  const r = await sql<{ progress: ProgressRow[]; open: OpenRow[]; open_total: number; has_body: boolean }>`
     select
+      exists (select 1 from deciding_bodies b where b.drive_id = ${driveId}::int and b.deleted_at is null) as has_body,
       (select coalesce(json_agg(p order by p.assignee, p.assignee_id), '[]'::json) from (
         select a.assignee_id, u.name as assignee, a.drive_id, null::text as local_name,
           count(*)::int as assigned,

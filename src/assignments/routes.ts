@@ -1,7 +1,8 @@
 // Assignments and "my list".
 //   GET  /assignments            organizers: each assignee's progress (assigned / done / overdue) per drive,
 //                                and the chapter setting "contacts for assigned people"
-//   GET  /assignments/new        the assign form (people picked by id, from a drive, or from the people list's filters)
+//   GET  /assignments/new        the assign form (people picked by id, from a drive, from the people list's
+//                                filters, or from the whip count's who-talks-to-whom: ?drive=…&whip=1)
 //   POST /assignments            give the chosen people to a chapter member, with an ask and a due date
 //   POST /assignments/:id/cancel take an open assignment back
 //   POST /assignments/settings   turn "contacts for assigned people" on or off (audited)
@@ -43,6 +44,8 @@ import {
 } from './queries.ts'
 import { assignForm, logForm, newQuery, settingForm } from './schema.ts'
 import { driveAssignments, progressView } from './panels.ts'
+import { weeklyTalks } from '../whip/panels.ts'
+import { talkAsks } from './talk-asks.ts'
 
 type NewQuery = Record<string, string | string[] | undefined>
 
@@ -140,6 +143,14 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
     local_name: string | null
   }
 
+  /** This week's who-talks-to-whom of a drive, as one ask per supporter ("Talk to Ana Ruiz (coworker)"). */
+  async function whipAsks(user: CurrentUser, driveId: number) {
+    const drive = await findDriveForAssigning(db, editScope(user), driveId)
+    if (!drive) return new Map<number, string>()
+    const talks = await weeklyTalks(db, editScope(user), driveId, todayIn(drive.time_zone ?? 'UTC'))
+    return talkAsks(talks)
+  }
+
   async function renderNew(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -151,6 +162,7 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
       errors: FieldErrors
       note?: string
       status?: number
+      asks?: ReadonlyMap<number, string>
     },
   ) {
     const user = request.user!
@@ -171,7 +183,9 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
             badge: levelBadge(c.current_level),
             local: c.local_name ?? '',
             checked: o.checked.has(c.id),
+            talk: o.asks?.get(c.id) ?? '',
           })),
+        fromWhip: o.asks !== undefined,
         otherChapter: o.candidates.some((c) => c.chapter_id !== chapterId),
         assigneeOptions: assignees.map((a) => ({
           value: a.id,
@@ -199,7 +213,13 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
     let candidates: Candidate[]
     let checked: Set<number>
     let note = ''
-    if (picked.length) {
+    let asks: Map<number, string> | undefined
+    if (driveId && q.whip === '1') {
+      asks = await whipAsks(user, driveId)
+      candidates = await listSupportersByIds(db, scope, [...asks.keys()])
+      checked = new Set(candidates.map((c) => c.id))
+      if (!candidates.length) note = 'The whip count has nobody to suggest this week: no paths to the open members yet.'
+    } else if (picked.length) {
       candidates = await listSupportersByIds(db, scope, picked)
       checked = new Set(candidates.map((c) => c.id))
     } else if (filters) {
@@ -218,9 +238,10 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
       candidates,
       checked,
       driveId,
-      values: { due_on: '', ask: '', drive_id: driveId ? String(driveId) : '' },
+      values: { due_on: '', ask: '', drive_id: driveId ? String(driveId) : '', whip: asks ? '1' : '' },
       errors: {},
       note,
+      asks,
     })
   })
 
@@ -234,8 +255,11 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 0)
     const form = parseForm(assignForm, request.body)
+    const whipDrive = values.whip === '1' ? (idFilter(values.drive_id) ?? null) : null
+    // Recomputed here, never taken from the form: the asks name body members.
+    const asks = whipDrive ? await whipAsks(user, whipDrive) : undefined
     const again = async (errors: FieldErrors, status = 422) => {
-      const candidates = await listSupportersByIds(db, scope, rawIds)
+      const candidates = await listSupportersByIds(db, scope, asks ? [...asks.keys()] : rawIds)
       return renderNew(request, reply, {
         candidates,
         checked: new Set(rawIds),
@@ -243,6 +267,7 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
         values,
         errors,
         status,
+        asks,
       })
     }
     if (!form.ok) return again(form.errors)
@@ -261,6 +286,7 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
         assigneeId: f.assignee_id,
         driveId: f.drive_id,
         ask: f.ask,
+        asks,
         dueOn: f.due_on,
         actorId: user.id,
       })
@@ -275,6 +301,7 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
             supporter_ids: rows.map((r) => r.supporter_id),
             ask: f.ask,
             due_on: f.due_on,
+            ...(asks ? { from: 'whip count' } : {}),
           },
         })
       return rows

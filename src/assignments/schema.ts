@@ -20,6 +20,8 @@ export const assignForm = z.object({
   ask: optionalText('The ask', 300),
   due_on: optionalDate('Due date', DATE_RANGES.plan),
   drive_id: optionalInt('Drive', 1, 2147483647),
+  // From the whip count's who-talks-to-whom: each person's ask says whom to talk to.
+  whip: checkbox(),
 })
 
 export const logForm = conversationForm
@@ -45,6 +47,7 @@ export const newQuery = {
       ],
     },
     drive: { type: 'string', pattern: '^[0-9]{0,10}$' },
+    whip: { type: 'string', pattern: '^1?$' },
     q: { type: 'string', maxLength: 200 },
     local: { type: 'string', pattern: '^[0-9]{0,10}$' },
     level: { type: 'string', pattern: '^([1-5]|none)?$' },
