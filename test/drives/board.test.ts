@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
 import * as f from '../factories.ts'
@@ -34,7 +35,8 @@ async function drives(
       owner_id: o.ownerId,
       next_step: 'Call the steward',
       next_step_due: i % 2 ? '2020-01-01' : '2099-01-01',
-      vote_date: o.stage === 'vote' ? new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10) : null,
+      // Five days from today as the chapter (New York) counts days, not UTC: the two differ every evening.
+      vote_date: o.stage === 'vote' ? DateTime.now().setZone('America/New_York').plus({ days: 5 }).toISODate() : null,
     })
     await insertStageChange(db, {
       drive_id: d.id,
