@@ -159,7 +159,15 @@ await withNewDatabase(async ({ db }) => {
   const hasWhip = await sql<{ t: string | null }>`select to_regclass('public.deciding_bodies')::text as t`.execute(db)
   if (hasWhip.rows[0]!.t && hasSupporters.rows[0]!.t) {
     t = Date.now()
+    // Each local's supporters numbered once (0, 1, 2… by id), to pick "the local's
+    // n-th supporter" by a join: a lateral "order by id offset n limit 1" per body
+    // member walked the supporters' primary key and ran for over half an hour.
+    await sql`analyze supporters, drives`.execute(db)
     await db.transaction().execute(async (trx) => {
+      await sql`create temporary table ranked_supporters on commit drop as
+        select id, local_id, (row_number() over (partition by local_id order by id) - 1)::int as rn
+        from supporters where local_id is not null`.execute(trx)
+      await sql`create index on ranked_supporters (local_id, rn)`.execute(trx)
       await sql`insert into deciding_bodies (drive_id, chapter_id, kind, name, threshold, quorum)
         select d.id, d.chapter_id, 'roster', case when d.id % 3 = 0 then 'COPE committee' else 'Executive board' end,
           (array['majority_cast','majority_present','two_thirds'])[1 + d.id % 3], case when d.id % 2 = 0 then 4 end
@@ -171,7 +179,7 @@ await withNewDatabase(async ({ db }) => {
           (array['yes','yes','leaning_yes','undecided','undecided','leaning_no','no','absent'])[1 + (b.id * 7 + g) % 8], now()
         from deciding_bodies b
         join drives d on d.id = b.drive_id
-        left join lateral (select s.id from supporters s where s.local_id = d.local_id order by s.id limit 1) known on true
+        left join ranked_supporters known on known.local_id = d.local_id and known.rn = 0
         cross join lateral generate_series(1, 7 + b.drive_id % 34) g`.execute(trx)
       await sql`insert into member_reads (member_id, read, note, at) select id, read, 'Seeded read', now() from body_members where read is not null`.execute(
         trx,
@@ -183,7 +191,7 @@ await withNewDatabase(async ({ db }) => {
         from body_members m
         join deciding_bodies b on b.id = m.body_id
         join drives d on d.id = b.drive_id
-        join lateral (select s.id from supporters s where s.local_id = d.local_id order by s.id offset (m.id % 40) limit 1) s on true
+        join ranked_supporters s on s.local_id = d.local_id and s.rn = m.id % 40
         where m.supporter_id is distinct from s.id
         order by m.id limit 100000`.execute(trx)
       await sql`insert into structure_tests (drive_id, chapter_id, kind, name, denominator, target_percent)
