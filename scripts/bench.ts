@@ -196,12 +196,26 @@ const ids = (
          (select id from resolutions where slug = 'endorse-local-candidate') as resolution`.execute(handle.db)
 ).rows[0]!
 
+// "My list" at national scale: the organizer gets 500 open assignments from their chapters' supporters,
+// due over three weeks around today (added on the first run, kept after: the set is the same each run).
+await sql`insert into assignments (chapter_id, supporter_id, assignee_id, due_on, ask, created_by)
+  select s.chapter_id, s.id, u.id, current_date + (s.id % 21)::int - 7, 'Ask about the vote', u.id
+  from users u
+  join memberships m on m.user_id = u.id and m.role = 'organizer'
+  join supporters s on s.chapter_id = m.chapter_id and s.deleted_at is null
+  where u.email = 'scale-organizer@example.org'
+    and not exists (select 1 from assignments a where a.assignee_id = u.id)
+  order by s.id
+  limit 500
+  on conflict do nothing`.execute(handle.db)
+
 const pages: { page: string; path: string; cookie: string }[] = [
   { page: 'dashboard', path: '/', cookie: organizerCookie },
   { page: 'board', path: '/board', cookie: organizerCookie },
   { page: 'drive page', path: `/drives/${ids.drive}`, cookie: organizerCookie },
   { page: 'locals search', path: '/locals?q=local%2012', cookie: organizerCookie },
   { page: 'people search', path: '/people?q=Member%201', cookie: organizerCookie },
+  { page: 'my list (500 assigned)', path: '/my-list', cookie: organizerCookie },
   { page: 'resolution filled', path: `/resolutions/${ids.resolution}?drive=${ids.drive}`, cookie: organizerCookie },
   { page: 'matrix', path: `/slates/${ids.slate}/matrix`, cookie: adminCookie },
   { page: 'review', path: '/review', cookie: adminCookie },
