@@ -18,8 +18,8 @@ import { insertLocal, type LocalInput } from '../src/unions/queries.ts'
 
 export const PASSWORD = 'correct horse battery'
 
-/** `n` records made by `make(i)`, a few at a time (the pool has ten connections), in the order of i. */
-export async function many<T>(n: number, make: (i: number) => Promise<T>, batch = 8): Promise<T[]> {
+/** `n` records made by `make(i)`, a few at a time (a test app's pool has five connections), in the order of i. */
+export async function many<T>(n: number, make: (i: number) => Promise<T>, batch = 4): Promise<T[]> {
   const out: T[] = []
   for (let i = 0; i < n; i += batch)
     out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, j) => make(i + j)))))
