@@ -566,6 +566,45 @@ export async function drillDrives(db: Db, scope: Scope, f: DrillFilters, limit =
   return r.rows
 }
 
+// ---- One union's open drives, stage by stage ------------------------------------------
+
+export type StageDriveRow = {
+  id: number
+  local_name: string | null
+  union_abbreviation: string | null
+  chapter_name: string | null
+  stage: StageKey
+  status: string
+  stage_entered_at: Date
+  /** Open drives at this stage in all, not only the ones listed. */
+  stage_total: number
+}
+
+/** The open drives in scope and filters, at most `perStage` per stage (longest in the stage first). */
+export async function openDrivesByStage(
+  db: Db,
+  scope: Scope,
+  f: ReviewFilters,
+  perStage = 25,
+): Promise<StageDriveRow[]> {
+  const r = await sql<StageDriveRow>`
+    with fd as (${filteredDrives(scope, f)}),
+    ranked as (
+      select fd.*, row_number() over (partition by fd.stage order by fd.stage_entered_at, fd.id) as n,
+        count(*) over (partition by fd.stage)::int as stage_total
+      from fd where fd.status in ('active', 'paused')
+    )
+    select ranked.id, l.name as local_name, u.abbreviation as union_abbreviation, c.name as chapter_name,
+      ranked.stage, ranked.status, ranked.stage_entered_at, ranked.stage_total
+    from ranked
+    left join locals l on l.id = ranked.local_id
+    left join national_unions u on u.id = ranked.union_id
+    left join chapters c on c.id = ranked.chapter_id
+    where ranked.n <= ${perStage}
+    order by array_position(${STAGE_ARRAY}, ranked.stage), ranked.n`.execute(db)
+  return r.rows
+}
+
 // ---- Filter choices -----------------------------------------------------------------
 
 export type ReviewOptions = {

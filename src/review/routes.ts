@@ -42,6 +42,7 @@ import {
 import {
   drillDrives,
   groupFigures,
+  openDrivesByStage,
   reviewFigures,
   reviewOptions,
   stalledDrives,
@@ -57,6 +58,9 @@ import {
 import { drillQuery, filterParams, parseDrill, parseFilters, reviewQuery, unionParam, type RawQuery } from './schema.ts'
 
 export { TOP_GROUPS, topGroups }
+
+/** Open drives listed per stage on a national union's view; the drill-down has them all. */
+const DRIVES_PER_STAGE = 25
 
 /** Who may read the review, and over which chapters: national and admin all, organizers their own. */
 export function reviewScope(user: CurrentUser): Scope {
@@ -420,7 +424,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
       const f = { ...parseFilters(q, defaultSlate(options)), union: union.id }
       const [cached, drives] = await Promise.all([
         loadFigures(scope, f, STALLED_ON_UNION),
-        drillDrives(db, scope, { ...f, status: 'open' }, 500),
+        openDrivesByStage(db, scope, f, DRIVES_PER_STAGE),
       ])
       const base = pageBase(user, scope, options, f, cached.at)
       const { params, keepDays } = base
@@ -448,6 +452,8 @@ export default async function reviewRoutes(app: FastifyInstance) {
       })
       const byStage = STAGE_KEYS.map((s) => ({
         label: stageLabel(s),
+        total: total[`at_${s}`],
+        href: link({ stage: s, status: 'open' }),
         drives: drives
           .filter((d) => d.stage === s)
           .map((d) => ({
@@ -486,8 +492,8 @@ export default async function reviewRoutes(app: FastifyInstance) {
         stalledTotal,
         stalledHref,
         byStage,
-        openDrives: drives.length,
-        moreDrives: Math.max(0, (drives[0]?.total ?? 0) - drives.length),
+        openDrives: total.active + total.paused,
+        perStage: DRIVES_PER_STAGE,
         table: groupTable(figures.chapter, 'chapter', f),
         whipRows: whip.chapter,
         nationalStatus: total.national_status ?? '',
