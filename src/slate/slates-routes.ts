@@ -28,6 +28,8 @@ import {
 } from './queries.ts'
 import { ENDORSEMENT_STATUSES, labelOf, slateForm, slateIdParam } from './schema.ts'
 
+const RECENT_ENDORSEMENTS = 10
+
 export default async function slatesRoutes(app: FastifyInstance) {
   const db = app.db
   const loadSlate = (id: number) => loadSlateRow(db, id)
@@ -288,6 +290,9 @@ export default async function slatesRoutes(app: FastifyInstance) {
       chart: stepChartSvg(points, { title: `Endorsing locals by week for ${slate.name}` }),
       points,
       endorsements,
+      // The latest ten on the page, the rest behind a summary (a slate gathers dozens over a cycle).
+      recentEndorsements: endorsements.slice(0, RECENT_ENDORSEMENTS),
+      olderEndorsements: endorsements.slice(RECENT_ENDORSEMENTS),
       canAddCandidate: mayCreate(user),
       canRecord: mayCreate(user),
     })
