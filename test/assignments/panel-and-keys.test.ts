@@ -2,6 +2,7 @@
 // forms that create something (the assign form, the "log it" form of my list).
 import t from 'tap'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 
 const keyOf = (html: string) => /name="_form_key" value="([^"]+)"/.exec(html)?.[1] ?? ''
@@ -9,17 +10,11 @@ const keyOf = (html: string) => /name="_form_key" value="([^"]+)"/.exec(html)?.[
 t.test('the drive page shows its assignments to its organizers only', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'S' }).returning('id').executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const people = await db
-    .insertInto('supporters')
-    .values(['Dora Done', 'Olu Open', 'Lea Late'].map((name) => ({ chapter_id: w.a.id, local_id: w.localA.id, name })))
-    .returning('id')
-    .execute()
+  const slate = await f.slate(db, { name: 'S' })
+  const drive = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id })
+  const people = []
+  for (const name of ['Dora Done', 'Olu Open', 'Lea Late'])
+    people.push(await f.supporter(db, w.a.id, w.localA.id, { name }))
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const vol = new Agent(app)
@@ -100,11 +95,7 @@ t.test('the drive page shows its assignments to its organizers only', async (t) 
     const volunteerDrivePage = await countQueries(handle, () => vol.get(`/drives/${drive.id}`))
     t.equal(drivePage, volunteerDrivePage, 'the organizer’s drive page costs what the volunteer’s does')
     t.ok(drivePage <= 12, `within the drive page’s bound (${drivePage})`)
-    const more = await db
-      .insertInto('supporters')
-      .values(Array.from({ length: 300 }, (_, i) => ({ chapter_id: w.a.id, local_id: w.localA.id, name: `Bulk ${i}` })))
-      .returning('id')
-      .execute()
+    const more = await f.many(300, (i) => f.supporter(db, w.a.id, w.localA.id, { name: `Bulk ${i}` }))
     await db
       .insertInto('assignments')
       .values(
@@ -122,11 +113,7 @@ t.test('the drive page shows its assignments to its organizers only', async (t) 
 t.test('a double submit of the assign form or of “log it” makes one record', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const ana = await db
-    .insertInto('supporters')
-    .values({ chapter_id: w.a.id, local_id: w.localA.id, name: 'Ana Twice' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const ana = await f.supporter(db, w.a.id, w.localA.id, { name: 'Ana Twice' })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   const vol = new Agent(app)

@@ -4,34 +4,25 @@
 import t, { type Test } from 'tap'
 import type { Db } from '../../src/db/database.ts'
 import { whipExitFacts } from '../../src/whip/panels.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, user, world } from '../factories.ts'
 import { Agent, buildTestApp, countQueries } from '../helper.ts'
 
 async function setup(t: Test) {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db
-    .insertInto('slates')
-    .values({ name: 'Tick slate', is_current: true, election_date: '2026-11-03' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const slate = await f.slate(db, { name: 'Tick slate', is_current: true, election_date: '2026-11-03' })
   await db.updateTable('locals').set({ members: 400 }).where('id', '=', w.localA.id).execute()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, asks: 'slate', stage: 'build_team' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const drive = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, asks: 'slate', stage: 'build_team' })
   const org = new Agent(app)
   await org.login(w.organizerA.email, PASSWORD)
   return { app, db, handle, w, drive, org, url: `/drives/${drive.id}/whip` }
 }
 
 async function supporters(db: Db, chapterId: number, localId: number, names: string[]) {
-  return db
-    .insertInto('supporters')
-    .values(names.map((name) => ({ chapter_id: chapterId, local_id: localId, name })))
-    .returning(['id', 'name'])
-    .execute()
+  const out = []
+  for (const name of names) out.push(await f.supporter(db, chapterId, localId, { name }))
+  return out
 }
 
 const liveTicks = (db: Db, testId: number) =>
