@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { IANAZone } from 'luxon'
 import { checkbox, email, optionalInt, optionalText, text } from '../shared/validation.ts'
+import { optionalState as state } from '../unions/schema.ts'
 
 export const ROLES = [
   { value: 'admin', label: 'Admin' },
@@ -15,14 +16,6 @@ export const CHAPTER_ROLES = [
   { value: 'organizer', label: 'Organizer' },
   { value: 'volunteer', label: 'Volunteer' },
 ] as const
-
-const state = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null),
-  z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.')
-    .nullable(),
-)
 
 export const inviteForm = z
   .object({

@@ -26,6 +26,32 @@ declare module 'fastify' {
   }
 }
 
+/** The chapters of the user `u` as CurrentUser carries them, for a select on `users as u`. */
+export const chaptersOfUser = sql<CurrentUser['chapters']>`coalesce((
+  select json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'role', m.role,
+    'timeZone', c.time_zone) order by c.name)
+  from memberships m join chapters c on c.id = m.chapter_id and c.deleted_at is null
+  where m.user_id = u.id), '[]'::json)`
+
+/** A users row (with `chaptersOfUser` as chapters) as the signed-in person. */
+export function currentUserOf(row: {
+  id: number
+  name: string
+  email: string
+  is_admin: boolean
+  is_national: boolean
+  chapters: CurrentUser['chapters']
+}): CurrentUser {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    isAdmin: row.is_admin,
+    isNational: row.is_national,
+    chapters: row.chapters,
+  }
+}
+
 export const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
 
 export async function loadSession(db: Db, token: string) {
@@ -48,23 +74,12 @@ export async function loadSession(db: Db, token: string) {
       'u.email',
       'u.is_admin',
       'u.is_national',
-      sql<CurrentUser['chapters']>`coalesce((
-        select json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'role', m.role,
-          'timeZone', c.time_zone) order by c.name)
-        from memberships m join chapters c on c.id = m.chapter_id and c.deleted_at is null
-        where m.user_id = u.id), '[]'::json)`.as('chapters'),
+      chaptersOfUser.as('chapters'),
     ])
     .modifyEnd(PREPARE) // every request: a lookup by key
     .executeTakeFirst()
   if (!row) return undefined
-  const user: CurrentUser = {
-    id: row.id,
-    name: row.name,
-    email: row.email,
-    isAdmin: row.is_admin,
-    isNational: row.is_national,
-    chapters: row.chapters,
-  }
+  const user = currentUserOf(row)
   return {
     sessionId: row.sessionId,
     pending2fa: row.pending_2fa,

@@ -2,37 +2,17 @@
 // setting or clearing it. Only the hash is stored.
 import { sql } from 'kysely'
 import type { CurrentUser } from '../auth/access.ts'
+import { chaptersOfUser, currentUserOf } from '../auth/session.ts'
 import type { Db } from '../db/database.ts'
 
 export async function findUserByCalendarToken(db: Db, hash: string): Promise<CurrentUser | undefined> {
   const row = await db
     .selectFrom('users as u')
-    .select([
-      'u.id',
-      'u.name',
-      'u.email',
-      'u.is_admin',
-      'u.is_national',
-      sql<
-        CurrentUser['chapters']
-      >`coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'role', m.role))
-        from memberships m join chapters c on c.id = m.chapter_id and c.deleted_at is null where m.user_id = u.id), '[]'::json)`.as(
-        'chapters',
-      ),
-    ])
+    .select(['u.id', 'u.name', 'u.email', 'u.is_admin', 'u.is_national', chaptersOfUser.as('chapters')])
     .where('u.calendar_token', '=', hash)
     .where('u.active', '=', true)
     .executeTakeFirst()
-  return (
-    row && {
-      id: row.id,
-      name: row.name,
-      email: row.email,
-      isAdmin: row.is_admin,
-      isNational: row.is_national,
-      chapters: row.chapters,
-    }
-  )
+  return row && currentUserOf(row)
 }
 
 export async function hasCalendarToken(db: Db, userId: number): Promise<boolean> {

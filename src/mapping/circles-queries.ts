@@ -1,7 +1,7 @@
 // Labor circles (the chapter's members by sector or industry) and union sections
 // (by national union). Names are read only for chapters in the caller's people
 // scope, contacts only in their contact scope — the same rules as supporters.
-import { sql, type Transaction } from 'kysely'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { updateVersioned } from '../shared/conflict.ts'
 import type { Database } from '../db/schema.ts'
@@ -176,8 +176,8 @@ export function removeCircleMember(trx: Q, circleId: number, supporterId: number
     .executeTakeFirst()
 }
 
-/** Members of the chapter's sections for this local's national union: the first supporters of a drive there. */
-export function listSectionMembersForLocal(db: Db, chapterId: number, nationalUnionId: number) {
+/** Members of the chapter's sections for a national union, leaders first. */
+function sectionMembers(db: Db, chapterId: number, nationalUnionId: number | RawBuilder<number>) {
   return db
     .selectFrom('labor_circles as c')
     .innerJoin('labor_circle_members as m', 'm.circle_id', 'c.id')
@@ -190,30 +190,18 @@ export function listSectionMembersForLocal(db: Db, chapterId: number, nationalUn
     .where('s.deleted_at', 'is', null)
     .orderBy('s.potential_leader', 'desc')
     .orderBy('s.name')
-    .execute()
+}
+
+/** Members of the chapter's sections for this local's national union: the first supporters of a drive there. */
+export function listSectionMembersForLocal(db: Db, chapterId: number, nationalUnionId: number) {
+  return sectionMembers(db, chapterId, nationalUnionId).execute()
 }
 
 /** The same, for a drive: the union is its local's (or the drive's own, for a national union drive); 100 at most. */
 export function listSectionMembersForDrive(db: Db, chapterId: number, driveId: number) {
-  return db
-    .selectFrom('labor_circles as c')
-    .innerJoin('labor_circle_members as m', 'm.circle_id', 'c.id')
-    .innerJoin('supporters as s', 's.id', 'm.supporter_id')
-    .select(['s.id', 's.name', 's.potential_leader', 'c.name as section_name', 'c.id as section_id'])
-    .where('c.chapter_id', '=', chapterId)
-    .where('c.kind', '=', 'section')
-    .where(
-      'c.national_union_id',
-      '=',
-      sql<number>`(select coalesce(l.national_union_id, d.national_union_id) from drives d left join locals l on l.id = d.local_id where d.id = ${driveId})`,
-    )
-    .where('c.deleted_at', 'is', null)
-    .where('s.deleted_at', 'is', null)
-    .orderBy('s.potential_leader', 'desc')
-    .orderBy('s.name')
-    .orderBy('s.id')
-    .limit(100)
-    .execute()
+  const union = sql<number>`(select coalesce(l.national_union_id, d.national_union_id)
+    from drives d left join locals l on l.id = d.local_id where d.id = ${driveId})`
+  return sectionMembers(db, chapterId, union).orderBy('s.id').limit(100).execute()
 }
 
 /** Contact person and cadence, version-checked (src/shared/conflict.ts): the new row, or who saved first. */

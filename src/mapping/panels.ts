@@ -8,17 +8,12 @@ import type { Db } from '../db/database.ts'
 import type { ConflictView } from '../shared/conflict.ts'
 import type { FieldErrors } from '../shared/validation.ts'
 import type { findLocal } from '../unions/queries.ts'
+import { mayEditLocal } from '../unions/rules.ts'
 import { listSectionMembersForDrive, listSectionMembersForLocal } from './circles-queries.ts'
 import { countMembersInCommon, listPositions } from './queries.ts'
 import { ENDORSES, LABOR_COUNCIL, OUTCOMES, TOPICS, labelOf } from './schema.ts'
 
 export type Local = NonNullable<Awaited<ReturnType<typeof findLocal>>>
-
-/** Same rule as the local's edit form: admins, organizers of its chapter, or any organizer for a local without one. */
-export function mayEditMapping(user: CurrentUser, chapterId: number | null): boolean {
-  if (user.isAdmin) return true
-  return chapterId === null ? can.editDirectory(user) : can.edit(user, chapterId)
-}
 
 const yesNo = (v: boolean | null) => (v === null ? '' : v ? 'yes' : 'no')
 
@@ -112,7 +107,7 @@ export async function localMappingPanel(db: Db, user: CurrentUser, local: Local,
       outcomeLabel: labelOf(OUTCOMES, p.outcome),
       sourceUrl: p.source_url,
     })),
-    canEdit: mayEditMapping(user, local.chapter_id),
+    canEdit: mayEditLocal(user, local.chapter_id), // the same rule as the local's edit form
     factValues: state.factValues ?? factsValues(local),
     factErrors: state.factErrors ?? {},
     factConflict: state.factConflict,

@@ -7,13 +7,13 @@ import { findChapter } from '../admin/queries.ts'
 import { audit } from '../audit/audit.ts'
 import { can, readScope, inScope } from '../auth/access.ts'
 import { todayIn } from '../drives/vote-dates.ts'
-import { forbidden, notFound } from '../plugins/errors.ts'
+import { notFound } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idFilter, idParam, parseForm } from '../shared/validation.ts'
 import { ORIENTATIONS, labelOf as unionLabel } from '../unions/labels.ts'
 import { findLocal } from '../unions/queries.ts'
-import { saveLocal } from '../unions/save-local.ts'
-import { factsSaved, localMappingPanel, mayEditMapping, pickFacts, type Local, type PanelState } from './panels.ts'
+import { loadEditableLocal, saveLocal } from '../unions/save-local.ts'
+import { factsSaved, localMappingPanel, pickFacts, type Local, type PanelState } from './panels.ts'
 import { PRIORITY_EXPLAINED, rankLocals } from './priority.ts'
 import {
   deletePosition,
@@ -29,13 +29,8 @@ import type { PositionOutcome, PositionTopic } from '../db/schema.ts'
 export default async function mappingRoutes(app: FastifyInstance) {
   const db = app.db
 
-  async function loadEditableLocal(request: FastifyRequest) {
-    const { id } = request.params as { id: number }
-    const local = await findLocal(db, id)
-    if (!local) throw notFound('That local')
-    if (!mayEditMapping(request.user!, local.chapter_id)) throw forbidden()
-    return local
-  }
+  const loadEditable = (request: FastifyRequest) =>
+    loadEditableLocal(db, request.user!, (request.params as { id: number }).id)
 
   /** htmx gets the panel back in place; a browser without JavaScript gets the panel as a page. */
   async function renderPanel(
@@ -55,7 +50,7 @@ export default async function mappingRoutes(app: FastifyInstance) {
   }
 
   app.post('/locals/:id/mapping', { schema: { params: idParam } }, async function saveMappingFacts(request, reply) {
-    const local = await loadEditableLocal(request)
+    const local = await loadEditable(request)
     const values = formValues(request.body)
     const form = parseForm(mappingFactsForm, request.body)
     if (!form.ok) return renderPanel(request, reply, local, { factValues: values, factErrors: form.errors }, 422)
@@ -85,7 +80,7 @@ export default async function mappingRoutes(app: FastifyInstance) {
   })
 
   app.post('/locals/:id/positions', { schema: { params: idParam } }, async function recordPosition(request, reply) {
-    const local = await loadEditableLocal(request)
+    const local = await loadEditable(request)
     const form = parseForm(positionForm, request.body)
     if (!form.ok)
       return renderPanel(
@@ -114,7 +109,7 @@ export default async function mappingRoutes(app: FastifyInstance) {
     '/locals/:id/positions/:pid/delete',
     { schema: { params: positionParams } },
     async function removePosition(request, reply) {
-      const local = await loadEditableLocal(request)
+      const local = await loadEditable(request)
       const { pid } = request.params as { pid: number }
       const position = await findPosition(db, local.id, pid)
       if (!position) throw notFound('That position')

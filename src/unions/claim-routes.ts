@@ -7,20 +7,13 @@ import type { FastifyInstance } from 'fastify'
 import type { Selectable } from 'kysely'
 import type { CurrentUser } from '../auth/access.ts'
 import type { LocalsTable } from '../db/schema.ts'
-import { forbidden, notFound } from '../plugins/errors.ts'
+import { forbidden } from '../plugins/errors.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, idParam, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { DECIDING_BODIES, LOCAL_THRESHOLDS, SECTORS, labelOf } from './labels.ts'
-import {
-  claimLocals,
-  findLocal,
-  listChapterOptions,
-  listLocalsByIds,
-  matchClaimList,
-  type ClaimCandidate,
-} from './queries.ts'
+import { claimLocals, listChapterOptions, listLocalsByIds, matchClaimList, type ClaimCandidate } from './queries.ts'
 import { claimChapters, mayEditLocal } from './rules.ts'
-import { saveLocal } from './save-local.ts'
+import { loadEditableLocal, saveLocal } from './save-local.ts'
 import { claimQuery, claimedQuery, quickLocalForm } from './schema.ts'
 
 const MAX_ENTRIES = 50
@@ -180,9 +173,7 @@ export default async function claimRoutes(app: FastifyInstance) {
 
   app.get('/locals/:id/quick', { schema: { params: idParam } }, async function showQuickForm(request, reply) {
     const { id } = request.params as { id: number }
-    const local = await findLocal(db, id)
-    if (!local) throw notFound('That local')
-    if (!mayEditLocal(request.user!, local.chapter_id)) throw forbidden()
+    const local = await loadEditableLocal(db, request.user!, id)
     return reply.page('locals/quick', {
       title: `The basics: ${local.name}`,
       local: { id, name: local.name },
@@ -196,9 +187,7 @@ export default async function claimRoutes(app: FastifyInstance) {
   app.post('/locals/:id/quick', { schema: { params: idParam } }, async function saveQuickForm(request, reply) {
     const { id } = request.params as { id: number }
     const user = request.user!
-    const before = await findLocal(db, id)
-    if (!before) throw notFound('That local')
-    if (!mayEditLocal(user, before.chapter_id)) throw forbidden()
+    const before = await loadEditableLocal(db, user, id)
     const values = formValues(request.body)
     const rerender = (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
       reply.page(

@@ -26,7 +26,7 @@ import { listQuery, localForm } from './schema.ts'
 import { localDrivesPanel } from '../drives/panels.ts'
 import { localMappingPanel } from '../mapping/panels.ts'
 import { claimChapters, mayEditLocal } from './rules.ts'
-import { saveLocal } from './save-local.ts'
+import { loadEditableLocal, saveLocal } from './save-local.ts'
 import { loadLogPanelRows, logPanelView } from '../people/inline-log.ts'
 
 type Query = {
@@ -270,9 +270,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
 
   app.get('/locals/:id/edit', { schema: { params: idParam } }, async function editLocal(request, reply) {
     const { id } = request.params as { id: number }
-    const local = await findLocal(db, id)
-    if (!local) throw notFound('That local')
-    if (!mayEditLocal(request.user!, local.chapter_id)) throw forbidden()
+    const local = await loadEditableLocal(db, request.user!, id)
     const values = Object.fromEntries(
       Object.entries(local).map(([k, v]) => [
         k,
@@ -291,9 +289,7 @@ export default async function unionsRoutes(app: FastifyInstance) {
   app.post('/locals/:id', { schema: { params: idParam } }, async function saveLocalEdit(request, reply) {
     const { id } = request.params as { id: number }
     const user = request.user!
-    const before = await findLocal(db, id)
-    if (!before) throw notFound('That local')
-    if (!mayEditLocal(user, before.chapter_id)) throw forbidden()
+    const before = await loadEditableLocal(db, user, id)
     const values = formValues(request.body)
     const rerender = async (errors: FieldErrors, status = 422, extra: Record<string, unknown> = {}) =>
       reply.page(

@@ -1,13 +1,15 @@
-// Saving a local at the version its form was opened at: one path for the local's
-// edit form and quick form (unions) and its mapping facts (mapping). It writes the
+// Loading a local someone means to change (404 when it is not there, 403 when they
+// may not), and saving it at the version its form was opened at: one path for the
+// local's edit form and quick form (unions) and its mapping facts (mapping). It writes the
 // version-checked update and the audit entry of what changed in one transaction;
 // when someone saved first it answers the conflict's message and "values saved
 // now" panel (src/shared/conflict.ts) and the version to send back in the form.
 import type { Selectable, Updateable } from 'kysely'
+import type { CurrentUser } from '../auth/access.ts'
 import { audit, diffRecords, type AuditActor } from '../audit/audit.ts'
 import type { Db } from '../db/database.ts'
 import type { LocalsTable } from '../db/schema.ts'
-import { notFound } from '../plugins/errors.ts'
+import { forbidden, notFound } from '../plugins/errors.ts'
 import {
   conflictView,
   expectedVersion,
@@ -15,10 +17,19 @@ import {
   versionedTransaction,
   type ConflictView,
 } from '../shared/conflict.ts'
-import { updateLocal } from './queries.ts'
+import { findLocal, updateLocal } from './queries.ts'
+import { mayEditLocal } from './rules.ts'
 
 type LocalRow = Selectable<LocalsTable>
 type Saved = { label: string; value: string }[]
+
+/** The local with `id` for a person who may edit it: 404 when missing or deleted, 403 when they may not. */
+export async function loadEditableLocal(db: Db, user: CurrentUser, id: number) {
+  const local = await findLocal(db, id)
+  if (!local) throw notFound('That local')
+  if (!mayEditLocal(user, local.chapter_id)) throw forbidden()
+  return local
+}
 
 export type LocalSave =
   | { ok: true; row: LocalRow }

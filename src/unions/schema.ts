@@ -3,6 +3,34 @@ import { z } from 'zod'
 import { checkbox, optionalEnum, optionalInt, optionalText, optionalUrl, text } from '../shared/validation.ts'
 import { BODY_KINDS, DECIDING_BODIES, LOCAL_THRESHOLDS, ORIENTATIONS, SECTORS, values } from './labels.ts'
 
+/** A US state as its two-letter code (typed in any case), or null when blank. */
+export const optionalState = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null),
+  z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.')
+    .nullable(),
+)
+
+const thresholdPercent = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : null),
+  z
+    .number({ error: 'Custom percentage must be a number.' })
+    .gt(0, 'Custom percentage must be above 0.')
+    .max(100, 'Custom percentage must be at most 100.')
+    .nullable(),
+)
+
+/** A custom threshold needs its percentage. */
+function percentForCustom(v: { threshold: string | null; threshold_percent: number | null }, ctx: z.RefinementCtx) {
+  if (v.threshold === 'custom' && v.threshold_percent === null)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['threshold_percent'],
+      message: 'Give the percentage for a custom threshold.',
+    })
+}
+
 export const localForm = z
   .object({
     name: text('Name', 200),
@@ -12,27 +40,14 @@ export const localForm = z
     olms_file_number: optionalInt('OLMS file number', 1, 999999999),
     chapter_id: optionalInt('Chapter', 1, 2147483647),
     city: optionalText('City', 100),
-    state: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null),
-      z
-        .string()
-        .regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.')
-        .nullable(),
-    ),
+    state: optionalState,
     members: optionalInt('Approximate membership', 0, 5000000),
     sector: optionalEnum('Sector', values(SECTORS)),
     orientation: optionalEnum('Orientation', values(ORIENTATIONS)),
     deciding_body: optionalEnum('Deciding body', values(DECIDING_BODIES)),
     recommending_body: optionalText('Recommending body', 200),
     threshold: optionalEnum('Threshold', values(LOCAL_THRESHOLDS)),
-    threshold_percent: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : null),
-      z
-        .number({ error: 'Custom percentage must be a number.' })
-        .gt(0, 'Custom percentage must be above 0.')
-        .max(100, 'Custom percentage must be at most 100.')
-        .nullable(),
-    ),
+    threshold_percent: thresholdPercent,
     quorum: optionalText('Quorum', 200),
     notice_days: optionalInt('Notice days', 0, 365),
     first_reading: checkbox(),
@@ -42,14 +57,7 @@ export const localForm = z
     rules_verified: checkbox(),
     notes: optionalText('Notes', 5000),
   })
-  .superRefine((v, ctx) => {
-    if (v.threshold === 'custom' && v.threshold_percent === null)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['threshold_percent'],
-        message: 'Give the percentage for a custom threshold.',
-      })
-  })
+  .superRefine(percentForCustom)
 
 export type LocalForm = z.output<typeof localForm>
 
@@ -73,35 +81,15 @@ export const listQuery = {
 export const quickLocalForm = z
   .object({
     city: optionalText('City', 100),
-    state: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : null),
-      z
-        .string()
-        .regex(/^[A-Z]{2}$/, 'State must be a two-letter code, like MA.')
-        .nullable(),
-    ),
+    state: optionalState,
     members: optionalInt('Approximate membership', 0, 5000000),
     sector: optionalEnum('Sector', values(SECTORS)),
     deciding_body: optionalEnum('Who decides', values(DECIDING_BODIES)),
     threshold: optionalEnum('Threshold', values(LOCAL_THRESHOLDS)),
-    threshold_percent: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : null),
-      z
-        .number({ error: 'Custom percentage must be a number.' })
-        .gt(0, 'Custom percentage must be above 0.')
-        .max(100, 'Custom percentage must be at most 100.')
-        .nullable(),
-    ),
+    threshold_percent: thresholdPercent,
     notice_days: optionalInt('Notice days', 0, 365),
   })
-  .superRefine((v, ctx) => {
-    if (v.threshold === 'custom' && v.threshold_percent === null)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['threshold_percent'],
-        message: 'Give the percentage for a custom threshold.',
-      })
-  })
+  .superRefine(percentForCustom)
 
 export const claimQuery = {
   type: 'object',
