@@ -1,5 +1,6 @@
 // A tired person's mistakes in a real browser, at a desktop and a phone: a
-// double click on Save, and Save → Back → Save, each make one supporter; and the
+// double click on Save, and Save → Back → Save, each make one supporter; a double
+// click on "Start a drive" starts one drive and opens it; and the
 // main pages load under the app's real CSP (not bypassed) with no violation in
 // the console and no missing file (the favicon).
 import t from 'tap'
@@ -66,6 +67,65 @@ if (chromiumAvailable(t)) {
       await screenshot(page, viewport, 'back-and-save')
       t.equal(new URL(page.url()).pathname, saved, 'the second save opens the first one’s supporter')
       t.equal(await count(name), 1)
+    })
+  }
+
+  // Boston locals with no drive on the current slate: one for each viewport's "Start a drive".
+  const current = await site.db
+    .selectFrom('slates')
+    .select('id')
+    .where('is_current', '=', true)
+    .executeTakeFirstOrThrow()
+  const free = await site.db
+    .selectFrom('locals as l')
+    .innerJoin('chapters as c', 'c.id', 'l.chapter_id')
+    .select(['l.id', 'l.name'])
+    .where('c.slug', '=', 'boston')
+    .where('l.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('drives as d')
+            .select('d.id')
+            .whereRef('d.local_id', '=', 'l.id')
+            .where('d.slate_id', '=', current.id)
+            .where('d.deleted_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('l.id')
+    .limit(2)
+    .execute()
+  for (const [i, viewport] of (Object.keys(VIEWPORTS) as ViewportName[]).entries()) {
+    t.test(`${viewport}: a double click on "Start a drive" starts one drive and opens it`, async (t) => {
+      const local = free[i]
+      if (!local) {
+        t.fail('the demo has a Boston local without a drive')
+        return
+      }
+      const context = await site.browser.newContext({ viewport: VIEWPORTS[viewport], baseURL: site.base })
+      t.teardown(() => context.close())
+      const page = await context.newPage()
+      await login(page, ORGANIZER)
+      await page.goto(`/locals/${local.id}`)
+      await page.selectOption('form[action="/drives"] [name=slate_id]', String(current.id))
+      await Promise.all([
+        page.waitForURL(/\/drives\/\d+$/),
+        page.locator('form[action="/drives"] button[type=submit]').dblclick(),
+      ])
+      await page.waitForLoadState('networkidle')
+      await screenshot(page, viewport, 'double-click-drive')
+      const drives = await site.db
+        .selectFrom('drives')
+        .select('id')
+        .where('local_id', '=', local.id)
+        .where('slate_id', '=', current.id)
+        .execute()
+      t.equal(drives.length, 1, 'one drive')
+      t.equal(new URL(page.url()).pathname, `/drives/${drives[0]?.id}`, 'the page is that drive')
+      t.notMatch(await page.locator('body').innerText(), /already has a drive|went wrong/i, 'no error shown')
+      t.equal(await page.locator('.error, .alert-error').count(), 0, 'no error message on the page')
     })
   }
 
