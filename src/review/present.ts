@@ -92,7 +92,7 @@ export function stageBars(r: GroupRow, link: Link): BarRow[] {
 }
 
 /** How the wins were decided: by the members, by leadership, by delegates, not recorded. */
-export function methodBars(r: GroupRow): { rows: BarRow[]; wins: number; byMembers: number | null } {
+export function methodBars(r: GroupRow): { rows: BarRow[]; wins: number; winsLabel: string; byMembers: number | null } {
   const rows = [
     { label: 'Membership vote or poll', value: r.by_membership, cls: 'm0' },
     { label: 'Executive board or leadership', value: r.by_leadership, cls: 'm1' },
@@ -104,6 +104,7 @@ export function methodBars(r: GroupRow): { rows: BarRow[]; wins: number; byMembe
   return {
     rows: rows.map((x) => ({ label: x.label, value: x.value, bar: barSvg(x.value, max, x.cls) })),
     wins,
+    winsLabel: plural(wins, 'win'),
     byMembers: percent(r.by_membership, wins),
   }
 }
@@ -111,7 +112,12 @@ export function methodBars(r: GroupRow): { rows: BarRow[]; wins: number; byMembe
 const mechanismLabel = (m: string) => MECHANISMS.find((x) => x.value === m)?.label ?? m
 
 /** The process before the vote, for the endorsing locals; the mechanisms of the adopted ones as a sentence. */
-export function processBars(p: WinProcesses): { rows: BarRow[]; locals: number; mechanisms: string } {
+export function processBars(p: WinProcesses): {
+  rows: BarRow[]
+  locals: number
+  localsLabel: string
+  mechanisms: string
+} {
   const rows = [
     { label: 'Process opened up first', value: p.adopted, cls: 'm0' },
     { label: 'Already democratic', value: p.already, cls: 'm2' },
@@ -126,6 +132,7 @@ export function processBars(p: WinProcesses): { rows: BarRow[]; locals: number; 
   return {
     rows: rows.map((x) => ({ label: x.label, value: x.value, bar: barSvg(x.value, max, x.cls) })),
     locals: p.locals,
+    localsLabel: plural(p.locals, 'endorsing local'),
     mechanisms,
   }
 }

@@ -149,6 +149,25 @@ if (chromiumAvailable(t)) {
       await Promise.all([page.waitForURL(/\/review\/unions\/seiu/), page.click('.review-picker button')])
       t.match(await page.locator('h1').innerText(), 'SEIU')
       t.match(await page.locator('main').innerText(), 'How endorsements were won')
+
+      // Its filters redraw the report in place (htmx) and keep the address.
+      const boston = await site.db
+        .selectFrom('chapters')
+        .select(['id', 'name'])
+        .where('slug', '=', 'boston')
+        .executeTakeFirstOrThrow()
+      await page.click('.review-filter-box > summary')
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('chapter') === String(boston.id)),
+        page.selectOption('#r-chapter', String(boston.id)),
+      ])
+      await page.waitForFunction(
+        (name) => document.querySelector('.review-showing')?.textContent?.includes(name),
+        boston.name,
+      )
+      t.match(page.url(), /\/review\/unions\/seiu\?/, 'still SEIU’s view')
+      t.equal(await page.locator('.topbar').count(), 1, 'the report is swapped, not a page inside the page')
+      await screenshot(page, viewport, 'nlc-review-seiu-boston')
       t.same(errors, [], 'no JavaScript errors')
       await ctx.close()
     })
