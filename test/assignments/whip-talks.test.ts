@@ -3,6 +3,7 @@
 // an ask naming the member and how they know each other.
 import t from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
+import * as f from '../factories.ts'
 import { PASSWORD, world } from '../factories.ts'
 import { talkAsks } from '../../src/assignments/talk-asks.ts'
 
@@ -34,17 +35,10 @@ t.test('talkAsks: one ask per supporter, naming every member they reach', async 
 t.test('an organizer assigns this week’s who-talks-to-whom from the drive', async (t) => {
   const { app, db } = await buildTestApp(t)
   const w = await world(db)
-  const slate = await db.insertInto('slates').values({ name: 'S' }).returning('id').executeTakeFirstOrThrow()
-  const drive = await db
-    .insertInto('drives')
-    .values({ slate_id: slate.id, local_id: w.localA.id, chapter_id: w.a.id, stage: 'vote' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const [kim, lou] = await db
-    .insertInto('supporters')
-    .values(['Kim Knows', 'Lou Alone'].map((name) => ({ chapter_id: w.a.id, local_id: w.localA.id, name })))
-    .returning('id')
-    .execute()
+  const slate = await f.slate(db, { name: 'S' })
+  const drive = await f.drive(db, slate.id, w.localA.id, { chapter_id: w.a.id, stage: 'vote' })
+  const kim = await f.supporter(db, w.a.id, w.localA.id, { name: 'Kim Knows' })
+  const lou = await f.supporter(db, w.a.id, w.localA.id, { name: 'Lou Alone' })
   const body = await db
     .insertInto('deciding_bodies')
     .values({ drive_id: drive.id, chapter_id: w.a.id, kind: 'roster', name: 'Executive board' })
@@ -70,7 +64,7 @@ t.test('an organizer assigns this week’s who-talks-to-whom from the drive', as
     .insertInto('relationships')
     .values({
       chapter_id: w.a.id,
-      a_supporter_id: kim!.id,
+      a_supporter_id: kim.id,
       b_member_id: members[0]!.id,
       kind: 'coworker',
       strength: 'close',
@@ -93,7 +87,7 @@ t.test('an organizer assigns this week’s who-talks-to-whom from the drive', as
   t.match(form.body, '<input type="hidden" name="whip" value="1">')
 
   const bad = await org.post('/assignments', {
-    supporter_id: String(kim!.id),
+    supporter_id: String(kim.id),
     drive_id: String(drive.id),
     whip: '1',
   })
@@ -101,7 +95,7 @@ t.test('an organizer assigns this week’s who-talks-to-whom from the drive', as
   t.match(bad.body, 'Talk to Una Undecided (coworker) about the vote')
 
   const res = await org.post('/assignments', {
-    supporter_id: String(kim!.id),
+    supporter_id: String(kim.id),
     assignee_id: String(w.volunteerA.id),
     drive_id: String(drive.id),
     whip: '1',
@@ -112,28 +106,28 @@ t.test('an organizer assigns this week’s who-talks-to-whom from the drive', as
   const rows = await db.selectFrom('assignments').selectAll().execute()
   t.same(
     rows.map((r) => [r.supporter_id, r.assignee_id, r.drive_id, r.ask]),
-    [[kim!.id, w.volunteerA.id, drive.id, 'Talk to Una Undecided (coworker) about the vote']],
+    [[kim.id, w.volunteerA.id, drive.id, 'Talk to Una Undecided (coworker) about the vote']],
   )
   const audit = await db
     .selectFrom('audit_log')
     .select('after')
     .where('entity', '=', 'assignment')
     .executeTakeFirstOrThrow()
-  t.match(audit.after, { from: 'whip count', supporter_ids: [kim!.id] })
+  t.match(audit.after, { from: 'whip count', supporter_ids: [kim.id] })
 
   const vol = new Agent(app)
   await vol.login(w.volunteerA.email, PASSWORD)
   t.match((await vol.get('/my-list')).body, 'Talk to Una Undecided (coworker) about the vote')
 
   const own = await org.post('/assignments', {
-    supporter_id: String(lou!.id),
+    supporter_id: String(lou.id),
     assignee_id: String(w.volunteerA.id),
     drive_id: String(drive.id),
     whip: '1',
     ask: 'Come to the meeting',
   })
   t.equal(own.statusCode, 303)
-  const lous = await db.selectFrom('assignments').select('ask').where('supporter_id', '=', lou!.id).execute()
+  const lous = await db.selectFrom('assignments').select('ask').where('supporter_id', '=', lou.id).execute()
   t.same(
     lous.map((r) => r.ask),
     ['Come to the meeting'],
