@@ -37,8 +37,10 @@
     if (fields.kind === 'attendance')
       return `Attendance: ${fields.present || '?'} present${fields.quorum_met ? ', quorum reached' : ', no quorum'}`
     if (fields.kind === 'amendment') return `Amendment ${fields.amendment_outcome || ''}: ${fields.text || ''}`
-    if (fields.choice && fields.choice !== 'counted')
-      return `${{ postponed: 'Postponed', no_quorum: 'No quorum', tabled: 'Tabled' }[fields.choice] || 'Result'}${fields.next_date ? `, next date ${fields.next_date}` : ''}`
+    if (fields.choice && fields.choice !== 'counted') {
+      const choice = { postponed: 'Postponed', no_quorum: 'No quorum', tabled: 'Tabled' }[fields.choice] || 'Result'
+      return `${choice}${fields.next_date ? `, next date ${fields.next_date}` : ''}`
+    }
     return `Vote: ${fields.votes_for || 0} for, ${fields.votes_against || 0} against, ${fields.abstain || 0} abstain`
   }
 
@@ -46,11 +48,8 @@
     const q = read()
     if (waitingEl) {
       waitingEl.hidden = q.length === 0 && !message
-      waitingEl.textContent = q.length
-        ? ` · ${q.length} waiting on this phone${navigator.onLine ? ', sending…' : ' (no connection: they are kept and sent when it returns)'}`
-        : message
-          ? ` · ${message}`
-          : ''
+      const how = navigator.onLine ? ', sending…' : ' (no connection: they are kept and sent when it returns)'
+      waitingEl.textContent = q.length ? ` · ${q.length} waiting on this phone${how}` : message ? ` · ${message}` : ''
     }
     if (!pendingList) return
     pendingList.replaceChildren()

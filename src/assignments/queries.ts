@@ -104,7 +104,8 @@ export async function insertAssignments(trx: Q, a: NewAssignments) {
     select s.chapter_id, s.id, ${a.assigneeId}::int,
       coalesce(
         (select d.id from drives d where d.id = ${a.driveId}::int and d.local_id = s.local_id and d.deleted_at is null),
-        (select d.id from drives d where d.local_id = s.local_id and d.chapter_id = s.chapter_id and d.deleted_at is null
+        (select d.id from drives d
+          where d.local_id = s.local_id and d.chapter_id = s.chapter_id and d.deleted_at is null
           order by (d.status = 'active') desc, d.id desc limit 1)),
       coalesce(${a.ask}::text,
         (select x.ask from unnest(${askIds}::int[], ${askTexts}::text[]) as x(id, ask) where x.id = s.id)),
@@ -119,7 +120,8 @@ export async function insertAssignments(trx: Q, a: NewAssignments) {
 
 const contactCase = (userId: number, isAdmin: boolean, col: 'email' | 'phone') =>
   sql<string | null>`case when ${isAdmin}::boolean or c.assigned_contacts or exists (
-      select 1 from memberships m where m.user_id = ${userId}::int and m.chapter_id = a.chapter_id and m.role = 'organizer')
+      select 1 from memberships m
+      where m.user_id = ${userId}::int and m.chapter_id = a.chapter_id and m.role = 'organizer')
     then s.${sql.ref(col)} end`
 
 export const MY_LIST_LIMIT = 300

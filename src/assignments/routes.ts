@@ -307,11 +307,8 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
       return rows
     })
     const skipped = sameChapter.length - made.length
-    setFlash(
-      reply,
-      'ok',
-      `${plural(made.length, 'person', 'people')} assigned.${skipped ? ` ${plural(skipped, 'person was', 'people were')} already on that list.` : ''}`,
-    )
+    const already = skipped ? ` ${plural(skipped, 'person was', 'people were')} already on that list.` : ''
+    setFlash(reply, 'ok', `${plural(made.length, 'person', 'people')} assigned.${already}`)
     return reply.redirect(f.drive_id ? `/drives/${f.drive_id}` : '/assignments', 303)
   })
 
@@ -417,12 +414,15 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
       email: a.email ?? '',
       phone: a.phone ?? '',
       lastContact: a.last_contact_on ? formatDate(a.last_contact_on) : '',
-      lastConversation: a.last_conversation
-        ? `${label(CONVERSATION_KINDS, a.last_conversation.kind)} on ${formatDate(a.last_conversation.held_on)}${a.last_conversation.outcome ? ` — ${a.last_conversation.outcome}` : ''}`
-        : '',
+      lastConversation: a.last_conversation ? lastConversationLine(a.last_conversation) : '',
       canOpenPerson: can.seeNames(user, a.chapter_id),
       supporterId: a.supporter_id,
     }
+  }
+
+  function lastConversationLine(c: { kind: string; held_on: string; outcome: string | null }) {
+    const line = `${label(CONVERSATION_KINDS, c.kind)} on ${formatDate(c.held_on)}`
+    return c.outcome ? `${line} — ${c.outcome}` : line
   }
 
   async function loadMine(request: FastifyRequest) {

@@ -100,7 +100,7 @@ export async function loadDemoAssignments(trx: Transaction<Database>): Promise<s
     .execute()
   const meeting = picked.find((p) => p.vote_date !== null)
   const volunteerCount = rows.filter((r) => r.assignee_id === volunteer.id).length
-  return `${made.length} assignments (${volunteerCount} for the Boston volunteer, ${made.length - volunteerCount} for the organizer, one done)${
-    meeting ? `; the next Boston meeting is drive ${meeting.drive_id}'s, on ${meeting.vote_date}` : ''
-  }`
+  const who = `${volunteerCount} for the Boston volunteer, ${made.length - volunteerCount} for the organizer, one done`
+  const next = meeting ? `; the next Boston meeting is drive ${meeting.drive_id}'s, on ${meeting.vote_date}` : ''
+  return `${made.length} assignments (${who})${next}`
 }

@@ -100,12 +100,13 @@ export async function buildDigest(
       title: 'Notice deadlines',
       items: r.notices.map((n) => {
         const days = due(n.deadline, n.tz)
-        const meeting = formatDate(n.vote_date)
+        const notice = `the ${n.notice_days}-day notice for the ${formatDate(n.vote_date)} meeting`
+        const local = n.local ?? 'A drive'
         return {
           text:
             days < 0
-              ? `${n.local ?? 'A drive'}: too late for the ${n.notice_days}-day notice for the ${meeting} meeting (the filing was due ${formatDate(n.deadline)}); find the next meeting`
-              : `${n.local ?? 'A drive'}: file by ${formatDate(n.deadline)} (${relativeDayLabel(days)}) to make the ${n.notice_days}-day notice for the ${meeting} meeting`,
+              ? `${local}: too late for ${notice} (the filing was due ${formatDate(n.deadline)}); find the next meeting`
+              : `${local}: file by ${formatDate(n.deadline)} (${relativeDayLabel(days)}) to make ${notice}`,
           url: `${base}/drives/${n.drive_id}`,
           late: days < 0,
         }

@@ -124,7 +124,8 @@ export async function claimDuePeriods(db: Db, asOf: Date, hour: number) {
   const r = await sql<{ user_id: number; period: string }>`
     with people as (
       select u.id, coalesce(u.digest_frequency,
-          case when exists (select 1 from memberships m where m.user_id = u.id and m.role = 'organizer') then 'weekly' else 'off' end) as freq,
+          case when exists (select 1 from memberships m where m.user_id = u.id and m.role = 'organizer')
+            then 'weekly' else 'off' end) as freq,
         (${at}::timestamptz at time zone coalesce(
           (select c.time_zone from memberships m join chapters c on c.id = m.chapter_id
             where m.user_id = u.id and c.deleted_at is null order by c.id limit 1), 'UTC')) as local_now

@@ -348,7 +348,8 @@ export function digestHtml(
           .map((i) => `<li><a href="${e(i.url)}">${e(i.text)}</a></li>`)
           .join('')}</ul>`,
     ),
-    `<p><a href="${e(links.digest)}">Your digest in Tenfold</a> · <a href="${e(links.unsubscribe)}">Stop these emails</a></p>`,
+    `<p><a href="${e(links.digest)}">Your digest in Tenfold</a> · ` +
+      `<a href="${e(links.unsubscribe)}">Stop these emails</a></p>`,
   ]
   return `<!doctype html><html><body style="font-family:sans-serif">${parts.join('\n')}</body></html>`
 }

