@@ -1,9 +1,12 @@
 // The board with a mouse and with the keyboard, at a desktop and a phone, on a chapter's own small board
-// (most columns empty): a card dragged by its title into the middle of an empty column moves the drive
-// (the columns it may go to are outlined while it is dragged, an empty one saying "Drop a card here"; the
-// mouse is a mouse at the phone size too: a touch drag scrolls the board there); a keyboard move that needs a reason puts the
-// focus in the reason field, and the focus comes back to the moved card after; "Move to" lists forward
-// moves first; every column, the ends included, is on the screen or named above the board.
+// (most columns empty):
+// - a card dragged by its title into the middle of an empty column moves the drive; while it is dragged the
+//   columns it may go to are outlined, an empty one saying "Drop a card here" (the mouse is a mouse at the
+//   phone size too: a touch drag scrolls the board there);
+// - a move that needs a reason, by keyboard or by a drop, puts the focus in the reason field, and the focus
+//   comes back to the moved card after;
+// - "Move to" lists forward moves first; every column, the ends included, is on the screen or named above
+//   the board.
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { chromiumAvailable, login, newContext, screenshot, startSite, VIEWPORTS, type ViewportName } from './support.ts'
@@ -203,6 +206,42 @@ if (chromiumAvailable(t)) {
           'the database has the move and its reason',
         )
         await screenshot(page, viewport, 'board-keyboard-moved')
+      })
+
+      await t.test('a drop that needs a reason: focus to the reason, then back to the card', async (t) => {
+        const id = drives[viewport]![1]!
+        await page.goto('/board')
+        await page.waitForSelector('[data-sortable-board][data-sortable-ready]')
+        await page.locator('#board').evaluate((b) => {
+          b.scrollLeft = 0
+        })
+        const title = page.locator(`#drive-${id} .card-title`)
+        await title.scrollIntoViewIfNeeded()
+        const from = (await title.boundingBox())!
+        const column = await visibleMiddle(page, '#col-democratize')
+        const asked = page.waitForResponse(
+          (r) => r.url().endsWith(`/drives/${id}/stage`) && r.request().method() === 'POST',
+        )
+        await page.mouse.move(from.x + 8, from.y + from.height / 2)
+        await page.mouse.down()
+        await page.mouse.move(from.x + 20, from.y + from.height / 2 + 12, { steps: 5 })
+        await page.mouse.move(column.x, column.y, { steps: 20 })
+        await page.mouse.up()
+        t.equal((await asked).status(), 422, 'the move asks for a reason (its exit checks are not met)')
+        await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'reason')
+        t.pass('the focus is in the reason field')
+        await page.keyboard.type('Dragged: the first 1-on-1s are booked')
+        const moved = page.waitForResponse(
+          (r) => r.url().endsWith(`/drives/${id}/stage`) && r.request().method() === 'POST',
+        )
+        await page.locator('form:has([name=reason]) button[type=submit]').first().click()
+        t.equal((await moved).status(), 303)
+        await page.waitForFunction((id) => document.activeElement?.closest('.drive-card')?.id === `drive-${id}`, id)
+        t.pass('the focus is back on the moved card')
+        t.same(
+          (await history(id)).map((x) => [x.to_stage, x.reason]),
+          [['democratize', 'Dragged: the first 1-on-1s are booked']],
+        )
       })
 
       t.same(errors, [], 'no JavaScript errors')
