@@ -32,6 +32,8 @@ export const TOP_GROUPS = 10
 export const STALLED_ON_OVERVIEW = 5
 export const STALLED_ON_UNION = 10
 export const STALLED_ON_PAGE = 500
+/** Open drives listed per stage on a national union's view; the drill-down has them all. */
+export const DRIVES_PER_STAGE = 25
 
 /** The busiest groups (most drives, then by name) and the total row, unless every row is asked for. */
 export function topGroups(rows: GroupRow[], all: boolean): { rows: GroupRow[]; hidden: number } {

@@ -29,6 +29,7 @@ import {
   processBars,
   STACK_LEGEND,
   stackRows,
+  DRIVES_PER_STAGE,
   stageBars,
   STALLED_ON_OVERVIEW,
   STALLED_ON_PAGE,
@@ -56,11 +57,6 @@ import {
   type WeekRow,
 } from './queries.ts'
 import { drillQuery, filterParams, parseDrill, parseFilters, reviewQuery, unionParam, type RawQuery } from './schema.ts'
-
-export { TOP_GROUPS, topGroups }
-
-/** Open drives listed per stage on a national union's view; the drill-down has them all. */
-const DRIVES_PER_STAGE = 25
 
 /** Who may read the review, and over which chapters: national and admin all, organizers their own. */
 export function reviewScope(user: CurrentUser): Scope {
