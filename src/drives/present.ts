@@ -158,7 +158,7 @@ export function timelineView(rows: TimelineRow[], tz: string | null | undefined)
     } else if (r.kind === 'filing') {
       title = `Resolution filed with ${d.body}`
       if (d.earliest_vote_on) lines.push(`Earliest vote: ${formatDate(d.earliest_vote_on)}`)
-      lines.push(`Text filed: ${String(d.text_filed).slice(0, 300)}${String(d.text_filed).length > 300 ? '…' : ''}`)
+      lines.push(`Text filed: ${excerpt(String(d.text_filed), 300)}`)
     } else {
       title = `${d.kind === 'poll' ? 'Poll' : 'Meeting'} of ${d.body}: ${outcomeLabel(d.outcome as DecisionOutcome)}`
       if (d.votes_for !== null && d.votes_for !== undefined) {
@@ -201,4 +201,11 @@ export function driveConflictView(c: DriveConflict, userId: number, tz: string) 
         ]
       : [],
   })
+}
+
+/** The start of a long text, cut at the last space before `max` characters (never mid-word, as in "W…"). */
+function excerpt(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max + 1).replace(/\s+\S*$/, '')
+  return `${(cut || text.slice(0, max)).trimEnd()} …`
 }

@@ -78,7 +78,7 @@ export const startDriveForm = z.object({
 
 export const nextStepForm = z.object({
   next_step: optionalText('Next step', 500),
-  next_step_due: optionalDate('Due date'),
+  next_step_due: optionalDate('Due date', DATE_RANGES.plan),
 })
 
 export const moveForm = z.object({
@@ -108,7 +108,7 @@ export const processForm = z
   })
 
 export const filingForm = z.object({
-  filed_on: requiredDate('Date filed', DATE_RANGES.past),
+  filed_on: requiredDate('Date filed', DATE_RANGES.campaign),
   body: text('Body it was filed with', 200),
   text_filed: text('Text filed', 50000),
 })

@@ -99,7 +99,7 @@ export const conversationForm = z.object({
     (v) => (Array.isArray(v) ? v[0] : v) || undefined,
     z.enum(KIND_VALUES, { error: 'Choose what kind of conversation it was.' }),
   ),
-  held_on: requiredDate('Date', DATE_RANGES.past),
+  held_on: requiredDate('Date', DATE_RANGES.campaign),
   outcome: optionalText('Outcome', 300),
   note: optionalText('Note', 5000),
   follow_up_on: optionalDate('Follow-up date', DATE_RANGES.plan),

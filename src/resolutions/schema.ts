@@ -66,7 +66,7 @@ export const shareForm = z.object({
 export const filingForm = z.object({
   ...fillFields,
   body: text('Body it was filed with', 200),
-  filed_on: requiredDate('Filed on', DATE_RANGES.past),
+  filed_on: requiredDate('Filed on', DATE_RANGES.campaign),
 })
 
 /** The text adapted for a drive; `adaptation_version` is 0 when there is none yet. */

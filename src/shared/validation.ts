@@ -140,6 +140,15 @@ export const DATE_RANGES = {
     max: { days: 1 },
     message: (l) => `${l} must be today or earlier (and after 1900).`,
   },
+  /**
+   * Something a drive did: a resolution filed, a conversation held. Not in the future, and in 2000 or later
+   * like a decision (endings.ts): 1926 for 2026 is a slip of the finger, not a date to compute a vote from.
+   */
+  campaign: {
+    min: '2000-01-01',
+    max: { days: 1 },
+    message: (l) => `${l} must be today or earlier (and in 2000 or later).`,
+  },
   /** Something planned: a follow-up, a due date, a meeting ahead. Within ten years either way. */
   plan: {
     min: { days: -3653 },

@@ -69,8 +69,8 @@ export function candidateView(c: SlateCandidateRow, user: CurrentUser) {
     ...c,
     levelLabel: labelOf(CANDIDATE_LEVELS, c.level),
     statusLabel: labelOf(CANDIDATE_STATUSES, c.status),
-    election: [c.election_type, c.election_date].filter(Boolean).join(' · '),
-    dates: [c.joined_on ? `joined ${c.joined_on}` : '', c.left_on ? `left ${c.left_on}` : '']
+    election: [c.election_type, formatDate(c.election_date)].filter(Boolean).join(' · '),
+    dates: [c.joined_on ? `joined ${formatDate(c.joined_on)}` : '', c.left_on ? `left ${formatDate(c.left_on)}` : '']
       .filter(Boolean)
       .join(', '),
     withdrawn: c.status === 'withdrawn',

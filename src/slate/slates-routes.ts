@@ -45,7 +45,7 @@ export default async function slatesRoutes(app: FastifyInstance) {
     const rows = await listSlates(db)
     return reply.page('slates/index', {
       title: 'Slates',
-      rows: rows.map((r) => ({ ...r, election: r.election_date ?? '' })),
+      rows: rows.map((r) => ({ ...r, election: formatDate(r.election_date) })),
       canCreate: mayCreate(request.user!),
     })
   })
@@ -225,7 +225,11 @@ export default async function slatesRoutes(app: FastifyInstance) {
       today: today(),
       likelyWins: new Set([...standings].filter(([, st]) => st === 'won').map(([id]) => id)),
     })
-    const points = cumulativeByWeek(data.endorsements, data.bodies, today())
+    // Week starts as the page writes every date ("Mon 2 Feb 2026"), in the chart and in the table beside it.
+    const points = cumulativeByWeek(data.endorsements, data.bodies, today()).map((p) => ({
+      ...p,
+      weekStart: formatDate(p.weekStart),
+    }))
     const bodyById = new Map(data.bodies.map((b) => [b.id, b]))
     const candidateById = new Map(data.candidates.map((c) => [c.id, c]))
     const slateGoal = slate.goal > 0 ? slate.goal : goals.slate.goal
@@ -235,7 +239,7 @@ export default async function slatesRoutes(app: FastifyInstance) {
         const body = bodyById.get(e.bodyId)
         const cand = e.candidateId === null ? undefined : candidateById.get(e.candidateId)
         return {
-          date: e.decidedOn,
+          date: formatDate(e.decidedOn),
           body: body?.name ?? '',
           candidate:
             e.candidateId === null
