@@ -68,9 +68,13 @@ if (count.rows[0]!.n < 1000) {
   process.exit(1)
 }
 const ids = (
-  await sql<{ drive: number; slate: number }>`
+  await sql<{ drive: number; slate: number; whipDrive: number | null }>`
   select (select d.id from drives d join chapters c on c.id = d.chapter_id where c.slug = 'scale-1'
            and d.deleted_at is null order by (d.stage = 'vote') desc, d.id limit 1) as drive,
+         (select b.drive_id from deciding_bodies b join chapters c on c.id = b.chapter_id
+            where c.slug = 'scale-1' and b.deleted_at is null
+            order by (select count(*) from body_members m where m.body_id = b.id and m.deleted_at is null) desc,
+              b.drive_id limit 1) as "whipDrive",
          (select id from slates where is_current) as slate`.execute(handle.db)
 ).rows[0]!
 
@@ -142,6 +146,11 @@ for (const profile of PROFILES) {
   await repeat(profile, 'dashboard', 'navigation', nav(org, '/'))
   await repeat(profile, 'board', 'navigation', nav(org, '/board'))
   await repeat(profile, 'drive page', 'navigation', nav(org, `/drives/${ids.drive}`))
+  // The whip count (issue 17): the drive page with its panel, and the whip page, for the largest body.
+  if (ids.whipDrive !== null) {
+    await repeat(profile, 'drive page with whip count', 'navigation', nav(org, `/drives/${ids.whipDrive}`))
+    await repeat(profile, 'whip count page', 'navigation', nav(org, `/drives/${ids.whipDrive}/whip`))
+  }
   await repeat(profile, 'matrix', 'navigation', nav(admin, `/slates/${ids.slate}/matrix`))
   await admin.page.goto(`/slates/${ids.slate}/matrix`)
   const cellUrl = await admin.page.getAttribute('#matrix-results tbody td a[href*="/cell"]', 'href')

@@ -189,9 +189,17 @@ async function cookieFor(email: string) {
 const adminCookie = await cookieFor('scale-admin@example.org')
 const organizerCookie = await cookieFor('scale-organizer@example.org')
 
+// The whip count (issue 17): the scale-1 drive whose deciding body has the most sitting members (40 in the
+// seed), preferring one with a structure test; and scale-1's own board, where every card carries a badge.
 const ids = (
-  await sql<{ drive: number; slate: number; resolution: number }>`
+  await sql<{ drive: number; slate: number; resolution: number; whipDrive: number | null; chapter: number }>`
   select (select d.id from drives d join chapters c on c.id = d.chapter_id where c.slug = 'scale-1' order by (d.stage = 'vote') desc, d.id limit 1) as drive,
+         (select b.drive_id from deciding_bodies b join chapters c on c.id = b.chapter_id
+            where c.slug = 'scale-1' and b.deleted_at is null
+            order by (select count(*) from body_members m where m.body_id = b.id and m.deleted_at is null) desc,
+              exists (select 1 from structure_tests t where t.drive_id = b.drive_id) desc, b.drive_id
+            limit 1) as "whipDrive",
+         (select id from chapters where slug = 'scale-1') as chapter,
          (select id from slates where is_current) as slate,
          (select id from resolutions where slug = 'endorse-local-candidate') as resolution`.execute(handle.db)
 ).rows[0]!
@@ -213,6 +221,13 @@ const pages: { page: string; path: string; cookie: string }[] = [
   { page: 'dashboard', path: '/', cookie: organizerCookie },
   { page: 'board', path: '/board', cookie: organizerCookie },
   { page: 'drive page', path: `/drives/${ids.drive}`, cookie: organizerCookie },
+  ...(ids.whipDrive === null
+    ? []
+    : [
+        { page: 'drive page with whip count', path: `/drives/${ids.whipDrive}`, cookie: organizerCookie },
+        { page: 'whip count page', path: `/drives/${ids.whipDrive}/whip`, cookie: organizerCookie },
+      ]),
+  { page: 'board with whip badges', path: `/board?chapter=${ids.chapter}`, cookie: organizerCookie },
   { page: 'locals search', path: '/locals?q=local%2012', cookie: organizerCookie },
   { page: 'people search', path: '/people?q=Member%201', cookie: organizerCookie },
   { page: 'my list (500 assigned)', path: '/my-list', cookie: organizerCookie },
@@ -288,6 +303,13 @@ for (const p of pages) {
       errors: probe.status,
     })
     continue
+  }
+  // The whip rows say what they drew: the badges on the board, the members on the whip page.
+  if (/whip/.test(p.page)) {
+    const html = body.toString('utf8')
+    const badges = (html.match(/votes: /g) ?? []).length
+    const members = (html.match(/<li id="member-/g) ?? []).length
+    console.error(`${p.page}: ${badges} whip badges, ${members} body members on the page`)
   }
   const cpu0 = [await serverCpuMs(), postgresCpuMs()]
   const r = await load(base + p.path, { cookie: p.cookie, ...BROWSER })

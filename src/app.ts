@@ -52,6 +52,7 @@ import peopleRoutes from './people/routes.ts'
 import trashRoutes from './trash/routes.ts'
 import assignmentsRoutes from './assignments/routes.ts'
 import whipRoutes from './whip/routes.ts'
+import personRelationshipRoutes from './whip/person-routes.ts'
 import digestRoutes from './digest/routes.ts'
 import meetingRoutes from './meetings/routes.ts'
 
@@ -175,6 +176,7 @@ export async function buildApp({ config, db, logger }: BuildOptions): Promise<Fa
   await app.register(trashRoutes)
   await app.register(assignmentsRoutes)
   await app.register(whipRoutes)
+  await app.register(personRelationshipRoutes)
   await app.register(digestRoutes)
   await app.register(meetingRoutes)
   return app

@@ -19,6 +19,8 @@ import { formValues, idFilter, idParam, parseForm, type FieldErrors } from '../s
 import { formatPhone } from './normalise.ts'
 import importRoutes from './import-routes.ts'
 import { LOG_PANEL_ID, backTarget, loadLogPanelRows, logPanelView, safeBack, type LogForm } from './inline-log.ts'
+import { checkKnows, insertKnows } from '../whip/knows.ts'
+import { personRelationshipsPanel } from '../whip/panels.ts'
 import {
   PAGE_SIZE,
   addTags,
@@ -512,14 +514,19 @@ export default async function peopleRoutes(app: FastifyInstance) {
     status = 200,
   ) {
     const user = request.user!
-    const drives = can.edit(user, p.chapter_id)
-      ? await listDriveOptions(db, { chapterIds: [p.chapter_id] }, { withLocal: true })
-      : []
+    const [drives, relationships] = await Promise.all([
+      can.edit(user, p.chapter_id)
+        ? listDriveOptions(db, { chapterIds: [p.chapter_id] }, { withLocal: true })
+        : Promise.resolve([]),
+      personRelationshipsPanel(db, user, p),
+    ])
     return reply.page(
       'people/show',
       {
         title: p.name,
         person: personView(user, p),
+        // Who they know (the whip count's relationships); its choices also feed the conversation form.
+        relationships,
         ...forms,
         levelOptions: LEVELS,
         kindOptions: CONVERSATION_KINDS,
@@ -734,18 +741,23 @@ export default async function peopleRoutes(app: FastifyInstance) {
     const inline = request.htmx.partial && request.htmx.target === 'person-conversations'
     const inlinePanel = request.htmx.partial && request.htmx.target === LOG_PANEL_ID && back !== null
     const form = parseForm(conversationFormChecked, request.body)
-    if (!form.ok) {
+    // "They know…": an optional relationship noted with the conversation (src/whip/knows.ts).
+    const knows = await checkKnows(db, p, request.body)
+    if (!form.ok || !knows.ok) {
+      const errors = { ...(form.ok ? {} : form.errors), ...(knows.ok ? {} : knows.errors) }
       if (inlinePanel) {
-        const logPanel = await logPanelFor(user, back, { form: { values: raw, errors: form.errors } })
+        const logPanel = await logPanelFor(user, back, { form: { values: raw, errors } })
         if (logPanel) return reply.fragment('people/_logged', { logPanel }, 422)
       }
-      const forms = { ...emptyForms(), conversationForm: { values: raw, errors: form.errors } }
-      if (inline)
+      const forms = { ...emptyForms(), conversationForm: { values: raw, errors } }
+      if (inline) {
+        const relationships = await personRelationshipsPanel(db, user, p)
         return reply.fragment(
           'people/_conversations',
-          { person: personView(user, p), kindOptions: CONVERSATION_KINDS, ...forms },
+          { person: personView(user, p), kindOptions: CONVERSATION_KINDS, relationships, ...forms },
           422,
         )
+      }
       return showPage(request, reply, p, forms, 422)
     }
     await db.transaction().execute(async (trx) => {
@@ -762,6 +774,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
         by_user_id: user.id,
         ...form.data,
       })
+      if (knows.link) await insertKnows(trx, request.actor, user.id, p, knows.link)
       await touchLocalDrives(trx, [p.local_id])
       await audit(trx, request.actor, {
         action: 'create',
@@ -780,8 +793,9 @@ export default async function peopleRoutes(app: FastifyInstance) {
       return reply.fragment('people/_conversations', {
         person: personView(user, fresh),
         kindOptions: CONVERSATION_KINDS,
+        relationships: await personRelationshipsPanel(db, user, fresh),
         ...emptyForms(),
-        saved: 'Conversation logged.',
+        saved: knows.link ? 'Conversation logged, and whom they know noted.' : 'Conversation logged.',
       })
     }
     setFlash(reply, 'ok', `Conversation with ${p.name} logged.`)

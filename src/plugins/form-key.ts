@@ -52,6 +52,7 @@ export const CREATING: readonly string[] = [
   'POST /drives/:id/whip/relationships',
   'POST /drives/:id/whip/tests',
   'POST /drives/:id/whip/tests/:testId/counts',
+  'POST /people/:id/relationships',
   'POST /assignments',
   'POST /my-list/:id',
 ]

@@ -65,20 +65,11 @@ export function bodyRule(d: WhipDrive): VoteRule {
 export function linksOf(rows: readonly PathRow[]): { links: Link[]; supporters: Map<number, Supporter> } {
   const supporters = new Map<number, Supporter>()
   const links: Link[] = rows.map((r) => {
-    if (r.a_supporter_id !== null)
-      supporters.set(r.a_supporter_id, {
-        id: r.a_supporter_id,
-        name: r.a_name,
-        level: r.a_level,
-        lastContact: r.a_last_contact,
-      })
-    if (r.b_supporter_id !== null)
-      supporters.set(r.b_supporter_id, {
-        id: r.b_supporter_id,
-        name: r.b_name,
-        level: r.b_level,
-        lastContact: r.b_last_contact,
-      })
+    for (const [id, name, level, lastContact] of [
+      [r.a_supporter_id, r.a_name, r.a_level, r.a_last_contact],
+      [r.b_supporter_id, r.b_name, r.b_level, r.b_last_contact],
+    ] as const)
+      if (id !== null) supporters.set(id, { id, name, level, lastContact })
     const a: PersonKey = r.a_supporter_id !== null ? `s${r.a_supporter_id}` : `m${r.a_member_id!}`
     const b: PersonKey = r.b_supporter_id !== null ? `s${r.b_supporter_id}` : `m${r.b_member_id!}`
     return { id: r.id, kind: r.kind, strength: r.strength, a, b }
@@ -467,6 +458,7 @@ export async function personRelationshipsPanel(
       how: `${KIND_LABELS[l.kind]} · ${STRENGTH_LABELS[l.strength]}`,
       seat: l.drive_id === null ? '' : [l.seat, l.body_name].filter(Boolean).join(', '),
       read: l.drive_id === null ? '' : l.read ? READ_LABELS[l.read] : 'No read yet',
+      readKey: l.read ?? 'none',
       whipHref: l.drive_id === null ? '' : `/drives/${l.drive_id}/whip#paths`,
     })),
     choices: choices.map((c) => ({ value: c.key, label: c.label })),

@@ -21,15 +21,10 @@ import {
   resolvePersonRef,
   softDeleteRelationship,
 } from './queries.ts'
-import { personRelationshipForm } from './schema.ts'
+import { idParams, personRelationshipForm } from './schema.ts'
 
-const INT = { type: 'integer', minimum: 1, maximum: 2147483647 } as const
-const personParams = { type: 'object', properties: { id: INT }, required: ['id'] } as const
-const linkParams = {
-  type: 'object',
-  properties: { id: INT, relationshipId: INT },
-  required: ['id', 'relationshipId'],
-} as const
+const personParams = idParams('id')
+const linkParams = idParams('id', 'relationshipId')
 
 export const PERSON_PANEL_ID = 'person-relationships'
 
@@ -43,7 +38,8 @@ export default async function personRelationshipRoutes(app: FastifyInstance) {
     const user = request.user!
     const { id } = request.params as { id: number }
     const p = await findPersonInScope(db, readScope(user), id)
-    if (!p || !can.seeNames(user, p.chapter_id)) throw notFound('That supporter')
+    if (!p) throw notFound('That supporter')
+    if (!can.seeNames(user, p.chapter_id)) throw forbidden()
     if (p.keep_off_shared_lists && !can.seeContacts(user, p.chapter_id)) throw notFound('That supporter')
     if (!(need === 'log' ? can.log : can.edit)(user, p.chapter_id)) throw forbidden()
     return p

@@ -2,7 +2,7 @@
 // reads, turnout pledges, relationships, structure tests, and the summaries
 // the board, the review and the slate need for many drives in one query.
 // Plain functions taking `db` (or `trx`) first; chapter scope applied here.
-import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type Selectable, type Transaction, sql } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Scope } from '../auth/access.ts'
 import { isConflict, updateVersioned } from '../shared/conflict.ts'
@@ -199,15 +199,26 @@ export async function listMembers(db: Db, bodyId: number): Promise<MemberRow[]> 
     .execute()
 }
 
-export async function findMember(db: Db, bodyId: number, memberId: number) {
-  return db
-    .selectFrom('body_members')
-    .selectAll()
-    .where('id', '=', memberId)
-    .where('body_id', '=', bodyId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
+type Owned = {
+  body_members: 'body_id'
+  relationships: 'chapter_id'
+  structure_tests: 'drive_id'
 }
+
+/** A live row of a whip table by id, only inside its owner (a body, a chapter, a drive): else undefined. */
+function findOwned<T extends keyof Owned>(db: Db, table: T, owner: Owned[T], ownerId: number, id: number) {
+  // Kysely cannot follow a table chosen by a type parameter; the signature keeps callers typed.
+  return (db as unknown as Kysely<any>)
+    .selectFrom(table)
+    .selectAll()
+    .where('id', '=', id)
+    .where(owner as string, '=', ownerId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst() as Promise<Selectable<Database[T]> | undefined>
+}
+
+export const findMember = (db: Db, bodyId: number, memberId: number) =>
+  findOwned(db, 'body_members', 'body_id', bodyId, memberId)
 
 export type MemberValues = {
   seat: string | null
@@ -380,15 +391,8 @@ export async function insertRelationship(
     .executeTakeFirstOrThrow()
 }
 
-export async function findRelationship(db: Db, chapterId: number, id: number) {
-  return db
-    .selectFrom('relationships')
-    .selectAll()
-    .where('id', '=', id)
-    .where('chapter_id', '=', chapterId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
-}
+export const findRelationship = (db: Db, chapterId: number, id: number) =>
+  findOwned(db, 'relationships', 'chapter_id', chapterId, id)
 
 /** Soft delete (restorable from the trash), version-checked. */
 export function softDeleteRelationship(db: Db, id: number, version: number) {
@@ -668,15 +672,8 @@ export async function listStructureTests(db: Db, driveId: number): Promise<Struc
     .execute() as Promise<StructureTestRow[]>
 }
 
-export async function findStructureTest(db: Db, driveId: number, testId: number) {
-  return db
-    .selectFrom('structure_tests')
-    .selectAll()
-    .where('id', '=', testId)
-    .where('drive_id', '=', driveId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
-}
+export const findStructureTest = (db: Db, driveId: number, testId: number) =>
+  findOwned(db, 'structure_tests', 'drive_id', driveId, testId)
 
 export async function findStructureUnit(db: Db, driveId: number, testId: number, unitId: number) {
   return db

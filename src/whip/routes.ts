@@ -44,6 +44,7 @@ import {
   listTickRows,
   lockLiveBody,
   removeTick,
+  resolvePersonRef,
   savePledge,
   setMajorityCheck,
   setRead,
@@ -57,6 +58,7 @@ import {
 import {
   bodyForm,
   countForm,
+  idParams,
   majorityCheckForm,
   memberForm,
   pledgeForm,
@@ -67,10 +69,8 @@ import {
   ticksQuery,
 } from './schema.ts'
 
-const INT = { type: 'integer', minimum: 1, maximum: 2147483647 } as const
-const driveParams = { type: 'object', properties: { id: INT }, required: ['id'] } as const
-const childParams = (name: string) =>
-  ({ type: 'object', properties: { id: INT, [name]: INT }, required: ['id', name] }) as const
+const driveParams = idParams('id')
+const childParams = (name: string) => idParams('id', name)
 
 type Need = 'view' | 'log' | 'edit'
 type Change = Omit<AuditEntry, 'chapterId'>
@@ -199,6 +199,32 @@ export default async function whipRoutes(app: FastifyInstance) {
     return renderPage(request, reply, fresh, forms, 409, { at: o.at, view })
   }
 
+  /** A soft delete at the form's version, audited; a 409 on the form `at`, else back to `anchor`. */
+  async function softRemove<R extends Record<string, unknown> & { id: number }>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    d: WhipDrive,
+    o: {
+      row: R
+      entity: string
+      what: string
+      remove: (trx: Transaction<Database>, id: number, version: number) => Promise<unknown>
+      at: string
+      anchor: string
+      done: string
+    },
+  ) {
+    const typed = formValues(request.body)
+    const saved = await audited(
+      request,
+      d,
+      (trx) => o.remove(trx, o.row.id, formVersion(typed)),
+      () => ({ action: 'delete', entity: o.entity, entityId: o.row.id, before: o.row }),
+    )
+    if (isConflict(saved)) return conflicted(request, reply, d, saved, { at: o.at, what: o.what, values: typed })
+    return back(reply, d, o.anchor, `${o.done} The trash can restore it.`)
+  }
+
   const back = (reply: FastifyReply, d: WhipDrive, anchor: string, msg: string) => {
     setFlash(reply, 'ok', msg)
     return reply.redirect(`/drives/${d.id}/whip#${anchor}`, 303)
@@ -302,16 +328,15 @@ export default async function whipRoutes(app: FastifyInstance) {
     { schema: { params: childParams('memberId') } },
     async function removeMember(request, reply) {
       const { d, m } = await loadMember(request, 'edit')
-      const typed = formValues(request.body)
-      const row = await audited(
-        request,
-        d,
-        (trx) => softDeleteMember(trx, m.id, formVersion(typed)),
-        () => ({ action: 'delete', entity: 'body_member', entityId: m.id, before: m }),
-      )
-      if (isConflict(row))
-        return conflicted(request, reply, d, row, { at: `edit-${m.id}`, what: 'member', values: typed })
-      return back(reply, d, 'members', 'Member removed from the list. The trash can restore them.')
+      return softRemove(request, reply, d, {
+        row: m,
+        entity: 'body_member',
+        what: 'member',
+        remove: softDeleteMember,
+        at: `edit-${m.id}`,
+        anchor: 'members',
+        done: 'Member removed from the list.',
+      })
     },
   )
 
@@ -385,16 +410,9 @@ export default async function whipRoutes(app: FastifyInstance) {
       if (d.chapter_id === null)
         return reject(request, reply, d, 'relationship', f.values, { a: 'This drive has no chapter.' })
       const chapterId = d.chapter_id
-      // Each end inside the chapter; a member who is a supporter is stored as the supporter.
-      const resolve = async (ref: { type: 's' | 'm'; id: number }) => {
-        if (ref.type === 's') {
-          const s = await findSupporterInChapter(db, chapterId, ref.id)
-          return s ? { supporterId: s.id } : null
-        }
-        const m = d.body === null ? undefined : await findMember(db, d.body.id, ref.id)
-        if (!m) return null
-        return m.supporter_id !== null ? { supporterId: m.supporter_id } : { memberId: m.id }
-      }
+      // Each end inside the chapter (a member on this drive's body); a member who is a supporter is the supporter.
+      const resolve = (ref: { type: 's' | 'm'; id: number }) =>
+        ref.type === 'm' && d.body === null ? null : resolvePersonRef(db, chapterId, ref, d.body?.id)
       const [a, b] = await Promise.all([resolve(f.data.a), resolve(f.data.b)])
       const errors: FieldErrors = {}
       if (!a) errors.a = 'Choose someone from this drive.'
@@ -421,16 +439,15 @@ export default async function whipRoutes(app: FastifyInstance) {
       const { relationshipId } = request.params as { relationshipId: number }
       const r = d.chapter_id === null ? undefined : await findRelationship(db, d.chapter_id, relationshipId)
       if (!r) throw notFound('That relationship')
-      const typed = formValues(request.body)
-      const row = await audited(
-        request,
-        d,
-        (trx) => softDeleteRelationship(trx, r.id, formVersion(typed)),
-        () => ({ action: 'delete', entity: 'relationship', entityId: r.id, before: r }),
-      )
-      if (isConflict(row))
-        return conflicted(request, reply, d, row, { at: 'relationship', what: 'relationship', values: {} })
-      return back(reply, d, 'paths', 'Relationship removed. The trash can restore it.')
+      return softRemove(request, reply, d, {
+        row: r,
+        entity: 'relationship',
+        what: 'relationship',
+        remove: softDeleteRelationship,
+        at: 'relationship',
+        anchor: 'paths',
+        done: 'Relationship removed.',
+      })
     },
   )
 
@@ -473,16 +490,15 @@ export default async function whipRoutes(app: FastifyInstance) {
       const { testId } = request.params as { testId: number }
       const test = await findStructureTest(db, d.id, testId)
       if (!test) throw notFound('That structure test')
-      const typed = formValues(request.body)
-      const row = await audited(
-        request,
-        d,
-        (trx) => softDeleteStructureTest(trx, test.id, formVersion(typed)),
-        () => ({ action: 'delete', entity: 'structure_test', entityId: test.id, before: test }),
-      )
-      if (isConflict(row))
-        return conflicted(request, reply, d, row, { at: `count-${test.id}`, what: 'structure test', values: {} })
-      return back(reply, d, 'tests', `${test.name} removed. The trash can restore it.`)
+      return softRemove(request, reply, d, {
+        row: test,
+        entity: 'structure_test',
+        what: 'structure test',
+        remove: softDeleteStructureTest,
+        at: `count-${test.id}`,
+        anchor: 'tests',
+        done: `${test.name} removed.`,
+      })
     },
   )
 

@@ -227,3 +227,12 @@ export const knowsFields = z.object({
   knows_kind: z.preprocess(first, relationshipKindValue.default('coworker')),
   knows_strength: z.preprocess(first, relationshipStrengthValue.default('knows')),
 })
+
+const ID = { type: 'integer', minimum: 1, maximum: 2147483647 } as const
+/** Route parameters: each name a whole number id (junk is a 400). */
+export const idParams = <N extends string>(...names: N[]) =>
+  ({
+    type: 'object',
+    properties: Object.fromEntries(names.map((n) => [n, ID])) as Record<N, typeof ID>,
+    required: names,
+  }) as const

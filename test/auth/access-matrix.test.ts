@@ -107,6 +107,16 @@ export const MATRIX: Record<string, Entry> = {
     params: (w) => ({ id: w.supporterA.id }),
     expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
   },
+  // Who they know, from the person page (an empty form is a 422: 'ok' here).
+  'POST /people/:id/relationships': {
+    params: (w) => ({ id: w.supporterA.id }),
+    expect: { anonymous: 'login', organizerB: 404, national: 403, default: 'ok' },
+  },
+  // No such relationship: a 404 for those who may remove one.
+  'POST /people/:id/relationships/:relationshipId/delete': {
+    params: (w) => ({ id: w.supporterA.id, relationshipId: 999999 }),
+    expect: { anonymous: 'login', volunteerA: 403, national: 403, default: 404 },
+  },
   'GET /people/:id/edit': {
     params: (w) => ({ id: w.supporterA.id }),
     expect: { anonymous: 'login', organizerA: 'ok', admin: 'ok', organizerB: 404, default: 403 },

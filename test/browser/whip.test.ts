@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
+import { todayIn } from '../../src/drives/vote-dates.ts'
 import { whipCount } from '../../src/whip/tally.ts'
 import { chromiumAvailable, login, newContext, startSite, VIEWPORTS, type ViewportName } from './support.ts'
 
@@ -90,10 +91,68 @@ if (chromiumAvailable(t)) {
       await page.selectOption('#rel-strength', 'close')
       await submit(page, '#paths form', 'Add relationship')
       const paths = await page.textContent('#paths')
-      t.match(paths, `${friend} talks to Cy Gamma`, 'the path to the undecided member shows')
+      t.match(paths, new RegExp(`${friend} talks to\\s+Cy Gamma`), 'the path to the undecided member shows')
 
       await setRead('Cy Gamma', 'leaning_yes')
       t.match(await page.textContent('#whip-count'), 'We would win today, by one vote', 'the tally follows the read')
+
+      // Who knows whom from the supporter's own page: they also know Ann Alpha (htmx answers the panel alone).
+      const friendId = someone!.slice(1)
+      await page.goto(`/people/${friendId}`)
+      const ann = await page.locator(`#knows-${friendId}-other option`, { hasText: 'Ann Alpha' }).getAttribute('value')
+      await page.selectOption(`#knows-${friendId}-other`, ann!)
+      await page.selectOption(`#knows-${friendId}-kind`, 'same_shift')
+      await page.click('#person-relationships button:has-text("Add who they know")')
+      await page.locator('#person-relationships .alert-ok').waitFor()
+      const known = page.locator('#person-relationships')
+      t.match(await known.textContent(), /Ann Alpha\s+Same shift · Knows/, 'the relationship is listed')
+      t.match(await known.textContent(), 'President, Executive board', 'with the seat she holds')
+      await known.scrollIntoViewIfNeeded()
+      await known.screenshot({ path: path.join(SHOTS, `person-knows-${viewport}.png`) })
+      const stored = await site.db
+        .selectFrom('relationships')
+        .select(['kind'])
+        .where('a_supporter_id', '=', Number(friendId))
+        .where('kind', '=', 'same_shift')
+        .where('deleted_at', 'is', null)
+        .execute()
+      t.equal(stored.length, 1, 'stored once')
+
+      // A structure test, and its supporters ticked off by keyboard: type a name, Tab to the row, Enter.
+      await page.goto(`/drives/${drive.id}/whip`)
+      await page.click('#tests summary:has-text("Start a structure test")')
+      await page.fill('#test-name', 'Sign-on letter')
+      await page.fill('#test-units', 'Days: 3\nNights: 2')
+      await submit(page, '#tests form[action$="/whip/tests"]', 'Start test')
+      await Promise.all([page.waitForURL(/\/ticks/), page.click('#tests a:has-text("Tick off who took part")')])
+      // The list narrows as one types (htmx asks for the rows alone); wait for it before moving on.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'GET' && r.url().includes('/ticks?')),
+        page.fill('#tick-q', friend.slice(0, 4)),
+      ])
+      const row = page.locator('.tick-row', { hasText: friend }).first()
+      await row.waitFor()
+      await page.waitForFunction(() => document.querySelectorAll('.tick-row').length >= 1)
+      await page.focus('#tick-q')
+      await page.keyboard.press('Tab')
+      const focused = await page.evaluate(() => document.activeElement?.id ?? '')
+      t.match(focused, /^tick-button-\d+$/, 'Tab goes from the name box to the first row')
+      if (!/^tick-button-\d+$/.test(focused)) return ctx.close()
+      await page.keyboard.press('Enter')
+      await page.locator(`#${focused}[aria-pressed="true"]`).waitFor()
+      t.equal(await page.evaluate(() => document.activeElement?.id ?? ''), focused, 'focus stays on the row')
+      await page.screenshot({ path: path.join(SHOTS, `ticks-${viewport}.png`), fullPage: true })
+      const ticked = await site.db
+        .selectFrom('structure_test_participants as p')
+        .innerJoin('structure_tests as s', 's.id', 'p.test_id')
+        .select('p.supporter_id')
+        .where('s.drive_id', '=', drive.id)
+        .where('p.deleted_at', 'is', null)
+        .execute()
+      t.equal(ticked.length, 1, 'one supporter ticked off')
+      await page.goto(`/drives/${drive.id}/whip`)
+      t.match(await page.textContent('#tests'), '1 supporter ticked off so far')
+      t.match(await page.textContent('#tests'), '1 of 5 (20%)', 'their tick counts toward the first unit')
 
       await page.goto(`/drives/${drive.id}`)
       const panel = page.locator('#whip-count')
@@ -104,6 +163,7 @@ if (chromiumAvailable(t)) {
 
       // Record the vote as the projection expects it: 2 for, 1 against under a majority of votes cast.
       await page.click('#decision-form summary')
+      await page.fill('#decision-held_on', todayIn('America/New_York')) // the Boston chapter's today
       await page.fill('#decision-votes_for', '2')
       await page.fill('#decision-votes_against', '1')
       await page.selectOption('#decision-threshold', 'majority_cast')
@@ -115,6 +175,11 @@ if (chromiumAvailable(t)) {
       await confirm.click()
       t.equal((await saved).status(), 303, 'the confirmed decision is saved')
       await page.waitForLoadState('load')
+      // A decision that ends the drive asks to be confirmed first (src/drives/endings.ts).
+      if (await page.locator('#decision-confirm').count()) {
+        await Promise.all([page.waitForLoadState('load'), page.click('#decision-confirm button[value=yes]')])
+        await page.waitForLoadState('load')
+      }
       const decision = await site.db
         .selectFrom('decisions')
         .select(['outcome'])
