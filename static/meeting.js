@@ -46,10 +46,17 @@
 
   function render(message) {
     const q = read()
+    // Entries the server refused (422) are not waiting: they are listed with the reason, to fix and enter again.
+    const waiting = q.filter((e) => !e.error).length
+    const refused = q.length - waiting
     if (waitingEl) {
-      waitingEl.hidden = q.length === 0 && !message
       const how = navigator.onLine ? ', sending…' : ' (no connection: they are kept and sent when it returns)'
-      waitingEl.textContent = q.length ? ` · ${q.length} waiting on this phone${how}` : message ? ` · ${message}` : ''
+      const parts = []
+      if (waiting) parts.push(`${waiting} waiting on this phone${how}`)
+      if (refused) parts.push(`${refused} not saved (see below)`)
+      if (message) parts.push(message)
+      waitingEl.hidden = parts.length === 0
+      waitingEl.textContent = parts.length ? ` · ${parts.join(' · ')}` : ''
     }
     if (!pendingList) return
     pendingList.replaceChildren()
@@ -62,6 +69,17 @@
       badge.className = e.error ? 'badge err' : 'badge warn'
       badge.textContent = e.error ? `Not saved: ${e.error}` : 'Waiting to send'
       li.append(badge)
+      if (e.error) {
+        const remove = document.createElement('button')
+        remove.type = 'button'
+        remove.className = 'link small'
+        remove.textContent = 'Remove'
+        remove.addEventListener('click', () => {
+          write(read().filter((x) => x.fields.key !== e.fields.key))
+          render()
+        })
+        li.append(' ', remove)
+      }
       pendingList.append(li)
     }
   }

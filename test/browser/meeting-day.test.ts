@@ -141,6 +141,19 @@ if (chromiumAvailable(t)) {
     t.match(await page.textContent('main'), 'Whip count:')
     await screenshot(page, 'desktop', 'meeting-day-meeting')
     await noSerious(t, page, 'meeting page')
+    // An entry the server refuses is not "waiting": it says why, and can be removed.
+    await page.click('button:has-text("Save attendance")')
+    await page.waitForSelector('#meeting-pending .badge.err')
+    t.match(await page.textContent('#meeting-pending'), 'Not saved: Enter how many are present.')
+    t.match(await page.textContent('#meeting-status'), '1 not saved (see below)')
+    t.notMatch(await page.textContent('#meeting-status'), 'waiting')
+    await page.click('#meeting-pending button:has-text("Remove")')
+    t.notOk(await page.isVisible('#meeting-pending li'), 'removed from the phone')
+    t.equal(
+      (await db.selectFrom('meeting_entries').select('id').where('drive_id', '=', meetingDrive.id).execute()).length,
+      0,
+      'nothing stored',
+    )
     await ctx.close()
   })
 
