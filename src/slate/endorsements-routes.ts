@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../audit/audit.ts'
 import { editScope, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
+import { formatDate } from '../shared/format.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formValues, parseForm, type FieldErrors } from '../shared/validation.ts'
 import { isInForce } from './build-matrix.ts'
@@ -190,7 +191,7 @@ export default async function endorsementsRoutes(app: FastifyInstance) {
       errors,
       action: `/slates/${slate.id}/endorsements/${e.id}/replace`,
       original: {
-        date: e.decided_on,
+        date: formatDate(e.decided_on),
         statusLabel: labelOf(ENDORSEMENT_STATUSES, e.status),
         what: e.candidate_id === null ? 'the whole slate' : 'one candidate',
       },

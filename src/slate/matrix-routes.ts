@@ -8,6 +8,7 @@ import { readScope, type Scope } from '../auth/access.ts'
 import { stageLabel } from '../drives/stages.ts'
 import { forbidden, notFound } from '../plugins/errors.ts'
 import { csvFilename, csvLines, toCsv } from '../shared/csv.ts'
+import { formatDate } from '../shared/format.ts'
 import { escaper } from '../shared/html.ts'
 import { idFilter } from '../shared/validation.ts'
 import { listChapterOptions, listNationalUnionOptions } from '../unions/queries.ts'
@@ -303,7 +304,7 @@ export default async function matrixRoutes(app: FastifyInstance) {
         level,
         history: history.map((h) => ({
           id: h.id,
-          date: h.decided_on,
+          date: formatDate(h.decided_on),
           statusLabel: labelOf(ENDORSEMENT_STATUSES, h.status),
           status: h.status,
           conditions: h.conditions ?? '',
@@ -339,7 +340,7 @@ export default async function matrixRoutes(app: FastifyInstance) {
                 : d.asks === 'slate'
                   ? 'the whole slate'
                   : (d.candidate_name ?? 'a candidate'),
-            voteDate: d.vote_date ?? '',
+            voteDate: formatDate(d.vote_date),
           })),
         // Shown inside the matrix page (htmx): its heading takes the focus.
         inPlace: request.htmx.partial && request.htmx.target === 'matrix-cell',

@@ -388,7 +388,7 @@ t.test('the slate pages', async (t) => {
     t.equal(frag.statusCode, 200)
     t.notMatch(frag.body, '<html')
     t.match(frag.body, 'Rescinded')
-    t.match(frag.body, '2026-07-01')
+    t.match(frag.body, 'Wed 1 Jul 2026')
     t.notMatch(frag.body, 'Rescind or supersede', 'a volunteer sees no action')
     const page = await vol.get(url)
     t.match(page.body, '<html')
