@@ -35,12 +35,14 @@ export default async function auditRoutes(app: FastifyInstance) {
     )
     const last = rows.at(-1)
     if (last) params.set('before', String(last.id))
+    const zone = viewerZone(request.user)
     const view = {
       title: 'Audit trail',
+      zone,
       filters: { entity: q.entity ?? '', entity_id: q.entity_id ?? '', action: q.action ?? '' },
       rows: rows.map((r) => ({
         ...r,
-        at: formatMoment(r.at, viewerZone(request.user)),
+        at: formatMoment(r.at, zone),
         before: r.before ? JSON.stringify(r.before) : '',
         after: r.after ? JSON.stringify(r.after) : '',
       })),

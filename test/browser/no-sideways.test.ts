@@ -1,13 +1,16 @@
 // Pages that pushed the whole page sideways, found by walking the demo in a browser: on a 390 px phone the
 // board (its cards' visually hidden labels were placed against the page, outside the board's own scroller),
 // the people list (a name with three tags), a supporter's page (a long email address) and the slate page (a
-// national endorsement's long label, also at 1280 px). The page itself must never scroll sideways: wide
-// content scrolls or wraps inside its own box. Full-page screenshots in artifacts/screenshots/.
+// national endorsement's long label, also at 1280 px), and the audit trail (a change's JSON on one line,
+// 2,045 px at 1280, under a "When (UTC)" heading over New York times). The page itself must never scroll
+// sideways: wide content scrolls or wraps inside its own box. Full-page screenshots in artifacts/screenshots/.
 import t from 'tap'
 import type { Page } from 'playwright-core'
+import { audit } from '../../src/audit/audit.ts'
 import { chromiumAvailable, login, newContext, screenshot, startSite, VIEWPORTS, type ViewportName } from './support.ts'
 
 const ORGANIZER = 'organizer.boston@example.org'
+const ADMIN = 'admin@example.org'
 
 /** How far the page scrolls sideways, and the widest elements past the viewport's right edge. */
 async function sideways(page: Page): Promise<{ extra: number; wide: string[] }> {
@@ -38,6 +41,26 @@ if (chromiumAvailable(t)) {
     .executeTakeFirstOrThrow()
   const slate = await site.db.selectFrom('slates').select('id').where('is_current', '=', true).executeTakeFirstOrThrow()
   const pages = ['/board', '/people', `/people/${person.id}`, `/slates/${slate.id}`]
+  // The audit trail with a filing's record: one long line of JSON (the admin's page).
+  const admin = await site.db.selectFrom('users').select('id').where('email', '=', ADMIN).executeTakeFirstOrThrow()
+  await audit(
+    site.db,
+    { actorId: admin.id, requestId: 'no-sideways' },
+    {
+      action: 'create',
+      entity: 'filing',
+      entityId: 1,
+      after: {
+        body: 'Executive board',
+        drive_id: 13,
+        filed_on: '2026-11-30',
+        text_filed: '1400 characters',
+        candidate_id: null,
+        earliest_vote_on: '2026-12-07',
+        resolution_version_id: 3,
+      },
+    },
+  )
 
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     await t.test(`no page scrolls sideways at ${viewport} size`, async (t) => {
@@ -55,6 +78,14 @@ if (chromiumAvailable(t)) {
         t.equal(extra, 0, `${url} fits ${VIEWPORTS[viewport].width} px${past}`)
         await screenshot(page, viewport, `no-sideways${url.replace(/\/\d+/g, '-id').replaceAll('/', '-')}`)
       }
+      await ctx.clearCookies()
+      await login(page, ADMIN)
+      await page.goto('/audit')
+      const head = await page.textContent('main thead')
+      t.match(head, 'When (America/New_York)', 'the times’ zone is the one they are in')
+      const { extra, wide } = await sideways(page)
+      t.equal(extra, 0, `/audit fits ${VIEWPORTS[viewport].width} px${extra > 0 ? ` (past the edge: ${wide})` : ''}`)
+      await screenshot(page, viewport, 'no-sideways-audit')
       t.same(errors, [], 'no script errors')
       await ctx.close()
     })
