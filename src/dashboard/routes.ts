@@ -1,8 +1,9 @@
 // GET /: the dashboard for the user's chapters — overdue next steps, votes in
 // the next 30 days, drives per stage and recent moves, with dates in each
-// chapter's time zone. Four queries whatever the data size.
+// chapter's time zone. Five queries whatever the data size (six while the
+// person's chapters have no drive: the first steps).
 import type { FastifyInstance } from 'fastify'
-import { readScope } from '../auth/access.ts'
+import { can, readScope, type CurrentUser } from '../auth/access.ts'
 import { BOARD_COLUMNS, boardCounts, listOverdue, listRecentMoves, listUpcomingVotes } from '../drives/queries.ts'
 import {
   daysInStage,
@@ -15,6 +16,42 @@ import {
 } from '../drives/present.ts'
 import { endLabel, isStageKey, stageLabel } from '../drives/stages.ts'
 import { listFollowUpsDue } from '../calendar/queries.ts'
+import { type SetupFacts, setupFacts } from './queries.ts'
+
+/**
+ * "First steps" for an admin or organizer whose chapters have no drive yet:
+ * each step links to where it is done, and says when it is done already.
+ */
+function firstSteps(user: CurrentUser, facts: SetupFacts) {
+  const steps = [
+    user.isAdmin && {
+      label: 'Add your chapter',
+      href: '/admin/chapters',
+      done: facts.chapters > 0,
+      doneNote: `${plural(facts.chapters, 'chapter')} so far`,
+    },
+    user.isAdmin && {
+      label: 'Import the union directory (the OLMS file, or npm run import:olms)',
+      href: '/admin/import',
+      done: facts.locals > 0,
+      doneNote: `${plural(facts.locals, 'local')} in the directory`,
+    },
+    {
+      label: 'Claim the locals your chapter organizes in',
+      href: '/locals/claim',
+      done: facts.claimed > 0,
+      doneNote: `${plural(facts.claimed, 'local')} claimed`,
+    },
+    {
+      label: 'Set up the current slate and its candidates',
+      href: '/slates',
+      done: facts.currentSlate,
+      doneNote: 'a current slate is set',
+    },
+    { label: 'Start a drive at one of your locals', href: '/mapping', done: false, doneNote: '' },
+  ]
+  return steps.filter((s) => s !== false)
+}
 
 export default async function dashboardRoutes(app: FastifyInstance) {
   app.get('/', async function showDashboard(request, reply) {
@@ -30,6 +67,8 @@ export default async function dashboardRoutes(app: FastifyInstance) {
       // Names of supporters: only for the chapters the person belongs to (national reviewers have none).
       listFollowUpsDue(app.db, mine, 0),
     ])
+    const noDrives = BOARD_COLUMNS.every((k) => counts[k] === 0)
+    const setup = noDrives && can.editDirectory(user) ? await setupFacts(app.db, mine.length ? mine : null) : null
     const head = (d: (typeof overdue)[number]) => ({
       id: d.id,
       local: d.local_name ?? 'Drive',
@@ -39,6 +78,7 @@ export default async function dashboardRoutes(app: FastifyInstance) {
     })
     return reply.page('dashboard/index', {
       title: 'Dashboard',
+      firstSteps: setup ? firstSteps(user, setup) : null,
       scopeLabel: mine.length
         ? user.chapters.map((c) => c.name).join(' · ')
         : scope.chapterIds === null
