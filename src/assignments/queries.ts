@@ -124,10 +124,14 @@ const contactCase = (userId: number, isAdmin: boolean, col: 'email' | 'phone') =
       where m.user_id = ${userId}::int and m.chapter_id = a.chapter_id and m.role = 'organizer')
     then s.${sql.ref(col)} end`
 
-export const MY_LIST_LIMIT = 300
+/** People per page of "my list": a phone's worth; the next ones are a link away. */
+export const MY_LIST_LIMIT = 100
 
-/** The caller's open assignments, due first (no date last), with the chapter's "today". One query. */
-export async function listMyAssignments(db: Db, userId: number, limit = MY_LIST_LIMIT) {
+/**
+ * The caller's open assignments, due first (no date last), `limit` of them from `offset`, with the
+ * chapter's "today", how many there are and how many are overdue. One query.
+ */
+export async function listMyAssignments(db: Db, userId: number, limit = MY_LIST_LIMIT, offset = 0) {
   const rows = await db
     .selectFrom('assignments as a')
     .innerJoin('supporters as s', 's.id', 'a.supporter_id')
@@ -144,6 +148,7 @@ export async function listMyAssignments(db: Db, userId: number, limit = MY_LIST_
       'c.time_zone',
       sql<string>`(now() at time zone c.time_zone)::date::text`.as('today'),
       sql<number>`count(*) over ()`.as('total'),
+      sql<number>`count(*) filter (where a.due_on < (now() at time zone c.time_zone)::date) over ()`.as('overdue'),
     ])
     .where('a.assignee_id', '=', userId)
     .where('a.status', '=', 'open')
@@ -152,8 +157,9 @@ export async function listMyAssignments(db: Db, userId: number, limit = MY_LIST_
     .orderBy('s.name')
     .orderBy('a.id')
     .limit(limit)
+    .offset(offset)
     .execute()
-  return { rows, total: Number(rows[0]?.total ?? 0) }
+  return { rows, total: Number(rows[0]?.total ?? 0), overdue: Number(rows[0]?.overdue ?? 0) }
 }
 
 /** One of the caller's assignments (open or done) with what the form needs; contacts only where allowed. */

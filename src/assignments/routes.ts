@@ -38,6 +38,7 @@ import {
   listAssigneeOptions,
   listDriveSupporters,
   listMyAssignments,
+  MY_LIST_LIMIT,
   listSupportersByIds,
   updateAssignedContacts,
   type MyAssignment,
@@ -376,9 +377,19 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
 
   // ---- my list ---------------------------------------------------------------------
 
-  app.get('/my-list', async function showMyList(request, reply) {
+  const myListQuery = {
+    type: 'object',
+    properties: { from: { type: 'string', pattern: '^[0-9]{0,6}$' } },
+    additionalProperties: true,
+  } as const
+
+  app.get('/my-list', { schema: { querystring: myListQuery } }, async function showMyList(request, reply) {
     const user = request.user!
-    const { rows, total } = await listMyAssignments(db, user.id)
+    const from = Number((request.query as { from?: string }).from || 0)
+    const { rows, total, overdue } = await listMyAssignments(db, user.id, MY_LIST_LIMIT, from)
+    // Past the end (people done since the link was made): back to the start of the list.
+    if (!rows.length && from > 0) return reply.redirect('/my-list', 303)
+    const next = from + rows.length
     return reply.page('assignments/my-list', {
       title: 'My list',
       rows: rows.map((r) => ({
@@ -390,8 +401,12 @@ export default async function assignmentsRoutes(app: FastifyInstance) {
         ask: r.ask ?? '',
         ...dueView(r.due_on, r.time_zone),
       })),
-      more: total > rows.length ? total - rows.length : 0,
-      overdue: rows.filter((r) => r.due_on !== null && r.due_on < r.today).length,
+      total,
+      more: Math.max(0, total - next),
+      nextUrl: total > next ? `/my-list?from=${next}` : '',
+      nextCount: Math.min(MY_LIST_LIMIT, total - next),
+      first: from > 0,
+      overdue,
       canAssign: user.isAdmin || user.chapters.some((c) => c.role === 'organizer'),
     })
   })
