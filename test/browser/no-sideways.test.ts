@@ -1,8 +1,9 @@
 // Pages that pushed the whole page sideways, found by walking the demo in a browser: on a 390 px phone the
 // board (its cards' visually hidden labels were placed against the page, outside the board's own scroller),
-// the people list (a name with three tags), a supporter's page (a long email address) and the slate page (a
-// national endorsement's long label, also at 1280 px), and the audit trail (a change's JSON on one line,
-// 2,045 px at 1280, under a "When (UTC)" heading over New York times). The page itself must never scroll
+// the people list (a name with three tags; a 60-character email address, also at 1280 px), a supporter's
+// page (a long email address) and the slate page (a national endorsement's long label, also at 1280 px),
+// and the audit trail (a change's JSON on one line, 2,045 px at 1280, under a "When (UTC)" heading over New
+// York times). The page itself must never scroll
 // sideways: wide content scrolls or wraps inside its own box. Full-page screenshots in artifacts/screenshots/.
 import t from 'tap'
 import type { Page } from 'playwright-core'
@@ -39,6 +40,15 @@ if (chromiumAvailable(t)) {
     .where('s.deleted_at', 'is', null)
     .orderBy(({ fn }) => fn('length', ['s.email']), 'desc')
     .executeTakeFirstOrThrow()
+  // A tired typist's record: a 60-character email address and a very long name.
+  await site.db
+    .updateTable('supporters')
+    .set({
+      name: 'Maria-Guadalupe Esperanza de los Santos Villanueva-Rodriguez y Castellanos',
+      email: 'maria.guadalupe.esperanza.delossantos.villanueva@example.org',
+    })
+    .where('id', '=', person.id)
+    .execute()
   const slate = await site.db.selectFrom('slates').select('id').where('is_current', '=', true).executeTakeFirstOrThrow()
   const pages = ['/board', '/people', `/people/${person.id}`, `/slates/${slate.id}`]
   // The audit trail with a filing's record: one long line of JSON (the admin's page).
