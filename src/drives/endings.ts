@@ -41,12 +41,23 @@ const addDays = (iso: string, days: number) => DateTime.fromISO(iso, { zone: 'UT
  * The field messages for a decision that cannot be right, or `{}`. `outcome` is the one the decision
  * would record (computed from the tally for a counted vote).
  */
-export function decisionProblems(f: DecisionDraft, outcome: DecisionOutcome, d: DecisionDriveFacts): FieldErrors {
-  const errors: FieldErrors = {}
-  if (f.choice === 'counted' && f.quorum_met && f.votes_for === 0 && f.votes_against === 0)
-    errors.votes_for =
+/**
+ * The one tally rule, for the drive page and the meeting page: 0 for and 0 against is not a
+ * result, whatever the abstentions.
+ */
+export function tallyProblem(f: { votes_for: number | null; votes_against: number | null }): string | undefined {
+  if (f.votes_for === 0 && f.votes_against === 0)
+    return (
       'A counted vote needs at least one vote for or against: 0 for and 0 against is not a result. ' +
       'If the body did not vote, choose what happened instead (no quorum, tabled, postponed …).'
+    )
+  return undefined
+}
+
+export function decisionProblems(f: DecisionDraft, outcome: DecisionOutcome, d: DecisionDriveFacts): FieldErrors {
+  const errors: FieldErrors = {}
+  const tally = f.choice === 'counted' && f.quorum_met ? tallyProblem(f) : undefined
+  if (tally) errors.votes_for = tally
   if (f.held_on < EARLIEST_DECISION_DATE)
     errors.held_on = `The date ${formatDate(f.held_on)} is before 2000: check the year.`
   else if (d.filedOn !== null && f.held_on < d.filedOn)

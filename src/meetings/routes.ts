@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { can, readScope } from '../auth/access.ts'
 import { computeOutcome, outcomeLabel, thresholdLabel, type DecisionOutcome } from '../drives/decisions.ts'
+import { tallyProblem } from '../drives/endings.ts'
 import { findDrive, type DriveRow } from '../drives/queries.ts'
 import { decisionMessage, recordDecision } from '../drives/record-decision.ts'
 import { isConflict } from '../shared/conflict.ts'
@@ -81,8 +82,8 @@ function entryErrors(e: Entry): FieldErrors {
   if (e.kind === 'result' && e.choice === 'counted') {
     if (e.votes_for === null) errors.votes_for = 'Enter the votes for.'
     if (e.votes_against === null) errors.votes_against = 'Enter the votes against.'
-    if (e.votes_for === 0 && e.votes_against === 0 && !e.abstain)
-      errors.votes_for = 'A counted vote needs at least one vote. Use “No quorum” or “Postponed” otherwise.'
+    const tally = tallyProblem(e)
+    if (tally) errors.votes_for = tally
   }
   return errors
 }

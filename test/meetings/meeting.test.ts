@@ -59,9 +59,14 @@ t.test('the meeting page records a vote once, whatever the phone resends', async
       key: 'bad-key-0001',
       votes_for: '0',
       votes_against: '0',
+      abstain: '4',
     })
     t.equal(res.statusCode, 422)
-    t.match(res.body, 'A counted vote needs at least one vote.')
+    t.match(
+      res.body,
+      'A counted vote needs at least one vote for or against',
+      'the drive page’s rule, abstentions or not',
+    )
     const s = await org.post(url, { kind: 'attendance', key: 'bad-key-0002', present: '-4' }, sync)
     t.equal(s.statusCode, 422)
     t.equal((await db.selectFrom('meeting_entries').selectAll().execute()).length, 0)
