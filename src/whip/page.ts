@@ -107,6 +107,7 @@ export function whipPageView(
   const canLog = can.log(o.user, d.chapter_id)
   const form = (key: string, fallback: Form) => o.forms[key] ?? fallback
   const notSitting = o.options.filter((s) => !w.members.some((m) => m.supporter_id === s.id))
+  const members = w.sitting.map((m) => ({ value: memberKey(m), label: `${m.name}${m.seat ? ` (${m.seat})` : ''}` }))
   return {
     title: `Whip count · ${d.title}`,
     drive: { id: d.id, title: d.title, majorityCheck: d.majority_check, stage: d.stage },
@@ -196,10 +197,10 @@ export function whipPageView(
       relationshipKinds: RELATIONSHIP_KIND_OPTIONS,
       strengths: STRENGTH_OPTIONS,
       structureKinds: STRUCTURE_KIND_OPTIONS,
-      people: [
-        ...w.sitting.map((m) => ({ value: memberKey(m), label: `${m.name}${m.seat ? ` (${m.seat})` : ''}` })),
-        ...notSitting.map((s) => ({ value: `s${s.id}`, label: withLevel(s) })),
-      ],
+      // Who knows a member: anyone; whom they know: a sitting member (two supporters are linked from the
+      // person page). Keeps the page small when the local has hundreds of supporters.
+      people: [...members, ...notSitting.map((s) => ({ value: `s${s.id}`, label: withLevel(s) }))],
+      members,
       supporters: notSitting.map((s) => ({ value: s.id, label: withLevel(s) })),
       pledgeSupporters: o.options.map((s) => ({ value: s.id, label: s.name })),
     },
@@ -212,14 +213,12 @@ export function ticksPageView(
   t: StructureTestRow,
   o: { rows: TickRow[]; unitId: number; q: string; on: string; today: string },
 ) {
-  const units = testUnits(t)
-  const s = summarize(units, t.target_percent)
   const unit = t.units.find((u) => u.id === o.unitId) ?? t.units[0]!
   const base = `/drives/${d.id}/whip/tests/${t.id}/ticks`
   return {
     title: `Tick off · ${t.name}`,
     drive: { id: d.id, title: d.title },
-    test: { id: t.id, name: t.name, line: `${s.latestTotal} of ${s.headcount} (${s.percent}%)`, ticked: t.ticked },
+    test: { id: t.id, name: t.name, summary: tickSummary(t) },
     action: base,
     unit: { id: unit.id, name: unit.name },
     units: t.units.length > 1 ? t.units.map((u) => ({ value: u.id, label: u.name })) : [],
@@ -229,6 +228,13 @@ export function ticksPageView(
     full: o.rows.length >= TICK_LIMIT,
     rows: o.rows.map((r) => tickRowView(r, unit.id)),
   }
+}
+
+/** The tick page's line under its title: the test's figure and how many are ticked off. */
+export function tickSummary(t: StructureTestRow) {
+  const s = summarize(testUnits(t), t.target_percent)
+  const ticked = t.ticked === 1 ? '1 supporter' : `${t.ticked} supporters`
+  return `${s.latestTotal} of ${s.headcount} (${s.percent}%) · ${ticked} ticked off`
 }
 
 export function tickRowView(r: TickRow, unitId: number) {

@@ -20,7 +20,15 @@ import { forbidden, notFound } from '../plugins/errors.ts'
 import { type VersionConflict, conflictView, isConflict, versionedTransaction } from '../shared/conflict.ts'
 import { setFlash } from '../shared/flash.ts'
 import { type FieldErrors, dateFilter, formValues, formVersion, parseForm } from '../shared/validation.ts'
-import { type ConflictAt, type Forms, savedValues, tickRowView, ticksPageView, whipPageView } from './page.ts'
+import {
+  type ConflictAt,
+  type Forms,
+  savedValues,
+  tickRowView,
+  tickSummary,
+  ticksPageView,
+  whipPageView,
+} from './page.ts'
 import { loadWhip } from './panels.ts'
 import {
   type TickRow,
@@ -603,13 +611,14 @@ export default async function whipRoutes(app: FastifyInstance) {
       let error = form.ok ? '' : (Object.values(form.errors)[0] ?? 'Check the form.')
       if (!error && (!unit || !found)) error = 'Choose a supporter of this local and a unit of this test.'
       if (!error && form.ok && form.data.on > today) error = 'The date is in the future.'
-      const rowOut = (r: TickRow, status: number, message: string) =>
+      const rowOut = (r: TickRow, status: number, message: string, summary = '') =>
         reply.fragment(
           'whip/_tick-row',
           {
             r: tickRowView(r, unit?.id ?? t.units[0]!.id),
             message,
             error: status >= 400,
+            summary,
             csrfToken: request.csrfToken,
             ...tickFormOf(d, t.id, typed),
           },
@@ -642,8 +651,12 @@ export default async function whipRoutes(app: FastifyInstance) {
       )
       const done = row ? `${found.name} ${v.took_part ? 'ticked off' : 'unticked'}.` : 'Nothing to change.'
       if (request.htmx.partial) {
-        const [fresh] = await listTickRows(db, { chapterId, localId: d.local_id, testId: t.id, supporterId: found.id })
-        return rowOut(fresh ?? found, 200, done)
+        const [[fresh], tests] = await Promise.all([
+          listTickRows(db, { chapterId, localId: d.local_id, testId: t.id, supporterId: found.id }),
+          listStructureTests(db, d.id),
+        ])
+        const now = tests.find((x) => x.id === t.id)
+        return rowOut(fresh ?? found, 200, done, now ? tickSummary(now) : '')
       }
       setFlash(reply, 'ok', done)
       return reply.redirect(`${ticksUrl(d, t.id, typed)}#tick-${found.id}`, 303)

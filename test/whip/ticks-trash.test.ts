@@ -132,6 +132,8 @@ t.test('Supporters ticked off on a structure test count toward its units, once e
   t.match(row.body, `<li id="tick-${people[3]!.id}" class="tick-row ticked">`)
   t.match(row.body, 'name="took_part" value="0"')
   t.match(row.body, 'Di Other ticked off.')
+  t.match(row.body, '<p class="sub" id="tick-summary" hx-swap-oob="true">', 'the count under the title follows')
+  t.match(row.body, '4 supporters ticked off')
   const filtered = await org.get(`${ticks}?q=bo`, {
     headers: { 'hx-request': 'true', 'hx-target': 'ul#tick-rows' },
   })

@@ -216,6 +216,10 @@ t.test('Paths to an undecided member list the supporters who know them, closest 
   t.ok(hana > 0 && ivo > hana, 'the close friend comes before the coworker who knows them')
   t.match(page.body, /Hana Close<\/strong><\/a> talks to\s+<strong>Gil Undecided/)
 
+  t.match(page.body, `href="/assignments/new?drive=${drive.id}&amp;whip=1">Assign these conversations`)
+  const assign = await org.get(`/assignments/new?drive=${drive.id}&whip=1`)
+  t.equal(assign.statusCode, 200, 'the week’s list turns into assignments')
+  t.match(assign.body, 'Hana Close')
   const talks = await weeklyTalks(db, { chapterIds: [w.a.id] }, drive.id, '2026-06-01')
   t.same(
     talks.map((x) => [x.supporterName, x.memberName, x.strength]),
