@@ -213,6 +213,8 @@ export default async function peopleRoutes(app: FastifyInstance) {
       roleOptions: ROLES_IN_LOCAL,
       teamRoleOptions: TEAM_ROLES,
       canCreate: user.isAdmin || user.chapters.some((c) => c.role === 'organizer'),
+      // The link to deleted supporters only for who may open that list (deletedScope); a volunteer got a 403.
+      canSeeDeleted: user.isAdmin || user.chapters.some((c) => can.delete(user, c.id)),
       canBulk: !filters.deleted && bulkActions.length > 0,
       bulkActions,
       returnTo: base,

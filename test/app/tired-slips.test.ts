@@ -1,7 +1,8 @@
 // The slips a tired organizer makes, found by walking the app in a browser: a year typed as 1926 for 2026
 // in a due date, a filing or a conversation; a filed text cut off mid-word in the timeline; the slate page
 // writing its dates as 2027-02-23 where every other page says "Tue 23 Feb 2027". Each is refused (422, the
-// form kept) or shown the one way, and the database is checked after.
+// form kept) or shown the one way, and the database is checked after. A volunteer is not sent to a page
+// that answers 403.
 import t, { type Test } from 'tap'
 import { Agent, buildTestApp } from '../helper.ts'
 import { PASSWORD, candidate, drive, slate, supporter, world } from '../factories.ts'
@@ -136,4 +137,15 @@ t.test('the slate page and the slate list write dates like every other page', as
   const list = await org.get('/slates')
   t.match(list.body, 'Tue 3 Nov 2099')
   t.notMatch(list.body, '2099-11-03')
+})
+
+t.test('a volunteer’s people list has no link to the deleted supporters, which refuse them', async (t) => {
+  const { app, w, org } = await setup(t)
+  const vol = new Agent(app)
+  await vol.login(w.volunteerA.email, PASSWORD)
+  const list = await vol.get('/people')
+  t.equal(list.statusCode, 200)
+  t.notMatch(list.body, 'href="/people?deleted=1"', 'no link for the volunteer')
+  t.equal((await vol.get('/people?deleted=1')).statusCode, 403, 'the page the link went to refuses them')
+  t.match((await org.get('/people')).body, 'href="/people?deleted=1"', 'the organizer keeps the link')
 })
