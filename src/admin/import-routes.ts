@@ -18,7 +18,8 @@ export default async function adminImportRoutes(app: FastifyInstance) {
         request,
         reply,
         413,
-        `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. Split the file and upload the parts one at a time.`,
+        `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. ` +
+          'Split the file and upload the parts one at a time.',
       )
     }
     throw err
@@ -74,7 +75,9 @@ export default async function adminImportRoutes(app: FastifyInstance) {
           {
             ...view,
             errors: {
-              file: `The file has ${outcome.errors.length} bad row${outcome.errors.length === 1 ? '' : 's'}. Nothing was imported.`,
+              file:
+                `The file has ${outcome.errors.length} bad row${outcome.errors.length === 1 ? '' : 's'}. ` +
+                'Nothing was imported.',
             },
             badRows: shown,
             moreBadRows: outcome.errors.length - shown.length,

@@ -129,21 +129,18 @@ export async function deleteSessions(db: Writer, userId: number) {
 // --- chapters
 
 export function listChapters(db: Db, deleted: boolean) {
-  let q = db
-    .selectFrom('chapters as c')
-    .select([
-      'c.id',
-      'c.name',
-      'c.slug',
-      'c.city',
-      'c.state',
-      'c.time_zone',
-      'c.deleted_at',
-      sql<number>`(select count(*)::int from memberships m join users u on u.id = m.user_id and u.active where m.chapter_id = c.id)`.as(
-        'members',
-      ),
-      sql<number>`(select count(*)::int from locals l where l.chapter_id = c.id and l.deleted_at is null)`.as('locals'),
-    ])
+  let q = db.selectFrom('chapters as c').select([
+    'c.id',
+    'c.name',
+    'c.slug',
+    'c.city',
+    'c.state',
+    'c.time_zone',
+    'c.deleted_at',
+    sql<number>`(select count(*)::int from memberships m join users u on u.id = m.user_id and u.active
+        where m.chapter_id = c.id)`.as('members'),
+    sql<number>`(select count(*)::int from locals l where l.chapter_id = c.id and l.deleted_at is null)`.as('locals'),
+  ])
   q = deleted ? q.where('c.deleted_at', 'is not', null) : q.where('c.deleted_at', 'is', null)
   return q.orderBy('c.name').orderBy('c.id').execute()
 }

@@ -102,7 +102,9 @@ export default async function adminUsersRoutes(app: FastifyInstance) {
       return reply.page('admin/link', {
         title: 'Invitation ready',
         heading: `${user.name} is invited`,
-        intro: `Send this link to ${user.name} yourself (Tenfold does not send email). It lets them choose a password, works once, and expires in 7 days.`,
+        intro:
+          `Send this link to ${user.name} yourself (Tenfold does not send email). ` +
+          'It lets them choose a password, works once, and expires in 7 days.',
         link: linkUrl(token),
         userId: user.id,
       })
@@ -299,7 +301,9 @@ export default async function adminUsersRoutes(app: FastifyInstance) {
     return reply.page('admin/link', {
       title: 'Password reset link',
       heading: `A new password link for ${user.name}`,
-      intro: `Send this link to ${user.name} yourself (Tenfold does not send email). It lets them choose a new password, works once, and expires in ${LINK_LIFETIME_HOURS.reset} hour. Any earlier link stops working.`,
+      intro:
+        `Send this link to ${user.name} yourself (Tenfold does not send email). It lets them choose a new password, ` +
+        `works once, and expires in ${LINK_LIFETIME_HOURS.reset} hour. Any earlier link stops working.`,
       link: linkUrl(token),
       userId: id,
     })

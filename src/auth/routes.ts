@@ -45,7 +45,8 @@ function rememberDevice(request: FastifyRequest, reply: FastifyReply, userId: nu
 }
 
 const waitMessage = (minutes: number) =>
-  `Too many attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again, or ask an admin for a reset link.`
+  `Too many attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again, ` +
+  'or ask an admin for a reset link.'
 
 const loginSchema = z.object({
   email: text('Email', 254),

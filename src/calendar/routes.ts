@@ -60,7 +60,8 @@ export default async function calendarRoutes(app: FastifyInstance) {
         name: 'Tenfold: votes and next steps',
         prodId: { company: 'tenfold', product: 'tenfold', language: 'EN' },
       })
-      // All-day events carry the calendar date as the chapter sees it; noon UTC keeps that date in every zone's rendering.
+      // All-day events carry the calendar date as the chapter sees it; noon UTC keeps that date in every zone's
+      // rendering.
       const day = (iso: string) => new Date(`${iso}T12:00:00Z`)
       for (const d of drives) {
         const local = d.local_name ?? 'Drive'

@@ -19,6 +19,8 @@ await withDatabase(async ({ db }) => {
   }
   const r = res.result
   console.log(
-    `${r.rows} rows read (${r.bodies} filing bodies): ${r.unionsCreated} national unions and ${r.localsCreated} locals created, ${r.localsExisting} already there (${Date.now() - started} ms).`,
+    `${r.rows} rows read (${r.bodies} filing bodies): ` +
+      `${r.unionsCreated} national unions and ${r.localsCreated} locals created, ` +
+      `${r.localsExisting} already there (${Date.now() - started} ms).`,
   )
 })

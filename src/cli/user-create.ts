@@ -18,7 +18,8 @@ const parsed = args.safeParse(flags(process.argv.slice(2)))
 if (!parsed.success) {
   console.error(parsed.error.issues[0]?.message ?? 'bad arguments')
   console.error(
-    'Usage: npm run user:create -- --email E --name N --role admin|national|organizer|volunteer [--chapter SLUG]  (password on standard input)',
+    'Usage: npm run user:create -- --email E --name N --role admin|national|organizer|volunteer [--chapter SLUG]' +
+      '  (password on standard input)',
   )
   process.exit(2)
 }

@@ -29,9 +29,8 @@ export function listCircles(db: Db, scope: Scope, people: Scope, chapterId?: num
       names === null
         ? sql<string | null>`s.name`.as('contact_name')
         : sql<string | null>`case when c.chapter_id = any(${names}::int[]) then s.name end`.as('contact_name'),
-      sql<string>`(select count(*) from labor_circle_members m join supporters ms on ms.id = m.supporter_id and ms.deleted_at is null where m.circle_id = c.id)`.as(
-        'members',
-      ),
+      sql<string>`(select count(*) from labor_circle_members m
+        join supporters ms on ms.id = m.supporter_id and ms.deleted_at is null where m.circle_id = c.id)`.as('members'),
     ])
     .where('c.deleted_at', 'is', null)
   const chapters = inList(scope)

@@ -1,7 +1,8 @@
 // Labor circles and union sections: /circles (list), /circles/new, POST
 // /circles, /circles/:id (members and the drives in its unions), members added
-// and removed, contact person and cadence (POST /circles/:id/contact, version-checked). Privacy as for supporters: national reviewers see counts, never
-// names; volunteers see names, never emails or phones.
+// and removed, contact person and cadence (POST /circles/:id/contact,
+// version-checked). Privacy as for supporters: national reviewers see counts,
+// never names; volunteers see names, never emails or phones.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { audit, diffRecords } from '../audit/audit.ts'

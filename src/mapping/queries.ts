@@ -92,8 +92,10 @@ export async function listMappingRows(
   slateId: number | null,
   f: PositionFilters,
 ): Promise<MappingRow[]> {
-  const matching = sql<string>`(select count(*) from political_positions pp where pp.local_id = l.id and pp.deleted_at is null
-    and (${f.topic ?? null}::text is null or pp.topic = ${f.topic ?? null}) and (${f.outcome ?? null}::text is null or pp.outcome = ${f.outcome ?? null}))`
+  const matching = sql<string>`(select count(*) from political_positions pp
+    where pp.local_id = l.id and pp.deleted_at is null
+    and (${f.topic ?? null}::text is null or pp.topic = ${f.topic ?? null})
+    and (${f.outcome ?? null}::text is null or pp.outcome = ${f.outcome ?? null}))`
   let q = db
     .selectFrom('locals as l')
     .leftJoin('national_unions as n', 'n.id', 'l.national_union_id')
@@ -107,18 +109,17 @@ export async function listMappingRows(
       'l.endorses_candidates',
       'l.officer_election_on',
       'l.contract_expires_on',
-      sql<string>`(select count(*) from political_positions pp where pp.local_id = l.id and pp.deleted_at is null and pp.outcome = 'passed')`.as(
-        'positions_passed',
-      ),
+      sql<string>`(select count(*) from political_positions pp
+        where pp.local_id = l.id and pp.deleted_at is null and pp.outcome = 'passed')`.as('positions_passed'),
       matching.as('positions_matching'),
-      sql<string>`(select count(*) from supporters s where s.local_id = l.id and s.chapter_id = ${chapterId} and s.chapter_member and s.deleted_at is null)`.as(
+      sql<string>`(select count(*) from supporters s
+        where s.local_id = l.id and s.chapter_id = ${chapterId} and s.chapter_member and s.deleted_at is null)`.as(
         'members_in_common',
       ),
       sql<
         number | null
-      >`(select d.id from drives d where d.local_id = l.id and d.slate_id = ${slateId} and d.deleted_at is null order by d.id desc limit 1)`.as(
-        'drive_id',
-      ),
+      >`(select d.id from drives d where d.local_id = l.id and d.slate_id = ${slateId} and d.deleted_at is null
+        order by d.id desc limit 1)`.as('drive_id'),
     ])
     .where('l.chapter_id', '=', chapterId)
     .where('l.deleted_at', 'is', null)

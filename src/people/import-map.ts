@@ -215,7 +215,8 @@ function lookUpLocal(index: LocalIndex, local: string, union: string | undefined
   const n = fold(local)
   const num = /\d+/.exec(local)?.[0]
   const fits = (id: number) => !u || index.unions.get(id)?.has(u) === true
-  const what = `${union?.trim() ? `${union.trim()} ` : ''}${/^\d+$/.test(local.trim()) ? `local ${local.trim()}` : local.trim()}`
+  const named = /^\d+$/.test(local.trim()) ? `local ${local.trim()}` : local.trim()
+  const what = `${union?.trim() ? `${union.trim()} ` : ''}${named}`
   for (const k of [n, u ? fold(`${u} ${local}`) : '', `|${n}`, num ? `#${num}` : '']) {
     if (!k) continue
     const ids = index.byKey.get(k)?.filter(fits)
@@ -223,7 +224,9 @@ function lookUpLocal(index: LocalIndex, local: string, union: string | undefined
     if (ids.length === 1) return { id: ids[0]! }
     const some = ids.slice(0, 3).map((id) => index.names.get(id))
     return {
-      problem: `“${what}” matches more than one local in this chapter (${some.join(', ')}); name the union or the local in full`,
+      problem:
+        `“${what}” matches more than one local in this chapter (${some.join(', ')}); ` +
+        'name the union or the local in full',
     }
   }
   return { problem: `No ${what} in this chapter`, missing: true }

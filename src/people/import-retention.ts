@@ -13,7 +13,10 @@ import { purgeOldAttempts } from '../auth/queries.ts'
 export const RETENTION = { doneDays: 7, abandonedHours: 24 } as const
 
 /** What the import pages say about it. */
-export const RETENTION_NOTE = `Tenfold keeps the rows of an uploaded file only while they are needed: ${RETENTION.doneDays} days after the import is done, and no longer than a few minutes once an import fails or a day after an upload is left unfinished. The supporters it saved stay.`
+export const RETENTION_NOTE =
+  `Tenfold keeps the rows of an uploaded file only while they are needed: ${RETENTION.doneDays} days after ` +
+  'the import is done, and no longer than a few minutes once an import fails or a day after an upload is left ' +
+  'unfinished. The supporters it saved stay.'
 
 export const RETENTION_TASK = 'tenfold-retention'
 /** graphile-worker crontab: every five minutes. */

@@ -11,7 +11,7 @@ import { can, type CurrentUser } from '../auth/access.ts'
 import { forbidden, notFound, sendError } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
-import { formatMoment, viewerZone } from '../shared/format.ts'
+import { formatMoment, formatNumber, viewerZone } from '../shared/format.ts'
 import { idParam } from '../shared/validation.ts'
 import { IMPORT_FIELDS, mapCells, type ImportField, type Mapping } from './import-map.ts'
 import { applyMissingChoices, missingLocalsPanel } from './import-missing.ts'
@@ -112,7 +112,8 @@ export default async function importRoutes(app: FastifyInstance) {
             await markFailed(
               db,
               importId,
-              `The import stopped${code ? ` (database code ${code})` : ''} and nothing from it was saved. Fix the file or try again.`,
+              `The import stopped${code ? ` (database code ${code})` : ''} and nothing from it was saved. ` +
+                'Fix the file or try again.',
             )
           }
         },
@@ -137,7 +138,8 @@ export default async function importRoutes(app: FastifyInstance) {
         request,
         reply,
         413,
-        `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. Split the file and upload the parts one at a time.`,
+        `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. ` +
+          'Split the file and upload the parts one at a time.',
       )
     }
     throw err
@@ -314,7 +316,8 @@ export default async function importRoutes(app: FastifyInstance) {
       canCommit:
         !imp.rows_purged_at && (imp.status === 'ready' || (imp.status === 'failed' && totals.valid !== undefined)),
       retention: imp.rows_purged_at
-        ? 'The uploaded rows of this file were deleted, as every upload is once it is finished or given up. The supporters it saved stay.'
+        ? 'The uploaded rows of this file were deleted, as every upload is once it is finished or given up. ' +
+          'The supporters it saved stay.'
         : RETENTION_NOTE,
       fields: IMPORT_FIELDS.map((f) => ({ key: f.key, label: f.label, selected: mapping[f.key] ?? '' })),
       headerOptions,
@@ -364,7 +367,8 @@ export default async function importRoutes(app: FastifyInstance) {
       reply,
       did.length ? 'ok' : 'warn',
       did.length
-        ? `Locals: ${did.join(', ')}. Checked the rows again: ${n(totals.valid ?? 0)} ready, ${n(totals.errors ?? 0)} with errors.`
+        ? `Locals: ${did.join(', ')}. ` +
+            `Checked the rows again: ${n(totals.valid ?? 0)} ready, ${n(totals.errors ?? 0)} with errors.`
         : 'Nothing was chosen; the rows are as they were.',
     )
     return reply.redirect(`/people/import/${imp.id}`, 303)
@@ -400,7 +404,7 @@ export default async function importRoutes(app: FastifyInstance) {
     setFlash(
       reply,
       totals.errors ? 'warn' : 'ok',
-      `Checked ${totals.rows.toLocaleString('en-US')} rows: ${(totals.errors ?? 0).toLocaleString('en-US')} with errors.`,
+      `Checked ${formatNumber(totals.rows)} rows: ${formatNumber(totals.errors ?? 0)} with errors.`,
     )
     return reply.redirect(`/people/import/${imp.id}`, 303)
   })
@@ -415,7 +419,8 @@ export default async function importRoutes(app: FastifyInstance) {
           request,
           reply,
           410,
-          'The rows of this import were deleted, as every upload is once it is finished or given up, so its report is gone too.',
+          'The rows of this import were deleted, as every upload is once it is finished or given up, ' +
+            'so its report is gone too.',
         )
       const rows: unknown[][] = []
       let after = 0

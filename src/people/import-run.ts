@@ -66,11 +66,17 @@ function isParseError(err: unknown): boolean {
 export function binaryKind(head: Buffer): string | undefined {
   const starts = (sig: number[]) => sig.every((b, i) => head[i] === b)
   if (starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0]))
-    return 'That is a spreadsheet file (Excel or similar), not a CSV file. In the spreadsheet, choose Save As (or Download) → CSV UTF-8, and upload that.'
+    return (
+      'That is a spreadsheet file (Excel or similar), not a CSV file. ' +
+      'In the spreadsheet, choose Save As (or Download) → CSV UTF-8, and upload that.'
+    )
   let control = 0
   for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) control++
   if (control > 0 && (head.includes(0) || control / head.length > 0.01))
-    return 'That file is not a CSV file (it looks like a picture, a PDF or another binary file). Export the list as CSV (UTF-8) and upload that.'
+    return (
+      'That file is not a CSV file (it looks like a picture, a PDF or another binary file). ' +
+      'Export the list as CSV (UTF-8) and upload that.'
+    )
   return undefined
 }
 
@@ -127,7 +133,8 @@ export async function storeUpload(
     info: true,
     raw: true,
   })
-  // pipeline, not pipe: a parse error (or a broken upload) ends the loop below as a rejection, never as an uncaught error.
+  // pipeline, not pipe: a parse error (or a broken upload) ends the loop below as a rejection,
+  // never as an uncaught error.
   pipeline(Readable.from(chunks(), { objectMode: false }), parser).catch(() => {})
   const imp = await db
     .insertInto('imports')
@@ -166,7 +173,8 @@ export async function storeUpload(
       rows++
       if (rows > MAX_ROWS)
         throw new ImportFileError(
-          `The file has more than ${MAX_ROWS.toLocaleString('en-US')} rows. Split it and import the parts one at a time.`,
+          `The file has more than ${MAX_ROWS.toLocaleString('en-US')} rows. ` +
+            'Split it and import the parts one at a time.',
         )
       records.push(record)
       if (records.length >= BATCH) await flush()
@@ -451,9 +459,8 @@ export async function validateImport(
       const problems = flagged.map((f) => prefix[f.kind] + f.problem)
       await sql`update import_rows r set problem = u.p
         from unnest(${flagged.map((f) => f.line)}::int[], ${problems}::text[]) as u(l, p)
-        where r.import_id = ${importId} and r.line = any(${flagged.map((f) => f.line)}::int[]) and r.line = u.l`.execute(
-        db,
-      )
+        where r.import_id = ${importId} and r.line = any(${flagged.map((f) => f.line)}::int[])
+          and r.line = u.l`.execute(db)
     }
   }
   // Most rows first; a file naming hundreds of unknown locals lists the first hundred.
@@ -520,14 +527,17 @@ export async function commitImport(db: Db, importId: number, actor: AuditActor):
           // The new supporters and their first support level in one statement: no ids travel back.
           const created = await sql<{ n: number }>`
           with ins as (
-            insert into supporters (chapter_id, local_id, name, role_in_local, chapter_member, email, email_normalised, phone, preferred_language, tags, notes, current_level)
+            insert into supporters (chapter_id, local_id, name, role_in_local, chapter_member, email,
+              email_normalised, phone, preferred_language, tags, notes, current_level)
             select ${imp.chapter_id}, u.local_id, u.name, u.role, u.member, u.email, u.email, u.phone, u.lang,
               case when u.tags = '' then '{}'::text[] else string_to_array(u.tags, ${SEP}) end, u.notes, u.level
-            from json_to_recordset(${freshJson(fresh)}::json) as u(local_id int, name text, role text, member bool, email text, phone text, lang text, tags text, notes text, level smallint)
+            from json_to_recordset(${freshJson(fresh)}::json) as u(local_id int, name text, role text,
+              member bool, email text, phone text, lang text, tags text, notes text, level smallint)
             returning id, current_level
           ), lev as (
             insert into support_levels (supporter_id, level, note, actor_id)
-            select id, current_level, ${`CSV import ${importId}`}, ${actor.actorId}::int from ins where current_level is not null
+            select id, current_level, ${`CSV import ${importId}`}, ${actor.actorId}::int
+            from ins where current_level is not null
           )
           select count(*)::int as n from ins`.execute(trx)
           totals.created! += created.rows[0]?.n ?? 0
@@ -536,23 +546,24 @@ export async function commitImport(db: Db, importId: number, actor: AuditActor):
           const recs = known.map((k) => k.rec)
           const updated = await sql<{ id: number; level: number | null; had: number | null }>`
           update supporters s set
-            local_id = coalesce(s.local_id, u.local_id), email = coalesce(s.email, u.email), email_normalised = coalesce(s.email_normalised, u.email),
-            phone = coalesce(s.phone, u.phone), preferred_language = coalesce(s.preferred_language, u.lang), notes = coalesce(s.notes, u.notes),
+            local_id = coalesce(s.local_id, u.local_id), email = coalesce(s.email, u.email),
+            email_normalised = coalesce(s.email_normalised, u.email), phone = coalesce(s.phone, u.phone),
+            preferred_language = coalesce(s.preferred_language, u.lang), notes = coalesce(s.notes, u.notes),
             tags = case when s.tags = '{}' and u.tags <> '' then string_to_array(u.tags, ${SEP}) else s.tags end,
             current_level = coalesce(s.current_level, u.level), version = s.version + 1, updated_at = now()
-          from unnest(${known.map((k) => k.id)}::int[], ${recs.map((r) => r.local_id)}::int[], ${recs.map((r) => r.email)}::text[], ${recs.map((r) => r.phone)}::text[],
-            ${recs.map((r) => r.preferred_language)}::text[], ${recs.map((r) => r.notes)}::text[], ${recs.map((r) => r.tags.join(SEP))}::text[], ${recs.map((r) => r.level)}::smallint[])
+          from unnest(${known.map((k) => k.id)}::int[], ${recs.map((r) => r.local_id)}::int[],
+            ${recs.map((r) => r.email)}::text[], ${recs.map((r) => r.phone)}::text[],
+            ${recs.map((r) => r.preferred_language)}::text[], ${recs.map((r) => r.notes)}::text[],
+            ${recs.map((r) => r.tags.join(SEP))}::text[], ${recs.map((r) => r.level)}::smallint[])
             as u(id, local_id, email, phone, lang, notes, tags, level)
           where s.id = u.id
-          returning s.id, u.level, (select v.level from support_levels v where v.supporter_id = s.id limit 1) as had`.execute(
-            trx,
-          )
+          returning s.id, u.level,
+            (select v.level from support_levels v where v.supporter_id = s.id limit 1) as had`.execute(trx)
           const newLevels = updated.rows.filter((r) => r.level !== null && r.had === null)
           if (newLevels.length) {
             await sql`insert into support_levels (supporter_id, level, note, actor_id)
-            select unnest(${newLevels.map((r) => r.id)}::int[]), unnest(${newLevels.map((r) => r.level)}::smallint[]), ${`CSV import ${importId}`}, ${actor.actorId}`.execute(
-              trx,
-            )
+            select unnest(${newLevels.map((r) => r.id)}::int[]), unnest(${newLevels.map((r) => r.level)}::smallint[]),
+              ${`CSV import ${importId}`}, ${actor.actorId}`.execute(trx)
           }
           totals.updated! += updated.rows.length
         } else {

@@ -51,7 +51,8 @@ export async function loadLogPanelRows(db: Db, chapterId: number, localId: numbe
         where s.local_id = ${localId} and s.chapter_id = ${chapterId} and s.deleted_at is null
         order by s.current_level asc nulls last, s.name, s.id limit ${SUPPORTER_LIMIT}) x) as supporters,
       (select coalesce(json_agg(y), '[]'::json) from (
-        select c.id, c.kind, c.held_on::text as held_on, c.outcome, c.follow_up_on::text as follow_up_on, s.id as supporter_id, s.name, u.name as by
+        select c.id, c.kind, c.held_on::text as held_on, c.outcome, c.follow_up_on::text as follow_up_on,
+          s.id as supporter_id, s.name, u.name as by
         from conversations c join supporters s on s.id = c.supporter_id left join users u on u.id = c.by_user_id
         where s.local_id = ${localId} and s.chapter_id = ${chapterId} and s.deleted_at is null and c.deleted_at is null
         order by c.held_on desc, c.id desc limit ${RECENT_LIMIT}) y) as recent`.execute(db)

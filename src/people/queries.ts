@@ -95,7 +95,8 @@ export async function listSupporters(
         ? sql<SqlBool>`(s.email_normalised ilike ${like} or s.phone ilike ${like})`
         : contacts.chapterIds.length === 0
           ? sql<SqlBool>`false`
-          : sql<SqlBool>`(s.chapter_id = any(${contacts.chapterIds}::int[]) and (s.email_normalised ilike ${like} or s.phone ilike ${like}))`
+          : sql<SqlBool>`(s.chapter_id = any(${contacts.chapterIds}::int[])
+              and (s.email_normalised ilike ${like} or s.phone ilike ${like}))`
     // Names are matched without accents or case ("jose" finds "José"); tf_fold has trigram indexes on both.
     const nameMatch = sql<SqlBool>`(tf_fold(s.name) like tf_fold(${like}) or tf_fold(l.name) like tf_fold(${like}))`
     q = q.where((eb) => eb.or([nameMatch, contactMatch]))
@@ -171,9 +172,9 @@ export function findSupporter(db: Q, scope: Scope, contacts: Scope, id: number, 
       ...contactColumns(contacts),
       sql<
         { level: number; note: string | null; at: string; actor: string | null }[]
-      >`coalesce((select json_agg(json_build_object('level', v.level, 'note', v.note, 'at', v.at, 'actor', u.name) order by v.at desc, v.id desc) from support_levels v left join users u on u.id = v.actor_id where v.supporter_id = s.id), '[]')`.as(
-        'levels',
-      ),
+      >`coalesce((select json_agg(json_build_object('level', v.level, 'note', v.note, 'at', v.at, 'actor', u.name)
+          order by v.at desc, v.id desc)
+        from support_levels v left join users u on u.id = v.actor_id where v.supporter_id = s.id), '[]')`.as('levels'),
       sql<
         {
           id: number
@@ -184,14 +185,18 @@ export function findSupporter(db: Q, scope: Scope, contacts: Scope, id: number, 
           follow_up_on: string | null
           by: string | null
         }[]
-      >`coalesce((select json_agg(json_build_object('id', k.id, 'kind', k.kind, 'held_on', k.held_on, 'outcome', k.outcome, 'note', k.note, 'follow_up_on', k.follow_up_on, 'by', u.name) order by k.held_on desc, k.id desc) from conversations k left join users u on u.id = k.by_user_id where k.supporter_id = s.id and k.deleted_at is null), '[]')`.as(
-        'conversations',
-      ),
+      >`coalesce((select json_agg(json_build_object('id', k.id, 'kind', k.kind, 'held_on', k.held_on,
+          'outcome', k.outcome, 'note', k.note, 'follow_up_on', k.follow_up_on, 'by', u.name)
+          order by k.held_on desc, k.id desc)
+        from conversations k left join users u on u.id = k.by_user_id
+        where k.supporter_id = s.id and k.deleted_at is null), '[]')`.as('conversations'),
       sql<
         { drive_id: number; role: TeamRole; trained_on: string | null; drive: string }[]
-      >`coalesce((select json_agg(json_build_object('drive_id', t.drive_id, 'role', t.role, 'trained_on', t.trained_on, 'drive', coalesce(dl.name, 'Drive') || ' — ' || sl.name) order by t.id) from team_members t join drives d on d.id = t.drive_id join slates sl on sl.id = d.slate_id left join locals dl on dl.id = d.local_id where t.supporter_id = s.id and t.deleted_at is null and d.deleted_at is null), '[]')`.as(
-        'teams',
-      ),
+      >`coalesce((select json_agg(json_build_object('drive_id', t.drive_id, 'role', t.role, 'trained_on', t.trained_on,
+          'drive', coalesce(dl.name, 'Drive') || ' — ' || sl.name) order by t.id)
+        from team_members t join drives d on d.id = t.drive_id join slates sl on sl.id = d.slate_id
+          left join locals dl on dl.id = d.local_id
+        where t.supporter_id = s.id and t.deleted_at is null and d.deleted_at is null), '[]')`.as('teams'),
     ])
     .where('s.id', '=', id)
   if (!o.withDeleted) q = q.where('s.deleted_at', 'is', null)
@@ -291,9 +296,8 @@ export async function insertLevels(
   actorId: number | null,
 ) {
   if (!supporterIds.length) return
-  await sql`insert into support_levels (supporter_id, level, note, actor_id) select unnest(${supporterIds}::int[]), ${level}, ${note}, ${actorId}`.execute(
-    trx,
-  )
+  await sql`insert into support_levels (supporter_id, level, note, actor_id)
+    select unnest(${supporterIds}::int[]), ${level}, ${note}, ${actorId}`.execute(trx)
   // No version bump: the level is not part of the edit form, so a level logged meanwhile is no conflict.
   await trx
     .updateTable('supporters')
@@ -466,12 +470,15 @@ export async function supporterFacts(db: Q, driveIds: number[]): Promise<Map<num
       count(s.id) filter (where s.current_level = 4)::int as l4,
       count(s.id) filter (where s.current_level = 5)::int as l5,
       count(s.id) filter (where s.potential_leader)::int as leaders,
-      count(s.id) filter (where s.role_in_local in ('executive_board', 'delegate') and s.current_level in (1, 2))::int as board12,
+      count(s.id) filter (where s.role_in_local in ('executive_board', 'delegate')
+        and s.current_level in (1, 2))::int as board12,
       count(s.id) filter (where s.role_in_local in ('executive_board', 'delegate'))::int as board,
       (select count(*) from team_members t join supporters ts on ts.id = t.supporter_id and ts.deleted_at is null
-        where t.drive_id = d.id and t.deleted_at is null and t.trained_on is not null and t.trained_on <= current_date)::int as trained
+        where t.drive_id = d.id and t.deleted_at is null and t.trained_on is not null
+          and t.trained_on <= current_date)::int as trained
     from drives d
-    left join supporters s on s.local_id = d.local_id and (d.chapter_id is null or s.chapter_id = d.chapter_id) and s.deleted_at is null
+    left join supporters s on s.local_id = d.local_id and (d.chapter_id is null or s.chapter_id = d.chapter_id)
+      and s.deleted_at is null
     where d.id = any(${driveIds}::int[])
     group by d.id`.execute(db)
   for (const r of rows) {
@@ -508,11 +515,10 @@ export async function mergeSupporters(trx: Q, keepId: number, otherId: number) {
     ).numUpdatedRows,
   }
   // Team roles: move where the survivor is not already on that team; the rest are retired.
-  const teams =
-    await sql`update team_members t set supporter_id = ${keepId} where t.supporter_id = ${otherId} and t.deleted_at is null
-    and not exists (select 1 from team_members k where k.drive_id = t.drive_id and k.supporter_id = ${keepId} and k.deleted_at is null)`.execute(
-      trx,
-    )
+  const teams = await sql`update team_members t set supporter_id = ${keepId}
+    where t.supporter_id = ${otherId} and t.deleted_at is null
+    and not exists (select 1 from team_members k
+      where k.drive_id = t.drive_id and k.supporter_id = ${keepId} and k.deleted_at is null)`.execute(trx)
   await sql`update team_members set deleted_at = now() where supporter_id = ${otherId} and deleted_at is null`.execute(
     trx,
   )
@@ -527,13 +533,21 @@ export async function mergeSupporters(trx: Q, keepId: number, otherId: number) {
   await sql`
     update supporters k set
       tags = (select coalesce(array_agg(distinct x), '{}') from unnest(k.tags || ${other.tags}::text[]) x),
-      email = coalesce(k.email, ${other.email}), email_normalised = coalesce(k.email_normalised, ${other.email_normalised}),
-      phone = coalesce(k.phone, ${other.phone}), preferred_language = coalesce(k.preferred_language, ${other.preferred_language}),
-      notes = case when ${other.notes}::text is null then k.notes when k.notes is null then ${other.notes} else k.notes || E'\n\n' || ${other.notes} end,
-      chapter_member = k.chapter_member or ${other.chapter_member}, potential_leader = k.potential_leader or ${other.potential_leader},
-      do_not_contact = k.do_not_contact or ${other.do_not_contact}, keep_off_shared_lists = k.keep_off_shared_lists or ${other.keep_off_shared_lists},
-      last_contact_on = greatest(k.last_contact_on, ${other.last_contact_on}::date, (select max(c.held_on) from conversations c where c.supporter_id = k.id and c.deleted_at is null)),
-      current_level = coalesce((select v.level from support_levels v where v.supporter_id = k.id order by v.at desc, v.id desc limit 1), k.current_level),
+      email = coalesce(k.email, ${other.email}),
+      email_normalised = coalesce(k.email_normalised, ${other.email_normalised}),
+      phone = coalesce(k.phone, ${other.phone}),
+      preferred_language = coalesce(k.preferred_language, ${other.preferred_language}),
+      notes = case when ${other.notes}::text is null then k.notes when k.notes is null then ${other.notes}
+        else k.notes || E'\n\n' || ${other.notes} end,
+      chapter_member = k.chapter_member or ${other.chapter_member},
+      potential_leader = k.potential_leader or ${other.potential_leader},
+      do_not_contact = k.do_not_contact or ${other.do_not_contact},
+      keep_off_shared_lists = k.keep_off_shared_lists or ${other.keep_off_shared_lists},
+      last_contact_on = greatest(k.last_contact_on, ${other.last_contact_on}::date,
+        (select max(c.held_on) from conversations c where c.supporter_id = k.id and c.deleted_at is null)),
+      current_level = coalesce(
+        (select v.level from support_levels v where v.supporter_id = k.id order by v.at desc, v.id desc limit 1),
+        k.current_level),
       version = k.version + 1, updated_at = now()
     where k.id = ${keepId}`.execute(trx)
   return {

@@ -81,7 +81,10 @@ type Query = {
 }
 
 /** National reviewers see counts elsewhere, never people. */
-/** Deleted supporters are listed only where the person may delete and restore: organizers and admins, like the trash. */
+/**
+ * Deleted supporters are listed only where the person may delete and restore: organizers and admins, like the
+ * trash.
+ */
 function deletedScope(user: CurrentUser): Scope {
   if (user.isAdmin) return { chapterIds: null }
   const chapterIds = user.chapters.filter((c) => can.delete(user, c.id)).map((c) => c.id)
@@ -122,7 +125,10 @@ const BULK_ACTIONS = [
   { value: 'delete', label: 'Delete' },
 ] as const
 
-/** Who may apply a bulk action to a chapter's supporters: levels whoever logs; tags and teams organizers; delete organizers. */
+/**
+ * Who may apply a bulk action to a chapter's supporters: levels whoever logs; tags and teams organizers; delete
+ * organizers.
+ */
 function bulkAllowed(action: string): (u: CurrentUser, chapterId: number) => boolean {
   if (action === 'delete') return (u, c) => can.delete(u, c)
   if (action === 'level') return (u, c) => can.log(u, c)
@@ -333,7 +339,9 @@ export default async function peopleRoutes(app: FastifyInstance) {
         message = `Added ${idList.length} to the team of ${drive.local_name ?? 'the drive'}.`
       } else {
         await setSupportersDeleted(trx, idList, true)
-        message = `Moved ${idList.length} ${idList.length === 1 ? 'person' : 'people'} to the trash. You can restore them from “Deleted supporters”.`
+        message =
+          `Moved ${idList.length} ${idList.length === 1 ? 'person' : 'people'} to the trash. ` +
+          'You can restore them from “Deleted supporters”.'
       }
       await audit(trx, request.actor, {
         action: `bulk_${d.action}`,

@@ -45,6 +45,20 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, st
   return reply.page('errors/error', { title, message, status }, { status })
 }
 
+// What pg and PostgreSQL say when the connection is gone or the server is not taking queries.
+const LOST_CONNECTION = new RegExp(
+  [
+    'Connection terminated',
+    'not queryable',
+    'terminating connection',
+    'server closed the connection',
+    'database system is (shutting down|starting up|in recovery)',
+    'timeout exceeded when trying to connect',
+    'connect ECONNREFUSED',
+  ].join('|'),
+  'i',
+)
+
 /** Errors that mean "the database is not answering" (down, restarting, connection lost), not a bug. */
 export function isDbDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string }
@@ -53,9 +67,7 @@ export function isDbDown(err: unknown): boolean {
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '53300'].includes(code) ||
     code.startsWith('08') || // connection exceptions
     code.startsWith('57P') || // shutdown, crash, cannot connect now
-    /Connection terminated|not queryable|terminating connection|server closed the connection|database system is (shutting down|starting up|in recovery)|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(
-      e.message ?? '',
-    )
+    LOST_CONNECTION.test(e.message ?? '')
   )
 }
 

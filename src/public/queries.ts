@@ -29,21 +29,27 @@ export async function findPublicSlate(db: Db, slug: string): Promise<PublicSlate
   const inForce = sql.join(IN_FORCE_STATUSES.map((s) => sql.lit(s)))
   const result = await sql<PublicSlate>`
     select s.id, s.name, s.cycle, s.election_date::text as election_date,
-      coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'office', c.office, 'district', c.district) order by c.name, c.id)
-        from candidates c where c.slate_id = s.id and c.deleted_at is null and c.status <> 'withdrawn'), '[]'::json) as candidates,
-      coalesce((select json_agg(json_build_object('id', x.id, 'decided_on', x.decided_on, 'candidate_id', x.candidate_id, 'body', x.body, 'body_kind', x.body_kind) order by x.decided_on desc, x.body)
+      coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'office', c.office,
+          'district', c.district) order by c.name, c.id)
+        from candidates c where c.slate_id = s.id and c.deleted_at is null and c.status <> 'withdrawn'), '[]'::json)
+        as candidates,
+      coalesce((select json_agg(json_build_object('id', x.id, 'decided_on', x.decided_on,
+          'candidate_id', x.candidate_id, 'body', x.body, 'body_kind', x.body_kind) order by x.decided_on desc, x.body)
         from (
           select distinct on (coalesce(e.local_id, -e.national_union_id), coalesce(e.candidate_id, 0))
             e.id, e.status, e.is_public, e.decided_on::text as decided_on, e.candidate_id,
-            coalesce(l.name, n.name) as body, case when e.national_union_id is not null then 'national' else l.kind::text end as body_kind,
+            coalesce(l.name, n.name) as body,
+            case when e.national_union_id is not null then 'national' else l.kind::text end as body_kind,
             (l.id is null and n.id is null) as body_gone,
-            (e.candidate_id is not null and (c.id is null or c.deleted_at is not null or c.status = 'withdrawn')) as candidate_gone
+            (e.candidate_id is not null and (c.id is null or c.deleted_at is not null or c.status = 'withdrawn'))
+              as candidate_gone
           from endorsements e
           left join locals l on l.id = e.local_id and l.deleted_at is null
           left join national_unions n on n.id = e.national_union_id and n.deleted_at is null
           left join candidates c on c.id = e.candidate_id
           where e.slate_id = s.id
-          order by coalesce(e.local_id, -e.national_union_id), coalesce(e.candidate_id, 0), e.decided_on desc, e.created_at desc, e.id desc
+          order by coalesce(e.local_id, -e.national_union_id), coalesce(e.candidate_id, 0), e.decided_on desc,
+            e.created_at desc, e.id desc
         ) x
         where x.is_public and x.status in (${inForce}) and not x.body_gone and not x.candidate_gone
           and not exists (select 1 from endorsements r where r.supersedes_id = x.id)), '[]'::json) as endorsements
@@ -71,7 +77,7 @@ export function updateSlatePublic(
   return updateVersioned(db, 'slates', id, version, v)
 }
 
-/** Every endorsement of the slate that is the latest of its cell and in force, for the switches on the settings page. */
+/** Every endorsement of the slate that is the latest of its cell and in force, for the settings page's switches. */
 export async function listSlateEndorsementsForPublic(db: Db, slateId: number) {
   const inForce = sql.join(IN_FORCE_STATUSES.map((s) => sql.lit(s)))
   const result = await sql<{
@@ -93,7 +99,8 @@ export async function listSlateEndorsementsForPublic(db: Db, slateId: number) {
       left join national_unions n on n.id = e.national_union_id
       left join candidates c on c.id = e.candidate_id
       where e.slate_id = ${slateId}
-      order by coalesce(e.local_id, -e.national_union_id), coalesce(e.candidate_id, 0), e.decided_on desc, e.created_at desc, e.id desc
+      order by coalesce(e.local_id, -e.national_union_id), coalesce(e.candidate_id, 0), e.decided_on desc,
+        e.created_at desc, e.id desc
     ) x
     where x.status in (${inForce}) and not exists (select 1 from endorsements r where r.supersedes_id = x.id)
     order by x.body, x.candidate nulls first`.execute(db)

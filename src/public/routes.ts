@@ -117,7 +117,9 @@ export function embedSnippet(view: ReturnType<typeof slateView>, origin: string)
   const esc = escapeHtml
   const items = view.endorsements.map(
     (e) =>
-      `    <li class="tenfold-endorsement"><span class="tenfold-body">${esc(e.body)}</span> <span class="tenfold-what">endorsed ${esc(e.what)}</span> <time class="tenfold-date" datetime="${e.date}">${esc(e.dateLabel)}</time></li>`,
+      `    <li class="tenfold-endorsement"><span class="tenfold-body">${esc(e.body)}</span> ` +
+      `<span class="tenfold-what">endorsed ${esc(e.what)}</span> ` +
+      `<time class="tenfold-date" datetime="${e.date}">${esc(e.dateLabel)}</time></li>`,
   )
   return [
     `<section class="tenfold-endorsements">`,

@@ -258,7 +258,9 @@ export default async function matrixRoutes(app: FastifyInstance) {
         paging:
           pages > 1
             ? {
-                summary: `Bodies ${first.toLocaleString('en-US')}–${(first + pageBodies.length - 1).toLocaleString('en-US')} of ${ordered.bodies.length.toLocaleString('en-US')}`,
+                summary:
+                  `Bodies ${first.toLocaleString('en-US')}–${(first + pageBodies.length - 1).toLocaleString('en-US')}` +
+                  ` of ${ordered.bodies.length.toLocaleString('en-US')}`,
                 previous: page > 1 ? pageUrl(page - 1) : null,
                 next: page < pages ? pageUrl(page + 1) : null,
                 page,
@@ -312,7 +314,8 @@ export default async function matrixRoutes(app: FastifyInstance) {
             h.deciding_body ?? '',
             h.votes_for === null && h.votes_against === null
               ? ''
-              : `${h.votes_for ?? 0} for, ${h.votes_against ?? 0} against${h.abstain !== null ? `, ${h.abstain} abstaining` : ''}`,
+              : `${h.votes_for ?? 0} for, ${h.votes_against ?? 0} against` +
+                (h.abstain !== null ? `, ${h.abstain} abstaining` : ''),
             h.threshold_met === null ? '' : h.threshold_met ? 'threshold met' : 'threshold not met',
           ]
             .filter(Boolean)

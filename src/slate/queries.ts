@@ -28,9 +28,8 @@ export function listSlates(db: Q) {
       sql<number>`(select count(*) from candidates c where c.slate_id = s.id and c.deleted_at is null)`.as(
         'candidates',
       ),
-      sql<number>`(select count(distinct e.local_id) from endorsements e where e.slate_id = s.id and e.local_id is not null)`.as(
-        'locals',
-      ),
+      sql<number>`(select count(distinct e.local_id) from endorsements e
+        where e.slate_id = s.id and e.local_id is not null)`.as('locals'),
     ])
     .where('s.deleted_at', 'is', null)
     .orderBy('s.is_current', 'desc')
@@ -321,7 +320,8 @@ function matrixSources(slateId: number, scope: Scope, f: MatrixFilters, opts: Ma
   const endorsementWhere = [sql`e.slate_id = ${slateId}`]
   if (opts.shownCandidatesOnly)
     endorsementWhere.push(
-      sql`(e.candidate_id is null or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))`,
+      sql`(e.candidate_id is null
+        or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))`,
     )
   return sql`
     with d as (
@@ -329,16 +329,21 @@ function matrixSources(slateId: number, scope: Scope, f: MatrixFilters, opts: Ma
     ), e as (
       select e.* from endorsements e where ${sql.join(endorsementWhere, sql` and `)}
     ), b as (
-      select l.id, case l.kind when 'council' then 'council' when 'clc' then 'federation' when 'federation' then 'federation' else 'local' end as kind,
-        l.name, l.chapter_id, ch.name as chapter_name, n.abbreviation as national_name, l.state, l.national_union_id as union_id
+      select l.id,
+        case l.kind when 'council' then 'council' when 'clc' then 'federation' when 'federation' then 'federation'
+          else 'local' end as kind,
+        l.name, l.chapter_id, ch.name as chapter_name, n.abbreviation as national_name, l.state,
+        l.national_union_id as union_id
       from locals l
       left join chapters ch on ch.id = l.chapter_id
       left join national_unions n on n.id = l.national_union_id
-      where l.id in (select local_id from d where local_id is not null union select local_id from e where local_id is not null)
+      where l.id in (select local_id from d where local_id is not null
+        union select local_id from e where local_id is not null)
       union all
       select -n.id, 'national', n.name, null, null, null, null, n.id
       from national_unions n
-      where n.id in (select national_union_id from d where national_union_id is not null union select national_union_id from e where national_union_id is not null)
+      where n.id in (select national_union_id from d where national_union_id is not null
+        union select national_union_id from e where national_union_id is not null)
     ), bf as (
       select * from b where ${bodyFilterSql(f)}
     )`
@@ -416,9 +421,8 @@ export async function listMatrixCandidates(db: Q, slateId: number, f: MatrixFilt
 export async function listMatrixBodies(db: Q, slateId: number, scope: Scope, f: MatrixFilters): Promise<MatrixBody[]> {
   const result = await sql<MatrixBody>`
     ${matrixSources(slateId, scope, f, { shownCandidatesOnly: true })}
-    select bf.id, bf.kind, bf.name, bf.chapter_id as "chapterId", bf.chapter_name as "chapterName", bf.national_name as "nationalName" from bf`.execute(
-    db,
-  )
+    select bf.id, bf.kind, bf.name, bf.chapter_id as "chapterId", bf.chapter_name as "chapterName",
+      bf.national_name as "nationalName" from bf`.execute(db)
   return result.rows
 }
 
@@ -438,9 +442,8 @@ export async function matrixCellData(
           and (d.local_id = any(${locals}::int[]) or d.national_union_id = any(${nationals}::int[]))) as drives,
       (select coalesce(json_agg(${ENDORSEMENT_JSON} order by e.id), '[]'::json) from endorsements e
         where e.slate_id = ${slateId}
-          and (e.local_id = any(${locals}::int[]) or e.national_union_id = any(${nationals}::int[]))) as endorsements`.execute(
-    db,
-  )
+          and (e.local_id = any(${locals}::int[]) or e.national_union_id = any(${nationals}::int[])))
+        as endorsements`.execute(db)
   return result.rows[0]!
 }
 
@@ -460,11 +463,14 @@ export async function matrixTotals(db: Q, slateId: number, f: MatrixFilters): Pr
         e.local_id, e.national_union_id, e.candidate_id, e.status
       from endorsements e
       where e.slate_id = ${slateId}
-        and (e.candidate_id is null or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))
-      order by coalesce(e.local_id, -e.national_union_id), e.candidate_id, e.decided_on desc, date_trunc('milliseconds', e.created_at) desc, e.id desc
+        and (e.candidate_id is null
+          or e.candidate_id in (select c.id from candidates c where ${candidateWhere(slateId, f)}))
+      order by coalesce(e.local_id, -e.national_union_id), e.candidate_id, e.decided_on desc,
+        date_trunc('milliseconds', e.created_at) desc, e.id desc
     ), b as (
       select x.candidate_id, x.status,
-        case when x.local_id is null then 'national' when l.kind in ('council', 'clc', 'federation') then 'other' else 'local' end as kind,
+        case when x.local_id is null then 'national' when l.kind in ('council', 'clc', 'federation') then 'other'
+          else 'local' end as kind,
         case when x.local_id is null then null else l.chapter_id end as chapter_id,
         coalesce(l.national_union_id, x.national_union_id) as union_id,
         case when x.local_id is null then null else l.state end as state

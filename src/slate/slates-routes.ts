@@ -98,7 +98,8 @@ export default async function slatesRoutes(app: FastifyInstance) {
     if (data.is_current && !(slate?.is_current ?? false)) {
       const current = await findCurrentSlate(db)
       if (!mayMakeCurrent(user, { chapter_id: data.chapter_id }, current))
-        errors.is_current = `Only an admin can make it the current slate now: ${current?.name ?? 'another slate'} is current.`
+        errors.is_current =
+          'Only an admin can make it the current slate now: ' + `${current?.name ?? 'another slate'} is current.`
     }
     return errors
   }
@@ -268,7 +269,9 @@ export default async function slatesRoutes(app: FastifyInstance) {
           state: s === 'empty' ? 'open' : s,
           label: s === 'won' ? 'won' : s === 'projected' ? 'projected' : 'open',
         })),
-        summary: `${g.won} won, ${g.projected} projected${g.projectedToWin ? ` (${g.projectedToWin} projected to win)` : ''}, goal ${g.goal}`,
+        summary:
+          `${g.won} won, ${g.projected} projected` +
+          `${g.projectedToWin ? ` (${g.projectedToWin} projected to win)` : ''}, goal ${g.goal}`,
         nationals: g.nationals.map((n) => ({
           ...n,
           levelLabel: LEVEL_LABELS[n.level],

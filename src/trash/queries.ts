@@ -21,7 +21,8 @@ type EntityDef = {
 
 const DRIVE_NAME = `coalesce(l.name, n.name, 'Drive #' || d.id)`
 const DRIVE_FROM = (table: string) =>
-  `${table} t join drives d on d.id = t.drive_id left join locals l on l.id = d.local_id left join national_unions n on n.id = d.national_union_id`
+  `${table} t join drives d on d.id = t.drive_id left join locals l on l.id = d.local_id ` +
+  'left join national_unions n on n.id = d.national_union_id'
 
 export const ENTITIES = {
   local: {
@@ -156,8 +157,8 @@ function scopeFilter(def: EntityDef, scope: Scope): RawBuilder<unknown> {
 
 function selectOne(key: EntityKey, scope: Scope, where: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
   const def: EntityDef = ENTITIES[key]
-  return sql`select ${key}::text as entity, t.id, ${sql.raw(def.name)} as name, ${sql.raw(def.chapter)} as chapter_id, t.deleted_at,
-    ${sql.raw(def.parent?.deleted ?? 'false')} as parent_deleted
+  return sql`select ${key}::text as entity, t.id, ${sql.raw(def.name)} as name, ${sql.raw(def.chapter)} as chapter_id,
+    t.deleted_at, ${sql.raw(def.parent?.deleted ?? 'false')} as parent_deleted
     from ${sql.raw(def.from)} where t.deleted_at is not null and ${scopeFilter(def, scope)} and ${where}`
 }
 
@@ -173,8 +174,8 @@ export async function listTrash(
     sql` union all `,
   )
   const { rows } = await sql<TrashRow>`
-    select x.entity, x.id, coalesce(x.name, '') as name, x.chapter_id, c.name as chapter_name, x.deleted_at, x.parent_deleted,
-      u.name as deleted_by, a.at as deleted_logged_at
+    select x.entity, x.id, coalesce(x.name, '') as name, x.chapter_id, c.name as chapter_name, x.deleted_at,
+      x.parent_deleted, u.name as deleted_by, a.at as deleted_logged_at
     from (${union}) x
     left join chapters c on c.id = x.chapter_id
     left join lateral (
@@ -206,10 +207,8 @@ export async function findTrashed(
 export async function restoreRecord(db: Db, entity: EntityKey, id: number): Promise<boolean> {
   const def: EntityDef = ENTITIES[entity]
   const bump = def.hasVersion ? sql`, version = version + 1` : sql``
-  const r =
-    await sql`update ${sql.table(def.table)} set deleted_at = null ${bump} where id = ${id} and deleted_at is not null`.execute(
-      db,
-    )
+  const r = await sql`update ${sql.table(def.table)} set deleted_at = null ${bump}
+      where id = ${id} and deleted_at is not null`.execute(db)
   return Number(r.numAffectedRows ?? 0) > 0
 }
 
@@ -225,13 +224,15 @@ export async function referencesTo(db: Db, entity: EntityKey, id: number): Promi
     join pg_class cl on cl.oid = con.conrelid
     join pg_namespace ns on ns.oid = cl.relnamespace
     join pg_attribute att on att.attrelid = con.conrelid and att.attnum = con.conkey[1]
-    where con.contype = 'f' and con.confrelid = ${def.table}::regclass and array_length(con.conkey, 1) = 1 and ns.nspname = 'public'
+    where con.contype = 'f' and con.confrelid = ${def.table}::regclass and array_length(con.conkey, 1) = 1
+      and ns.nspname = 'public'
     order by cl.relname, att.attname`.execute(db)
   if (!fks.length) return []
   const counts = sql.join(
     fks.map(
       (fk) =>
-        sql`select ${fk.tbl}::text as tbl, count(*)::int as n from ${sql.table(fk.tbl)} where ${sql.ref(fk.col)} = ${id}`,
+        sql`select ${fk.tbl}::text as tbl, count(*)::int as n from ${sql.table(fk.tbl)}
+          where ${sql.ref(fk.col)} = ${id}`,
     ),
     sql` union all `,
   )

@@ -123,7 +123,8 @@ export default async function claimRoutes(app: FastifyInstance) {
       reply,
       claimed.length ? 'ok' : 'warn',
       claimed.length
-        ? `${claimed.length === 1 ? `${claimed[0]!.name} is` : `${claimed.length} locals are`} now in ${chapter.name}.` +
+        ? (claimed.length === 1 ? `${claimed[0]!.name} is` : `${claimed.length} locals are`) +
+            ` now in ${chapter.name}.` +
             (skipped ? ` ${skipped} already belonged to a chapter and were left as they were.` : '') +
             ' Fill in the basics below.'
         : 'Nothing was claimed: those locals already belong to a chapter.',

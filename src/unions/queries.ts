@@ -50,8 +50,8 @@ export function localSearch(q: string) {
       const re = `\\m${escapeRegex(w)}`
       return sql<SqlBool>`(${text} ~ tf_fold(${re}) or l.national_union_id = any(array(
         select u.id from national_unions u
-        where tf_fold(u.abbreviation || ' ' || u.name || ' ' || coalesce(u.code, '') || ' ' || array_to_string(u.aliases, ' '))
-          ~ tf_fold(${re}))))`
+        where tf_fold(u.abbreviation || ' ' || u.name || ' ' || coalesce(u.code, '') || ' '
+          || array_to_string(u.aliases, ' ')) ~ tf_fold(${re}))))`
     }),
   ]
   return conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`
@@ -229,7 +229,8 @@ export async function matchClaimList(db: Db, entries: string[], chapterId: numbe
   const parts = entries.map(
     (e, i) => sql`(select ${i}::int as k, l.id, l.name, n.abbreviation as union_abbreviation, l.city, l.state,
         l.members, l.chapter_id, c.name as chapter_name
-      from locals l left join national_unions n on n.id = l.national_union_id left join chapters c on c.id = l.chapter_id
+      from locals l left join national_unions n on n.id = l.national_union_id
+        left join chapters c on c.id = l.chapter_id
       where l.deleted_at is null and ${localSearch(e)}
       order by (l.chapter_id is not distinct from ${chapterId}) desc, (l.chapter_id is null) desc,
         l.members desc nulls last, l.name, l.id
