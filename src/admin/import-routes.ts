@@ -3,7 +3,7 @@
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import { importOlms } from '../imports/olms.ts'
-import { sendError } from '../plugins/errors.ts'
+import { uploadTooLarge } from '../plugins/errors.ts'
 
 import { adminOnly } from './guard.ts'
 
@@ -12,18 +12,7 @@ export const UPLOAD_LIMIT_MB = 20
 export default async function adminImportRoutes(app: FastifyInstance) {
   const db = app.db
   adminOnly(app)
-  app.setErrorHandler(async (err: { code?: string }, request, reply) => {
-    if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_FILES_LIMIT' || err.code === 'FST_PARTS_LIMIT') {
-      return sendError(
-        request,
-        reply,
-        413,
-        `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. ` +
-          'Split the file and upload the parts one at a time.',
-      )
-    }
-    throw err
-  })
+  app.setErrorHandler(uploadTooLarge(UPLOAD_LIMIT_MB))
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     limits: { fileSize: UPLOAD_LIMIT_MB * 1024 * 1024, files: 1, fields: 5, parts: 6 },

@@ -8,7 +8,7 @@ import multipart from '@fastify/multipart'
 import { run, Logger, type Runner } from 'graphile-worker'
 import { RETENTION_CRONTAB, RETENTION_NOTE, RETENTION_TASK, runRetention } from './import-retention.ts'
 import { can, type CurrentUser } from '../auth/access.ts'
-import { forbidden, notFound, sendError } from '../plugins/errors.ts'
+import { forbidden, notFound, sendError, uploadTooLarge } from '../plugins/errors.ts'
 import { csvFilename, toCsv } from '../shared/csv.ts'
 import { setFlash } from '../shared/flash.ts'
 import { formatMoment, formatNumber, viewerZone } from '../shared/format.ts'
@@ -127,23 +127,7 @@ export default async function importRoutes(app: FastifyInstance) {
   })
 
   // ---- upload ---------------------------------------------------------------------
-  app.setErrorHandler(async (err: { code?: string; statusCode?: number }, request, reply) => {
-    if (
-      err.code === 'FST_REQ_FILE_TOO_LARGE' ||
-      err.code === 'FST_FILES_LIMIT' ||
-      err.code === 'FST_PARTS_LIMIT' ||
-      err.statusCode === 413
-    ) {
-      return sendError(
-        request,
-        reply,
-        413,
-        `That file is larger than ${UPLOAD_LIMIT_MB} MB, the most Tenfold accepts. Nothing was imported. ` +
-          'Split the file and upload the parts one at a time.',
-      )
-    }
-    throw err
-  })
+  app.setErrorHandler(uploadTooLarge(UPLOAD_LIMIT_MB))
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_MB * 1024 * 1024, files: 1, fields: 5, parts: 6 } })
 
   function mayImport(user: CurrentUser) {

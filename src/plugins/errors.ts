@@ -45,6 +45,24 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, st
   return reply.page('errors/error', { title, message, status }, { status })
 }
 
+/**
+ * The error handler of an upload's routes: a file over `limitMb` (or more files or parts than allowed, or a body
+ * over the limit) is a 413 saying so; anything else goes on to the app's error handler.
+ */
+export function uploadTooLarge(limitMb: number) {
+  return async (err: { code?: string; statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
+    const tooLarge = ['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT'].includes(err.code ?? '')
+    if (!tooLarge && err.statusCode !== 413) throw err
+    return sendError(
+      request,
+      reply,
+      413,
+      `That file is larger than ${limitMb} MB, the most Tenfold accepts. Nothing was imported. ` +
+        'Split the file and upload the parts one at a time.',
+    )
+  }
+}
+
 // What pg and PostgreSQL say when the connection is gone or the server is not taking queries.
 const LOST_CONNECTION = new RegExp(
   [
