@@ -30,7 +30,11 @@ export default async function driveStageRoutes(app: FastifyInstance) {
     const form = parseForm(nextStepForm, request.body)
     if (!form.ok)
       return page.renderDrive(request, reply, d, { forms: { nextStep: { values, errors: form.errors } }, status: 422 })
+    // Saving what is already saved (Save pressed twice, an empty form on a drive with no next step) changes
+    // nothing: no version bump that would turn another tab's save into a conflict, no empty "{} → {}" audit row.
+    const unchanged = form.data.next_step === d.next_step && form.data.next_step_due === d.next_step_due
     const saved = await versionedTransaction(db, async (trx) => {
+      if (unchanged) return
       const row = await updateDrive(trx, d.id, expectedVersion(values.version), {
         next_step: form.data.next_step,
         next_step_due: form.data.next_step_due,

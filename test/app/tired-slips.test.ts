@@ -149,3 +149,29 @@ t.test('a volunteer’s people list has no link to the deleted supporters, which
   t.equal((await vol.get('/people?deleted=1')).statusCode, 403, 'the page the link went to refuses them')
   t.match((await org.get('/people')).body, 'href="/people?deleted=1"', 'the organizer keeps the link')
 })
+
+t.test('saving the same next step again changes nothing: one audit row, one version bump', async (t) => {
+  const { db, d, org } = await setup(t)
+  const audits = () =>
+    db
+      .selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('entity', '=', 'drive')
+      .where('entity_id', '=', String(d.id))
+      .execute()
+  const empty = await org.post(`/drives/${d.id}/next-step`, {
+    next_step: '',
+    next_step_due: '',
+    version: String(d.version),
+  })
+  t.ok([200, 303].includes(empty.statusCode), 'an empty form on a drive with no next step is fine')
+  t.same(await audits(), [], 'and writes no empty audit row')
+  const values = { next_step: 'Call the steward back', next_step_due: todayIn(ZONE), version: String(d.version) }
+  await org.post(`/drives/${d.id}/next-step`, values)
+  const again = await org.post(`/drives/${d.id}/next-step`, values)
+  t.ok([200, 303].includes(again.statusCode), 'the second press is no conflict')
+  const row = await db.selectFrom('drives').selectAll().where('id', '=', d.id).executeTakeFirstOrThrow()
+  t.equal(row.version, d.version + 1, 'the version moved once')
+  t.equal(row.next_step, 'Call the steward back')
+  t.equal((await audits()).length, 1, 'one audit row')
+})
