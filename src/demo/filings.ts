@@ -64,11 +64,8 @@ export async function loadDemoFilings(trx: Transaction<Database>): Promise<strin
       'd.chapter_id',
       'd.vote_date',
       'd.owner_id',
-      sql<
-        number | null
-      >`(select f.id from filings f where f.drive_id = d.id and f.deleted_at is null order by f.filed_on desc, f.id desc limit 1)`.as(
-        'filing_id',
-      ),
+      sql<number | null>`(select f.id from filings f where f.drive_id = d.id and f.deleted_at is null
+        order by f.filed_on desc, f.id desc limit 1)`.as('filing_id'),
     ])
     .where('d.deleted_at', 'is', null)
     .where('d.stage', 'in', ['file_resolution', 'vote'])

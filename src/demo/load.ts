@@ -34,7 +34,8 @@ const UNIONS: [string, string, boolean, string][] = [
     'CWA',
     'Communications Workers of America',
     true,
-    'National endorsements follow a months-long member process ending in an executive board vote; locals endorse locally.',
+    'National endorsements follow a months-long member process ending in an executive board vote; ' +
+      'locals endorse locally.',
   ],
   [
     'AFSCME',
@@ -92,7 +93,8 @@ type L = [
   number,
   string,
 ]
-// chapter, union, name, designation, members, sector, orientation, deciding body, threshold, custom %, notice days, meetings
+// chapter, union, name, designation, members, sector, orientation, deciding body, threshold, custom %,
+// notice days, meetings
 const LOCALS: L[] = [
   [
     'boston',
@@ -689,10 +691,10 @@ export async function loadDemo(db: Db): Promise<string> {
           .onConflict((oc) => oc.column('slug').doNothing())
           .execute()
       for (const [abbreviation, name, afl_cio, rules_notes] of UNIONS) {
-        await sql`insert into national_unions (abbreviation, name, afl_cio, rules_notes) values (${abbreviation}, ${name}, ${afl_cio}, ${rules_notes})
-          on conflict (upper(abbreviation)) do update set name = excluded.name, afl_cio = excluded.afl_cio, rules_notes = coalesce(national_unions.rules_notes, excluded.rules_notes)`.execute(
-          trx,
-        )
+        await sql`insert into national_unions (abbreviation, name, afl_cio, rules_notes)
+          values (${abbreviation}, ${name}, ${afl_cio}, ${rules_notes})
+          on conflict (upper(abbreviation)) do update set name = excluded.name, afl_cio = excluded.afl_cio,
+            rules_notes = coalesce(national_unions.rules_notes, excluded.rules_notes)`.execute(trx)
       }
       const chapters = new Map(
         (await trx.selectFrom('chapters').select(['id', 'slug']).execute()).map((c) => [c.slug, c.id]),
@@ -770,7 +772,9 @@ export async function loadDemo(db: Db): Promise<string> {
           after: { chapters: CHAPTERS.length, unions: UNIONS.length, locals: LOCALS.length },
         },
       )
-      return `${CHAPTERS.length} chapters, ${UNIONS.length} national unions, ${LOCALS.length} locals, ${DEMO_USERS.length} users (password “${DEMO_PASSWORD}”: ${DEMO_USERS.map((u) => u.email).join(', ')})`
+      const emails = DEMO_USERS.map((u) => u.email).join(', ')
+      const users = `${DEMO_USERS.length} users (password “${DEMO_PASSWORD}”: ${emails})`
+      return `${CHAPTERS.length} chapters, ${UNIONS.length} national unions, ${LOCALS.length} locals, ${users}`
     })
     if (directory) done.push(directory)
     const drives = await once(trx, 'demo:drives:v1', () => loadDemoDrives(trx))

@@ -226,5 +226,8 @@ export async function loadDemoWhip(trx: Transaction<Database>): Promise<string> 
       }
     }
   }
-  return `${drives.length} deciding bodies, ${members} body members, ${relationships} relationships, ${tests} structure tests`
+  return (
+    `${drives.length} deciding bodies, ${members} body members, ${relationships} relationships, ` +
+    `${tests} structure tests`
+  )
 }

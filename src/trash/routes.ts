@@ -128,7 +128,8 @@ export default async function trashRoutes(app: FastifyInstance) {
       setFlash(
         reply,
         'error',
-        `${def.label} “${row.name}” cannot be restored: another record now has the same ${entity === 'supporter' ? 'email or phone' : 'name or place'}. Change or delete that one first.`,
+        `${def.label} “${row.name}” cannot be restored: another record now has the same ` +
+          `${entity === 'supporter' ? 'email or phone' : 'name or place'}. Change or delete that one first.`,
       )
     }
     return back(reply)
@@ -156,7 +157,8 @@ export default async function trashRoutes(app: FastifyInstance) {
       setFlash(
         reply,
         'error',
-        `${def.label} “${row.name}” was not deleted for good: other records still point to it (${result.refs.join(', ')}). It stays in the trash.`,
+        `${def.label} “${row.name}” was not deleted for good: other records still point to it ` +
+          `(${result.refs.join(', ')}). It stays in the trash.`,
       )
     } else {
       setFlash(
