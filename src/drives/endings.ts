@@ -127,7 +127,13 @@ export function decisionPlan(
         (skipped.length ? `, past ${skipped.map((s) => `“${stageLabel(s)}”`).join(', ')}.` : '.'),
     )
   }
-  if (end === 'won') effects.push(`The drive ends as Won, and the endorsement of ${endorsementTargets(d)} is recorded.`)
+  if (end === 'won' && d.status === 'won')
+    effects.push(
+      `The drive stays Won. The endorsement of ${endorsementTargets(d)} recorded when it was won stays as it is: ` +
+        'a second vote adds none.',
+    )
+  else if (end === 'won')
+    effects.push(`The drive ends as Won, and the endorsement of ${endorsementTargets(d)} is recorded.`)
   else if (end === 'lost') effects.push('The drive ends as Lost. It can be reopened later, with a reason.')
   else if (ended)
     effects.push(`The drive, which had ended as ${endLabel(d.status as EndKey)}, is open again at the vote.`)

@@ -104,7 +104,10 @@ export async function recordDecision(
     { stage: row.stage, status: row.status, vote_date: row.vote_date },
   )
   await audit(trx, actor, { action: 'update', entity: 'drive', entityId: d.id, chapterId: d.chapter_id, ...diff })
-  if (outcome === 'adopted') {
+  // A drive already won has its endorsements: a second adopted vote (a re-vote,
+  // or the meeting page used after the drive page) records the decision, not a
+  // second endorsement of the same body.
+  if (outcome === 'adopted' && d.status !== 'won') {
     const base: Omit<EndorsementInput, 'candidate_id'> = {
       status: 'active',
       slate_id: d.slate_id,

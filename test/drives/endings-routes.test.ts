@@ -179,6 +179,31 @@ t.test('decisions and ends are checked and confirmed before they change a drive'
     },
   )
 
+  await t.test(
+    'a second adopted vote on a drive already won records the decision, not a second endorsement',
+    async (t) => {
+      const l = await db
+        .insertInto('locals')
+        .values({ name: 'Alpha Local 22', chapter_id: w.a.id })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      const d = await drive(db, s.id, l.id, { chapter_id: w.a.id, asks: 'slate', stage: 'vote' })
+      const won = vote(d, { votes_for: '8', votes_against: '1', confirm: 'yes' })
+      t.equal((await org.post(`/drives/${d.id}/decisions`, won)).statusCode, 303)
+      const endorsements = () => db.selectFrom('endorsements').selectAll().where('local_id', '=', l.id).execute()
+      t.equal((await endorsements()).length, 1, 'the win records the endorsement')
+      const again = vote(await row(db, d.id), { votes_for: '9', votes_against: '0' })
+      const ask = await org.post(`/drives/${d.id}/decisions`, again)
+      t.equal(ask.statusCode, 200)
+      t.match(ask.body, 'The drive stays Won', 'the confirm step says what a second vote does')
+      t.notMatch(ask.body, 'the endorsement of the whole slate is recorded')
+      t.equal((await org.post(`/drives/${d.id}/decisions`, { ...again, confirm: 'yes' })).statusCode, 303)
+      t.equal((await decisions(db, d.id)).length, 2, 'both decisions are kept')
+      t.equal((await endorsements()).length, 1, 'still one endorsement')
+      t.equal((await row(db, d.id)).status, 'won')
+    },
+  )
+
   await t.test('a postponement at the vote needs no confirmation', async (t) => {
     const l = await db
       .insertInto('locals')
