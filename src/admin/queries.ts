@@ -25,18 +25,16 @@ export async function adminCounts(db: Db) {
 
 // --- users
 
+/** What the users list and the user form show of an account (on `users as u`). */
+const USER_COLUMNS = ['u.id', 'u.name', 'u.email', 'u.is_admin', 'u.is_national', 'u.active', 'u.totp_enabled'] as const
+const invited = sql<boolean>`u.password_hash is null`.as('invited')
+
 export async function listUsers(db: Db, f: { q?: string; inactive?: boolean }) {
   let q = db
     .selectFrom('users as u')
     .select([
-      'u.id',
-      'u.name',
-      'u.email',
-      'u.is_admin',
-      'u.is_national',
-      'u.active',
-      'u.totp_enabled',
-      sql<boolean>`u.password_hash is null`.as('invited'),
+      ...USER_COLUMNS,
+      invited,
       sql<{ name: string; role: 'organizer' | 'volunteer' }[]>`coalesce((
         select json_agg(json_build_object('name', c.name, 'role', m.role) order by c.name)
         from memberships m join chapters c on c.id = m.chapter_id and c.deleted_at is null
@@ -54,15 +52,9 @@ export async function findUserWithMemberships(db: Db | Transaction<Database>, id
   return db
     .selectFrom('users as u')
     .select([
-      'u.id',
-      'u.name',
-      'u.email',
-      'u.is_admin',
-      'u.is_national',
-      'u.active',
-      'u.totp_enabled',
+      ...USER_COLUMNS,
       'u.version',
-      sql<boolean>`u.password_hash is null`.as('invited'),
+      invited,
       sql<Membership[]>`coalesce((
         select json_agg(json_build_object('chapterId', m.chapter_id, 'role', m.role) order by m.chapter_id)
         from memberships m where m.user_id = u.id), '[]'::json)`.as('memberships'),
