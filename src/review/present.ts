@@ -292,6 +292,7 @@ export function goalLines(
   slateData: SlateData,
   scope: Scope,
   f: ReviewFilters,
+  slateGoal: number,
 ): { lines: GoalLine[]; slate: { locals: number; goal: number } } {
   const goals = computeGoals({
     candidates: slateData.candidates.map((c) => ({
@@ -325,7 +326,9 @@ export function goalLines(
     })
   }
   out.sort((a, b) => a.chapter.localeCompare(b.chapter, 'en') || a.name.localeCompare(b.name, 'en'))
-  return { lines: out, slate: { locals: goals.slate.distinctLocals, goal: goals.slate.goal } }
+  // The slate's own goal when it has one, as the slate page counts it; else its candidates' goals.
+  const goal = slateGoal > 0 ? slateGoal : goals.slate.goal
+  return { lines: out, slate: { locals: goals.slate.distinctLocals, goal } }
 }
 
 export function goalRows(lines: GoalLine[]) {

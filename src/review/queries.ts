@@ -608,7 +608,7 @@ export async function openDrivesByStage(
 // ---- Filter choices -----------------------------------------------------------------
 
 export type ReviewOptions = {
-  slates: { id: number; name: string; is_current: boolean }[]
+  slates: { id: number; name: string; is_current: boolean; goal: number }[]
   unions: { id: number; abbreviation: string; name: string }[]
   chapters: { id: number; name: string }[]
   states: string[]
@@ -619,7 +619,7 @@ export async function reviewOptions(db: Db, scope: Scope): Promise<ReviewOptions
   const chapterScope = scope.chapterIds === null ? sql`true` : sql`c.id = any(${scopeIds(scope)}::int[])`
   const r = await sql<ReviewOptions>`
     select
-      (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'is_current', s.is_current)
+      (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'is_current', s.is_current, 'goal', s.goal)
         order by s.is_current desc, s.id desc), '[]'::json)
         from slates s where s.deleted_at is null) as slates,
       (select coalesce(json_agg(json_build_object('id', n.id, 'abbreviation', n.abbreviation, 'name', n.name)

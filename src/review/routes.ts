@@ -168,6 +168,8 @@ export default async function reviewRoutes(app: FastifyInstance) {
   /** Every figure of the overview (and of one union's view: the same with its union filter), kept a minute. */
   function loadFigures(scope: Scope, f: Filters, stalledLimit: number) {
     return reviewCache.get(JSON.stringify([scope.chapterIds, f, stalledLimit]), async () => {
+      // The options are kept too (every review page reads them first): no query of their own here.
+      const slateGoal = (await loadOptions(scope)).slates.find((s) => s.id === f.slate)?.goal ?? 0
       const [figures, stalled, weekly, slateData, whip, processes] = await Promise.all([
         reviewFigures(db, scope, f),
         stalledDrives(db, scope, f, f.days, stalledLimit),
@@ -188,7 +190,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
         figures,
         stalled,
         weekly,
-        goals: slateData ? goalLines(slateData, scope, f) : null,
+        goals: slateData ? goalLines(slateData, scope, f, slateGoal) : null,
         whip,
         processes,
         // The report's HTML, rendered once per show-all choice while the figures are kept.

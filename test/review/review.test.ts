@@ -86,7 +86,7 @@ t.test('the national review', async (t) => {
   const { app, db, handle } = await buildTestApp(t)
   const w = await world(db)
   const seiu = await nationalUnion(db, { abbreviation: 'SEIU', name: 'Service Employees International Union' })
-  const slate = await fx.slate(db, { name: 'Review slate', is_current: true, election_date: '2030-11-05' })
+  const slate = await fx.slate(db, { name: 'Review slate', is_current: true, election_date: '2030-11-05', goal: 40 })
   const cand = await fx.candidate(db, slate.id, {
     chapter_id: w.a.id,
     name: 'Casey Candidate',
@@ -473,6 +473,7 @@ t.test('the national review', async (t) => {
     t.equal(h['open drives'], String(open.n), `${open.n} open drives`)
     t.equal(h['endorsements in force'], String(inForce.n))
     t.equal(h['locals endorsing'], String(inForce.locals), 'distinct endorsing locals')
+    t.match(page.body, 'goal 40<', 'the slate’s own goal (40), as the slate page counts it, not its candidates’ sum')
     t.equal(h.stalled, String(quiet.n))
     t.equal(h['of wins by the members'], '67%', 'two of three decisions were the members’: a meeting and a poll')
     t.match(page.body, `${Number(inForce.n) - Number(inForce.national)} local · ${inForce.national} national`)
