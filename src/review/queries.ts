@@ -619,7 +619,8 @@ export async function reviewOptions(db: Db, scope: Scope): Promise<ReviewOptions
   const chapterScope = scope.chapterIds === null ? sql`true` : sql`c.id = any(${scopeIds(scope)}::int[])`
   const r = await sql<ReviewOptions>`
     select
-      (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'is_current', s.is_current, 'goal', s.goal)
+      (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'is_current', s.is_current,
+        'goal', s.goal)
         order by s.is_current desc, s.id desc), '[]'::json)
         from slates s where s.deleted_at is null) as slates,
       (select coalesce(json_agg(json_build_object('id', n.id, 'abbreviation', n.abbreviation, 'name', n.name)
