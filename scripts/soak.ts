@@ -125,7 +125,9 @@ export type SoakOptions = {
   countMarkers: (prefix: string) => Promise<Map<string, number>>
 }
 
-const today = () => new Date().toISOString().slice(0, 10)
+// Yesterday in UTC: on or before today in every chapter's zone (UTC's today is
+// still tomorrow in New York each evening, and a meeting cannot be in the future).
+const today = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
 
 /** Runs the soak against the instances and counts the markers through `countMarkers`. */
 export async function soak(opts: SoakOptions): Promise<SoakResult> {
@@ -199,6 +201,8 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
           kind: 'meeting',
           choice: 'postponed',
           note: marker,
+          // A decision off the vote stage asks to be confirmed first; the soak confirms it at once.
+          confirm: 'yes',
         })
         ack('vote', marker, res.status)
       } else if (r < 0.55) await u.get(`/locals?q=${['Local', 'SEIU', 'Teachers', 'soak'][n % 4]}`)
